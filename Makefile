@@ -1,0 +1,38 @@
+# The two commands a new machine needs: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint check bench schemas clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: a tour of the atlas (the web app comes with a later issue)
+run: $(STAMP)
+	$(BIN)/prodsec tour
+
+## lint: ruff (lint and format) and mypy strict
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+## test: lint, types, then the whole suite
+test: lint
+	$(BIN)/python -m pytest
+
+## bench: every benchmark, each printing JSON
+bench: $(STAMP)
+	$(BIN)/python benchmarks/catalog_load.py
+
+## schemas: regenerate the JSON Schemas under src/prodsec/data/schemas
+schemas: $(STAMP)
+	$(BIN)/prodsec catalog schemas src/prodsec/data/schemas
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,191 @@
+"""The loaded catalog: instruments, requirements, blocks and mappings with their indexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from prodsec.catalog.errors import NotFoundError
+from prodsec.catalog.model import (
+    BlockId,
+    BuildingBlock,
+    Category,
+    Instrument,
+    Mapping,
+    MappingSet,
+    ProductFeature,
+    Requirement,
+    RequirementId,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MappedRequirement:
+    """A mapping seen from its target: which requirement points here, and how."""
+
+    requirement: RequirementId
+    mapping: Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    instrument: str
+    ref: str
+    kind: str
+    text: str
+
+
+def near(wanted: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """The closest existing names to a mistyped one."""
+    return difflib.get_close_matches(wanted, list(choices), n=n, cutoff=0.6)
+
+
+class Catalog:
+    """Everything the data files hold, indexed for lookups. Built once per data hash."""
+
+    __slots__ = (
+        "_by_block",
+        "_haystack",
+        "_latest",
+        "_mappings_of",
+        "_owner",
+        "_requirements",
+        "blocks",
+        "categories",
+        "data_hash",
+        "features",
+        "instruments",
+        "mapping_sets",
+    )
+
+    def __init__(
+        self,
+        instruments: Iterable[Instrument],
+        blocks: Iterable[BuildingBlock],
+        features: Iterable[ProductFeature],
+        categories: Iterable[Category],
+        mapping_sets: Iterable[MappingSet],
+        data_hash: str = "",
+    ) -> None:
+        self.data_hash = data_hash
+        self.instruments: dict[str, Instrument] = {i.key: i for i in instruments}
+        self.blocks: dict[str, BuildingBlock] = {b.id: b for b in blocks}
+        self.features: dict[str, ProductFeature] = {f.id: f for f in features}
+        self.categories: dict[str, Category] = {c.id: c for c in categories}
+        self.mapping_sets: dict[str, MappingSet] = {f"{m.instrument}@{m.edition}": m for m in mapping_sets}
+        self._requirements: dict[str, Requirement] = {}
+        self._owner: dict[str, str] = {}
+        for inst in self.instruments.values():
+            for req in inst.requirements:
+                rid = inst.requirement_id(req.ref)
+                self._requirements[rid] = req
+                self._owner[rid] = inst.key
+        self._mappings_of: dict[str, list[Mapping]] = defaultdict(list)
+        self._by_block: dict[str, list[MappedRequirement]] = defaultdict(list)
+        for key, mset in self.mapping_sets.items():
+            for m in mset.mappings:
+                rid = RequirementId(f"{key}:{m.ref}")
+                self._mappings_of[rid].append(m)
+                self._by_block[m.target].append(MappedRequirement(rid, m))
+        self._latest = self._latest_editions()
+        self._haystack = self._search_index()
+
+    # --- instruments ----------------------------------------------------------------
+
+    def _latest_editions(self) -> dict[str, str]:
+        editions: dict[str, list[Instrument]] = defaultdict(list)
+        for inst in self.instruments.values():
+            editions[inst.id].append(inst)
+        latest: dict[str, str] = {}
+        for ident, items in editions.items():
+            named_previous = {i.previous_edition for i in items}
+            heads = [i for i in items if i.edition not in named_previous]
+            heads.sort(key=lambda i: min((d.date for d in i.dates), default=dt.date.min))
+            latest[ident] = heads[-1].edition
+        return latest
+
+    def editions(self, ident: str) -> list[Instrument]:
+        """Every edition of an instrument, oldest first along `previous_edition`."""
+        items = [i for i in self.instruments.values() if i.id == ident]
+        order: list[Instrument] = []
+        by_previous = {i.previous_edition: i for i in items}
+        current = by_previous.get(None)
+        while current is not None and current not in order:
+            order.append(current)
+            current = by_previous.get(current.edition)
+        return order + [i for i in items if i not in order]
+
+    def instrument(self, spec: str) -> Instrument:
+        """`id@edition`, or a bare id for its latest edition."""
+        ident, _, edition = spec.partition("@")
+        if not edition:
+            edition = self._latest.get(ident, "")
+        found = self.instruments.get(f"{ident}@{edition}")
+        if found is None:
+            choices = [*self.instruments, *self._latest]
+            raise NotFoundError("instrument", spec, near(spec, choices))
+        return found
+
+    # --- requirements ---------------------------------------------------------------
+
+    def requirement(self, rid: str) -> Requirement:
+        """A requirement by its full id, `instrument@edition:ref`."""
+        found = self._requirements.get(rid)
+        if found is None:
+            raise NotFoundError("requirement", rid, near(rid, self._requirements))
+        return found
+
+    def owner(self, rid: str) -> Instrument:
+        """The instrument edition a requirement belongs to."""
+        self.requirement(rid)
+        return self.instruments[self._owner[rid]]
+
+    def has_requirement(self, rid: str) -> bool:
+        return rid in self._requirements
+
+    def requirement_ids(self) -> Iterable[str]:
+        return self._requirements.keys()
+
+    def mappings_of(self, rid: str) -> list[Mapping]:
+        return self._mappings_of.get(rid, [])
+
+    # --- blocks ---------------------------------------------------------------------
+
+    def block(self, ident: str) -> BuildingBlock:
+        found = self.blocks.get(ident)
+        if found is None:
+            raise NotFoundError("building block", ident, near(ident, self.blocks))
+        return found
+
+    def mapped_to(self, target: BlockId | RequirementId | str) -> list[MappedRequirement]:
+        """The requirements that map onto a block (or onto a requirement), in catalog order."""
+        return self._by_block.get(target, [])
+
+    # --- search ---------------------------------------------------------------------
+
+    def _search_index(self) -> list[tuple[str, SearchHit]]:
+        rows: list[tuple[str, SearchHit]] = []
+        for inst in self.instruments.values():
+            text = f"{inst.title} {inst.short_title}"
+            rows.append((f"{inst.key} {text}".lower(), SearchHit(inst.key, "", "instrument", text)))
+            for sec in inst.sections:
+                rows.append(
+                    (f"{sec.ref} {sec.title}".lower(), SearchHit(inst.key, sec.ref, "section", sec.title))
+                )
+            for req in inst.requirements:
+                hay = f"{req.ref} {req.title} {req.gist}".lower()
+                rows.append((hay, SearchHit(inst.key, req.ref, "requirement", req.gist)))
+        for block in self.blocks.values():
+            hay = f"{block.id} {block.title} {block.description}".lower()
+            rows.append((hay, SearchHit("", block.id, "block", block.title)))
+        return rows
+
+    def search(self, text: str) -> list[SearchHit]:
+        """Entries whose ref, title or gist holds every word of `text`, case-insensitive."""
+        words = text.lower().split()
+        if not words:
+            return []
+        return [hit for hay, hit in self._haystack if all(w in hay for w in words)]

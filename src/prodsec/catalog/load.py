@@ -1,0 +1,202 @@
+"""Loading the catalog: find the files, validate them all, or read the compiled cache.
+
+The cache is a pickle keyed on the hash of every data file (and of this code's version), so
+an edited file is always re-validated. Any problem in any file stops the load: nothing of a
+broken catalog is returned, and every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from prodsec import __version__
+from prodsec.catalog.catalog import Catalog
+from prodsec.catalog.errors import CatalogError, Issue
+from prodsec.catalog.model import BlockFile, CategoryFile, FeatureFile, Instrument, MappingSet
+from prodsec.catalog.validate import (
+    Parsed,
+    check_instrument,
+    check_mappings,
+    check_vocabularies,
+)
+from prodsec.catalog.yamlsrc import Document, YamlError, read_document
+
+CACHE_FORMAT = 1
+PACKAGED = Path(__file__).resolve().parent.parent / "data"
+BLOCKS_FILE = "building-blocks.yaml"
+FEATURES_FILE = "features.yaml"
+CATEGORIES_FILE = "categories.yaml"
+
+T = TypeVar("T")
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every data file of a catalog folder, in a stable order."""
+    files = [root / BLOCKS_FILE, root / FEATURES_FILE, root / CATEGORIES_FILE]
+    files += sorted((root / "instruments").glob("*/*.yaml"))
+    files += sorted((root / "mappings").glob("*.yaml"))
+    return files
+
+
+def data_hash(root: Path) -> str:
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}".encode())
+    for path in data_files(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("PRODSEC_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "prodsec"
+
+
+def load_catalog(root: Path | None = None, *, use_cache: bool = True) -> Catalog:
+    """The catalog in `root` (the packaged data by default). Raises CatalogError."""
+    root = (root or PACKAGED).resolve()
+    digest = data_hash(root)
+    cached = cache_dir() / f"catalog-{digest[:32]}.pickle"
+    if use_cache:
+        try:
+            with cached.open("rb") as fh:
+                found = pickle.load(fh)
+            if isinstance(found, Catalog) and found.data_hash == digest:
+                return found
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+    catalog = compile_catalog(root, digest)
+    if use_cache:
+        _write_atomically(cached, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+    return catalog
+
+
+def _write_atomically(path: Path, payload: bytes) -> None:
+    """Write a whole file or nothing; a cache that cannot be written is simply skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+_PLAIN = {
+    "unexpected_keyword_argument": "unknown field",
+    "missing_argument": "required field is missing",
+    "missing": "required field is missing",
+}
+
+
+@functools.cache
+def _adapter(kind: type[Any]) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(kind)
+
+
+def _validate(doc: Document, kind: type[T], issues: list[Issue]) -> T | None:
+    from pydantic import ValidationError
+
+    try:
+        value: T = _adapter(kind).validate_python(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            msg = _PLAIN.get(err["type"]) or str(err["msg"]).removeprefix("Value error, ")
+            issues.append(doc.issue(tuple(err["loc"]), msg))
+        return None
+    return value
+
+
+def _parse(path: Path, kind: type[T], issues: list[Issue]) -> Parsed[T] | None:
+    try:
+        doc = read_document(path)
+    except YamlError as exc:
+        issues.append(exc.issue)
+        return None
+    if kind is MappingSet:
+        doc.data = apply_mapping_defaults(doc.data)
+    value = _validate(doc, kind, issues)
+    return None if value is None else Parsed(doc, value)
+
+
+def apply_mapping_defaults(data: Any) -> Any:
+    """A mapping file's `defaults` fill every mapping that leaves those fields out."""
+    if not isinstance(data, dict):
+        return data
+    defaults, items = data.get("defaults"), data.get("mappings")
+    if not isinstance(defaults, dict) or not isinstance(items, list):
+        return data
+    merged = [{**defaults, **m} if isinstance(m, dict) else m for m in items]
+    return {**data, "mappings": merged}
+
+
+def compile_catalog(root: Path, digest: str = "") -> Catalog:
+    """Parse and check every file; raise CatalogError listing every problem found."""
+    issues: list[Issue] = []
+    for path in data_files(root)[:3]:
+        if not path.exists():
+            issues.append(Issue(str(path), 1, "(file)", "missing"))
+    if issues:
+        raise CatalogError(issues)
+    blocks = _parse(root / BLOCKS_FILE, BlockFile, issues)
+    features = _parse(root / FEATURES_FILE, FeatureFile, issues)
+    categories = _parse(root / CATEGORIES_FILE, CategoryFile, issues)
+    instruments = [
+        (path, _parse(path, Instrument, issues)) for path in sorted((root / "instruments").glob("*/*.yaml"))
+    ]
+    mapping_sets = [(path, _parse(path, MappingSet, issues)) for path in sorted((root / "mappings").glob("*.yaml"))]
+    if blocks is None or features is None or categories is None:
+        raise CatalogError(issues)
+    issues += check_vocabularies(
+        Parsed(blocks.doc, blocks.value.blocks),
+        Parsed(features.doc, features.value.features),
+        Parsed(categories.doc, categories.value.categories),
+    )
+    editions = {p.value.key: p.value for _, p in instruments if p is not None}
+    feature_ids = {f.id for f in features.value.features}
+    category_ids = {c.id for c in categories.value.categories}
+    for path, parsed in instruments:
+        if parsed is not None:
+            expected = (path.parent.name, path.stem)
+            issues += check_instrument(parsed, expected, editions, feature_ids, category_ids)
+    block_map = {b.id: b for b in blocks.value.blocks}
+    requirement_ids = {i.requirement_id(r.ref) for i in editions.values() for r in i.requirements}
+    for path, mset in mapping_sets:
+        if mset is not None:
+            issues += check_mappings(mset, path.stem, editions, block_map, set(requirement_ids))
+    if issues:
+        raise CatalogError(issues)
+    return Catalog(
+        instruments=editions.values(),
+        blocks=blocks.value.blocks,
+        features=features.value.features,
+        categories=categories.value.categories,
+        mapping_sets=[m.value for _, m in mapping_sets if m is not None],
+        data_hash=digest,
+    )
+
+
+def iter_schemas() -> Iterator[tuple[str, dict[str, Any]]]:
+    """The JSON Schema of each kind of data file, named as in data/schemas/."""
+    for name, kind in (
+        ("instrument", Instrument),
+        ("mapping-set", MappingSet),
+        ("building-blocks", BlockFile),
+        ("features", FeatureFile),
+        ("categories", CategoryFile),
+    ):
+        yield f"{name}.schema.json", _adapter(kind).json_schema()

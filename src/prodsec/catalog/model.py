@@ -1,0 +1,516 @@
+"""The catalog's data model: what every data file holds, validated by pydantic.
+
+The same frozen dataclasses are the file schema (validated by pydantic, exported as JSON
+Schema) and the in-memory values the rest of prodsec reads. They are plain dataclasses, so
+reading a compiled catalog needs no pydantic at all; constraints ride in `Annotated`
+metadata that pydantic understands when it validates. Closed choices are StrEnums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any, NewType, TypeVar, dataclass_transform
+
+from annotated_types import Ge, MinLen
+
+InstrumentId = NewType("InstrumentId", str)
+RequirementId = NewType("RequirementId", str)
+BlockId = NewType("BlockId", str)
+FeatureId = NewType("FeatureId", str)
+CategoryId = NewType("CategoryId", str)
+
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A regular expression a string must match, enforced by pydantic and shown in JSON Schema."""
+
+    regex: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return {**handler(source), "pattern": self.regex}
+
+
+T = TypeVar("T")
+STRICT: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def frozen(cls: type[T]) -> type[T]:
+    """An immutable value that pydantic validates strictly (unknown keys are errors)."""
+    cls.__pydantic_config__ = STRICT  # type: ignore[attr-defined]
+    return dataclass(frozen=True, slots=True)(cls)
+
+
+Slug = Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Name = Annotated[str, Pattern(r"^[a-z][a-z0-9_]*$")]
+Ref = Annotated[str, Pattern(r"^[A-Za-z0-9][A-Za-z0-9.()\-_ ]*$")]
+Text = Annotated[str, MinLen(1)]
+Scalar = bool | int | float | str | dt.date
+
+
+Jurisdiction = Annotated[str, Pattern(r"^([A-Z]{2}|EU|INT)$")]
+
+
+class InstrumentType(StrEnum):
+    LAW = "law"
+    REGULATION = "regulation"
+    DELEGATED_ACT = "delegated-act"
+    STANDARD = "standard"
+    HARMONISED_STANDARD = "harmonised-standard"
+    LABELLING_SCHEME = "labelling-scheme"
+    CODE_OF_PRACTICE = "code-of-practice"
+    GUIDELINE = "guideline"
+    RECOMMENDATION = "recommendation"
+    NORM = "norm"
+
+
+class Bindingness(StrEnum):
+    MANDATORY = "mandatory"
+    VOLUNTARY = "voluntary"
+    VOLUNTARY_WITH_LEGAL_EFFECT = "voluntary-with-legal-effect"
+    PROCUREMENT = "procurement"
+
+
+class Layer(StrEnum):
+    PRINCIPLE = "principle"
+    OUTCOME = "outcome"
+    BASELINE = "baseline"
+    SPECIFICATION = "specification"
+
+
+class Strength(StrEnum):
+    SHALL = "shall"
+    SHOULD = "should"
+    MAY = "may"
+
+
+class Confidence(StrEnum):
+    """How sure we are of a fact, weakest last."""
+
+    VERIFIED = "verified"
+    SECONDARY = "secondary"
+    UNVERIFIED = "unverified"
+
+
+class DateKind(StrEnum):
+    ADOPTED = "adopted"
+    PUBLISHED = "published"
+    IN_FORCE = "in-force"
+    APPLIES = "applies"
+    TRANSITION_END = "transition-end"
+    REPEALED = "repealed"
+    WITHDRAWN = "withdrawn"
+
+
+class Actor(StrEnum):
+    MANUFACTURER = "manufacturer"
+    IMPORTER = "importer"
+    DISTRIBUTOR = "distributor"
+    AUTHORISED_REPRESENTATIVE = "authorised-representative"
+    OPEN_SOURCE_STEWARD = "open-source-steward"
+    DEVELOPER = "developer"
+
+
+class RouteKind(StrEnum):
+    SELF_ASSESSMENT = "self-assessment"
+    SELF_DECLARATION = "self-declaration"
+    THIRD_PARTY_TEST = "third-party-test"
+    NOTIFIED_BODY = "notified-body"
+    CERTIFICATION = "certification"
+    DEEMED_COMPLIANCE = "deemed-compliance"
+
+
+class Phase(StrEnum):
+    DESIGN = "design"
+    DEVELOPMENT = "development"
+    PLACING_ON_MARKET = "placing-on-market"
+    OPERATION = "operation"
+    SUPPORT = "support"
+    END_OF_LIFE = "end-of-life"
+
+
+class EvidenceKind(StrEnum):
+    DOCUMENTATION = "documentation"
+    PUBLIC_INFORMATION = "public-information"
+    DECLARATION = "declaration"
+    DESIGN_REVIEW = "design-review"
+    FUNCTIONAL_TEST = "functional-test"
+    PENETRATION_TEST = "penetration-test"
+    BINARY_ANALYSIS = "binary-analysis"
+    SOURCE_REVIEW = "source-review"
+    PROCESS_RECORD = "process-record"
+    SBOM = "sbom"
+    REPORT_TO_AUTHORITY = "report-to-authority"
+
+
+class ParamType(StrEnum):
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    STRING = "string"
+    DATE = "date"
+
+
+class Stricter(StrEnum):
+    """Which way a parameter's value makes a requirement stricter."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+    TRUE = "true"
+    NONE = "none"
+
+
+class Theme(StrEnum):
+    AUTHENTICATION = "authentication"
+    ACCESS_CONTROL = "access-control"
+    VULNERABILITY_HANDLING = "vulnerability-handling"
+    UPDATES = "updates"
+    SUPPORT_PERIOD = "support-period"
+    SECURE_STORAGE = "secure-storage"
+    COMMUNICATION = "communication"
+    ATTACK_SURFACE = "attack-surface"
+    INTEGRITY = "integrity"
+    PERSONAL_DATA = "personal-data"
+    RESILIENCE = "resilience"
+    LOGGING_MONITORING = "logging-monitoring"
+    DELETION = "deletion"
+    INSTALLATION_GUIDANCE = "installation-guidance"
+    INPUT_VALIDATION = "input-validation"
+    SUPPLY_CHAIN = "supply-chain"
+    REPORTING = "reporting"
+    TRANSPARENCY = "transparency"
+    MARKET_OBLIGATIONS = "market-obligations"
+    GOVERNANCE = "governance"
+
+
+class DutyOfCare(StrEnum):
+    BY_DESIGN = "by-design"
+    BY_DEFAULT = "by-default"
+    LIFECYCLE = "lifecycle"
+    END_OF_LIFE = "end-of-life"
+    TRANSPARENCY = "transparency"
+
+
+class Relationship(StrEnum):
+    """NIST IR 8477 set-theory relationships, read as `source REL target`."""
+
+    EQUAL = "equal"
+    SUBSET_OF = "subset-of"
+    SUPERSET_OF = "superset-of"
+    INTERSECTS_WITH = "intersects-with"
+    NO_RELATIONSHIP = "no-relationship"
+
+
+class Rationale(StrEnum):
+    SYNTACTIC = "syntactic"
+    SEMANTIC = "semantic"
+    FUNCTIONAL = "functional"
+
+
+class Provenance(StrEnum):
+    OFFICIAL_TEXT = "official-text"
+    PUBLISHED_CROSSWALK = "published-crosswalk"
+    OUR_ANALYSIS = "our-analysis"
+
+
+class ReviewStatus(StrEnum):
+    DRAFT = "draft"
+    REVIEWED = "reviewed"
+
+
+def check_value(kind: ParamType, value: Scalar) -> str | None:
+    """Return a message when `value` is not of the declared parameter type."""
+    ok = {
+        ParamType.INTEGER: isinstance(value, int) and not isinstance(value, bool),
+        ParamType.NUMBER: isinstance(value, int | float) and not isinstance(value, bool),
+        ParamType.BOOLEAN: isinstance(value, bool),
+        ParamType.STRING: isinstance(value, str),
+        ParamType.DATE: isinstance(value, dt.date),
+    }[kind]
+    return None if ok else f"value {value!r} is not of type {kind.value}"
+
+
+# --- vocabularies -------------------------------------------------------------------
+
+
+@frozen
+class ProductFeature:
+    """A named property of a product that decides whether a conditional provision applies."""
+
+    id: Slug
+    title: Text
+    description: Text
+
+
+@frozen
+class Category:
+    """A product category; `parents` place it in the taxonomy (a router is a consumer IoT device)."""
+
+    id: Slug
+    title: Text
+    parents: tuple[Slug, ...] = ()
+    description: str = ""
+
+
+@frozen
+class BlockParameter:
+    name: Name
+    type: ParamType
+    description: Text
+    unit: str = ""
+    stricter: Stricter = Stricter.NONE
+
+
+@frozen
+class BuildingBlock:
+    """A neutral outcome of the hub, the spine every requirement maps onto."""
+
+    id: Slug
+    title: Text
+    description: Text
+    theme: Theme
+    duty_of_care: DutyOfCare
+    parameters: tuple[BlockParameter, ...] = ()
+
+    def parameter(self, name: str) -> BlockParameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+# --- instruments --------------------------------------------------------------------
+
+# A literal is a product-feature id, negated with a leading "!"; a clause joins literals
+# with " | " (any may hold); a `when` list holds when every clause holds.
+LITERAL = re.compile(r"^!?[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@frozen
+class Applicability:
+    """A numbered condition or lettered feature of a standard, stated over product features."""
+
+    id: Annotated[str, Pattern(r"^[A-Za-z0-9]+$")]
+    title: Text
+    when: tuple[Text, ...]
+
+    def literals(self) -> list[str]:
+        return [lit.strip() for clause in self.when for lit in clause.split("|")]
+
+    def __post_init__(self) -> None:
+        for lit in self.literals():
+            if not LITERAL.match(lit):
+                raise ValueError(f"'{lit}' is not a feature literal (feature-id or !feature-id)")
+
+
+@frozen
+class Source:
+    key: Annotated[str, Pattern(r"^[A-Za-z0-9][A-Za-z0-9\-]*$")]
+    title: Text
+    url: str = ""
+    licence: str = ""
+    note: str = ""
+
+
+@frozen
+class DatedEvent:
+    kind: DateKind
+    date: dt.date
+    refs: tuple[Ref, ...] = ()
+    note: str = ""
+
+
+@frozen
+class Exclusion:
+    category: Slug
+    note: Text
+    source: str = ""
+
+
+@frozen
+class Scope:
+    categories: tuple[Slug, ...]
+    exclusions: tuple[Exclusion, ...] = ()
+    note: str = ""
+
+
+@frozen
+class ConformityRoute:
+    id: Slug
+    kind: RouteKind
+    description: Text
+
+
+@frozen
+class Level:
+    id: Annotated[str, Pattern(r"^[A-Za-z0-9\-]+$")]
+    title: Text
+    rank: int
+
+
+@frozen
+class Section:
+    """A heading that groups requirements (a clause, an article, a schedule)."""
+
+    ref: Ref
+    title: Text
+    parent: Ref | None = None
+
+
+@frozen
+class Parameter:
+    name: Name
+    type: ParamType
+    value: Scalar
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        problem = check_value(self.type, self.value)
+        if problem:
+            raise ValueError(problem)
+
+
+STATUS = re.compile(r"^(M|R|O)( C)?( F)?$")
+
+
+@frozen
+class Requirement:
+    """One provision. `status` is the instrument's own code (EN 303 645 Table B.1: `M C`)."""
+
+    ref: Ref
+    gist: Text
+    strength: Strength
+    status: Annotated[str, Pattern(STATUS.pattern)]
+    source: Text
+    confidence: Confidence
+    parent: Ref | None = None
+    title: str = ""
+    conditions: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    evidence: tuple[EvidenceKind, ...] = ()
+    previous: tuple[Ref, ...] | None = None
+    superseded_by: Ref | None = None
+    note: str = ""
+
+    @property
+    def mandatory_type(self) -> bool:
+        return self.status.startswith("M")
+
+    @property
+    def status_code(self) -> str:
+        """The status with its condition numbers and feature letters: `M C F (14, e)`."""
+        cited = [*self.conditions, *self.features]
+        return f"{self.status} ({', '.join(cited)})" if cited else self.status
+
+    def __post_init__(self) -> None:
+        if " C" in self.status and not self.conditions:
+            raise ValueError(f"status '{self.status}' needs at least one condition")
+        if " F" in self.status and not self.features:
+            raise ValueError(f"status '{self.status}' needs at least one feature")
+        if self.features and " F" not in self.status:
+            raise ValueError(f"features cited but status '{self.status}' has no F")
+
+
+@frozen
+class Instrument:
+    """One edition of an instrument: its header facts and a flat list of requirements."""
+
+    id: Slug
+    edition: Annotated[str, Pattern(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")]
+    title: Text
+    issuer: Text
+    jurisdictions: Annotated[tuple[Jurisdiction, ...], MinLen(1)]
+    type: InstrumentType
+    bindingness: Bindingness
+    layer: Layer
+    dates: tuple[DatedEvent, ...]
+    scope: Scope
+    actors: tuple[Actor, ...]
+    sources: Annotated[tuple[Source, ...], MinLen(1)]
+    text_licence: Text
+    revision: Annotated[int, Ge(1)]
+    requirements: tuple[Requirement, ...]
+    short_title: str = ""
+    previous_edition: str | None = None
+    conformity_routes: tuple[ConformityRoute, ...] = ()
+    conditions: tuple[Applicability, ...] = ()
+    features: tuple[Applicability, ...] = ()
+    levels: tuple[Level, ...] = ()
+    sections: tuple[Section, ...] = ()
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.edition}"
+
+    def requirement_id(self, ref: str) -> RequirementId:
+        return RequirementId(f"{self.id}@{self.edition}:{ref}")
+
+
+# --- mappings -----------------------------------------------------------------------
+
+
+@frozen
+class Mapping:
+    """A requirement's relation to a building block, or to another requirement (by full id)."""
+
+    ref: Ref
+    relationship: Relationship
+    rationale: Rationale
+    provenance: Provenance
+    status: ReviewStatus
+    confidence: Confidence
+    block: Slug | None = None
+    requirement: str | None = None
+    bindings: dict[str, Scalar] = field(default_factory=dict)
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.block is None) == (self.requirement is None):
+            raise ValueError("give exactly one of 'block' or 'requirement'")
+
+    @property
+    def target(self) -> str:
+        return self.block or self.requirement or ""
+
+
+@frozen
+class MappingDefaults:
+    """Values every mapping of a file takes unless it says otherwise."""
+
+    rationale: Rationale | None = None
+    provenance: Provenance | None = None
+    status: ReviewStatus | None = None
+    confidence: Confidence | None = None
+
+
+@frozen
+class MappingSet:
+    instrument: Slug
+    edition: str
+    revision: Annotated[int, Ge(1)]
+    mappings: tuple[Mapping, ...]
+    defaults: MappingDefaults = field(default_factory=MappingDefaults)
+    note: str = ""
+
+
+@frozen
+class BlockFile:
+    revision: Annotated[int, Ge(1)]
+    blocks: tuple[BuildingBlock, ...]
+
+
+@frozen
+class FeatureFile:
+    revision: Annotated[int, Ge(1)]
+    features: tuple[ProductFeature, ...]
+
+
+@frozen
+class CategoryFile:
+    revision: Annotated[int, Ge(1)]
+    categories: tuple[Category, ...]

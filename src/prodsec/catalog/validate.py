@@ -1,0 +1,180 @@
+"""Checks across files: ids unique, names match, every reference resolves, bindings typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from prodsec.catalog.errors import Issue
+from prodsec.catalog.model import (
+    BuildingBlock,
+    Category,
+    Instrument,
+    MappingSet,
+    ProductFeature,
+    check_value,
+)
+from prodsec.catalog.yamlsrc import Document
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed(Generic[T]):
+    doc: Document
+    value: T
+
+
+def check_vocabularies(
+    blocks: Parsed[tuple[BuildingBlock, ...]],
+    features: Parsed[tuple[ProductFeature, ...]],
+    categories: Parsed[tuple[Category, ...]],
+) -> Iterator[Issue]:
+    yield from _unique(blocks.doc, "blocks", [b.id for b in blocks.value], "block id")
+    for i, block in enumerate(blocks.value):
+        names = [p.name for p in block.parameters]
+        yield from _unique(blocks.doc, ("blocks", i, "parameters"), names, "parameter name")
+    yield from _unique(features.doc, "features", [f.id for f in features.value], "feature id")
+    ids = [c.id for c in categories.value]
+    yield from _unique(categories.doc, "categories", ids, "category id")
+    known = set(ids)
+    for i, cat in enumerate(categories.value):
+        for j, parent in enumerate(cat.parents):
+            if parent not in known:
+                yield categories.doc.issue(
+                    ("categories", i, "parents", j), f"unknown category '{parent}'"
+                )
+
+
+def _unique(
+    doc: Document, where: str | tuple[str | int, ...], ids: list[str], what: str
+) -> Iterator[Issue]:
+    base = (where,) if isinstance(where, str) else where
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            yield doc.issue((*base, i), f"duplicate {what} '{ident}'")
+        seen.add(ident)
+
+
+def check_instrument(
+    item: Parsed[Instrument],
+    expected: tuple[str, str],
+    editions: dict[str, Instrument],
+    features: set[str],
+    categories: set[str],
+) -> Iterator[Issue]:
+    """Checks within one instrument edition, and against its previous edition."""
+    doc, inst = item.doc, item.value
+    if (inst.id, inst.edition) != expected:
+        yield doc.issue(
+            ("id",),
+            f"file is named for {expected[0]}@{expected[1]} but holds {inst.id}@{inst.edition}",
+        )
+    yield from _unique(doc, "sections", [s.ref for s in inst.sections], "section ref")
+    yield from _unique(doc, "requirements", [r.ref for r in inst.requirements], "requirement ref")
+    section_refs = {s.ref for s in inst.sections}
+    refs = {r.ref for r in inst.requirements}
+    for i, sec in enumerate(inst.sections):
+        if sec.ref in refs:
+            yield doc.issue(("sections", i, "ref"), f"'{sec.ref}' is also a requirement ref")
+        if sec.parent is not None and sec.parent not in section_refs:
+            yield doc.issue(("sections", i, "parent"), f"unknown parent '{sec.parent}'")
+    for i, term in enumerate((*inst.conditions, *inst.features)):
+        kind, idx = ("conditions", i) if i < len(inst.conditions) else ("features", i - len(inst.conditions))
+        for lit in term.literals():
+            if lit.lstrip("!") not in features:
+                yield doc.issue((kind, idx, "when"), f"unknown product feature '{lit.lstrip('!')}'")
+    for j, cat in enumerate(inst.scope.categories):
+        if cat not in categories:
+            yield doc.issue(("scope", "categories", j), f"unknown category '{cat}'")
+    for j, excl in enumerate(inst.scope.exclusions):
+        if excl.category not in categories:
+            yield doc.issue(("scope", "exclusions", j, "category"), f"unknown category '{excl.category}'")
+    for j, event in enumerate(inst.dates):
+        for k, ref in enumerate(event.refs):
+            if ref not in refs and ref not in section_refs:
+                yield doc.issue(("dates", j, "refs", k), f"unknown ref '{ref}'")
+    previous = None
+    if inst.previous_edition is not None:
+        previous = editions.get(f"{inst.id}@{inst.previous_edition}")
+        if previous is None:
+            yield doc.issue(("previous_edition",), f"no edition '{inst.previous_edition}' of {inst.id}")
+    yield from _check_requirements(item, refs | section_refs, previous)
+
+
+def _check_requirements(
+    item: Parsed[Instrument], parents: set[str], previous: Instrument | None
+) -> Iterator[Issue]:
+    doc, inst = item.doc, item.value
+    conditions = {c.id for c in inst.conditions}
+    features = {f.id for f in inst.features}
+    levels = {lv.id for lv in inst.levels}
+    refs = {r.ref for r in inst.requirements}
+    old_refs = {r.ref for r in previous.requirements} if previous else set()
+    for i, req in enumerate(inst.requirements):
+        at = ("requirements", i)
+        if req.parent is not None and req.parent not in parents:
+            yield doc.issue((*at, "parent"), f"unknown parent '{req.parent}'")
+        for name, cited, known in (
+            ("conditions", req.conditions, conditions),
+            ("features", req.features, features),
+            ("levels", req.levels, levels),
+        ):
+            for k, ident in enumerate(cited):
+                if ident not in known:
+                    yield doc.issue((*at, name, k), f"'{ident}' is not declared in the header's {name}")
+        for k, ref in enumerate(req.previous or ()):
+            if previous is None:
+                yield doc.issue((*at, "previous"), "'previous' needs the header's previous_edition")
+                break
+            if ref not in old_refs:
+                yield doc.issue((*at, "previous", k), f"no requirement '{ref}' in {previous.key}")
+        if req.superseded_by is not None and req.superseded_by not in refs:
+            yield doc.issue((*at, "superseded_by"), f"unknown requirement '{req.superseded_by}'")
+
+
+def check_mappings(
+    item: Parsed[MappingSet],
+    expected: str,
+    instruments: dict[str, Instrument],
+    blocks: dict[str, BuildingBlock],
+    requirement_ids: set[str],
+) -> Iterator[Issue]:
+    doc, mset = item.doc, item.value
+    key = f"{mset.instrument}@{mset.edition}"
+    if key != expected:
+        yield doc.issue(("instrument",), f"file is named for {expected} but maps {key}")
+    inst = instruments.get(key)
+    if inst is None:
+        yield doc.issue(("instrument",), f"no instrument edition {key} in the catalog")
+        return
+    refs = {r.ref for r in inst.requirements}
+    seen: set[tuple[str, str]] = set()
+    for i, m in enumerate(mset.mappings):
+        at = ("mappings", i)
+        if m.ref not in refs:
+            yield doc.issue((*at, "ref"), f"no requirement '{m.ref}' in {key}")
+        if (m.ref, m.target) in seen:
+            yield doc.issue(at, f"'{m.ref}' is mapped to '{m.target}' twice")
+        seen.add((m.ref, m.target))
+        if m.requirement is not None:
+            if m.requirement not in requirement_ids:
+                yield doc.issue((*at, "requirement"), f"unknown requirement '{m.requirement}'")
+            if m.bindings:
+                yield doc.issue((*at, "bindings"), "bindings are for mappings to blocks")
+            continue
+        block = blocks.get(m.block or "")
+        if block is None:
+            yield doc.issue((*at, "block"), f"unknown building block '{m.block}'")
+            continue
+        for name, value in m.bindings.items():
+            param = block.parameter(name)
+            if param is None:
+                yield doc.issue((*at, "bindings", name), f"block '{block.id}' has no parameter '{name}'")
+                continue
+            problem = check_value(param.type, value)
+            if problem:
+                yield doc.issue((*at, "bindings", name), problem)
