@@ -75,7 +75,9 @@ class Catalog:
         self.blocks: dict[str, BuildingBlock] = {b.id: b for b in blocks}
         self.features: dict[str, ProductFeature] = {f.id: f for f in features}
         self.categories: dict[str, Category] = {c.id: c for c in categories}
-        self.mapping_sets: dict[str, MappingSet] = {f"{m.instrument}@{m.edition}": m for m in mapping_sets}
+        self.mapping_sets: dict[str, MappingSet] = {
+            f"{m.instrument}@{m.edition}": m for m in mapping_sets
+        }
         self._requirements: dict[str, Requirement] = {}
         self._owner: dict[str, str] = {}
         for inst in self.instruments.values():
@@ -173,7 +175,10 @@ class Catalog:
             rows.append((f"{inst.key} {text}".lower(), SearchHit(inst.key, "", "instrument", text)))
             for sec in inst.sections:
                 rows.append(
-                    (f"{sec.ref} {sec.title}".lower(), SearchHit(inst.key, sec.ref, "section", sec.title))
+                    (
+                        f"{sec.ref} {sec.title}".lower(),
+                        SearchHit(inst.key, sec.ref, "section", sec.title),
+                    )
                 )
             for req in inst.requirements:
                 hay = f"{req.ref} {req.title} {req.gist}".lower()

@@ -7,7 +7,6 @@ broken catalog is returned, and every problem is reported at once.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import pickle
@@ -101,11 +100,16 @@ _PLAIN = {
 }
 
 
-@functools.cache
-def _adapter(kind: type[Any]) -> Any:
-    from pydantic import TypeAdapter
+_ADAPTERS: dict[object, Any] = {}
 
-    return TypeAdapter(kind)
+
+def _adapter(kind: object) -> Any:
+    """pydantic's validator for a kind of file, built on first use (import stays light)."""
+    if kind not in _ADAPTERS:
+        from pydantic import TypeAdapter
+
+        _ADAPTERS[kind] = TypeAdapter(kind)
+    return _ADAPTERS[kind]
 
 
 def _validate(doc: Document, kind: type[T], issues: list[Issue]) -> T | None:
@@ -156,9 +160,13 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
     features = _parse(root / FEATURES_FILE, FeatureFile, issues)
     categories = _parse(root / CATEGORIES_FILE, CategoryFile, issues)
     instruments = [
-        (path, _parse(path, Instrument, issues)) for path in sorted((root / "instruments").glob("*/*.yaml"))
+        (path, _parse(path, Instrument, issues))
+        for path in sorted((root / "instruments").glob("*/*.yaml"))
     ]
-    mapping_sets = [(path, _parse(path, MappingSet, issues)) for path in sorted((root / "mappings").glob("*.yaml"))]
+    mapping_sets = [
+        (path, _parse(path, MappingSet, issues))
+        for path in sorted((root / "mappings").glob("*.yaml"))
+    ]
     if blocks is None or features is None or categories is None:
         raise CatalogError(issues)
     issues += check_vocabularies(

@@ -23,7 +23,6 @@ FeatureId = NewType("FeatureId", str)
 CategoryId = NewType("CategoryId", str)
 
 
-
 @dataclass(frozen=True, slots=True)
 class Pattern:
     """A regular expression a string must match, enforced by pydantic and shown in JSON Schema."""
@@ -248,7 +247,7 @@ class ProductFeature:
 
 @frozen
 class Category:
-    """A product category; `parents` place it in the taxonomy (a router is a consumer IoT device)."""
+    """A product category; `parents` place it in the taxonomy (a router is a consumer device)."""
 
     id: Slug
     title: Text

@@ -17,7 +17,6 @@ from prodsec.catalog.model import (
 )
 from prodsec.catalog.yamlsrc import Document
 
-
 T = TypeVar("T")
 
 
@@ -83,7 +82,11 @@ def check_instrument(
         if sec.parent is not None and sec.parent not in section_refs:
             yield doc.issue(("sections", i, "parent"), f"unknown parent '{sec.parent}'")
     for i, term in enumerate((*inst.conditions, *inst.features)):
-        kind, idx = ("conditions", i) if i < len(inst.conditions) else ("features", i - len(inst.conditions))
+        kind, idx = (
+            ("conditions", i)
+            if i < len(inst.conditions)
+            else ("features", i - len(inst.conditions))
+        )
         for lit in term.literals():
             if lit.lstrip("!") not in features:
                 yield doc.issue((kind, idx, "when"), f"unknown product feature '{lit.lstrip('!')}'")
@@ -92,7 +95,9 @@ def check_instrument(
             yield doc.issue(("scope", "categories", j), f"unknown category '{cat}'")
     for j, excl in enumerate(inst.scope.exclusions):
         if excl.category not in categories:
-            yield doc.issue(("scope", "exclusions", j, "category"), f"unknown category '{excl.category}'")
+            yield doc.issue(
+                ("scope", "exclusions", j, "category"), f"unknown category '{excl.category}'"
+            )
     for j, event in enumerate(inst.dates):
         for k, ref in enumerate(event.refs):
             if ref not in refs and ref not in section_refs:
@@ -101,7 +106,9 @@ def check_instrument(
     if inst.previous_edition is not None:
         previous = editions.get(f"{inst.id}@{inst.previous_edition}")
         if previous is None:
-            yield doc.issue(("previous_edition",), f"no edition '{inst.previous_edition}' of {inst.id}")
+            yield doc.issue(
+                ("previous_edition",), f"no edition '{inst.previous_edition}' of {inst.id}"
+            )
     yield from _check_requirements(item, refs | section_refs, previous)
 
 
@@ -125,7 +132,9 @@ def _check_requirements(
         ):
             for k, ident in enumerate(cited):
                 if ident not in known:
-                    yield doc.issue((*at, name, k), f"'{ident}' is not declared in the header's {name}")
+                    yield doc.issue(
+                        (*at, name, k), f"'{ident}' is not declared in the header's {name}"
+                    )
         for k, ref in enumerate(req.previous or ()):
             if previous is None:
                 yield doc.issue((*at, "previous"), "'previous' needs the header's previous_edition")
@@ -173,7 +182,9 @@ def check_mappings(
         for name, value in m.bindings.items():
             param = block.parameter(name)
             if param is None:
-                yield doc.issue((*at, "bindings", name), f"block '{block.id}' has no parameter '{name}'")
+                yield doc.issue(
+                    (*at, "bindings", name), f"block '{block.id}' has no parameter '{name}'"
+                )
                 continue
             problem = check_value(param.type, value)
             if problem:

@@ -40,7 +40,7 @@ class Document:
         return 1
 
     def field_name(self, loc: PathKey) -> str:
-        """`requirements[5.1-1].strength`: list items named by their ref or id where they have one."""
+        """`requirements[5.1-1].strength`: list items named by their ref or id, if any."""
         parts: list[str] = []
         node: Any = self.data
         for step in loc:
@@ -105,7 +105,12 @@ def _build(
             here = (*loc, key)
             if key in out:
                 raise YamlError(
-                    Issue(doc.name, key_node.start_mark.line + 1, doc.field_name(here), "duplicate key")
+                    Issue(
+                        doc.name,
+                        key_node.start_mark.line + 1,
+                        doc.field_name(here),
+                        "duplicate key",
+                    )
                 )
             lines[here] = key_node.start_mark.line + 1
             out[key] = _build(value_node, here, lines, loader, doc)

@@ -1,0 +1,162 @@
+"""`prodsec catalog ...`: list, show, search, diff and validate the atlas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from prodsec.catalog import CatalogError, compile_catalog, load_catalog
+from prodsec.catalog.diff import DiffError, diff_editions
+from prodsec.catalog.load import iter_schemas
+from prodsec.catalog.model import Bindingness, InstrumentType
+from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
+from prodsec.cli.output import Format, FormatOpt, emit, fail
+
+app = typer.Typer(
+    help="The atlas of instruments: list, show, search, diff, validate.", no_args_is_help=True
+)
+
+
+@app.command("list")
+def list_(
+    type_: Annotated[
+        InstrumentType | None, typer.Option("--type", help="Only this instrument type.")
+    ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction", "-j", help="Only instruments of this jurisdiction (GB, EU, INT...)."
+        ),
+    ] = None,
+    bindingness: Annotated[Bindingness | None, typer.Option(help="Only this bindingness.")] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """List every instrument edition in the catalog."""
+    catalog = load_catalog()
+    items = [
+        i
+        for i in catalog.instruments.values()
+        if (type_ is None or i.type is type_)
+        and (jurisdiction is None or jurisdiction.upper() in i.jurisdictions)
+        and (bindingness is None or i.bindingness is bindingness)
+    ]
+    rows = [instrument_summary(i) for i in sorted(items, key=lambda i: i.key)]
+    cols = ["key", "title", "type", "bindingness", "jurisdictions", "requirement_count"]
+    emit(fmt, rows, rows, cols, title="Instruments")
+
+
+@app.command()
+def show(
+    spec: Annotated[
+        str, typer.Argument(help="ID or ID@EDITION (the latest edition when omitted).")
+    ],
+    ref: Annotated[str | None, typer.Argument(help="One requirement's ref, e.g. 5.1-1.")] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Show an instrument with its requirements, or one requirement with its mappings."""
+    catalog = load_catalog()
+    inst = catalog.instrument(spec)
+    if ref is not None:
+        req = catalog.requirement(inst.requirement_id(ref))
+        view = requirement_view(catalog, inst, req)
+        rows = [{"field": k, "value": v} for k, v in view.items() if k != "mappings"]
+        rows += [
+            {
+                "field": "mapping",
+                "value": f"{m.get('block') or m.get('requirement')} ({m['relationship']})",
+            }
+            for m in view["mappings"]
+        ]
+        emit(fmt, view, rows, ["field", "value"], title=view["id"])
+        return
+    view = instrument_view(catalog, inst)
+    rows = [
+        {**r, "maps_to": [m.get("block") or m.get("requirement") for m in r["mappings"]]}
+        for r in view["requirements"]
+    ]
+    cols = ["ref", "status_code", "strength", "confidence", "gist", "maps_to"]
+    emit(fmt, view, rows, cols, title=f"{inst.key}: {inst.title}")
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words that must all appear (case-insensitive).")],
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Search refs, titles and gists of instruments, requirements and building blocks."""
+    hits = load_catalog().search(text)
+    rows = [
+        {"kind": h.kind, "instrument": h.instrument, "ref": h.ref, "text": h.text} for h in hits
+    ]
+    emit(
+        fmt,
+        rows,
+        rows,
+        ["kind", "instrument", "ref", "text"],
+        title=f"{len(rows)} matches for '{text}'",
+    )
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="ID@EDITION to compare from.")],
+    new: Annotated[str, typer.Argument(help="ID@EDITION to compare to.")],
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """What changed between two editions: added, removed, split, renumbered, status, gist."""
+    catalog = load_catalog()
+    try:
+        result = diff_editions(catalog, catalog.instrument(old), catalog.instrument(new))
+    except DiffError as exc:
+        raise fail(str(exc)) from exc
+    view = diff_view(result)
+    rows = [
+        {"kind": c["kind"], "old": c["old"], "new": c["new"], "detail": c["detail"]}
+        for c in view["changes"]
+    ]
+    title = f"{result.old} -> {result.new}: {len(rows)} changes, {result.unchanged} unchanged"
+    emit(fmt, view, rows, ["kind", "old", "new", "detail"], title=title)
+
+
+@app.command()
+def validate(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A catalog folder (default: the packaged data).", exists=True, file_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Check every data file; print every problem as file:line: field: message (exit 1)."""
+    try:
+        catalog = compile_catalog(
+            (path or Path(__file__).resolve().parent.parent / "data").resolve()
+        )
+    except CatalogError as exc:
+        typer.echo(str(exc))
+        raise typer.Exit(1) from exc
+    count = sum(len(i.requirements) for i in catalog.instruments.values())
+    maps = sum(len(m.mappings) for m in catalog.mapping_sets.values())
+    typer.echo(
+        f"ok: {len(catalog.instruments)} instrument editions, {count} requirements, "
+        f"{len(catalog.blocks)} building blocks, {maps} mappings"
+    )
+
+
+@app.command()
+def schemas(
+    folder: Annotated[
+        Path, typer.Argument(help="Where to write the JSON Schemas.", file_okay=False)
+    ],
+) -> None:
+    """Write the JSON Schema of every kind of data file (for editors and other tools)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, schema in iter_schemas():
+        (folder / name).write_text(
+            json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        Console(stderr=True).print(f"wrote {folder / name}", highlight=False)

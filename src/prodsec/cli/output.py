@@ -1,0 +1,64 @@
+"""Output formats shared by every command: a Rich table, JSON or CSV, always to stdout."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
+]
+
+
+def emit(
+    fmt: Format,
+    document: Any,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    title: str = "",
+) -> None:
+    """Print `document` as JSON, or `rows` (restricted to `columns`) as a table or CSV."""
+    match fmt:
+        case Format.JSON:
+            sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        case Format.CSV:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([_cell(row.get(c)) for c in columns])
+        case Format.TABLE:
+            table = Table(title=title or None, title_justify="left")
+            for col in columns:
+                table.add_column(col)
+            for row in rows:
+                table.add_row(*(_cell(row.get(c)) for c in columns))
+            Console(soft_wrap=False).print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a usage error to stderr and return the Exit to raise."""
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
