@@ -100,10 +100,10 @@ _PLAIN = {
 }
 
 
-_ADAPTERS: dict[object, Any] = {}
+_ADAPTERS: dict[Any, Any] = {}
 
 
-def _adapter(kind: object) -> Any:
+def _adapter(kind: Any) -> Any:
     """pydantic's validator for a kind of file, built on first use (import stays light)."""
     if kind not in _ADAPTERS:
         from pydantic import TypeAdapter
@@ -175,17 +175,20 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
         Parsed(categories.doc, categories.value.categories),
     )
     editions = {p.value.key: p.value for _, p in instruments if p is not None}
+    broken = {f"{path.parent.name}@{path.stem}" for path, p in instruments if p is None}
     feature_ids = {f.id for f in features.value.features}
     category_ids = {c.id for c in categories.value.categories}
     for path, parsed in instruments:
         if parsed is not None:
             expected = (path.parent.name, path.stem)
-            issues += check_instrument(parsed, expected, editions, feature_ids, category_ids)
+            issues += check_instrument(
+                parsed, expected, editions, feature_ids, category_ids, broken
+            )
     block_map = {b.id: b for b in blocks.value.blocks}
     requirement_ids = {i.requirement_id(r.ref) for i in editions.values() for r in i.requirements}
     for path, mset in mapping_sets:
         if mset is not None:
-            issues += check_mappings(mset, path.stem, editions, block_map, set(requirement_ids))
+            issues += check_mappings(mset, path.stem, editions, block_map, requirement_ids, broken)
     if issues:
         raise CatalogError(issues)
     return Catalog(

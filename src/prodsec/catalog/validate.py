@@ -64,8 +64,13 @@ def check_instrument(
     editions: dict[str, Instrument],
     features: set[str],
     categories: set[str],
+    broken: set[str],
 ) -> Iterator[Issue]:
-    """Checks within one instrument edition, and against its previous edition."""
+    """Checks within one instrument edition, and against its previous edition.
+
+    `broken` names the editions whose own file failed; checks against them are skipped so
+    that one bad file does not bury its real errors under consequences.
+    """
     doc, inst = item.doc, item.value
     if (inst.id, inst.edition) != expected:
         yield doc.issue(
@@ -105,6 +110,8 @@ def check_instrument(
     previous = None
     if inst.previous_edition is not None:
         previous = editions.get(f"{inst.id}@{inst.previous_edition}")
+        if f"{inst.id}@{inst.previous_edition}" in broken:
+            return
         if previous is None:
             yield doc.issue(
                 ("previous_edition",), f"no edition '{inst.previous_edition}' of {inst.id}"
@@ -151,11 +158,14 @@ def check_mappings(
     instruments: dict[str, Instrument],
     blocks: dict[str, BuildingBlock],
     requirement_ids: set[str],
+    broken: set[str],
 ) -> Iterator[Issue]:
     doc, mset = item.doc, item.value
     key = f"{mset.instrument}@{mset.edition}"
     if key != expected:
         yield doc.issue(("instrument",), f"file is named for {expected} but maps {key}")
+    if key in broken:
+        return
     inst = instruments.get(key)
     if inst is None:
         yield doc.issue(("instrument",), f"no instrument edition {key} in the catalog")
@@ -170,6 +180,8 @@ def check_mappings(
             yield doc.issue(at, f"'{m.ref}' is mapped to '{m.target}' twice")
         seen.add((m.ref, m.target))
         if m.requirement is not None:
+            if m.requirement.partition(":")[0] in broken:
+                continue
             if m.requirement not in requirement_ids:
                 yield doc.issue((*at, "requirement"), f"unknown requirement '{m.requirement}'")
             if m.bindings:

@@ -60,5 +60,5 @@ def _cell(value: Any) -> str:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a usage error to stderr and return the Exit to raise."""
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)

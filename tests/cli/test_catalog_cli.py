@@ -1,0 +1,225 @@
+"""The `prodsec` command run for real against the packaged catalog, exact output compared."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from prodsec.cli.app import app
+from tests.conftest import edit
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_show_v2_as_json_lists_68_requirements_33_mandatory() -> None:
+    code, out, _ = run("catalog", "show", "etsi-en-303-645@2.1.1", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["id"], doc["edition"], doc["type"], doc["bindingness"]) == (
+        "etsi-en-303-645",
+        "2.1.1",
+        "standard",
+        "voluntary-with-legal-effect",
+    )
+    assert doc["jurisdictions"] == ["INT"]
+    assert len(doc["requirements"]) == 68
+    assert sum(r["status"].startswith("M") for r in doc["requirements"]) == 33
+    first = doc["requirements"][1]
+    assert {
+        k: first[k] for k in ("ref", "id", "status", "conditions", "strength", "confidence")
+    } == {
+        "ref": "5.1-1",
+        "id": "etsi-en-303-645@2.1.1:5.1-1",
+        "status": "M C",
+        "conditions": ["1"],
+        "strength": "shall",
+        "confidence": "verified",
+    }
+    assert first["mappings"] == [
+        {
+            "block": "no-universal-default-passwords",
+            "relationship": "equal",
+            "rationale": "semantic",
+            "provenance": "our-analysis",
+            "status": "draft",
+            "confidence": "secondary",
+            "bindings": {},
+            "note": "",
+        }
+    ]
+
+
+def test_show_one_requirement_as_csv() -> None:
+    code, out, _ = run("catalog", "show", "etsi-en-303-645@3.1.3", "5.1-5", "-f", "csv")
+    assert code == 0
+    rows = dict(list(csv.reader(io.StringIO(out)))[1:4])
+    assert rows == {"ref": "5.1-5", "id": "etsi-en-303-645@3.1.3:5.1-5", "parent": "5.1"}
+    assert 'status_code,"M C F (14, e)"' in out
+    assert out.rstrip().endswith("mapping,brute-force-protection (equal)")
+
+
+def test_list_filters_by_type_and_jurisdiction() -> None:
+    code, out, _ = run("catalog", "list", "--jurisdiction", "gb", "--format", "csv")
+    assert code == 0
+    assert out == (
+        "key,title,type,bindingness,jurisdictions,requirement_count\n"
+        "uk-cop-iot@2018,Code of Practice for Consumer IoT Security,code-of-practice,voluntary,GB,13\n"
+    )
+    code, out, _ = run("catalog", "list", "--type", "standard", "-f", "json")
+    assert [i["key"] for i in json.loads(out)] == ["etsi-en-303-645@2.1.1", "etsi-en-303-645@3.1.3"]
+
+
+def test_search_matches_every_word() -> None:
+    code, out, _ = run("catalog", "search", "support period", "-f", "json")
+    assert code == 0
+    found = [(h["kind"], h["instrument"], h["ref"]) for h in json.loads(out)]
+    assert ("requirement", "etsi-en-303-645@2.1.1", "5.3-13") in found
+    assert ("block", "", "published-support-period") in found
+    assert (
+        "requirement",
+        "uk-cop-iot@2018",
+        "3",
+    ) not in found  # says "update period", not "support"
+
+
+def test_diff_as_json() -> None:
+    code, out, _ = run(
+        "catalog", "diff", "etsi-en-303-645@2.1.1", "etsi-en-303-645@3.1.3", "-f", "json"
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["old"], doc["new"], doc["unchanged"]) == (
+        "etsi-en-303-645@2.1.1",
+        "etsi-en-303-645@3.1.3",
+        28,
+    )
+    assert doc["changes"][0] == {
+        "kind": "split",
+        "old": ["5.3-4"],
+        "new": ["5.3-4A", "5.3-4B"],
+        "detail": "5.3-4A R F (g), 5.3-4B R F (h)",
+    }
+    kinds = [c["kind"] for c in doc["changes"]]
+    assert {k: kinds.count(k) for k in set(kinds)} == {
+        "split": 6,
+        "renumbered": 1,
+        "added": 4,
+        "status-changed": 30,
+        "gist-changed": 10,
+    }
+
+
+def test_unknown_ids_exit_2_with_near_matches() -> None:
+    code, out, err = run("catalog", "show", "etsi-en-303-646@2.1.1")
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: unknown instrument 'etsi-en-303-646@2.1.1'; did you mean "
+        "etsi-en-303-645@2.1.1, etsi-en-303-645@3.1.3, etsi-en-303-645?\n"
+    )
+    code, _, err = run("blocks", "show", "secure-bot")
+    assert code == 2
+    assert err.startswith("error: unknown building block 'secure-bot'; did you mean secure-boot, ")
+    code, _, err = run("catalog", "show", "uk-cop-iot", "14")
+    assert code == 2
+    assert err == (
+        "error: unknown requirement 'uk-cop-iot@2018:14'; "
+        "did you mean uk-cop-iot@2018:4, uk-cop-iot@2018:1, uk-cop-iot@2018:13?\n"
+    )
+
+
+def test_diff_of_two_instruments_is_a_usage_error() -> None:
+    code, _, err = run("catalog", "diff", "uk-cop-iot@2018", "etsi-en-303-645@2.1.1")
+    assert code == 2
+    assert err == (
+        "error: cannot diff editions of different instruments: uk-cop-iot@2018 and etsi-en-303-645@2.1.1\n"
+    )
+
+
+def test_blocks_show_lists_who_requires_it() -> None:
+    code, out, _ = run("blocks", "show", "no-universal-default-passwords", "-f", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["theme"], doc["duty_of_care"]) == ("authentication", "by-default")
+    assert [m["requirement"] for m in doc["mapped_from"]] == [
+        "etsi-en-303-645@2.1.1:5.1-1",
+        "etsi-en-303-645@3.1.3:5.1-1",
+        "uk-cop-iot@2018:1",
+    ]
+
+
+def test_blocks_list_by_theme() -> None:
+    code, out, _ = run("blocks", "list", "--theme", "reporting", "-f", "csv")
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        "exploited-vulnerability-reporting,Actively exploited vulnerabilities reported to an authority,"
+        'reporting,"early_warning_hours, notification_hours, final_report_days",0',
+        "incident-reporting,Severe incidents reported to an authority,reporting,"
+        '"early_warning_hours, notification_hours, final_report_months",0',
+        "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,0",
+    ]
+
+
+def test_validate_packaged_data() -> None:
+    code, out, _ = run("catalog", "validate")
+    assert code == 0
+    assert out == "ok: 3 instrument editions, 159 requirements, 75 building blocks, 179 mappings\n"
+
+
+def test_validate_broken_folder_exits_1_with_every_error(data_copy: Path) -> None:
+    edit(
+        data_copy / "instruments/uk-cop-iot/2018.yaml",
+        "bindingness: voluntary",
+        "bindingness: optional",
+    )
+    edit(data_copy / "instruments/uk-cop-iot/2018.yaml", "layer: outcome", "layer: outcomes")
+    code, out, _ = run("catalog", "validate", str(data_copy))
+    assert code == 1
+    name = data_copy / "instruments/uk-cop-iot/2018.yaml"
+    assert out == (
+        "2 problems in the catalog data\n"
+        f"{name}:12: bindingness: Input should be 'mandatory', 'voluntary', "
+        "'voluntary-with-legal-effect' or 'procurement'\n"
+        f"{name}:13: layer: Input should be 'principle', 'outcome', 'baseline' or 'specification'\n"
+    )
+
+
+def test_schemas_are_current(tmp_path: Path) -> None:
+    code, _, _ = run("catalog", "schemas", str(tmp_path))
+    assert code == 0
+    packaged = Path(__file__).resolve().parents[2] / "src/prodsec/data/schemas"
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        "building-blocks.schema.json",
+        "categories.schema.json",
+        "features.schema.json",
+        "instrument.schema.json",
+        "mapping-set.schema.json",
+    ]
+    for name in written:
+        assert (tmp_path / name).read_text() == (packaged / name).read_text(), name
+
+
+def test_installed_console_script_runs() -> None:
+    exe = Path(sys.executable).with_name("prodsec")
+    env = {**os.environ, "COLUMNS": "120"}
+    done = subprocess.run(
+        [str(exe), "--version"], capture_output=True, text=True, env=env, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, "0.1.0\n")
+    done = subprocess.run(
+        [str(exe), "catalog", "frobnicate"], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 2
+    assert "No such command 'frobnicate'" in done.stderr

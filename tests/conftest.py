@@ -1,0 +1,36 @@
+"""Shared fixtures: a private compiled-cache folder, the packaged catalog, a copy to break."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Every test run gets its own compiled-catalog cache, never the user's.
+os.environ["PRODSEC_CACHE_DIR"] = tempfile.mkdtemp(prefix="prodsec-test-cache-")
+
+from prodsec.catalog import Catalog, load_catalog
+from prodsec.catalog.load import PACKAGED
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the packaged catalog data, for tests that break it."""
+    target = tmp_path / "data"
+    shutil.copytree(PACKAGED, target, ignore=shutil.ignore_patterns("schemas"))
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace exactly one occurrence of `old` in a data file."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
