@@ -1,0 +1,112 @@
+"""Time loading the catalog and looking up requirements; print one JSON document.
+
+Targets (issue 2): a cold load of the whole catalog in a fresh process <= 150 ms, a
+requirement lookup by id <= 5 us, both still holding at 20 instruments. The 20-instrument
+case is synthesised: copies of EN 303 645 V2.1.1 (with its mappings) under new ids.
+
+"cold" = a new Python process that imports prodsec and loads the catalog from the compiled
+cache on disk (what every CLI call pays). "compile" = validating every YAML file when no
+cache matches (paid once per edit of the data).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from pathlib import Path
+
+from prodsec.catalog.load import PACKAGED, compile_catalog, load_catalog
+
+RUNS = 7
+COLD = """
+import time
+t0 = time.perf_counter()
+from prodsec.catalog import load_catalog
+from pathlib import Path
+c = load_catalog(Path({root!r}))
+print((time.perf_counter() - t0) * 1000)
+"""
+
+
+def synthesise(target: Path, instruments: int) -> Path:
+    """A catalog folder with the packaged data plus copies of EN 303 645 V2.1.1."""
+    shutil.copytree(PACKAGED, target, ignore=shutil.ignore_patterns("schemas"))
+    source = (PACKAGED / "instruments/etsi-en-303-645/2.1.1.yaml").read_text()
+    mapping = (PACKAGED / "mappings/etsi-en-303-645@2.1.1.yaml").read_text()
+    existing = len(list((target / "instruments").glob("*/*.yaml")))
+    for n in range(instruments - existing):
+        ident = f"synthetic-{n:02d}"
+        folder = target / "instruments" / ident
+        folder.mkdir()
+        (folder / "2.1.1.yaml").write_text(source.replace("id: etsi-en-303-645", f"id: {ident}", 1))
+        text = mapping.replace("instrument: etsi-en-303-645", f"instrument: {ident}", 1)
+        (target / "mappings" / f"{ident}@2.1.1.yaml").write_text(text)
+    return target
+
+
+def measure(root: Path, cache: Path) -> dict[str, float | int]:
+    env = {**os.environ, "PRODSEC_CACHE_DIR": str(cache)}
+    os.environ["PRODSEC_CACHE_DIR"] = str(cache)
+    compile_ms = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        compile_catalog(root)
+        compile_ms.append((time.perf_counter() - t0) * 1000)
+    catalog = load_catalog(root)  # writes the compiled cache
+    cold_ms, wall_ms = [], []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", COLD.format(root=str(root))],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        wall_ms.append((time.perf_counter() - t0) * 1000)
+        cold_ms.append(float(out.stdout.strip()))
+    ids = list(catalog.requirement_ids())
+    number = 200_000
+    lookup = catalog.requirement
+    seconds = min(
+        timeit.repeat(lambda: [lookup(i) for i in ids], number=number // len(ids), repeat=5)
+    )
+    per_lookup_us = seconds / ((number // len(ids)) * len(ids)) * 1e6
+    return {
+        "instruments": len(catalog.instruments),
+        "requirements": len(ids),
+        "mappings": sum(len(m.mappings) for m in catalog.mapping_sets.values()),
+        "compile_no_cache_ms": round(statistics.median(compile_ms), 1),
+        "cold_load_ms": round(statistics.median(cold_ms), 1),
+        "cold_process_wall_ms": round(statistics.median(wall_ms), 1),
+        "lookup_us": round(per_lookup_us, 3),
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="prodsec-bench-") as tmp:
+        base = Path(tmp)
+        packaged = measure(PACKAGED, base / "cache-packaged")
+        twenty = measure(synthesise(base / "data20", 20), base / "cache-20")
+    result = {
+        "benchmark": "catalog_load",
+        "python": sys.version.split()[0],
+        "targets": {"cold_load_ms": 150, "lookup_us": 5},
+        "packaged": packaged,
+        "synthetic_20_instruments": twenty,
+        "meets_targets": all(
+            r["cold_load_ms"] <= 150 and r["lookup_us"] <= 5 for r in (packaged, twenty)
+        ),
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

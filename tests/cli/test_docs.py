@@ -1,0 +1,66 @@
+"""Every CLI command and option is documented in docs/cli.md, and the README opens right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer.main
+
+from prodsec.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _commands() -> list[tuple[str, list[str]]]:
+    """(command path, its long options) for every leaf command of `prodsec`."""
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(command: object, path: str) -> None:
+        subs = getattr(command, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, f"{path} {name}")
+            return
+        opts = [
+            opt
+            for param in getattr(command, "params", [])
+            for opt in getattr(param, "opts", [])
+            if opt.startswith("--")
+        ]
+        found.append((path, opts))
+
+    walk(typer.main.get_command(app), "prodsec")
+    return found
+
+
+def test_every_command_and_option_is_in_the_cli_reference() -> None:
+    doc = (ROOT / "docs/cli.md").read_text(encoding="utf-8")
+    commands = _commands()
+    assert sorted(c for c, _ in commands) == [
+        "prodsec blocks list",
+        "prodsec blocks show",
+        "prodsec catalog diff",
+        "prodsec catalog list",
+        "prodsec catalog schemas",
+        "prodsec catalog search",
+        "prodsec catalog show",
+        "prodsec catalog validate",
+        "prodsec tour",
+    ]
+    missing = [c for c, _ in commands if f"## `{c}" not in doc]
+    assert missing == []
+    for command, options in commands:
+        section = doc.split(f"## `{command}", 1)[1].split("\n## ", 1)[0]
+        assert [o for o in options if f"`{o}" not in section] == [], command
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    head = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:15]
+    assert "make run" in "\n".join(head)
+    assert "make test" in "\n".join(head)
+
+
+def test_environment_settings_are_documented() -> None:
+    doc = (ROOT / "docs/cli.md").read_text(encoding="utf-8")
+    for setting in ("PRODSEC_CACHE_DIR", "XDG_CACHE_HOME"):
+        assert setting in doc
