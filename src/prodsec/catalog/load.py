@@ -185,7 +185,9 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
                 parsed, expected, editions, feature_ids, category_ids, broken
             )
     block_map = {b.id: b for b in blocks.value.blocks}
-    requirement_ids = {i.requirement_id(r.ref) for i in editions.values() for r in i.requirements}
+    requirement_ids: set[str] = {
+        i.requirement_id(r.ref) for i in editions.values() for r in i.requirements
+    }
     for path, mset in mapping_sets:
         if mset is not None:
             issues += check_mappings(mset, path.stem, editions, block_map, requirement_ids, broken)
