@@ -89,4 +89,5 @@ def test_published_support_period_is_required_by_both_editions_and_the_code(
         ("etsi-en-303-645@3.1.3:5.3-13", "equal"),
         ("etsi-en-303-645@3.1.3:5.3-14", "intersects-with"),
         ("uk-cop-iot@2018:3", "intersects-with"),
+        ("uk-psti@2024-04-29:Sch1-3", "equal"),
     ]

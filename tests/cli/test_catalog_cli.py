@@ -76,6 +76,9 @@ def test_list_filters_by_type_and_jurisdiction() -> None:
     assert out == (
         "key,title,type,bindingness,jurisdictions,requirement_count\n"
         "uk-cop-iot@2018,Code of Practice for Consumer IoT Security,code-of-practice,voluntary,GB,13\n"
+        'uk-psti@2024-04-29,"Product Security and Telecommunications Infrastructure Act 2022, Part 1, '
+        "with the Product Security and Telecommunications Infrastructure (Security Requirements for "
+        'Relevant Connectable Products) Regulations 2023 (SI 2023/1007)",regulation,mandatory,GB,6\n'
     )
     code, out, _ = run("catalog", "list", "--type", "standard", "-f", "json")
     assert [i["key"] for i in json.loads(out)] == ["etsi-en-303-645@2.1.1", "etsi-en-303-645@3.1.3"]
@@ -156,6 +159,7 @@ def test_blocks_show_lists_who_requires_it() -> None:
         "etsi-en-303-645@2.1.1:5.1-1",
         "etsi-en-303-645@3.1.3:5.1-1",
         "uk-cop-iot@2018:1",
+        "uk-psti@2024-04-29:Sch1-1",
     ]
 
 
@@ -174,7 +178,7 @@ def test_blocks_list_by_theme() -> None:
 def test_validate_packaged_data() -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
-    assert out == "ok: 3 instrument editions, 159 requirements, 75 building blocks, 179 mappings\n"
+    assert out == "ok: 4 instrument editions, 165 requirements, 75 building blocks, 191 mappings\n"
 
 
 def test_validate_broken_folder_exits_1_with_every_error(data_copy: Path) -> None:

@@ -1,0 +1,75 @@
+"""UK PSTI as made: Schedule 1, and Schedule 2 deemed compliance as official direct edges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prodsec.catalog import Catalog, CatalogError, compile_catalog
+from tests.conftest import edit
+
+
+def test_schedule_one_and_its_facts(catalog: Catalog) -> None:
+    psti = catalog.instrument("uk-psti")
+    assert psti.key == "uk-psti@2024-04-29"
+    assert (psti.bindingness, psti.jurisdictions) == ("mandatory", ("GB",))
+    assert [r.ref for r in psti.requirements] == [
+        "Sch1-1",
+        "Sch1-2",
+        "Sch1-3",
+        "Sch4-1",
+        "Duties-1",
+        "Duties-2",
+    ]
+    assert [(d.kind.value, d.date.isoformat()) for d in psti.dates] == [
+        ("in-force", "2024-04-29"),
+        ("applies", "2024-04-29"),
+    ]
+    assert [e.category for e in psti.scope.exclusions] == [
+        "medical-device",
+        "ev-charger",
+        "smart-meter",
+        "laptop",
+        "desktop",
+        "tablet",
+    ]
+
+
+def test_schedule_two_edges_are_official_and_direct(catalog: Catalog) -> None:
+    edges = [
+        (m.ref, m.requirement, m.relationship.value)
+        for m in catalog.mapping_sets["uk-psti@2024-04-29"].mappings
+        if m.requirement is not None and m.provenance == "official-text"
+    ]
+    assert edges == [
+        ("Sch1-1", "etsi-en-303-645@2.1.1:5.1-1", "equal"),
+        ("Sch1-1", "etsi-en-303-645@2.1.1:5.1-2", "intersects-with"),
+        ("Sch1-2", "etsi-en-303-645@2.1.1:5.2-1", "equal"),
+        ("Sch1-3", "etsi-en-303-645@2.1.1:5.3-13", "equal"),
+    ]
+    seen_from_standard = [
+        mr.requirement for mr in catalog.mapped_to("etsi-en-303-645@2.1.1:5.3-13")
+    ]
+    assert seen_from_standard == ["uk-psti@2024-04-29:Sch1-3"]
+
+
+def test_reporting_binds_the_language_parameter(catalog: Catalog) -> None:
+    [m] = [m for m in catalog.mappings_of("uk-psti@2024-04-29:Sch1-2") if m.block]
+    assert (m.block, m.bindings) == ("vulnerability-disclosure-policy", {"language": "English"})
+
+
+def test_an_edge_to_a_missing_requirement_is_an_error(data_copy: Path) -> None:
+    edit(
+        data_copy / "mappings/uk-psti@2024-04-29.yaml",
+        '"etsi-en-303-645@2.1.1:5.3-13"',
+        '"etsi-en-303-645@2.1.1:5.3-31"',
+    )
+    with pytest.raises(CatalogError) as caught:
+        compile_catalog(data_copy)
+    [issue] = caught.value.issues
+    assert (issue.line, issue.field, issue.message) == (
+        21,
+        "mappings[Sch1-3].requirement",
+        "unknown requirement 'etsi-en-303-645@2.1.1:5.3-31'",
+    )
