@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
 from prodsec.catalog.load import cache_dir, data_hash
-from tests.conftest import edit
 
 V2 = "instruments/etsi-en-303-645/2.1.1.yaml"
+
+Editor = Callable[[Path, str, str], None]
 
 
 def _issues(root: Path) -> list[str]:
@@ -20,7 +22,9 @@ def _issues(root: Path) -> list[str]:
     return [str(i).replace(str(root) + os.sep, "") for i in caught.value.issues]
 
 
-def test_every_error_in_one_file_is_reported_with_line_and_field(data_copy: Path) -> None:
+def test_every_error_in_one_file_is_reported_with_line_and_field(
+    data_copy: Path, edit: Editor
+) -> None:
     path = data_copy / V2
     edit(
         path,
@@ -41,7 +45,7 @@ def test_every_error_in_one_file_is_reported_with_line_and_field(data_copy: Path
     ]
 
 
-def test_cross_file_errors_are_all_reported_at_once(data_copy: Path) -> None:
+def test_cross_file_errors_are_all_reported_at_once(data_copy: Path, edit: Editor) -> None:
     path = data_copy / V2
     edit(path, "  - ref: 5.4-3\n    parent: '5.4'\n", "  - ref: 5.4-3\n    parent: '5.99'\n")
     edit(path, "    conditions: ['13']", "    conditions: ['99']")
@@ -72,7 +76,7 @@ def test_file_name_must_match_id_and_edition(data_copy: Path) -> None:
     )
 
 
-def test_duplicate_keys_and_ids_are_errors(data_copy: Path) -> None:
+def test_duplicate_keys_and_ids_are_errors(data_copy: Path, edit: Editor) -> None:
     edit(data_copy / V2, "revision: 1\n", "revision: 1\nrevision: 2\n")
     blocks = data_copy / "building-blocks.yaml"
     edit(blocks, "  - id: least-privilege\n", "  - id: secure-boot\n")
@@ -88,12 +92,12 @@ def test_duplicate_keys_and_ids_are_errors(data_copy: Path) -> None:
     ]
 
 
-def test_yaml_syntax_error_names_the_line(data_copy: Path) -> None:
+def test_yaml_syntax_error_names_the_line(data_copy: Path, edit: Editor) -> None:
     edit(data_copy / "features.yaml", "  - {id: radio,", "  - {id: radio,,")
     assert _issues(data_copy) == ["features.yaml:40: (syntax): did not find expected node content"]
 
 
-def test_broken_catalog_loads_nothing_and_caches_nothing(data_copy: Path) -> None:
+def test_broken_catalog_loads_nothing_and_caches_nothing(data_copy: Path, edit: Editor) -> None:
     edit(
         data_copy / "categories.yaml",
         "id: router, title: Router or modem, parents: [consumer-iot-device, smart-device]",
@@ -110,7 +114,7 @@ def test_broken_catalog_loads_nothing_and_caches_nothing(data_copy: Path) -> Non
     assert not any(data_hash(data_copy)[:32] in p.name for p in after)
 
 
-def test_an_edit_invalidates_the_compiled_cache(data_copy: Path) -> None:
+def test_an_edit_invalidates_the_compiled_cache(data_copy: Path, edit: Editor) -> None:
     first = load_catalog(data_copy)
     assert first.requirement("uk-cop-iot@2018:13").gist.startswith("Validate data")
     edit(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from prodsec.catalog import Catalog, CatalogError, compile_catalog
-from tests.conftest import edit
+
+Editor = Callable[[Path, str, str], None]
 
 
 def test_schedule_one_and_its_facts(catalog: Catalog) -> None:
@@ -59,7 +61,7 @@ def test_reporting_binds_the_language_parameter(catalog: Catalog) -> None:
     assert (m.block, m.bindings) == ("vulnerability-disclosure-policy", {"language": "English"})
 
 
-def test_an_edge_to_a_missing_requirement_is_an_error(data_copy: Path) -> None:
+def test_an_edge_to_a_missing_requirement_is_an_error(data_copy: Path, edit: Editor) -> None:
     edit(
         data_copy / "mappings/uk-psti@2024-04-29.yaml",
         '"etsi-en-303-645@2.1.1:5.3-13"',

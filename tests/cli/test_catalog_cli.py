@@ -8,14 +8,15 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from prodsec.cli.app import app
-from tests.conftest import edit
 
 runner = CliRunner()
+Editor = Callable[[Path, str, str], None]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -181,7 +182,7 @@ def test_validate_packaged_data() -> None:
     assert out == "ok: 4 instrument editions, 165 requirements, 75 building blocks, 191 mappings\n"
 
 
-def test_validate_broken_folder_exits_1_with_every_error(data_copy: Path) -> None:
+def test_validate_broken_folder_exits_1_with_every_error(data_copy: Path, edit: Editor) -> None:
     edit(
         data_copy / "instruments/uk-cop-iot/2018.yaml",
         "bindingness: voluntary",
