@@ -109,17 +109,6 @@ class Catalog:
             latest[ident] = heads[-1].edition
         return latest
 
-    def editions(self, ident: str) -> list[Instrument]:
-        """Every edition of an instrument, oldest first along `previous_edition`."""
-        items = [i for i in self.instruments.values() if i.id == ident]
-        order: list[Instrument] = []
-        by_previous = {i.previous_edition: i for i in items}
-        current = by_previous.get(None)
-        while current is not None and current not in order:
-            order.append(current)
-            current = by_previous.get(current.edition)
-        return order + [i for i in items if i not in order]
-
     def instrument(self, spec: str) -> Instrument:
         """`id@edition`, or a bare id for its latest edition."""
         ident, _, edition = spec.partition("@")
@@ -144,9 +133,6 @@ class Catalog:
         """The instrument edition a requirement belongs to."""
         self.requirement(rid)
         return self.instruments[self._owner[rid]]
-
-    def has_requirement(self, rid: str) -> bool:
-        return rid in self._requirements
 
     def requirement_ids(self) -> Iterable[str]:
         return self._requirements.keys()

@@ -36,12 +36,20 @@ CATEGORIES_FILE = "categories.yaml"
 T = TypeVar("T")
 
 
+VOCABULARIES = (BLOCKS_FILE, FEATURES_FILE, CATEGORIES_FILE)
+
+
+def instrument_files(root: Path) -> list[Path]:
+    return sorted((root / "instruments").glob("*/*.yaml"))
+
+
+def mapping_files(root: Path) -> list[Path]:
+    return sorted((root / "mappings").glob("*.yaml"))
+
+
 def data_files(root: Path) -> list[Path]:
     """Every data file of a catalog folder, in a stable order."""
-    files = [root / BLOCKS_FILE, root / FEATURES_FILE, root / CATEGORIES_FILE]
-    files += sorted((root / "instruments").glob("*/*.yaml"))
-    files += sorted((root / "mappings").glob("*.yaml"))
-    return files
+    return [root / name for name in VOCABULARIES] + instrument_files(root) + mapping_files(root)
 
 
 def data_hash(root: Path) -> str:
@@ -151,7 +159,7 @@ def apply_mapping_defaults(data: Any) -> Any:
 def compile_catalog(root: Path, digest: str = "") -> Catalog:
     """Parse and check every file; raise CatalogError listing every problem found."""
     issues: list[Issue] = []
-    for path in data_files(root)[:3]:
+    for path in (root / name for name in VOCABULARIES):
         if not path.exists():
             issues.append(Issue(str(path), 1, "(file)", "missing"))
     if issues:
@@ -159,14 +167,8 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
     blocks = _parse(root / BLOCKS_FILE, BlockFile, issues)
     features = _parse(root / FEATURES_FILE, FeatureFile, issues)
     categories = _parse(root / CATEGORIES_FILE, CategoryFile, issues)
-    instruments = [
-        (path, _parse(path, Instrument, issues))
-        for path in sorted((root / "instruments").glob("*/*.yaml"))
-    ]
-    mapping_sets = [
-        (path, _parse(path, MappingSet, issues))
-        for path in sorted((root / "mappings").glob("*.yaml"))
-    ]
+    instruments = [(path, _parse(path, Instrument, issues)) for path in instrument_files(root)]
+    mapping_sets = [(path, _parse(path, MappingSet, issues)) for path in mapping_files(root)]
     if blocks is None or features is None or categories is None:
         raise CatalogError(issues)
     issues += check_vocabularies(

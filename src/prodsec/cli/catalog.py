@@ -11,7 +11,7 @@ from rich.console import Console
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
 from prodsec.catalog.diff import DiffError, diff_editions
-from prodsec.catalog.load import iter_schemas
+from prodsec.catalog.load import PACKAGED, iter_schemas
 from prodsec.catalog.model import Bindingness, InstrumentType
 from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
 from prodsec.cli.output import Format, FormatOpt, emit, fail
@@ -133,9 +133,7 @@ def validate(
 ) -> None:
     """Check every data file; print every problem as file:line: field: message (exit 1)."""
     try:
-        catalog = compile_catalog(
-            (path or Path(__file__).resolve().parent.parent / "data").resolve()
-        )
+        catalog = compile_catalog((path or PACKAGED).resolve())
     except CatalogError as exc:
         typer.echo(str(exc))
         raise typer.Exit(1) from exc
