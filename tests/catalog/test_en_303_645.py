@@ -84,10 +84,15 @@ def test_published_support_period_is_required_by_both_editions_and_the_code(
         for mr in catalog.mapped_to("published-support-period")
     ]
     assert found == [
+        ("au-smart-devices@2025:Sch1-4", "equal"),
         ("etsi-en-303-645@2.1.1:5.3-13", "equal"),
         ("etsi-en-303-645@2.1.1:5.3-14", "intersects-with"),
         ("etsi-en-303-645@3.1.3:5.3-13", "equal"),
         ("etsi-en-303-645@3.1.3:5.3-14", "intersects-with"),
+        ("eu-cra@2024-2847:Art13-19", "superset-of"),
+        ("eu-cra@2024-2847:AnnexII-1", "intersects-with"),
         ("uk-cop-iot@2018:3", "intersects-with"),
         ("uk-psti@2024-04-29:Sch1-3", "equal"),
+        ("uk-psti@2025-02-25:Sch1-3", "equal"),
+        ("uk-psti@2025-12-04:Sch1-3", "equal"),
     ]

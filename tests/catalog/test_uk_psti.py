@@ -13,8 +13,7 @@ Editor = Callable[[Path, str, str], None]
 
 
 def test_schedule_one_and_its_facts(catalog: Catalog) -> None:
-    psti = catalog.instrument("uk-psti")
-    assert psti.key == "uk-psti@2024-04-29"
+    psti = catalog.instrument("uk-psti@2024-04-29")
     assert (psti.bindingness, psti.jurisdictions) == ("mandatory", ("GB",))
     assert [r.ref for r in psti.requirements] == [
         "Sch1-1",
@@ -28,13 +27,41 @@ def test_schedule_one_and_its_facts(catalog: Catalog) -> None:
         ("in-force", "2024-04-29"),
         ("applies", "2024-04-29"),
     ]
-    assert [e.category for e in psti.scope.exclusions] == [
-        "medical-device",
-        "ev-charger",
-        "smart-meter",
-        "laptop",
-        "desktop",
-        "tablet",
+    assert [(e.category, e.when, e.markets) for e in psti.scope.exclusions] == [
+        ("connectable-product", ("windsor-annex-2-goods",), ("GB-NIR",)),
+        ("ev-charger", ("smart-charge-points-regulated",), ()),
+        ("medical-device", (), ()),
+        ("smart-meter", ("cpa-assured-licensee-meter",), ()),
+        ("industrial-device", (), ()),
+        ("desktop", ("!designed-for-children",), ()),
+        ("laptop", ("!designed-for-children",), ()),
+        ("tablet", ("!cellular", "!designed-for-children"), ()),
+    ]
+
+
+def test_amended_editions_chain_and_add_vehicles_then_label_routes(catalog: Catalog) -> None:
+    assert catalog.instrument("uk-psti").key == "uk-psti@2025-12-04"
+    chain = [(i.edition, i.previous_edition) for i in catalog.editions("uk-psti")]
+    assert chain == [
+        ("2024-04-29", None),
+        ("2025-02-25", "2024-04-29"),
+        ("2025-12-04", "2025-02-25"),
+    ]
+    second = catalog.instrument("uk-psti@2025-02-25")
+    [vehicles] = [e for e in second.scope.exclusions if e.category == "vehicle"]
+    assert vehicles.markets == ("GB",)
+    third = catalog.instrument("uk-psti@2025-12-04")
+    assert [r.id for r in third.conformity_routes] == [
+        "statement-of-compliance",
+        "schedule-2-standards",
+        "jc-star-star-1-label",
+        "sg-cls-label",
+    ]
+    assert [r.ref for r in third.requirements if r.ref not in {"Sch1-1", "Sch1-2", "Sch1-3"}] == [
+        "Sch4-1",
+        "Reg4A",
+        "Duties-1",
+        "Duties-2",
     ]
 
 
@@ -53,7 +80,11 @@ def test_schedule_two_edges_are_official_and_direct(catalog: Catalog) -> None:
     seen_from_standard = [
         mr.requirement for mr in catalog.mapped_to("etsi-en-303-645@2.1.1:5.3-13")
     ]
-    assert seen_from_standard == ["uk-psti@2024-04-29:Sch1-3"]
+    assert seen_from_standard == [
+        "uk-psti@2024-04-29:Sch1-3",
+        "uk-psti@2025-02-25:Sch1-3",
+        "uk-psti@2025-12-04:Sch1-3",
+    ]
 
 
 def test_reporting_binds_the_language_parameter(catalog: Catalog) -> None:

@@ -80,6 +80,14 @@ def test_list_filters_by_type_and_jurisdiction() -> None:
         'uk-psti@2024-04-29,"Product Security and Telecommunications Infrastructure Act 2022, Part 1, '
         "with the Product Security and Telecommunications Infrastructure (Security Requirements for "
         'Relevant Connectable Products) Regulations 2023 (SI 2023/1007)",regulation,mandatory,GB,6\n'
+        'uk-psti@2025-02-25,"Product Security and Telecommunications Infrastructure Act 2022, Part 1, '
+        "with the Product Security and Telecommunications Infrastructure (Security Requirements for "
+        "Relevant Connectable Products) Regulations 2023 (SI 2023/1007), as amended by SI 2025/211"
+        '",regulation,mandatory,GB,6\n'
+        'uk-psti@2025-12-04,"Product Security and Telecommunications Infrastructure Act 2022, Part 1, '
+        "with the Product Security and Telecommunications Infrastructure (Security Requirements for "
+        "Relevant Connectable Products) Regulations 2023 (SI 2023/1007), as amended by SI 2025/211 "
+        'and SI 2025/1267",regulation,mandatory,GB,7\n'
     )
     code, out, _ = run("catalog", "list", "--type", "standard", "-f", "json")
     assert [i["key"] for i in json.loads(out)] == ["etsi-en-303-645@2.1.1", "etsi-en-303-645@3.1.3"]
@@ -157,10 +165,19 @@ def test_blocks_show_lists_who_requires_it() -> None:
     doc = json.loads(out)
     assert (doc["theme"], doc["duty_of_care"]) == ("authentication", "by-default")
     assert [m["requirement"] for m in doc["mapped_from"]] == [
+        "au-smart-devices@2025:Sch1-2",
+        "en-18031@1-2024:AUM-5-1",
+        "en-18031@2-2024:AUM-5-1",
+        "en-18031@3-2024:AUM-5-1",
         "etsi-en-303-645@2.1.1:5.1-1",
         "etsi-en-303-645@3.1.3:5.1-1",
+        "sg-imda-rg-sec@2:L1",
         "uk-cop-iot@2018:1",
         "uk-psti@2024-04-29:Sch1-1",
+        "uk-psti@2025-02-25:Sch1-1",
+        "uk-psti@2025-12-04:Sch1-1",
+        "us-ca-sb327@2018:1798.91.04(b)",
+        "us-or-hb2395@2019:646A.813(3)",
     ]
 
 
@@ -169,17 +186,17 @@ def test_blocks_list_by_theme() -> None:
     assert code == 0
     assert out.splitlines()[1:] == [
         "exploited-vulnerability-reporting,Actively exploited vulnerabilities reported to an authority,"
-        'reporting,"early_warning_hours, notification_hours, final_report_days",0',
+        'reporting,"early_warning_hours, notification_hours, final_report_days",1',
         "incident-reporting,Severe incidents reported to an authority,reporting,"
-        '"early_warning_hours, notification_hours, final_report_months",0',
-        "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,0",
+        '"early_warning_hours, notification_hours, final_report_months",1',
+        "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,1",
     ]
 
 
 def test_validate_packaged_data() -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
-    assert out == "ok: 4 instrument editions, 165 requirements, 75 building blocks, 191 mappings\n"
+    assert out == "ok: 15 instrument editions, 341 requirements, 75 building blocks, 421 mappings\n"
 
 
 def test_validate_broken_folder_exits_1_with_every_error(data_copy: Path, edit: Editor) -> None:
@@ -211,6 +228,8 @@ def test_schemas_are_current(tmp_path: Path) -> None:
         "features.schema.json",
         "instrument.schema.json",
         "mapping-set.schema.json",
+        "markets.schema.json",
+        "recognition.schema.json",
     ]
     for name in written:
         assert (tmp_path / name).read_text() == (packaged / name).read_text(), name

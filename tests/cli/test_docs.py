@@ -37,6 +37,7 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
     doc = (ROOT / "docs/cli.md").read_text(encoding="utf-8")
     commands = _commands()
     assert sorted(c for c, _ in commands) == [
+        "prodsec applies",
         "prodsec blocks list",
         "prodsec blocks show",
         "prodsec catalog diff",

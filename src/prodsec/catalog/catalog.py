@@ -7,6 +7,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from prodsec.catalog.errors import NotFoundError
 from prodsec.catalog.model import (
@@ -16,7 +17,9 @@ from prodsec.catalog.model import (
     Instrument,
     Mapping,
     MappingSet,
+    Market,
     ProductFeature,
+    Recognition,
     Requirement,
     RequirementId,
 )
@@ -43,6 +46,17 @@ def near(wanted: str, choices: Iterable[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(wanted, list(choices), n=n, cutoff=0.6)
 
 
+V = TypeVar("V")
+
+
+def _lookup(kind: str, table: dict[str, V], ident: str, *, listed: bool = False) -> V:
+    """An entry by id, or NotFoundError with near matches (and every id when `listed`)."""
+    found = table.get(ident)
+    if found is None:
+        raise NotFoundError(kind, ident, near(ident, table), sorted(table) if listed else None)
+    return found
+
+
 class Catalog:
     """Everything the data files hold, indexed for lookups. Built once per data hash."""
 
@@ -59,6 +73,8 @@ class Catalog:
         "features",
         "instruments",
         "mapping_sets",
+        "markets",
+        "recognitions",
     )
 
     def __init__(
@@ -68,9 +84,13 @@ class Catalog:
         features: Iterable[ProductFeature],
         categories: Iterable[Category],
         mapping_sets: Iterable[MappingSet],
+        markets: Iterable[Market] = (),
+        recognitions: Iterable[Recognition] = (),
         data_hash: str = "",
     ) -> None:
         self.data_hash = data_hash
+        self.markets: dict[str, Market] = {m.id: m for m in markets}
+        self.recognitions: tuple[Recognition, ...] = tuple(recognitions)
         self.instruments: dict[str, Instrument] = {i.key: i for i in instruments}
         self.blocks: dict[str, BuildingBlock] = {b.id: b for b in blocks}
         self.features: dict[str, ProductFeature] = {f.id: f for f in features}
@@ -120,6 +140,37 @@ class Catalog:
             raise NotFoundError("instrument", spec, near(spec, choices))
         return found
 
+    def editions(self, ident: str) -> list[Instrument]:
+        """Every edition of an instrument, oldest first by its earliest date."""
+        found = [i for i in self.instruments.values() if i.id == ident]
+        return sorted(found, key=lambda i: min((d.date for d in i.dates), default=dt.date.min))
+
+    # --- vocabularies ---------------------------------------------------------------
+
+    def category(self, ident: str) -> Category:
+        return _lookup("category", self.categories, ident, listed=True)
+
+    def lineage(self, ident: str) -> list[str]:
+        """A category and all its ancestors, nearest first, each once."""
+        order: list[str] = []
+        todo = [self.category(ident).id]
+        while todo:
+            current = todo.pop(0)
+            if current not in order:
+                order.append(current)
+                todo.extend(self.categories[current].parents)
+        return order
+
+    def implied_features(self, ident: str) -> frozenset[str]:
+        """The features every product of a category has, through its ancestors."""
+        return frozenset(f for c in self.lineage(ident) for f in self.categories[c].features)
+
+    def feature(self, ident: str) -> ProductFeature:
+        return _lookup("product feature", self.features, ident, listed=True)
+
+    def market(self, ident: str) -> Market:
+        return _lookup("market", self.markets, ident, listed=True)
+
     # --- requirements ---------------------------------------------------------------
 
     def requirement(self, rid: str) -> Requirement:
@@ -143,10 +194,7 @@ class Catalog:
     # --- blocks ---------------------------------------------------------------------
 
     def block(self, ident: str) -> BuildingBlock:
-        found = self.blocks.get(ident)
-        if found is None:
-            raise NotFoundError("building block", ident, near(ident, self.blocks))
-        return found
+        return _lookup("building block", self.blocks, ident)
 
     def mapped_to(self, target: BlockId | RequirementId | str) -> list[MappedRequirement]:
         """The requirements that map onto a block (or onto a requirement), in catalog order."""

@@ -32,15 +32,19 @@ class CatalogError(Exception):
 class NotFoundError(KeyError):
     """A catalog id that does not exist; `suggestions` holds the nearest existing ids."""
 
-    def __init__(self, kind: str, wanted: str, suggestions: list[str]) -> None:
+    def __init__(
+        self, kind: str, wanted: str, suggestions: list[str], valid: list[str] | None = None
+    ) -> None:
         self.kind = kind
         self.wanted = wanted
         self.suggestions = suggestions
+        self.valid = valid or []
         super().__init__(wanted)
 
     def __str__(self) -> str:
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"unknown {self.kind} '{self.wanted}'{hint}"
+        listing = f"; valid values: {', '.join(self.valid)}" if self.valid else ""
+        return f"unknown {self.kind} '{self.wanted}'{hint}{listing}"
 
 
 def display_path(path: Path) -> str:

@@ -18,11 +18,21 @@ from typing import Any, TypeVar
 from prodsec import __version__
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.errors import CatalogError, Issue
-from prodsec.catalog.model import BlockFile, CategoryFile, FeatureFile, Instrument, MappingSet
+from prodsec.catalog.model import (
+    BlockFile,
+    CategoryFile,
+    FeatureFile,
+    Instrument,
+    MappingSet,
+    MarketFile,
+    RecognitionFile,
+)
 from prodsec.catalog.validate import (
     Parsed,
     check_instrument,
     check_mappings,
+    check_markets,
+    check_recognitions,
     check_vocabularies,
 )
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
@@ -32,11 +42,13 @@ PACKAGED = Path(__file__).resolve().parent.parent / "data"
 BLOCKS_FILE = "building-blocks.yaml"
 FEATURES_FILE = "features.yaml"
 CATEGORIES_FILE = "categories.yaml"
+MARKETS_FILE = "markets.yaml"
+RECOGNITION_FILE = "recognition.yaml"
 
 T = TypeVar("T")
 
 
-VOCABULARIES = (BLOCKS_FILE, FEATURES_FILE, CATEGORIES_FILE)
+VOCABULARIES = (BLOCKS_FILE, FEATURES_FILE, CATEGORIES_FILE, MARKETS_FILE, RECOGNITION_FILE)
 
 
 def instrument_files(root: Path) -> list[Path]:
@@ -167,15 +179,18 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
     blocks = _parse(root / BLOCKS_FILE, BlockFile, issues)
     features = _parse(root / FEATURES_FILE, FeatureFile, issues)
     categories = _parse(root / CATEGORIES_FILE, CategoryFile, issues)
+    markets = _parse(root / MARKETS_FILE, MarketFile, issues)
+    recognition = _parse(root / RECOGNITION_FILE, RecognitionFile, issues)
     instruments = [(path, _parse(path, Instrument, issues)) for path in instrument_files(root)]
     mapping_sets = [(path, _parse(path, MappingSet, issues)) for path in mapping_files(root)]
-    if blocks is None or features is None or categories is None:
+    if blocks is None or features is None or categories is None or markets is None:
         raise CatalogError(issues)
     issues += check_vocabularies(
         Parsed(blocks.doc, blocks.value.blocks),
         Parsed(features.doc, features.value.features),
         Parsed(categories.doc, categories.value.categories),
     )
+    issues += check_markets(Parsed(markets.doc, markets.value.markets))
     editions = {p.value.key: p.value for _, p in instruments if p is not None}
     broken = {f"{path.parent.name}@{path.stem}" for path, p in instruments if p is None}
     feature_ids = {f.id for f in features.value.features}
@@ -193,7 +208,10 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
     for path, mset in mapping_sets:
         if mset is not None:
             issues += check_mappings(mset, path.stem, editions, block_map, requirement_ids, broken)
-    if issues:
+    if recognition is not None:
+        edges = Parsed(recognition.doc, recognition.value.edges)
+        issues += check_recognitions(edges, editions, broken)
+    if issues or recognition is None:
         raise CatalogError(issues)
     return Catalog(
         instruments=editions.values(),
@@ -201,6 +219,8 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
         features=features.value.features,
         categories=categories.value.categories,
         mapping_sets=[m.value for _, m in mapping_sets if m is not None],
+        markets=markets.value.markets,
+        recognitions=recognition.value.edges,
         data_hash=digest,
     )
 
@@ -213,5 +233,7 @@ def iter_schemas() -> Iterator[tuple[str, dict[str, Any]]]:
         ("building-blocks", BlockFile),
         ("features", FeatureFile),
         ("categories", CategoryFile),
+        ("markets", MarketFile),
+        ("recognition", RecognitionFile),
     ):
         yield f"{name}.schema.json", _adapter(kind).json_schema()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, NewType, TypeVar, dataclass_transform
@@ -51,7 +52,8 @@ Text = Annotated[str, MinLen(1)]
 Scalar = bool | int | float | str | dt.date
 
 
-Jurisdiction = Annotated[str, Pattern(r"^([A-Z]{2}|EU|INT)$")]
+# A country (ISO 3166-1 alpha-2), a subdivision (`US-CA`, `GB-NIR`), the EU, or INT.
+Jurisdiction = Annotated[str, Pattern(r"^([A-Z]{2}(-[A-Z0-9]{1,3})?|EU|INT)$")]
 
 
 class InstrumentType(StrEnum):
@@ -103,6 +105,7 @@ class DateKind(StrEnum):
     TRANSITION_END = "transition-end"
     REPEALED = "repealed"
     WITHDRAWN = "withdrawn"
+    MILESTONE = "milestone"
 
 
 class Actor(StrEnum):
@@ -253,6 +256,8 @@ class Category:
     title: Text
     parents: tuple[Slug, ...] = ()
     description: str = ""
+    features: tuple[Slug, ...] = ()
+    """Product features every product of this category has (a smartphone is cellular)."""
 
 
 @frozen
@@ -286,6 +291,26 @@ class BuildingBlock:
 LITERAL = re.compile(r"^!?[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+def literals(when: tuple[str, ...]) -> list[str]:
+    """Every feature literal of a `when` list, in order."""
+    return [lit.strip() for clause in when for lit in clause.split("|")]
+
+
+def _true(literal: str, features: Set[str]) -> bool:
+    return literal[1:] not in features if literal.startswith("!") else literal in features
+
+
+def holds(when: tuple[str, ...], features: Set[str]) -> bool:
+    """Whether a `when` list holds for a product with exactly these features."""
+    return all(any(_true(lit.strip(), features) for lit in clause.split("|")) for clause in when)
+
+
+def check_literals(when: tuple[str, ...]) -> None:
+    for lit in literals(when):
+        if not LITERAL.match(lit):
+            raise ValueError(f"'{lit}' is not a feature literal (feature-id or !feature-id)")
+
+
 @frozen
 class Applicability:
     """A numbered condition or lettered feature of a standard, stated over product features."""
@@ -295,12 +320,10 @@ class Applicability:
     when: tuple[Text, ...]
 
     def literals(self) -> list[str]:
-        return [lit.strip() for clause in self.when for lit in clause.split("|")]
+        return literals(self.when)
 
     def __post_init__(self) -> None:
-        for lit in self.literals():
-            if not LITERAL.match(lit):
-                raise ValueError(f"'{lit}' is not a feature literal (feature-id or !feature-id)")
+        check_literals(self.when)
 
 
 @frozen
@@ -314,24 +337,41 @@ class Source:
 
 @frozen
 class DatedEvent:
+    """A date in an instrument's life; `refs` limit it to some requirements or sections."""
+
     kind: DateKind
     date: dt.date
     refs: tuple[Ref, ...] = ()
     note: str = ""
+    confidence: Confidence | None = None
 
 
 @frozen
 class Exclusion:
+    """A category the scope leaves out, only `when` the product's features say so and only
+    in the named `markets` (every market of the instrument when empty)."""
+
     category: Slug
     note: Text
     source: str = ""
+    when: tuple[Text, ...] = ()
+    markets: tuple[Jurisdiction, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_literals(self.when)
 
 
 @frozen
 class Scope:
+    """The categories an instrument covers; `when` adds features a product must have."""
+
     categories: tuple[Slug, ...]
     exclusions: tuple[Exclusion, ...] = ()
+    when: tuple[Text, ...] = ()
     note: str = ""
+
+    def __post_init__(self) -> None:
+        check_literals(self.when)
 
 
 @frozen
@@ -339,6 +379,26 @@ class ConformityRoute:
     id: Slug
     kind: RouteKind
     description: Text
+    note: str = ""
+
+
+@frozen
+class ProductClass:
+    """A risk class of products (CRA important class I), by category and features, with the
+    conformity routes it allows. The highest rank that matches a product wins; a class with
+    no categories is the default for everything else in scope."""
+
+    id: Slug
+    title: Text
+    rank: int
+    routes: Annotated[tuple[Slug, ...], MinLen(1)]
+    source: Text
+    categories: tuple[Slug, ...] = ()
+    when: tuple[Text, ...] = ()
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        check_literals(self.when)
 
 
 @frozen
@@ -439,6 +499,7 @@ class Instrument:
     conditions: tuple[Applicability, ...] = ()
     features: tuple[Applicability, ...] = ()
     levels: tuple[Level, ...] = ()
+    classes: tuple[ProductClass, ...] = ()
     sections: tuple[Section, ...] = ()
     note: str = ""
 
@@ -495,6 +556,70 @@ class MappingSet:
     mappings: tuple[Mapping, ...]
     defaults: MappingDefaults = field(default_factory=MappingDefaults)
     note: str = ""
+
+
+# --- markets and recognition --------------------------------------------------------
+
+
+@frozen
+class Market:
+    """Where a product is sold, and the jurisdictions whose instruments bind there."""
+
+    id: Jurisdiction
+    title: Text
+    jurisdictions: Annotated[tuple[Jurisdiction, ...], MinLen(1)]
+    note: str = ""
+
+
+class RecognitionKind(StrEnum):
+    PRESUMPTION_OF_CONFORMITY = "presumption-of-conformity"
+    DEEMED_COMPLIANCE = "deemed-compliance"
+    MUTUAL_RECOGNITION = "mutual-recognition"
+    SIMPLIFIED_APPLICATION = "simplified-application"
+
+
+@frozen
+class Restriction:
+    """A limit on an edge: where the origin's provisions give no credit."""
+
+    text: Text
+    refs: tuple[Ref, ...] = ()
+
+
+InstrumentKey = Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*@[A-Za-z0-9][A-Za-z0-9.\-]*$")]
+
+
+@frozen
+class Recognition:
+    """An edge: meeting `origin` counts, in the way `kind` says, towards `target`'s `grants`
+    (requirement refs), between `valid_from` and the day before `valid_until`."""
+
+    id: Slug
+    kind: RecognitionKind
+    origin: InstrumentKey
+    target: InstrumentKey
+    grants: Annotated[tuple[Ref, ...], MinLen(1)]
+    valid_from: dt.date
+    source: Text
+    confidence: Confidence
+    valid_until: dt.date | None = None
+    restrictions: tuple[Restriction, ...] = ()
+    note: str = ""
+
+    def current(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_until is None or on < self.valid_until)
+
+
+@frozen
+class MarketFile:
+    revision: Annotated[int, Ge(1)]
+    markets: tuple[Market, ...]
+
+
+@frozen
+class RecognitionFile:
+    revision: Annotated[int, Ge(1)]
+    edges: tuple[Recognition, ...]
 
 
 @frozen

@@ -12,8 +12,11 @@ from prodsec.catalog.model import (
     Category,
     Instrument,
     MappingSet,
+    Market,
     ProductFeature,
+    Recognition,
     check_value,
+    literals,
 )
 from prodsec.catalog.yamlsrc import Document
 
@@ -39,12 +42,30 @@ def check_vocabularies(
     ids = [c.id for c in categories.value]
     yield from _unique(categories.doc, "categories", ids, "category id")
     known = set(ids)
+    feature_ids = {f.id for f in features.value}
     for i, cat in enumerate(categories.value):
         for j, parent in enumerate(cat.parents):
             if parent not in known:
                 yield categories.doc.issue(
                     ("categories", i, "parents", j), f"unknown category '{parent}'"
                 )
+        for j, feature in enumerate(cat.features):
+            if feature not in feature_ids:
+                yield categories.doc.issue(
+                    ("categories", i, "features", j), f"unknown product feature '{feature}'"
+                )
+
+
+def check_markets(markets: Parsed[tuple[Market, ...]]) -> Iterator[Issue]:
+    yield from _unique(markets.doc, "markets", [m.id for m in markets.value], "market id")
+
+
+def _unknown_features(
+    doc: Document, at: tuple[str | int, ...], when: tuple[str, ...], features: set[str]
+) -> Iterator[Issue]:
+    for lit in literals(when):
+        if lit.lstrip("!") not in features:
+            yield doc.issue(at, f"unknown product feature '{lit.lstrip('!')}'")
 
 
 def _unique(
@@ -86,23 +107,10 @@ def check_instrument(
             yield doc.issue(("sections", i, "ref"), f"'{sec.ref}' is also a requirement ref")
         if sec.parent is not None and sec.parent not in section_refs:
             yield doc.issue(("sections", i, "parent"), f"unknown parent '{sec.parent}'")
-    for i, term in enumerate((*inst.conditions, *inst.features)):
-        kind, idx = (
-            ("conditions", i)
-            if i < len(inst.conditions)
-            else ("features", i - len(inst.conditions))
-        )
-        for lit in term.literals():
-            if lit.lstrip("!") not in features:
-                yield doc.issue((kind, idx, "when"), f"unknown product feature '{lit.lstrip('!')}'")
-    for j, cat in enumerate(inst.scope.categories):
-        if cat not in categories:
-            yield doc.issue(("scope", "categories", j), f"unknown category '{cat}'")
-    for j, excl in enumerate(inst.scope.exclusions):
-        if excl.category not in categories:
-            yield doc.issue(
-                ("scope", "exclusions", j, "category"), f"unknown category '{excl.category}'"
-            )
+    for kind, terms in (("conditions", inst.conditions), ("features", inst.features)):
+        for i, term in enumerate(terms):
+            yield from _unknown_features(doc, (kind, i, "when"), term.when, features)
+    yield from _check_scope(item, features, categories)
     for j, event in enumerate(inst.dates):
         for k, ref in enumerate(event.refs):
             if ref not in refs and ref not in section_refs:
@@ -117,6 +125,61 @@ def check_instrument(
                 ("previous_edition",), f"no edition '{inst.previous_edition}' of {inst.id}"
             )
     yield from _check_requirements(item, refs | section_refs, previous)
+
+
+def _check_scope(
+    item: Parsed[Instrument], features: set[str], categories: set[str]
+) -> Iterator[Issue]:
+    doc, inst = item.doc, item.value
+    yield from _unknown_features(doc, ("scope", "when"), inst.scope.when, features)
+    for j, cat in enumerate(inst.scope.categories):
+        if cat not in categories:
+            yield doc.issue(("scope", "categories", j), f"unknown category '{cat}'")
+    for j, excl in enumerate(inst.scope.exclusions):
+        at = ("scope", "exclusions", j)
+        if excl.category not in categories:
+            yield doc.issue((*at, "category"), f"unknown category '{excl.category}'")
+        yield from _unknown_features(doc, (*at, "when"), excl.when, features)
+    routes = {r.id for r in inst.conformity_routes}
+    yield from _unique(doc, "classes", [c.id for c in inst.classes], "class id")
+    for j, cls in enumerate(inst.classes):
+        yield from _unknown_features(doc, ("classes", j, "when"), cls.when, features)
+        for k, cat in enumerate(cls.categories):
+            if cat not in categories:
+                yield doc.issue(("classes", j, "categories", k), f"unknown category '{cat}'")
+        for k, route in enumerate(cls.routes):
+            if route not in routes:
+                yield doc.issue(("classes", j, "routes", k), f"'{route}' is not a conformity route")
+
+
+def check_recognitions(
+    item: Parsed[tuple[Recognition, ...]], instruments: dict[str, Instrument], broken: set[str]
+) -> Iterator[Issue]:
+    doc = item.doc
+    yield from _unique(doc, "edges", [e.id for e in item.value], "edge id")
+    for i, edge in enumerate(item.value):
+        at = ("edges", i)
+        if edge.valid_until is not None and edge.valid_until <= edge.valid_from:
+            yield doc.issue((*at, "valid_until"), "must be later than valid_from")
+        for name in ("origin", "target"):
+            key = getattr(edge, name)
+            if key not in instruments and key not in broken:
+                yield doc.issue((*at, name), f"no instrument edition {key} in the catalog")
+        target, origin = instruments.get(edge.target), instruments.get(edge.origin)
+        if target is not None:
+            refs = {r.ref for r in target.requirements}
+            for k, ref in enumerate(edge.grants):
+                if ref not in refs:
+                    yield doc.issue((*at, "grants", k), f"no requirement '{ref}' in {edge.target}")
+        if origin is not None:
+            refs = {r.ref for r in origin.requirements}
+            for k, rst in enumerate(edge.restrictions):
+                for m, ref in enumerate(rst.refs):
+                    if ref not in refs:
+                        yield doc.issue(
+                            (*at, "restrictions", k, "refs", m),
+                            f"no requirement '{ref}' in {edge.origin}",
+                        )
 
 
 def _check_requirements(

@@ -1,0 +1,1 @@
+"""Products against the catalog: applicability, assessment, label eligibility, planning."""

@@ -1,0 +1,310 @@
+"""Which instruments bind a product in its markets on a date, which are on offer, and why.
+
+The answer is read off the catalog alone: a product is its category (with the category's
+ancestors and implied features) plus the features its maker names. For each market, every
+instrument of the market's jurisdictions (and every international one) is placed in one
+of five states, with the reason that put it there:
+
+- `binds`: mandatory, in scope, not excluded, and applying on the date;
+- `upcoming`: mandatory and in scope, but its obligations start later;
+- `voluntary`: a standard, code or scheme on offer to the product;
+- `excluded`: the scope names the category and an exclusion rules it out;
+- `out-of-scope`: the category or the product's features fall outside the scope;
+- `repealed`: it stopped applying before the date.
+
+Editions count from their start (the first date the instrument applies, else its entry
+into force or publication) until a later edition that names them as `previous_edition`
+starts. Within an edition, `applies` dates with `refs` set when those requirements (or
+the requirements under those sections) start; an `applies` date without refs covers the
+rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from prodsec.catalog.catalog import Catalog
+from prodsec.catalog.model import (
+    Bindingness,
+    Confidence,
+    ConformityRoute,
+    DateKind,
+    Exclusion,
+    Instrument,
+    Market,
+    ProductClass,
+    Recognition,
+    Requirement,
+    holds,
+)
+
+
+class State(StrEnum):
+    BINDS = "binds"
+    UPCOMING = "upcoming"
+    VOLUNTARY = "voluntary"
+    EXCLUDED = "excluded"
+    OUT_OF_SCOPE = "out-of-scope"
+    REPEALED = "repealed"
+
+
+START_KINDS = (DateKind.APPLIES, DateKind.IN_FORCE, DateKind.PUBLISHED, DateKind.ADOPTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """A requirement that applies to the product, and from when."""
+
+    ref: str
+    title: str
+    applies_from: dt.date
+    in_effect: bool
+    confidence: Confidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One instrument edition's standing for the product in one market."""
+
+    instrument: Instrument
+    state: State
+    reason: str
+    starts: dt.date | None
+    ends: dt.date | None = None
+    obligations: tuple[Obligation, ...] = ()
+    not_applicable: tuple[str, ...] = ()
+    product_class: ProductClass | None = None
+    routes: tuple[ConformityRoute, ...] = ()
+    exclusion: Exclusion | None = None
+    recognitions: tuple[Recognition, ...] = ()
+    grants: tuple[Recognition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MarketAnswer:
+    market: Market
+    findings: tuple[Finding, ...]
+
+    def of(self, *states: State) -> list[Finding]:
+        return [f for f in self.findings if f.state in states]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    category: str
+    on: dt.date
+    features: frozenset[str]
+    implied: frozenset[str]
+    markets: tuple[MarketAnswer, ...]
+
+
+class Product:
+    """A category with its ancestors and every feature the product has."""
+
+    __slots__ = ("category", "features", "lineage")
+
+    def __init__(self, catalog: Catalog, category: str, features: Iterable[str]) -> None:
+        self.category = catalog.category(category).id
+        self.lineage = catalog.lineage(category)
+        self.features = frozenset(features) | catalog.implied_features(category)
+
+    def is_a(self, categories: Iterable[str]) -> bool:
+        return any(c in self.lineage for c in categories)
+
+
+def applies(
+    catalog: Catalog,
+    category: str,
+    markets: Sequence[str],
+    on: dt.date,
+    features: Iterable[str] = (),
+) -> Answer:
+    """The instruments for a product of `category` with `features` in `markets` on `on`.
+
+    Raises NotFoundError for an unknown category, market or feature.
+    """
+    given = frozenset(features)
+    for feature in sorted(given):
+        catalog.feature(feature)
+    product = Product(catalog, category, given)
+    answers = tuple(
+        MarketAnswer(market, tuple(_market(catalog, product, market, on)))
+        for market in (catalog.market(m) for m in markets)
+    )
+    return Answer(product.category, on, given, product.features - given, answers)
+
+
+def _market(catalog: Catalog, product: Product, market: Market, on: dt.date) -> Iterable[Finding]:
+    laws = {*market.jurisdictions, "INT"}
+    ids = sorted({i.id for i in catalog.instruments.values() if laws & set(i.jurisdictions)})
+    for ident in ids:
+        for edition in current_editions(catalog.editions(ident), on):
+            yield _finding(catalog, edition, product, market, on)
+
+
+def start(inst: Instrument) -> dt.date:
+    """The day an edition starts to count: its first `applies` date, else the first of
+    entry into force, publication or adoption, else its earliest date."""
+    for kind in START_KINDS:
+        dates = [d.date for d in inst.dates if d.kind is kind]
+        if dates:
+            return min(dates)
+    return min((d.date for d in inst.dates), default=dt.date.min)
+
+
+def current_editions(editions: Sequence[Instrument], on: dt.date) -> list[Instrument]:
+    """The editions in effect on a date; when none has started yet, the first to come."""
+    successors: dict[str, list[Instrument]] = {}
+    for inst in editions:
+        if inst.previous_edition is not None:
+            successors.setdefault(inst.previous_edition, []).append(inst)
+    started = [
+        inst
+        for inst in editions
+        if start(inst) <= on and not any(start(s) <= on for s in successors.get(inst.edition, []))
+    ]
+    if started:
+        return started
+    upcoming = sorted(editions, key=start)
+    return [inst for inst in upcoming if inst.previous_edition is None][:1] or upcoming[:1]
+
+
+def _lineage_start(catalog: Catalog, inst: Instrument) -> dt.date:
+    """The start of the first edition in an edition's chain of previous editions."""
+    first = start(inst)
+    seen = {inst.key}
+    while inst.previous_edition is not None:
+        before = catalog.instruments.get(f"{inst.id}@{inst.previous_edition}")
+        if before is None or before.key in seen:
+            break
+        inst = before
+        seen.add(inst.key)
+        first = min(first, start(inst))
+    return first
+
+
+def _ended(inst: Instrument) -> dt.date | None:
+    ends = [d.date for d in inst.dates if d.kind in (DateKind.REPEALED, DateKind.WITHDRAWN)]
+    return min(ends) if ends else None
+
+
+def _finding(
+    catalog: Catalog, inst: Instrument, product: Product, market: Market, on: dt.date
+) -> Finding:
+    begins, ends = start(inst), _ended(inst)
+    scope = inst.scope
+    if not product.is_a(scope.categories):
+        named = ", ".join(scope.categories)
+        reason = f"the scope covers {named}; {product.category} is none of them"
+        return Finding(inst, State.OUT_OF_SCOPE, reason, begins, ends)
+    if not holds(scope.when, product.features):
+        reason = f"the scope needs the product to have {' and '.join(scope.when)}"
+        return Finding(inst, State.OUT_OF_SCOPE, reason, begins, ends)
+    exclusion = next(
+        (
+            e
+            for e in scope.exclusions
+            if product.is_a((e.category,))
+            and holds(e.when, product.features)
+            and (not e.markets or market.id in e.markets)
+        ),
+        None,
+    )
+    if exclusion is not None:
+        return Finding(inst, State.EXCLUDED, exclusion.note, begins, ends, exclusion=exclusion)
+    if ends is not None and ends <= on:
+        return Finding(inst, State.REPEALED, f"stopped applying on {ends}", begins, ends)
+    obligations, skipped = _obligations(catalog, inst, product, on)
+    product_class = _product_class(inst, product)
+    allowed = product_class.routes if product_class else [r.id for r in inst.conformity_routes]
+    routes = tuple(r for r in inst.conformity_routes if r.id in allowed)
+    edges = tuple(
+        e for e in catalog.recognitions if e.current(on) and inst.key in (e.target, e.origin)
+    )
+    if inst.bindingness is not Bindingness.MANDATORY:
+        state, reason = State.VOLUNTARY, f"{inst.bindingness.value}; on offer to the product"
+    elif begins > on:
+        state, reason = State.UPCOMING, f"applies from {begins}"
+    else:
+        first = _lineage_start(catalog, inst)
+        state, reason = State.BINDS, f"applies since {first}"
+        if first != begins:
+            reason += f"; this edition since {begins}"
+        if ends is not None:
+            reason += f", until {ends}"
+    return Finding(
+        inst,
+        state,
+        reason,
+        begins,
+        ends,
+        obligations=obligations,
+        not_applicable=skipped,
+        product_class=product_class,
+        routes=routes,
+        recognitions=tuple(e for e in edges if e.target == inst.key),
+        grants=tuple(e for e in edges if e.origin == inst.key),
+    )
+
+
+def _obligations(
+    catalog: Catalog, inst: Instrument, product: Product, on: dt.date
+) -> tuple[tuple[Obligation, ...], tuple[str, ...]]:
+    """The mandatory-type requirements whose conditions and features the product meets."""
+    terms = {t.id: t.when for t in (*inst.conditions, *inst.features)}
+    found: list[Obligation] = []
+    skipped: list[str] = []
+    for req in inst.requirements:
+        if not req.mandatory_type:
+            continue
+        needs = [terms[c] for c in (*req.conditions, *req.features)]
+        if not all(holds(when, product.features) for when in needs):
+            skipped.append(req.ref)
+            continue
+        begins, confidence = first_start(catalog, inst, req)
+        found.append(Obligation(req.ref, req.title, begins, begins <= on, confidence))
+    return tuple(found), tuple(skipped)
+
+
+def first_start(
+    catalog: Catalog, inst: Instrument, req: Requirement
+) -> tuple[dt.date, Confidence | None]:
+    """When a requirement first applied, following its lineage into earlier editions (a
+    PSTI paragraph carried into an amended edition has applied since the first one)."""
+    found = _requirement_start(inst, req)
+    before = catalog.instruments.get(f"{inst.id}@{inst.previous_edition}")
+    if before is None:
+        return found
+    refs = req.previous if req.previous is not None else (req.ref,)
+    earlier = [r for r in before.requirements if r.ref in refs]
+    starts = [first_start(catalog, before, r) for r in earlier]
+    return min([found, *starts], key=lambda pair: pair[0])
+
+
+def _requirement_start(inst: Instrument, req: Requirement) -> tuple[dt.date, Confidence | None]:
+    parents = {s.ref: s.parent for s in inst.sections}
+    chain: list[str] = [req.ref]
+    at = req.parent
+    while at is not None and at not in chain:
+        chain.append(at)
+        at = parents.get(at)
+    dated = [d for d in inst.dates if d.kind is DateKind.APPLIES]
+    for event in dated:
+        if set(event.refs) & set(chain):
+            return event.date, event.confidence
+    general = [d for d in dated if not d.refs]
+    if general:
+        return general[0].date, general[0].confidence
+    return start(inst), None
+
+
+def _product_class(inst: Instrument, product: Product) -> ProductClass | None:
+    matching = [
+        c
+        for c in inst.classes
+        if (not c.categories or product.is_a(c.categories)) and holds(c.when, product.features)
+    ]
+    return max(matching, key=lambda c: c.rank, default=None)

@@ -1,0 +1,133 @@
+"""Plain dicts of applicability answers for JSON, tables and CSV."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from prodsec.assess.applicability import Answer, Finding, MarketAnswer, State
+from prodsec.catalog.model import Confidence
+from prodsec.catalog.views import plain
+
+GROUPS = {
+    "binds": (State.BINDS,),
+    "upcoming": (State.UPCOMING,),
+    "voluntary": (State.VOLUNTARY,),
+    "not_applicable": (State.EXCLUDED, State.OUT_OF_SCOPE, State.REPEALED),
+}
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def finding_view(f: Finding) -> dict[str, Any]:
+    inst = f.instrument
+    return {
+        "instrument": inst.key,
+        "title": inst.short_title or inst.title,
+        "bindingness": inst.bindingness.value,
+        "state": f.state.value,
+        "reason": f.reason,
+        "starts": _day(f.starts),
+        "ends": _day(f.ends),
+        "product_class": None
+        if f.product_class is None
+        else {"id": f.product_class.id, "title": f.product_class.title},
+        "routes": plain(f.routes),
+        "obligations": plain(f.obligations),
+        "not_applicable_requirements": list(f.not_applicable),
+        "exclusion": plain(f.exclusion),
+        "recognitions": plain(f.recognitions),
+        "grants": plain(f.grants),
+    }
+
+
+def market_view(m: MarketAnswer) -> dict[str, Any]:
+    view: dict[str, Any] = {"market": m.market.id, "title": m.market.title}
+    for name, states in GROUPS.items():
+        view[name] = [finding_view(f) for f in m.of(*states)]
+    return view
+
+
+def answer_view(a: Answer) -> dict[str, Any]:
+    return {
+        "category": a.category,
+        "on": a.on.isoformat(),
+        "features": sorted(a.features),
+        "implied_features": sorted(a.implied),
+        "markets": [market_view(m) for m in a.markets],
+    }
+
+
+def schedule(f: Finding) -> str:
+    """When the obligations start: `2026-09-11: 3; 2027-12-11: 38`."""
+    counts = Counter(o.applies_from for o in f.obligations)
+    return "; ".join(f"{day}: {n}" for day, n in sorted(counts.items()))
+
+
+def answer_rows(a: Answer) -> list[dict[str, Any]]:
+    """One row per market and instrument, binding ones first."""
+    order = [s for states in GROUPS.values() for s in states]
+    rows = []
+    for m in a.markets:
+        for f in sorted(m.findings, key=lambda f: (order.index(f.state), f.instrument.key)):
+            rows.append(
+                {
+                    "market": m.market.id,
+                    "instrument": f.instrument.key,
+                    "state": f.state.value,
+                    "starts": _day(f.starts),
+                    "ends": _day(f.ends),
+                    "class": f.product_class.id if f.product_class else "",
+                    "routes": [r.id for r in f.routes],
+                    "obligations": schedule(f),
+                    "reason": f.reason,
+                }
+            )
+    return rows
+
+
+def _obligation_lines(f: Finding) -> list[str]:
+    by_day: dict[str, list[str]] = {}
+    for o in sorted(f.obligations, key=lambda o: o.applies_from):
+        mark = " (unverified)" if o.confidence is Confidence.UNVERIFIED else ""
+        by_day.setdefault(f"{o.applies_from}{mark}", []).append(o.ref)
+    lines = []
+    for day, refs in by_day.items():
+        shown = ", ".join(refs) if len(refs) <= 6 else f"{len(refs)} requirements"
+        lines.append(f"from {day}: {shown}")
+    if f.not_applicable:
+        lines.append(f"not applicable to this product: {', '.join(f.not_applicable)}")
+    return lines
+
+
+def answer_text(a: Answer) -> str:
+    """The answer as plain text for a terminal: one block per market, binding first."""
+    features = ", ".join(sorted(a.features | a.implied)) or "none"
+    out = [f"{a.category} on {a.on} (features: {features})"]
+    order = [s for states in GROUPS.values() for s in states]
+    for m in a.markets:
+        out += ["", f"{m.market.id}: {m.market.title}"]
+        if not m.findings:
+            out.append("  no instrument in the catalog for this market")
+        for f in sorted(m.findings, key=lambda f: (order.index(f.state), f.instrument.key)):
+            head = f"  {f.state.value:<12} {f.instrument.key}: {f.reason}"
+            out.append(head)
+            if f.state not in (State.BINDS, State.UPCOMING, State.VOLUNTARY):
+                continue
+            pad = " " * 15
+            if f.product_class is not None:
+                out.append(f"{pad}class: {f.product_class.title}")
+            if f.state is not State.VOLUNTARY:
+                out += [pad + line for line in _obligation_lines(f)]
+            if f.routes:
+                out.append(f"{pad}routes: {', '.join(r.id for r in f.routes)}")
+            for e in f.recognitions:
+                extra = f" ({len(e.restrictions)} restrictions)" if e.restrictions else ""
+                grants = ", ".join(e.grants)
+                out.append(f"{pad}{e.kind.value} through {e.origin} for {grants}{extra}")
+            for e in f.grants:
+                until = f" until {e.valid_until}" if e.valid_until else ""
+                out.append(f"{pad}gives {e.kind.value} for {e.target} {', '.join(e.grants)}{until}")
+    return "\n".join(out) + "\n"
