@@ -125,3 +125,46 @@ def test_an_edit_invalidates_the_compiled_cache(data_copy: Path, edit: Editor) -
     second = load_catalog(data_copy)
     assert second.requirement("uk-cop-iot@2018:13").gist.startswith("Check data")
     assert second.data_hash != first.data_hash
+
+
+def test_scope_class_market_and_recognition_references_are_checked(
+    data_copy: Path, edit: Editor
+) -> None:
+    cra = data_copy / "instruments/eu-cra/2024-2847.yaml"
+    edit(
+        cra,
+        'when: ["social-interaction | location-tracking"]',
+        'when: ["social-interaction | gps"]',
+    )
+    edit(cra, "rank: 2, categories: [hypervisor,", "rank: 2, categories: [hypervisr,")
+    edit(cra, "routes: [eu-certification-required, module-b-c", "routes: [eu-cert, module-b-c")
+    psti = data_copy / "instruments/uk-psti/2024-04-29.yaml"
+    edit(psti, '{category: tablet, when: ["!cellular",', '{category: tablet, when: ["!cellphone",')
+    markets = data_copy / "markets.yaml"
+    edit(markets, "  - {id: KR, title: South Korea", "  - {id: JP, title: South Korea")
+    rec = data_copy / "recognition.yaml"
+    edit(rec, "    grants: [Art3-3f]", "    grants: [Art3-3g]")
+    edit(rec, "refs: [SUM-2]", "refs: [SUM-9]")
+    edit(
+        rec,
+        "    valid_from: 2025-01-30\n    valid_until: 2027-12-11\n    source: Implementing "
+        "Decision (EU) 2025/138 (OJ 30 Jan 2025), citing EN 18031-1",
+        "    valid_from: 2028-01-30\n    valid_until: 2027-12-11\n    source: Implementing "
+        "Decision (EU) 2025/138 (OJ 30 Jan 2025), citing EN 18031-1",
+    )
+    assert _issues(data_copy) == [
+        "instruments/eu-cra/2024-2847.yaml:56: classes[important-class-i-toy].when: "
+        "unknown product feature 'gps'",
+        "instruments/eu-cra/2024-2847.yaml:58: classes[important-class-ii].categories[0]: "
+        "unknown category 'hypervisr'",
+        "instruments/eu-cra/2024-2847.yaml:59: classes[critical].routes[0]: "
+        "'eu-cert' is not a conformity route",
+        "instruments/uk-psti/2024-04-29.yaml:29: scope.exclusions[7].when: "
+        "unknown product feature 'cellphone'",
+        "markets.yaml:42: markets[JP]: duplicate market id 'JP'",
+        "recognition.yaml:12: edges[en-18031-1-red-d].valid_until: must be later than valid_from",
+        "recognition.yaml:37: edges[en-18031-3-red-f].grants[0]: "
+        "no requirement 'Art3-3g' in eu-red-da@2022-30",
+        "recognition.yaml:45: edges[en-18031-3-red-f].restrictions[2].refs[0]: "
+        "no requirement 'SUM-9' in en-18031@3-2024",
+    ]
