@@ -39,6 +39,7 @@ from prodsec.catalog.model import (
     Recognition,
     Requirement,
     holds,
+    refers_to,
 )
 
 
@@ -222,7 +223,9 @@ def _finding(
     allowed = product_class.routes if product_class else [r.id for r in inst.conformity_routes]
     routes = tuple(r for r in inst.conformity_routes if r.id in allowed)
     edges = tuple(
-        e for e in catalog.recognitions if e.current(on) and inst.key in (e.target, e.origin)
+        e
+        for e in catalog.recognitions
+        if e.current(on) and (refers_to(e.target, inst) or refers_to(e.origin, inst))
     )
     if inst.bindingness is not Bindingness.MANDATORY:
         state, reason = State.VOLUNTARY, f"{inst.bindingness.value}; on offer to the product"
@@ -245,8 +248,8 @@ def _finding(
         not_applicable=skipped,
         product_class=product_class,
         routes=routes,
-        recognitions=tuple(e for e in edges if e.target == inst.key),
-        grants=tuple(e for e in edges if e.origin == inst.key),
+        recognitions=tuple(e for e in edges if refers_to(e.target, inst)),
+        grants=tuple(e for e in edges if refers_to(e.origin, inst)),
     )
 
 

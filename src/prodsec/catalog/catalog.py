@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from prodsec.catalog.errors import NotFoundError
 from prodsec.catalog.model import (
+    Arrangement,
     BlockId,
     BuildingBlock,
     Category,
@@ -67,6 +68,7 @@ class Catalog:
         "_mappings_of",
         "_owner",
         "_requirements",
+        "arrangements",
         "blocks",
         "categories",
         "data_hash",
@@ -86,11 +88,13 @@ class Catalog:
         mapping_sets: Iterable[MappingSet],
         markets: Iterable[Market] = (),
         recognitions: Iterable[Recognition] = (),
+        arrangements: Iterable[Arrangement] = (),
         data_hash: str = "",
     ) -> None:
         self.data_hash = data_hash
         self.markets: dict[str, Market] = {m.id: m for m in markets}
         self.recognitions: tuple[Recognition, ...] = tuple(recognitions)
+        self.arrangements: dict[str, Arrangement] = {a.id: a for a in arrangements}
         self.instruments: dict[str, Instrument] = {i.key: i for i in instruments}
         self.blocks: dict[str, BuildingBlock] = {b.id: b for b in blocks}
         self.features: dict[str, ProductFeature] = {f.id: f for f in features}

@@ -209,8 +209,8 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
         if mset is not None:
             issues += check_mappings(mset, path.stem, editions, block_map, requirement_ids, broken)
     if recognition is not None:
-        edges = Parsed(recognition.doc, recognition.value.edges)
-        issues += check_recognitions(edges, editions, broken)
+        edges = Parsed(recognition.doc, recognition.value)
+        issues += check_recognitions(edges, editions, category_ids, broken)
     if issues or recognition is None:
         raise CatalogError(issues)
     return Catalog(
@@ -221,6 +221,7 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
         mapping_sets=[m.value for _, m in mapping_sets if m is not None],
         markets=markets.value.markets,
         recognitions=recognition.value.edges,
+        arrangements=recognition.value.arrangements,
         data_hash=digest,
     )
 

@@ -401,11 +401,47 @@ class ProductClass:
         check_literals(self.when)
 
 
+LevelId = Annotated[str, Pattern(r"^[A-Za-z0-9\-]+$")]
+
+
 @frozen
 class Level:
-    id: Annotated[str, Pattern(r"^[A-Za-z0-9\-]+$")]
+    """A scheme level (CLS level 2, JC-STAR STAR-1). A requirement naming no level holds at
+    every level; a `cumulative` level also takes every lower-ranked level's requirements.
+    `routes` are the conformity routes open at this level; `confidence` says how sure the
+    requirement set is."""
+
+    id: LevelId
     title: Text
     rank: int
+    routes: tuple[Slug, ...] = ()
+    cumulative: bool = True
+    confidence: Confidence | None = None
+    note: str = ""
+
+
+@frozen
+class Label:
+    """What a labelling scheme issues: the mark, its longest term, the registration id."""
+
+    mark: Text
+    source: Text
+    validity_years: Annotated[int, Ge(1)] | None = None
+    validity_note: str = ""
+    registration_format: str = ""
+    registration_pattern: str = ""
+    registry: str = ""
+    issuing: bool = True
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.registration_pattern:
+            try:
+                re.compile(self.registration_pattern)
+            except re.error as exc:
+                raise ValueError(
+                    f"registration_pattern is not a regular expression: {exc}"
+                ) from exc
 
 
 @frozen
@@ -500,12 +536,28 @@ class Instrument:
     features: tuple[Applicability, ...] = ()
     levels: tuple[Level, ...] = ()
     classes: tuple[ProductClass, ...] = ()
+    label: Label | None = None
     sections: tuple[Section, ...] = ()
     note: str = ""
 
     @property
     def key(self) -> str:
         return f"{self.id}@{self.edition}"
+
+    def level(self, ident: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.id == ident), None)
+
+    def level_requirements(self, ident: str) -> tuple[Requirement, ...]:
+        """The requirements a label at level `ident` asks for."""
+        level = self.level(ident)
+        if level is None:
+            return ()
+        held = {
+            lv.id
+            for lv in self.levels
+            if lv.id == ident or (level.cumulative and lv.rank < level.rank)
+        }
+        return tuple(r for r in self.requirements if not r.levels or held & set(r.levels))
 
     def requirement_id(self, ref: str) -> RequirementId:
         return RequirementId(f"{self.id}@{self.edition}:{ref}")
@@ -587,24 +639,59 @@ class Restriction:
 
 
 InstrumentKey = Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*@[A-Za-z0-9][A-Za-z0-9.\-]*$")]
+# An instrument id (every edition) or one edition of it (`id@edition`).
+InstrumentRef = Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*(@[A-Za-z0-9][A-Za-z0-9.\-]*)?$")]
+
+
+def refers_to(spec: str, inst: Instrument) -> bool:
+    """Whether an edge end (`id` or `id@edition`) names this instrument edition."""
+    return spec in (inst.id, inst.key)
+
+
+@frozen
+class Arrangement:
+    """The agreement or legal act behind one or more edges (an MRA, a memorandum, an SI)."""
+
+    id: Slug
+    title: Text
+    parties: Annotated[tuple[Text, ...], MinLen(1)]
+    source: Text
+    confidence: Confidence
+    signed: dt.date | None = None
+    renewed: dt.date | None = None
+    note: str = ""
 
 
 @frozen
 class Recognition:
-    """An edge: meeting `origin` counts, in the way `kind` says, towards `target`'s `grants`
-    (requirement refs), between `valid_from` and the day before `valid_until`."""
+    """A directed edge: meeting `origin` (at `origin_level` or above, or its `origin_refs`)
+    counts, in the way `kind` says, towards `target`'s `grants` (requirement refs) or its
+    `target_level`, for products in `categories` (every category when empty) but not in
+    `excluded_categories`, between `valid_from` and the day before `valid_until`.
+    `current_label` says the origin label must be in force on the day."""
 
     id: Slug
     kind: RecognitionKind
-    origin: InstrumentKey
-    target: InstrumentKey
-    grants: Annotated[tuple[Ref, ...], MinLen(1)]
+    origin: InstrumentRef
+    target: InstrumentRef
     valid_from: dt.date
     source: Text
     confidence: Confidence
+    grants: tuple[Ref, ...] = ()
+    target_level: LevelId | None = None
+    origin_level: LevelId | None = None
+    origin_refs: tuple[Ref, ...] = ()
+    categories: tuple[Slug, ...] = ()
+    excluded_categories: tuple[Slug, ...] = ()
+    current_label: bool = False
+    arrangement: Slug | None = None
     valid_until: dt.date | None = None
     restrictions: tuple[Restriction, ...] = ()
     note: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.grants and self.target_level is None:
+            raise ValueError("give 'grants', 'target_level' or both")
 
     def current(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on < self.valid_until)
@@ -620,6 +707,7 @@ class MarketFile:
 class RecognitionFile:
     revision: Annotated[int, Ge(1)]
     edges: tuple[Recognition, ...]
+    arrangements: tuple[Arrangement, ...] = ()
 
 
 @frozen

@@ -15,8 +15,10 @@ from prodsec.catalog.model import (
     Market,
     ProductFeature,
     Recognition,
+    RecognitionFile,
     check_value,
     literals,
+    refers_to,
 )
 from prodsec.catalog.yamlsrc import Document
 
@@ -111,6 +113,7 @@ def check_instrument(
         for i, term in enumerate(terms):
             yield from _unknown_features(doc, (kind, i, "when"), term.when, features)
     yield from _check_scope(item, features, categories)
+    yield from _check_levels(item)
     for j, event in enumerate(inst.dates):
         for k, ref in enumerate(event.refs):
             if ref not in refs and ref not in section_refs:
@@ -125,6 +128,17 @@ def check_instrument(
                 ("previous_edition",), f"no edition '{inst.previous_edition}' of {inst.id}"
             )
     yield from _check_requirements(item, refs | section_refs, previous)
+
+
+def _check_levels(item: Parsed[Instrument]) -> Iterator[Issue]:
+    doc, inst = item.doc, item.value
+    yield from _unique(doc, "levels", [lv.id for lv in inst.levels], "level id")
+    yield from _unique(doc, "levels", [str(lv.rank) for lv in inst.levels], "level rank")
+    routes = {r.id for r in inst.conformity_routes}
+    for j, level in enumerate(inst.levels):
+        for k, route in enumerate(level.routes):
+            if route not in routes:
+                yield doc.issue(("levels", j, "routes", k), f"'{route}' is not a conformity route")
 
 
 def _check_scope(
@@ -153,33 +167,90 @@ def _check_scope(
 
 
 def check_recognitions(
-    item: Parsed[tuple[Recognition, ...]], instruments: dict[str, Instrument], broken: set[str]
+    item: Parsed[RecognitionFile],
+    instruments: dict[str, Instrument],
+    categories: set[str],
+    broken: set[str],
 ) -> Iterator[Issue]:
-    doc = item.doc
-    yield from _unique(doc, "edges", [e.id for e in item.value], "edge id")
-    for i, edge in enumerate(item.value):
+    doc, edges = item.doc, item.value.edges
+    arrangements = [a.id for a in item.value.arrangements]
+    yield from _unique(doc, "arrangements", arrangements, "arrangement id")
+    yield from _unique(doc, "edges", [e.id for e in edges], "edge id")
+    broken_ids = {key.partition("@")[0] for key in broken}
+    for i, edge in enumerate(edges):
         at = ("edges", i)
         if edge.valid_until is not None and edge.valid_until <= edge.valid_from:
             yield doc.issue((*at, "valid_until"), "must be later than valid_from")
+        if edge.arrangement is not None and edge.arrangement not in arrangements:
+            yield doc.issue((*at, "arrangement"), f"unknown arrangement '{edge.arrangement}'")
+        for name in ("categories", "excluded_categories"):
+            for k, cat in enumerate(getattr(edge, name)):
+                if cat not in categories:
+                    yield doc.issue((*at, name, k), f"unknown category '{cat}'")
+        ends = {}
         for name in ("origin", "target"):
-            key = getattr(edge, name)
-            if key not in instruments and key not in broken:
-                yield doc.issue((*at, name), f"no instrument edition {key} in the catalog")
-        target, origin = instruments.get(edge.target), instruments.get(edge.origin)
-        if target is not None:
-            refs = {r.ref for r in target.requirements}
-            for k, ref in enumerate(edge.grants):
-                if ref not in refs:
-                    yield doc.issue((*at, "grants", k), f"no requirement '{ref}' in {edge.target}")
-        if origin is not None:
-            refs = {r.ref for r in origin.requirements}
-            for k, rst in enumerate(edge.restrictions):
-                for m, ref in enumerate(rst.refs):
-                    if ref not in refs:
-                        yield doc.issue(
-                            (*at, "restrictions", k, "refs", m),
-                            f"no requirement '{ref}' in {edge.origin}",
-                        )
+            spec = getattr(edge, name)
+            found = [i for i in instruments.values() if refers_to(spec, i)]
+            if not found and spec not in broken and spec.partition("@")[0] not in broken_ids:
+                yield doc.issue((*at, name), f"no instrument {spec} in the catalog")
+            ends[name] = found
+        yield from _edge_ends(doc, at, edge, ends["origin"], ends["target"])
+
+
+def _edge_ends(
+    doc: Document,
+    at: tuple[str | int, ...],
+    edge: Recognition,
+    origins: list[Instrument],
+    targets: list[Instrument],
+) -> Iterator[Issue]:
+    """Refs and levels an edge names must exist in some edition of the end it names."""
+    # (path to the list or value, what it cites, "requirement" or "level", from which end)
+    lists: list[tuple[tuple[str | int, ...], tuple[str, ...], str, bool]] = [
+        (("grants",), edge.grants, "requirement", False),
+        (("origin_refs",), edge.origin_refs, "requirement", True),
+        *(
+            (("restrictions", k, "refs"), rst.refs, "requirement", True)
+            for k, rst in enumerate(edge.restrictions)
+        ),
+    ]
+    singles = [
+        ("target_level", edge.target_level, False),
+        ("origin_level", edge.origin_level, True),
+    ]
+    for path, cited, what, from_origin in lists:
+        for k, ident in enumerate(cited):
+            yield from _edge_cite(
+                doc, (*at, *path, k), edge, ident, what, from_origin, origins, targets
+            )
+    for name, value, from_origin in singles:
+        if value is not None:
+            yield from _edge_cite(
+                doc, (*at, name), edge, value, "level", from_origin, origins, targets
+            )
+
+
+def _edge_cite(
+    doc: Document,
+    where: tuple[str | int, ...],
+    edge: Recognition,
+    ident: str,
+    what: str,
+    from_origin: bool,
+    origins: list[Instrument],
+    targets: list[Instrument],
+) -> Iterator[Issue]:
+    ends = origins if from_origin else targets
+    if not ends:
+        return
+    if what == "requirement":
+        known = {r.ref for e in ends for r in e.requirements}
+    else:
+        known = {lv.id for e in ends for lv in e.levels}
+    if ident not in known:
+        yield doc.issue(
+            where, f"no {what} '{ident}' in {edge.origin if from_origin else edge.target}"
+        )
 
 
 def _check_requirements(
