@@ -34,14 +34,19 @@ def starts(f: Finding) -> dict[str, list[str]]:
 
 def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
     answer = ask(catalog, "smart-camera", "GB,AU,EU", "2026-06-01")
+    # International standards are on offer everywhere; IEC 62443-4-2 is for industrial
+    # components, so a consumer camera falls outside it.
+    world = {"iec-62443-4-2@2019": "out-of-scope", "iso-iec-29147@2018": "voluntary"}
     assert states(answer, "GB") == {
         "etsi-en-303-645@3.1.3": "voluntary",
         "uk-cop-iot@2018": "voluntary",
         "uk-psti@2025-12-04": "binds",
+        **world,
     }
     assert states(answer, "AU") == {
         "au-smart-devices@2025": "binds",
         "etsi-en-303-645@3.1.3": "voluntary",
+        **world,
     }
     assert states(answer, "EU") == {
         "en-18031@1-2024": "out-of-scope",
@@ -50,6 +55,7 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
         "etsi-en-303-645@3.1.3": "voluntary",
         "eu-cra@2024-2847": "upcoming",
         "eu-red-da@2022-30": "out-of-scope",
+        **world,
     }
     psti = finding(answer, "GB", "uk-psti@2025-12-04")
     assert starts(psti) == {
@@ -95,6 +101,8 @@ def test_smart_camera_in_gb_au_eu_2028(catalog: Catalog) -> None:
         "etsi-en-303-645@3.1.3": "voluntary",
         "eu-cra@2024-2847": "binds",
         "eu-red-da@2022-30": "repealed",
+        "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-29147@2018": "voluntary",
     }
     cra = finding(answer, "EU", "eu-cra@2024-2847")
     assert all(o.in_effect for o in cra.obligations)
@@ -116,6 +124,8 @@ def test_laptop_without_cellular_is_excepted_in_gb(catalog: Catalog) -> None:
         "etsi-en-303-645@3.1.3": "out-of-scope",
         "uk-cop-iot@2018": "out-of-scope",
         "uk-psti@2025-12-04": "excluded",
+        "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-29147@2018": "voluntary",
     }
     psti = finding(answer, "GB", "uk-psti@2025-12-04")
     assert psti.exclusion is not None
@@ -207,8 +217,20 @@ def test_us_states_bind_from_2020(catalog: Catalog) -> None:
     assert states(later, "US-CA")["us-ca-sb327@2018"] == "binds"
     assert states(later, "US-OR")["us-or-hb2395@2019"] == "binds"
     assert "us-ca-sb327@2018" not in states(later, "US-OR")
-    # In 2020 the edition of EN 303 645 on offer is V2.1.1; V3.1.3 came in 2024.
-    assert states(later, "US") == {"etsi-en-303-645@2.1.1": "voluntary"}
+    # On 1 Jan 2020 no edition of EN 303 645 was out yet: V2.1.1 comes first, in June
+    # 2020; the NIST baselines came later too. The FCC mark needs a radio.
+    assert states(later, "US") == {
+        "etsi-en-303-645@2.1.1": "upcoming",
+        "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-29147@2018": "voluntary",
+        "us-fcc-ctm@2024": "out-of-scope",
+        "us-nist-ir-8259a@2020": "upcoming",
+        "us-nist-ir-8259b@2021": "upcoming",
+        "us-nist-ir-8425@2022": "upcoming",
+    }
+    assert finding(later, "US", "etsi-en-303-645@2.1.1").reason == (
+        "voluntary-with-legal-effect; on offer from 2020-06-19"
+    )
     # Only the duty binds; the safe harbour is an option, not an obligation.
     ca = finding(later, "US-CA", "us-ca-sb327@2018")
     assert [o.ref for o in ca.obligations] == ["1798.91.04(a)"]

@@ -88,6 +88,10 @@ def test_duplicate_keys_and_ids_are_errors(data_copy: Path, edit: Editor) -> Non
         "unknown building block 'least-privilege'",
         "mappings/etsi-en-303-645@3.1.3.yaml:61: mappings[5.6-8].block: "
         "unknown building block 'least-privilege'",
+        "mappings/fi-traficom-label@2019.yaml:36: mappings[5.6-7].block: "
+        "unknown building block 'least-privilege'",
+        "mappings/iec-62443-4-2@2019.yaml:55: mappings[CR 5.4].block: "
+        "unknown building block 'least-privilege'",
         "mappings/uk-cop-iot@2018.yaml:22: mappings[6].block: unknown building block 'least-privilege'",
     ]
 
@@ -145,6 +149,23 @@ def test_scope_class_market_and_recognition_references_are_checked(
     rec = data_copy / "recognition.yaml"
     edit(rec, "    grants: [Art3-3f]", "    grants: [Art3-3g]")
     edit(rec, "refs: [SUM-2]", "refs: [SUM-9]")
+    edit(rec, "    origin_level: basic\n", "    origin_level: premium\n")
+    edit(
+        rec,
+        '    target_level: "2"\n    excluded_categories: [smart-lock,',
+        '    target_level: "2"\n    excluded_categories: [smart-locks,',
+    )
+    edit(
+        rec,
+        '    arrangement: sg-kr-mra-2024\n    source: "CSA press release 16 Oct 2024 [CSA-KR-DE-2024]"\n    confidence: verified\n    note: CIC',
+        '    arrangement: sg-kr-mra\n    source: "CSA press release 16 Oct 2024 [CSA-KR-DE-2024]"\n    confidence: verified\n    note: CIC',
+    )
+    jc_star = data_copy / "instruments/jp-jc-star/1.1.yaml"
+    edit(
+        jc_star,
+        "routes: [evaluation-body], confidence: unverified, note: Not in",
+        "routes: [lab], confidence: unverified, note: Not in",
+    )
     edit(
         rec,
         "    valid_from: 2025-01-30\n    valid_until: 2027-12-11\n    source: Implementing "
@@ -159,12 +180,19 @@ def test_scope_class_market_and_recognition_references_are_checked(
         "unknown category 'hypervisr'",
         "instruments/eu-cra/2024-2847.yaml:59: classes[critical].routes[0]: "
         "'eu-cert' is not a conformity route",
+        "instruments/jp-jc-star/1.1.yaml:35: levels[4].routes[0]: 'lab' is not a conformity route",
         "instruments/uk-psti/2024-04-29.yaml:29: scope.exclusions[7].when: "
         "unknown product feature 'cellphone'",
         "markets.yaml:42: markets[JP]: duplicate market id 'JP'",
-        "recognition.yaml:12: edges[en-18031-1-red-d].valid_until: must be later than valid_from",
-        "recognition.yaml:37: edges[en-18031-3-red-f].grants[0]: "
+        "recognition.yaml:142: edges[bsi-label-cls-level-2].excluded_categories[0]: "
+        "unknown category 'smart-locks'",
+        "recognition.yaml:164: edges[cic-basic-cls-level-3].origin_level: "
+        "no level 'premium' in kr-kisa-cic",
+        "recognition.yaml:169: edges[cic-basic-cls-level-3].arrangement: "
+        "unknown arrangement 'sg-kr-mra'",
+        "recognition.yaml:213: edges[en-18031-1-red-d].valid_until: must be later than valid_from",
+        "recognition.yaml:240: edges[en-18031-3-red-f].grants[0]: "
         "no requirement 'Art3-3g' in eu-red-da@2022-30",
-        "recognition.yaml:45: edges[en-18031-3-red-f].restrictions[2].refs[0]: "
+        "recognition.yaml:249: edges[en-18031-3-red-f].restrictions[2].refs[0]: "
         "no requirement 'SUM-9' in en-18031@3-2024",
     ]

@@ -85,14 +85,22 @@ def test_published_support_period_is_required_by_both_editions_and_the_code(
     ]
     assert found == [
         ("au-smart-devices@2025:Sch1-4", "equal"),
+        ("de-bsi-itsk@2021:Info-1", "intersects-with"),
         ("etsi-en-303-645@2.1.1:5.3-13", "equal"),
         ("etsi-en-303-645@2.1.1:5.3-14", "intersects-with"),
         ("etsi-en-303-645@3.1.3:5.3-13", "equal"),
         ("etsi-en-303-645@3.1.3:5.3-14", "intersects-with"),
         ("eu-cra@2024-2847:Art13-19", "superset-of"),
         ("eu-cra@2024-2847:AnnexII-1", "intersects-with"),
+        ("fi-traficom-label@2019:5.3-13", "equal"),
+        ("oecd-0481@2022:P4", "superset-of"),
+        ("sg-cls-md@2024:supported", "intersects-with"),
         ("uk-cop-iot@2018:3", "intersects-with"),
         ("uk-psti@2024-04-29:Sch1-3", "equal"),
         ("uk-psti@2025-02-25:Sch1-3", "equal"),
         ("uk-psti@2025-12-04:Sch1-3", "equal"),
+        ("us-fcc-ctm@2024:8.208-f", "intersects-with"),
+        ("us-fcc-ctm@2024:8.222(b)(9)", "equal"),
+        ("us-nist-ir-8259b@2021:3.1", "intersects-with"),
+        ("us-nist-ir-8425@2022:9", "intersects-with"),
     ]

@@ -80,7 +80,11 @@ def test_schedule_two_edges_are_official_and_direct(catalog: Catalog) -> None:
     seen_from_standard = [
         mr.requirement for mr in catalog.mapped_to("etsi-en-303-645@2.1.1:5.3-13")
     ]
+    # the Finnish label takes the provision as it stands; OECD 0481's end-of-life
+    # principle is put into practice by it
     assert seen_from_standard == [
+        "fi-traficom-label@2019:5.3-13",
+        "oecd-0481@2022:P4",
         "uk-psti@2024-04-29:Sch1-3",
         "uk-psti@2025-02-25:Sch1-3",
         "uk-psti@2025-12-04:Sch1-3",

@@ -11,20 +11,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from typer.testing import CliRunner
+Run = Callable[..., tuple[int, str, str]]  # the `run` fixture of conftest.py
 
-from prodsec.cli.app import app
 
-runner = CliRunner()
 Editor = Callable[[Path, str, str], None]
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def test_show_v2_as_json_lists_68_requirements_33_mandatory() -> None:
+def test_show_v2_as_json_lists_68_requirements_33_mandatory(run: Run) -> None:
     code, out, _ = run("catalog", "show", "etsi-en-303-645@2.1.1", "--format", "json")
     assert code == 0
     doc = json.loads(out)
@@ -62,7 +55,7 @@ def test_show_v2_as_json_lists_68_requirements_33_mandatory() -> None:
     ]
 
 
-def test_show_one_requirement_as_csv() -> None:
+def test_show_one_requirement_as_csv(run: Run) -> None:
     code, out, _ = run("catalog", "show", "etsi-en-303-645@3.1.3", "5.1-5", "-f", "csv")
     assert code == 0
     rows = dict(list(csv.reader(io.StringIO(out)))[1:4])
@@ -71,11 +64,13 @@ def test_show_one_requirement_as_csv() -> None:
     assert out.rstrip().endswith("mapping,brute-force-protection (equal)")
 
 
-def test_list_filters_by_type_and_jurisdiction() -> None:
+def test_list_filters_by_type_and_jurisdiction(run: Run) -> None:
     code, out, _ = run("catalog", "list", "--jurisdiction", "gb", "--format", "csv")
     assert code == 0
     assert out == (
         "key,title,type,bindingness,jurisdictions,requirement_count\n"
+        "fvey-iot-soi-2019@2019,Statement of Intent regarding the security of the Internet of "
+        'Things,norm,voluntary,"AU, CA, NZ, GB, US",3\n'
         "uk-cop-iot@2018,Code of Practice for Consumer IoT Security,code-of-practice,voluntary,GB,13\n"
         'uk-psti@2024-04-29,"Product Security and Telecommunications Infrastructure Act 2022, Part 1, '
         "with the Product Security and Telecommunications Infrastructure (Security Requirements for "
@@ -90,10 +85,15 @@ def test_list_filters_by_type_and_jurisdiction() -> None:
         'and SI 2025/1267",regulation,mandatory,GB,7\n'
     )
     code, out, _ = run("catalog", "list", "--type", "standard", "-f", "json")
-    assert [i["key"] for i in json.loads(out)] == ["etsi-en-303-645@2.1.1", "etsi-en-303-645@3.1.3"]
+    assert [i["key"] for i in json.loads(out)] == [
+        "etsi-en-303-645@2.1.1",
+        "etsi-en-303-645@3.1.3",
+        "iec-62443-4-2@2019",
+        "iso-iec-29147@2018",
+    ]
 
 
-def test_search_matches_every_word() -> None:
+def test_search_matches_every_word(run: Run) -> None:
     code, out, _ = run("catalog", "search", "support period", "-f", "json")
     assert code == 0
     found = [(h["kind"], h["instrument"], h["ref"]) for h in json.loads(out)]
@@ -106,7 +106,7 @@ def test_search_matches_every_word() -> None:
     ) not in found  # says "update period", not "support"
 
 
-def test_diff_as_json() -> None:
+def test_diff_as_json(run: Run) -> None:
     code, out, _ = run(
         "catalog", "diff", "etsi-en-303-645@2.1.1", "etsi-en-303-645@3.1.3", "-f", "json"
     )
@@ -133,7 +133,7 @@ def test_diff_as_json() -> None:
     }
 
 
-def test_unknown_ids_exit_2_with_near_matches() -> None:
+def test_unknown_ids_exit_2_with_near_matches(run: Run) -> None:
     code, out, err = run("catalog", "show", "etsi-en-303-646@2.1.1")
     assert (code, out) == (2, "")
     assert err == (
@@ -151,7 +151,7 @@ def test_unknown_ids_exit_2_with_near_matches() -> None:
     )
 
 
-def test_diff_of_two_instruments_is_a_usage_error() -> None:
+def test_diff_of_two_instruments_is_a_usage_error(run: Run) -> None:
     code, _, err = run("catalog", "diff", "uk-cop-iot@2018", "etsi-en-303-645@2.1.1")
     assert code == 2
     assert err == (
@@ -159,7 +159,7 @@ def test_diff_of_two_instruments_is_a_usage_error() -> None:
     )
 
 
-def test_blocks_show_lists_who_requires_it() -> None:
+def test_blocks_show_lists_who_requires_it(run: Run) -> None:
     code, out, _ = run("blocks", "show", "no-universal-default-passwords", "-f", "json")
     assert code == 0
     doc = json.loads(out)
@@ -171,6 +171,13 @@ def test_blocks_show_lists_who_requires_it() -> None:
         "en-18031@3-2024:AUM-5-1",
         "etsi-en-303-645@2.1.1:5.1-1",
         "etsi-en-303-645@3.1.3:5.1-1",
+        "fi-traficom-label@2019:5.1-1",
+        "fvey-iot-soi-2019@2019:C1",
+        "jp-jc-star@1.1:S1.1-02",
+        "kr-kisa-cic@2021:A1",
+        "oecd-0481@2022:P2",
+        "sg-cls@2020:passwords",
+        "sg-cls@2025:passwords",
         "sg-imda-rg-sec@2:L1",
         "uk-cop-iot@2018:1",
         "uk-psti@2024-04-29:Sch1-1",
@@ -181,7 +188,7 @@ def test_blocks_show_lists_who_requires_it() -> None:
     ]
 
 
-def test_blocks_list_by_theme() -> None:
+def test_blocks_list_by_theme(run: Run) -> None:
     code, out, _ = run("blocks", "list", "--theme", "reporting", "-f", "csv")
     assert code == 0
     assert out.splitlines()[1:] == [
@@ -189,17 +196,19 @@ def test_blocks_list_by_theme() -> None:
         'reporting,"early_warning_hours, notification_hours, final_report_days",1',
         "incident-reporting,Severe incidents reported to an authority,reporting,"
         '"early_warning_hours, notification_hours, final_report_months",1',
-        "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,1",
+        "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,2",
     ]
 
 
-def test_validate_packaged_data() -> None:
+def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
-    assert out == "ok: 15 instrument editions, 341 requirements, 75 building blocks, 421 mappings\n"
+    assert out == "ok: 32 instrument editions, 581 requirements, 75 building blocks, 797 mappings\n"
 
 
-def test_validate_broken_folder_exits_1_with_every_error(data_copy: Path, edit: Editor) -> None:
+def test_validate_broken_folder_exits_1_with_every_error(
+    data_copy: Path, edit: Editor, run: Run
+) -> None:
     edit(
         data_copy / "instruments/uk-cop-iot/2018.yaml",
         "bindingness: voluntary",
@@ -217,7 +226,7 @@ def test_validate_broken_folder_exits_1_with_every_error(data_copy: Path, edit: 
     )
 
 
-def test_schemas_are_current(tmp_path: Path) -> None:
+def test_schemas_are_current(tmp_path: Path, run: Run) -> None:
     code, _, _ = run("catalog", "schemas", str(tmp_path))
     assert code == 0
     packaged = Path(__file__).resolve().parents[2] / "src/prodsec/data/schemas"
@@ -235,7 +244,7 @@ def test_schemas_are_current(tmp_path: Path) -> None:
         assert (tmp_path / name).read_text() == (packaged / name).read_text(), name
 
 
-def test_installed_console_script_runs() -> None:
+def test_installed_console_script_runs(run: Run) -> None:
     exe = Path(sys.executable).with_name("prodsec")
     env = {**os.environ, "COLUMNS": "120"}
     done = subprocess.run(

@@ -46,6 +46,9 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec catalog search",
         "prodsec catalog show",
         "prodsec catalog validate",
+        "prodsec recognition graph",
+        "prodsec recognition list",
+        "prodsec recognition reach",
         "prodsec tour",
     ]
     missing = [c for c, _ in commands if f"## `{c}" not in doc]

@@ -3,10 +3,11 @@
 The answer is read off the catalog alone: a product is its category (with the category's
 ancestors and implied features) plus the features its maker names. For each market, every
 instrument of the market's jurisdictions (and every international one) is placed in one
-of five states, with the reason that put it there:
+of five states, with the reason that put it there. Principles (OECD recommendations, UN
+norms, ministerial statements) speak to governments, not to products, and are left out:
 
 - `binds`: mandatory, in scope, not excluded, and applying on the date;
-- `upcoming`: mandatory and in scope, but its obligations start later;
+- `upcoming`: in scope, but its obligations start (or, if voluntary, it is on offer) later;
 - `voluntary`: a standard, code or scheme on offer to the product;
 - `excluded`: the scope names the category and an exclusion rules it out;
 - `out-of-scope`: the category or the product's features fall outside the scope;
@@ -34,6 +35,7 @@ from prodsec.catalog.model import (
     DateKind,
     Exclusion,
     Instrument,
+    Layer,
     Market,
     ProductClass,
     Recognition,
@@ -140,7 +142,13 @@ def applies(
 
 def _market(catalog: Catalog, product: Product, market: Market, on: dt.date) -> Iterable[Finding]:
     laws = {*market.jurisdictions, "INT"}
-    ids = sorted({i.id for i in catalog.instruments.values() if laws & set(i.jurisdictions)})
+    ids = sorted(
+        {
+            i.id
+            for i in catalog.instruments.values()
+            if laws & set(i.jurisdictions) and i.layer is not Layer.PRINCIPLE
+        }
+    )
     for ident in ids:
         for edition in current_editions(catalog.editions(ident), on):
             yield _finding(catalog, edition, product, market, on)
@@ -227,7 +235,9 @@ def _finding(
         for e in catalog.recognitions
         if e.current(on) and (refers_to(e.target, inst) or refers_to(e.origin, inst))
     )
-    if inst.bindingness is not Bindingness.MANDATORY:
+    if inst.bindingness is not Bindingness.MANDATORY and begins > on:
+        state, reason = State.UPCOMING, f"{inst.bindingness.value}; on offer from {begins}"
+    elif inst.bindingness is not Bindingness.MANDATORY:
         state, reason = State.VOLUNTARY, f"{inst.bindingness.value}; on offer to the product"
     elif begins > on:
         state, reason = State.UPCOMING, f"applies from {begins}"

@@ -9,7 +9,7 @@ from typer.core import TyperGroup
 
 from prodsec import __version__
 from prodsec.catalog import CatalogError, NotFoundError
-from prodsec.cli import applies, blocks, catalog, tour
+from prodsec.cli import applies, blocks, catalog, recognition, tour
 from prodsec.cli.output import fail
 
 
@@ -34,6 +34,7 @@ app = typer.Typer(
 )
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(blocks.app, name="blocks")
+app.add_typer(recognition.app, name="recognition")
 app.command("applies")(applies.command)
 app.command("tour")(tour.tour)
 

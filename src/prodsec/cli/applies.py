@@ -25,7 +25,7 @@ COLUMNS = [
 ]
 
 
-def _split(values: list[str]) -> list[str]:
+def split(values: list[str]) -> list[str]:
     """Values given as repeated options, comma-separated lists, or both."""
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
@@ -68,7 +68,7 @@ def command(
     exclusion or scope limit that rules them out.
     """
     day = dt.date.today() if on is None else parse_day(on, "--on")
-    answer = applies(load_catalog(), category, _split(market), day, _split(feature or []))
+    answer = applies(load_catalog(), category, split(market), day, split(feature or []))
     if fmt is Format.TABLE:
         typer.echo(answer_text(answer), nl=False)
         return

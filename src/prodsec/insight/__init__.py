@@ -1,0 +1,1 @@
+"""Reports and charts built on the catalog and the assessments."""
