@@ -35,13 +35,12 @@ print((time.perf_counter() - t0) * 1000)
 """
 
 
-def synthesise(target: Path, instruments: int) -> Path:
-    """A catalog folder with the packaged data plus copies of EN 303 645 V2.1.1."""
+def synthesise(target: Path, extra: int) -> Path:
+    """A catalog folder with the packaged data plus `extra` copies of EN 303 645 V2.1.1."""
     shutil.copytree(PACKAGED, target, ignore=shutil.ignore_patterns("schemas"))
     source = (PACKAGED / "instruments/etsi-en-303-645/2.1.1.yaml").read_text()
     mapping = (PACKAGED / "mappings/etsi-en-303-645@2.1.1.yaml").read_text()
-    existing = len(list((target / "instruments").glob("*/*.yaml")))
-    for n in range(instruments - existing):
+    for n in range(extra):
         ident = f"synthetic-{n:02d}"
         folder = target / "instruments" / ident
         folder.mkdir()
@@ -94,15 +93,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="prodsec-bench-") as tmp:
         base = Path(tmp)
         packaged = measure(PACKAGED, base / "cache-packaged")
-        twenty = measure(synthesise(base / "data20", 20), base / "cache-20")
+        grown = measure(synthesise(base / "data-grown", 20), base / "cache-grown")
     result = {
         "benchmark": "catalog_load",
         "python": sys.version.split()[0],
         "targets": {"cold_load_ms": 150, "lookup_us": 5},
         "packaged": packaged,
-        "synthetic_20_instruments": twenty,
+        "packaged_plus_20_synthetic": grown,
         "meets_targets": all(
-            r["cold_load_ms"] <= 150 and r["lookup_us"] <= 5 for r in (packaged, twenty)
+            r["cold_load_ms"] <= 150 and r["lookup_us"] <= 5 for r in (packaged, grown)
         ),
     }
     print(json.dumps(result, indent=2))

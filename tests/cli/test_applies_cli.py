@@ -21,9 +21,12 @@ def test_radio_smart_speaker_in_the_eu_as_text(run: Run) -> None:
         "               from 2025-08-01: Art3-3d",
         "               not applicable to this product: Art3-3e, Art3-3f",
         "               routes: module-a-harmonised, module-b-c, module-h",
-        "               presumption-of-conformity through en-18031@1-2024 for Art3-3d (2 restrictions)",
-        "               presumption-of-conformity through en-18031@2-2024 for Art3-3e (3 restrictions)",
-        "               presumption-of-conformity through en-18031@3-2024 for Art3-3f (3 restrictions)",
+        "               presumption of conformity from en-18031@1-2024: met \u2192 Art3-3d "
+        "(2 restrictions)",
+        "               presumption of conformity from en-18031@2-2024: met \u2192 Art3-3e "
+        "(3 restrictions)",
+        "               presumption of conformity from en-18031@3-2024: met \u2192 Art3-3f "
+        "(3 restrictions)",
         "  upcoming     eu-cra@2024-2847: applies from 2026-09-11",
         "               class: Default product",
         "               from 2026-09-11: Art14-1, Art14-3, Art14-8",

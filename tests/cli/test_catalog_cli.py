@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Callable
@@ -256,3 +257,19 @@ def test_installed_console_script_runs(run: Run) -> None:
     )
     assert done.returncode == 2
     assert "No such command 'frobnicate'" in done.stderr
+
+
+def test_tour_runs_and_every_suggestion_works(run: Run, tmp_path: Path) -> None:
+    code, out, _ = run("tour")
+    assert code == 0
+    assert "The catalog holds 32 instrument editions" in out
+    tries = [line.strip() for line in out.split("Try:\n", 1)[1].splitlines() if line.strip()]
+    assert tries[-2] == "prodsec recognition reach -s sg-cls -l 2 -c smart-camera --on 2026-01-15"
+    cwd = os.getcwd()
+    os.chdir(tmp_path)  # the graph example writes a file
+    try:
+        for example in tries:
+            assert run(*shlex.split(example)[1:])[0] == 0, example
+    finally:
+        os.chdir(cwd)
+    assert (tmp_path / "recognition.svg").read_text(encoding="utf-8").startswith("<svg")

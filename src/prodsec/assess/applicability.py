@@ -233,7 +233,10 @@ def _finding(
     edges = tuple(
         e
         for e in catalog.recognitions
-        if e.current(on) and (refers_to(e.target, inst) or refers_to(e.origin, inst))
+        if e.current(on)
+        and (refers_to(e.target, inst) or refers_to(e.origin, inst))
+        and (not e.categories or product.is_a(e.categories))
+        and not product.is_a(e.excluded_categories)
     )
     if inst.bindingness is not Bindingness.MANDATORY and begins > on:
         state, reason = State.UPCOMING, f"{inst.bindingness.value}; on offer from {begins}"

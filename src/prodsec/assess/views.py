@@ -7,7 +7,7 @@ from typing import Any
 
 from prodsec.assess.applicability import Answer, Finding, MarketAnswer, State
 from prodsec.catalog.model import Confidence
-from prodsec.catalog.views import plain
+from prodsec.catalog.views import edge_label, plain
 
 GROUPS = {
     "binds": (State.BINDS,),
@@ -125,9 +125,10 @@ def answer_text(a: Answer) -> str:
                 out.append(f"{pad}routes: {', '.join(r.id for r in f.routes)}")
             for e in f.recognitions:
                 extra = f" ({len(e.restrictions)} restrictions)" if e.restrictions else ""
-                grants = ", ".join(e.grants)
-                out.append(f"{pad}{e.kind.value} through {e.origin} for {grants}{extra}")
+                kind = e.kind.value.replace("-", " ")
+                out.append(f"{pad}{kind} from {e.origin}: {edge_label(e)}{extra}")
             for e in f.grants:
                 until = f" until {e.valid_until}" if e.valid_until else ""
-                out.append(f"{pad}gives {e.kind.value} for {e.target} {', '.join(e.grants)}{until}")
+                kind = e.kind.value.replace("-", " ")
+                out.append(f"{pad}gives {kind} in {e.target}: {edge_label(e)}{until}")
     return "\n".join(out) + "\n"

@@ -13,7 +13,7 @@ from typing import Any
 
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.diff import EditionDiff
-from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Requirement
+from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Recognition, Requirement
 
 Json = dict[str, Any]
 
@@ -131,3 +131,23 @@ def diff_view(diff: EditionDiff) -> Json:
             for c in diff.changes
         ],
     }
+
+
+def _level(level: str) -> str:
+    return level if level == "label" else f"L{level}" if level.isdigit() else level
+
+
+def _refs(refs: tuple[str, ...]) -> str:
+    return ", ".join(refs) if len(refs) <= 2 else f"{refs[0]} \u2026 {refs[-1]}"
+
+
+def edge_label(edge: Recognition) -> str:
+    """A short label: `L1+ -> Sch1-1 ... Sch4-1`, `basic+ -> L3`, `5.2-1 -> Sch1-2`."""
+    if edge.origin_level is not None:
+        left = _level(edge.origin_level) + ("" if edge.origin_level == "label" else "+")
+    else:
+        left = _refs(edge.origin_refs) or "met"
+    right = _refs(edge.grants)
+    if edge.target_level is not None:
+        right = _level(edge.target_level) + (f" ({right})" if right else "")
+    return f"{left} \u2192 {right}"

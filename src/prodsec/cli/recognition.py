@@ -12,9 +12,10 @@ import typer
 
 from prodsec.assess.reach import reach, reach_text, reach_view
 from prodsec.catalog import load_catalog
+from prodsec.catalog.views import edge_label
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
-from prodsec.insight.graph import edge_label, graph_spec, graph_view, recognition_graph
+from prodsec.insight.graph import graph_spec, graph_view, recognition_graph
 from prodsec.insight.render import Picture, render
 
 app = typer.Typer(
@@ -59,7 +60,11 @@ def list_(
         }
         for e in edges
     ]
-    emit(fmt, rows, rows, list(rows[0]) if rows else ["id"], title="Recognition edges")
+    columns = ["id", "kind", "from", "to", "map", "valid_from", "valid_until"]
+    columns += ["current_label", "arrangement"]
+    if fmt is Format.TABLE:  # the essentials, to fit a terminal
+        columns = ["id", "from", "to", "map", "valid_from"]
+    emit(fmt, rows, rows, columns, title="Recognition edges")
 
 
 @app.command("reach")

@@ -10,6 +10,7 @@ from typing import Any
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.model import Recognition, RecognitionKind
+from prodsec.catalog.views import edge_label
 
 WIDTH, HEIGHT = 1240, 720
 RADIUS = 230
@@ -36,24 +37,6 @@ class Graph:
     on: dt.date | None
     nodes: tuple[Node, ...]
     edges: tuple[Recognition, ...]
-
-
-def _level(level: str) -> str:
-    return level if level == "label" else f"L{level}" if level.isdigit() else level
-
-
-def _refs(refs: tuple[str, ...]) -> str:
-    return ", ".join(refs) if len(refs) <= 2 else f"{refs[0]} \u2026 {refs[-1]}"
-
-
-def edge_label(edge: Recognition) -> str:
-    """A short label: `L1+ -> Sch1-1 ... Sch4-1`, `basic+ -> L3`, `5.2-1 -> Sch1-2`."""
-    if edge.origin_level is not None:
-        left = _level(edge.origin_level) + ("" if edge.origin_level == "label" else "+")
-    else:
-        left = _refs(edge.origin_refs) or "met"
-    right = _level(edge.target_level) if edge.target_level is not None else _refs(edge.grants)
-    return f"{left} \u2192 {right}"
 
 
 def recognition_graph(catalog: Catalog, on: dt.date | None = None) -> Graph:
