@@ -273,3 +273,12 @@ def test_tour_runs_and_every_suggestion_works(run: Run, tmp_path: Path) -> None:
     finally:
         os.chdir(cwd)
     assert (tmp_path / "recognition.svg").read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_show_a_scheme_with_its_levels_and_label(run: Run) -> None:
+    code, out, _ = run("catalog", "show", "jp-jc-star", "-f", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["label"]["validity_years"] == 2
+    assert [lv["id"] for lv in doc["levels"]] == ["1", "2", "3", "4"]
+    assert doc["classes"] == []

@@ -103,6 +103,8 @@ def instrument_view(catalog: Catalog, inst: Instrument) -> Json:
         "conditions": plain(inst.conditions),
         "features": plain(inst.features),
         "levels": plain(inst.levels),
+        "classes": plain(inst.classes),
+        "label": plain(inst.label),
         "sections": plain(inst.sections),
         "sources": plain(inst.sources),
         "text_licence": inst.text_licence,
