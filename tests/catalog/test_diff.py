@@ -74,3 +74,19 @@ def test_different_instruments_cannot_be_diffed(catalog: Catalog) -> None:
         DiffError, match=r"different instruments: etsi-en-303-645@2\.1\.1 and uk-cop-iot@2018"
     ):
         _diff(catalog, "etsi-en-303-645@2.1.1", "uk-cop-iot@2018")
+
+
+def test_scheme_levels_redefined_show_as_level_changes(catalog: Catalog) -> None:
+    diff = diff_editions(
+        catalog, catalog.instrument("sg-cls@2020"), catalog.instrument("sg-cls@2025")
+    )
+    assert [(c.old, c.detail) for c in diff.of_kind(ChangeKind.LEVEL_CHANGED)] == [
+        (("security-by-design",), "2 -> 3")
+    ]
+    assert [c.new[0] for c in diff.of_kind(ChangeKind.ADDED)] == [
+        "vulnerability-management",
+        "standard-mandatory",
+        "communications",
+        "storage",
+        "authentication",
+    ]

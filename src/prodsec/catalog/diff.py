@@ -26,6 +26,7 @@ class ChangeKind(StrEnum):
     RENUMBERED = "renumbered"
     STATUS_CHANGED = "status-changed"
     STRENGTH_CHANGED = "strength-changed"
+    LEVEL_CHANGED = "level-changed"
     GIST_CHANGED = "gist-changed"
 
 
@@ -139,6 +140,10 @@ def _compare(before: Requirement, after: Requirement) -> list[Change]:
     if before.strength != after.strength:
         detail = f"{before.strength} -> {after.strength}"
         found.append(Change(ChangeKind.STRENGTH_CHANGED, *key, detail))
+    if before.levels != after.levels:
+        detail = f"{', '.join(before.levels) or 'every level'} -> "
+        detail += ", ".join(after.levels) or "every level"
+        found.append(Change(ChangeKind.LEVEL_CHANGED, *key, detail))
     if before.gist != after.gist:
         found.append(Change(ChangeKind.GIST_CHANGED, *key, after.gist))
     return found
