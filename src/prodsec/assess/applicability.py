@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from prodsec.catalog.catalog import Catalog
+from prodsec.catalog.editions import current_editions, ended, lineage_start, start
 from prodsec.catalog.model import (
     Bindingness,
     Confidence,
@@ -52,9 +53,6 @@ class State(StrEnum):
     EXCLUDED = "excluded"
     OUT_OF_SCOPE = "out-of-scope"
     REPEALED = "repealed"
-
-
-START_KINDS = (DateKind.APPLIES, DateKind.IN_FORCE, DateKind.PUBLISHED, DateKind.ADOPTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,56 +152,10 @@ def _market(catalog: Catalog, product: Product, market: Market, on: dt.date) -> 
             yield _finding(catalog, edition, product, market, on)
 
 
-def start(inst: Instrument) -> dt.date:
-    """The day an edition starts to count: its first `applies` date, else the first of
-    entry into force, publication or adoption, else its earliest date."""
-    for kind in START_KINDS:
-        dates = [d.date for d in inst.dates if d.kind is kind]
-        if dates:
-            return min(dates)
-    return min((d.date for d in inst.dates), default=dt.date.min)
-
-
-def current_editions(editions: Sequence[Instrument], on: dt.date) -> list[Instrument]:
-    """The editions in effect on a date; when none has started yet, the first to come."""
-    successors: dict[str, list[Instrument]] = {}
-    for inst in editions:
-        if inst.previous_edition is not None:
-            successors.setdefault(inst.previous_edition, []).append(inst)
-    started = [
-        inst
-        for inst in editions
-        if start(inst) <= on and not any(start(s) <= on for s in successors.get(inst.edition, []))
-    ]
-    if started:
-        return started
-    upcoming = sorted(editions, key=start)
-    return [inst for inst in upcoming if inst.previous_edition is None][:1] or upcoming[:1]
-
-
-def _lineage_start(catalog: Catalog, inst: Instrument) -> dt.date:
-    """The start of the first edition in an edition's chain of previous editions."""
-    first = start(inst)
-    seen = {inst.key}
-    while inst.previous_edition is not None:
-        before = catalog.instruments.get(f"{inst.id}@{inst.previous_edition}")
-        if before is None or before.key in seen:
-            break
-        inst = before
-        seen.add(inst.key)
-        first = min(first, start(inst))
-    return first
-
-
-def _ended(inst: Instrument) -> dt.date | None:
-    ends = [d.date for d in inst.dates if d.kind in (DateKind.REPEALED, DateKind.WITHDRAWN)]
-    return min(ends) if ends else None
-
-
 def _finding(
     catalog: Catalog, inst: Instrument, product: Product, market: Market, on: dt.date
 ) -> Finding:
-    begins, ends = start(inst), _ended(inst)
+    begins, ends = start(inst), ended(inst)
     scope = inst.scope
     if not product.is_a(scope.categories):
         named = ", ".join(scope.categories)
@@ -245,7 +197,7 @@ def _finding(
     elif begins > on:
         state, reason = State.UPCOMING, f"applies from {begins}"
     else:
-        first = _lineage_start(catalog, inst)
+        first = lineage_start(catalog, inst)
         state, reason = State.BINDS, f"applies since {first}"
         if first != begins:
             reason += f"; this edition since {begins}"

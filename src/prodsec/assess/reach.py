@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from prodsec.assess.applicability import current_editions, start
 from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog.editions import current_editions, start
 from prodsec.catalog.model import Instrument, Level, Recognition, RecognitionKind, refers_to
 
 ONE_DAY = dt.timedelta(days=1)

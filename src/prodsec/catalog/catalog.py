@@ -189,6 +189,10 @@ class Catalog:
         self.requirement(rid)
         return self.instruments[self._owner[rid]]
 
+    def owner_key(self, rid: str) -> str | None:
+        """The key of the instrument edition a requirement id belongs to, if it exists."""
+        return self._owner.get(rid)
+
     def requirement_ids(self) -> Iterable[str]:
         return self._requirements.keys()
 

@@ -279,6 +279,9 @@ class BuildingBlock:
     theme: Theme
     duty_of_care: DutyOfCare
     parameters: tuple[BlockParameter, ...] = ()
+    refines: Slug | None = None
+    """A block that details another (pre-installed passwords resist guessing details no
+    universal default passwords); measures at the outcome grain count it as its parent."""
 
     def parameter(self, name: str) -> BlockParameter | None:
         return next((p for p in self.parameters if p.name == name), None)

@@ -37,9 +37,19 @@ def check_vocabularies(
     categories: Parsed[tuple[Category, ...]],
 ) -> Iterator[Issue]:
     yield from _unique(blocks.doc, "blocks", [b.id for b in blocks.value], "block id")
+    parents = {b.id: b.refines for b in blocks.value}
     for i, block in enumerate(blocks.value):
         names = [p.name for p in block.parameters]
         yield from _unique(blocks.doc, ("blocks", i, "parameters"), names, "parameter name")
+        if block.refines is None:
+            continue
+        if block.refines not in parents:
+            yield blocks.doc.issue(("blocks", i, "refines"), f"unknown block '{block.refines}'")
+        elif parents[block.refines] is not None:
+            yield blocks.doc.issue(
+                ("blocks", i, "refines"),
+                f"'{block.refines}' refines another block itself; refinements are one level deep",
+            )
     yield from _unique(features.doc, "features", [f.id for f in features.value], "feature id")
     ids = [c.id for c in categories.value]
     yield from _unique(categories.doc, "categories", ids, "category id")

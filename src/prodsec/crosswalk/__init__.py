@@ -1,0 +1,1 @@
+"""Relations between instruments through the hub, and the harmonisation measures."""
