@@ -18,10 +18,11 @@ class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    MD = "md"
 
 
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
+    Format, typer.Option("--format", "-f", help="Output format: table, json, csv or md.")
 ]
 
 
@@ -41,6 +42,8 @@ def emit(
             writer.writerow(columns)
             for row in rows:
                 writer.writerow([_cell(row.get(c)) for c in columns])
+        case Format.MD:
+            sys.stdout.write(markdown(rows, columns, title))
         case Format.TABLE:
             table = Table(title=title or None, title_justify="left")
             for col in columns:
@@ -48,6 +51,17 @@ def emit(
             for row in rows:
                 table.add_row(*(_cell(row.get(c)) for c in columns))
             Console(soft_wrap=False).print(table)
+
+
+def markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> str:
+    """A GitHub-flavoured Markdown table, with the title as a paragraph above it."""
+    out = [f"**{title}**", ""] if title else []
+    out.append("| " + " | ".join(columns) + " |")
+    out.append("|" + "---|" * len(columns))
+    for row in rows:
+        cells = [_cell(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
 
 
 def _cell(value: Any) -> str:

@@ -124,8 +124,8 @@ def reach_(
             typer.echo(reach_text(catalog, answer), nl=False)
         case Format.JSON:
             emit(fmt, reach_view(catalog, answer), [], [])
-        case Format.CSV:
-            raise fail("--format: reach answers as table or json")
+        case _:
+            raise fail(f"--format: reach answers as table or json, not {fmt.value}")
 
 
 @app.command("graph")

@@ -1,0 +1,380 @@
+"""Harmonisation measures over the hub: coverage, overlap, common core, uncovered blocks,
+the spread of a parameter, and the timeline of obligations.
+
+Every measure runs under a `Scope` (which instruments, which requirements, which blocks)
+and states it, because a number without its filter misleads. Defaults:
+
+- the editions in effect on the day (`on`), else the latest edition of each instrument;
+- blocks at the *outcome* grain: a block that refines another counts as its parent, and
+  a requirement mapped only to the refinement covers the parent partly;
+- *security* themes: market obligations (declarations, markings, conformity assessment,
+  economic operators' duties) are how a law is enforced, not what it asks of a product,
+  and are left out unless `themes` is `all`.
+
+A requirement *requires* a block when it maps onto it with any relationship but
+no-relationship; it covers the block *fully* when the mapping is equal or superset-of
+(the requirement holds all of the block), *partly* otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog.editions import current_editions, ended, start
+from prodsec.catalog.model import (
+    Bindingness,
+    BuildingBlock,
+    Instrument,
+    Layer,
+    Relationship,
+    Scalar,
+    Stricter,
+    Theme,
+)
+
+
+class Grain(StrEnum):
+    OUTCOME = "outcome"
+    DETAIL = "detail"
+
+
+class Counted(StrEnum):
+    ALL = "all"
+    MANDATORY = "mandatory"
+
+
+class Themes(StrEnum):
+    SECURITY = "security"
+    ALL = "all"
+
+
+class Cover(StrEnum):
+    FULL = "full"
+    PARTIAL = "partial"
+
+
+FULL = (Relationship.EQUAL, Relationship.SUPERSET_OF)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which instruments, requirements and blocks a measure looks at."""
+
+    bindingness: tuple[Bindingness, ...] = ()
+    category: str | None = None
+    on: dt.date | None = None
+    jurisdictions: tuple[str, ...] = ()
+    layers: tuple[Layer, ...] = ()
+    instruments: tuple[str, ...] = ()
+    requirements: Counted = Counted.ALL
+    grain: Grain = Grain.OUTCOME
+    themes: Themes = Themes.SECURITY
+
+    def describe(self) -> str:
+        """The filter in words, for titles and table captions."""
+        parts = [
+            "/".join(b.value for b in self.bindingness) if self.bindingness else "any bindingness",
+            f"category {self.category}" if self.category else "every category",
+            f"on {self.on}" if self.on else "latest editions",
+            f"jurisdictions {', '.join(self.jurisdictions)}"
+            if self.jurisdictions
+            else "every jurisdiction",
+        ]
+        if self.layers:
+            parts.append(f"layers {', '.join(x.value for x in self.layers)}")
+        if self.instruments:
+            parts.append(f"instruments {', '.join(self.instruments)}")
+        parts += [
+            f"{self.requirements.value} requirements",
+            f"{self.grain.value} grain",
+            f"{self.themes.value} themes",
+        ]
+        return "; ".join(parts)
+
+    def view(self) -> dict[str, object]:
+        return {
+            "bindingness": [b.value for b in self.bindingness],
+            "category": self.category,
+            "on": None if self.on is None else self.on.isoformat(),
+            "jurisdictions": list(self.jurisdictions),
+            "layers": [x.value for x in self.layers],
+            "instruments": list(self.instruments),
+            "requirements": self.requirements.value,
+            "grain": self.grain.value,
+            "themes": self.themes.value,
+            "described": self.describe(),
+        }
+
+
+# --- which instruments and blocks ----------------------------------------------------
+
+
+def _in_scope(catalog: Catalog, inst: Instrument, lineage: set[str]) -> bool:
+    if not lineage & set(inst.scope.categories):
+        return False
+    return not any(
+        e.category in lineage and not e.when and not e.markets for e in inst.scope.exclusions
+    )
+
+
+def _editions(catalog: Catalog, scope: Scope) -> Iterable[Instrument]:
+    ids = sorted({i.id for i in catalog.instruments.values()})
+    for ident in ids:
+        if scope.on is None:
+            yield catalog.instrument(ident)
+            continue
+        for inst in current_editions(catalog.editions(ident), scope.on):
+            end = ended(inst)
+            if start(inst) <= scope.on and (end is None or scope.on < end):
+                yield inst
+
+
+def select(catalog: Catalog, scope: Scope) -> list[Instrument]:
+    """The instrument editions a measure runs over, in id order."""
+    if scope.instruments:
+        return [catalog.instrument(spec) for spec in scope.instruments]
+    lineage = set(catalog.lineage(scope.category)) if scope.category else set()
+    wanted = set(scope.jurisdictions)
+    found = []
+    for inst in _editions(catalog, scope):
+        if scope.bindingness and inst.bindingness not in scope.bindingness:
+            continue
+        if wanted and not wanted & set(inst.jurisdictions):
+            continue
+        if scope.layers and inst.layer not in scope.layers:
+            continue
+        if lineage and not _in_scope(catalog, inst, lineage):
+            continue
+        found.append(inst)
+    return found
+
+
+def _counts(block: BuildingBlock, scope: Scope) -> bool:
+    return scope.themes is Themes.ALL or block.theme is not Theme.MARKET_OBLIGATIONS
+
+
+def hub(catalog: Catalog, scope: Scope) -> list[BuildingBlock]:
+    """The blocks measured: every block, or only outcome-level ones, within the themes."""
+    return [
+        b
+        for b in catalog.blocks.values()
+        if _counts(b, scope) and (scope.grain is Grain.DETAIL or b.refines is None)
+    ]
+
+
+def footprint(
+    catalog: Catalog, inst: Instrument, scope: Scope, counted: Counted | None = None
+) -> dict[str, Cover]:
+    """The blocks an instrument requires, each fully or partly."""
+    counted = counted or scope.requirements
+    found: dict[str, Cover] = {}
+    for req in inst.requirements:
+        if counted is Counted.MANDATORY and not req.mandatory_type:
+            continue
+        for m in catalog.mappings_of(inst.requirement_id(req.ref)):
+            if m.block is None or m.relationship is Relationship.NO_RELATIONSHIP:
+                continue
+            block = catalog.blocks[m.block]
+            cover = Cover.FULL if m.relationship in FULL else Cover.PARTIAL
+            if scope.grain is Grain.OUTCOME and block.refines is not None:
+                block, cover = catalog.blocks[block.refines], Cover.PARTIAL
+            if not _counts(block, scope):
+                continue
+            if found.get(block.id) is not Cover.FULL:
+                found[block.id] = cover
+    return found
+
+
+# --- the measures --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    instrument: Instrument
+    full: int
+    partial: int
+    total: int
+
+    @property
+    def full_share(self) -> float:
+        return self.full / self.total if self.total else 0.0
+
+    @property
+    def any_share(self) -> float:
+        return (self.full + self.partial) / self.total if self.total else 0.0
+
+
+def coverage(catalog: Catalog, scope: Scope) -> list[CoverageRow]:
+    total = len(hub(catalog, scope))
+    rows = []
+    for inst in select(catalog, scope):
+        fp = footprint(catalog, inst, scope)
+        full = sum(c is Cover.FULL for c in fp.values())
+        rows.append(CoverageRow(inst, full, len(fp) - full, total))
+    return rows
+
+
+def jaccard(a: set[str], b: set[str]) -> float | None:
+    """Shared over combined (intersection over union); None when both are empty."""
+    union = a | b
+    return len(a & b) / len(union) if union else None
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    instruments: tuple[Instrument, ...]
+    all: tuple[tuple[float | None, ...], ...]
+    mandatory: tuple[tuple[float | None, ...], ...]
+
+
+def overlap(catalog: Catalog, scope: Scope) -> Overlap:
+    """Jaccard similarity of the required blocks of every pair, on all requirements and on
+    mandatory-type requirements only."""
+    insts = tuple(select(catalog, scope))
+    matrices = []
+    for counted in (Counted.ALL, Counted.MANDATORY):
+        sets = [set(footprint(catalog, i, scope, counted)) for i in insts]
+        matrices.append(tuple(tuple(jaccard(a, b) for b in sets) for a in sets))
+    return Overlap(insts, matrices[0], matrices[1])
+
+
+def common_core(catalog: Catalog, scope: Scope) -> tuple[list[Instrument], list[str]]:
+    """The blocks every selected instrument requires, in hub order."""
+    insts = select(catalog, scope)
+    if not insts:
+        return [], []
+    sets = [set(footprint(catalog, i, scope)) for i in insts]
+    shared = set.intersection(*sets)
+    return insts, [b.id for b in hub(catalog, scope) if b.id in shared]
+
+
+def uncovered(catalog: Catalog, scope: Scope) -> tuple[list[Instrument], list[str]]:
+    """The blocks that no selected instrument requires, in hub order."""
+    insts = select(catalog, scope)
+    required: set[str] = set()
+    for inst in insts:
+        required |= set(footprint(catalog, inst, scope))
+    return insts, [b.id for b in hub(catalog, scope) if b.id not in required]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One instrument's value for a parameter, and where it comes from."""
+
+    instrument: Instrument
+    value: Scalar
+    unit: str
+    ref: str
+    block: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    parameter: str
+    stricter: Stricter
+    settings: tuple[Setting, ...]
+    silent: tuple[Instrument, ...]
+    """Selected instruments that set no value."""
+    blocks: tuple[str, ...] = field(default=())
+
+    @property
+    def strictest(self) -> Scalar | None:
+        values = [s.value for s in self.settings]
+        if not values or self.stricter is Stricter.NONE:
+            return None
+        if self.stricter is Stricter.LOWER:
+            return min(values)
+        return max(values)
+
+
+def parameters(catalog: Catalog) -> dict[str, tuple[Stricter, str]]:
+    """Every parameter name known to the hub or set by a requirement, with its direction
+    and unit."""
+    found: dict[str, tuple[Stricter, str]] = {}
+    for block in catalog.blocks.values():
+        for p in block.parameters:
+            found.setdefault(p.name, (p.stricter, p.unit))
+    for inst in catalog.instruments.values():
+        for req in inst.requirements:
+            for given in req.parameters:
+                found.setdefault(given.name, (Stricter.NONE, given.unit))
+    return found
+
+
+def spread(catalog: Catalog, scope: Scope, parameter: str) -> Spread:
+    """A parameter's values across the selected instruments, and who sets none."""
+    known = parameters(catalog)
+    if parameter not in known:
+        raise NotFoundError("parameter", parameter, [], sorted(known))
+    stricter, unit = known[parameter]
+    settings: list[Setting] = []
+    silent: list[Instrument] = []
+    for inst in select(catalog, scope):
+        found = _settings(catalog, inst, parameter, unit)
+        settings += found
+        if not found:
+            silent.append(inst)
+    blocks = tuple(b.id for b in catalog.blocks.values() if b.parameter(parameter))
+    return Spread(parameter, stricter, tuple(settings), tuple(silent), blocks)
+
+
+def _settings(catalog: Catalog, inst: Instrument, name: str, unit: str) -> list[Setting]:
+    found: list[Setting] = []
+    seen: set[tuple[str, str]] = set()
+    for req in inst.requirements:
+        rid = inst.requirement_id(req.ref)
+        for m in catalog.mappings_of(rid):
+            if m.block is not None and name in m.bindings:
+                found.append(Setting(inst, m.bindings[name], unit, req.ref, m.block))
+                seen.add((req.ref, str(m.bindings[name])))
+        for p in req.parameters:
+            if p.name == name and (req.ref, str(p.value)) not in seen:
+                found.append(Setting(inst, p.value, p.unit or unit, req.ref, None))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    day: dt.date
+    jurisdiction: str
+    instrument: Instrument
+    kind: str
+    what: str
+
+
+TIMELINE_KINDS = ("adopted", "in-force", "applies", "transition-end", "repealed", "milestone")
+
+
+def timeline(catalog: Catalog, scope: Scope) -> list[Milestone]:
+    """When each obligation starts (and ends), per jurisdiction, for every edition of the
+    selected instruments; with `on`, up to that day."""
+    undated = dataclasses.replace(scope, on=None)
+    ids = {i.id for i in select(catalog, undated)}
+    found: list[Milestone] = []
+    for ident in sorted(ids):
+        for inst in catalog.editions(ident):
+            for event in inst.dates:
+                if event.kind.value not in TIMELINE_KINDS:
+                    continue
+                if scope.on is not None and event.date > scope.on:
+                    continue
+                what = _what(inst, event.refs, event.kind.value)
+                note = f"{what}: {event.note}" if event.note else what
+                for place in inst.jurisdictions:
+                    if scope.jurisdictions and place not in scope.jurisdictions:
+                        continue
+                    found.append(Milestone(event.date, place, inst, event.kind.value, note))
+    found.sort(key=lambda m: (m.jurisdiction, m.day, m.instrument.key, m.kind))
+    return found
+
+
+def _what(inst: Instrument, refs: tuple[str, ...], kind: str) -> str:
+    if not refs:
+        return f"{inst.key} {kind}"
+    shown = ", ".join(refs[:4]) + (f" and {len(refs) - 4} more" if len(refs) > 4 else "")
+    return f"{inst.key} {kind} for {shown}"
