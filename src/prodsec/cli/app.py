@@ -9,7 +9,7 @@ from typer.core import TyperGroup
 
 from prodsec import __version__
 from prodsec.catalog import CatalogError, NotFoundError
-from prodsec.cli import applies, blocks, catalog, recognition, tour
+from prodsec.cli import applies, blocks, catalog, crossmap, harmonise, recognition, tour
 from prodsec.cli.output import fail
 
 
@@ -35,7 +35,9 @@ app = typer.Typer(
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(blocks.app, name="blocks")
 app.add_typer(recognition.app, name="recognition")
+app.add_typer(harmonise.app, name="harmonise")
 app.command("applies")(applies.command)
+app.command("map")(crossmap.command)
 app.command("tour")(tour.tour)
 
 

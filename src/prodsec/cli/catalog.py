@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,8 @@ from prodsec.catalog.load import PACKAGED, iter_schemas
 from prodsec.catalog.model import Bindingness, InstrumentType
 from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
 from prodsec.cli.output import Format, FormatOpt, emit, fail
+from prodsec.cli.pictures import write_json
+from prodsec.crosswalk.oscal import catalog_document
 
 app = typer.Typer(
     help="The atlas of instruments: list, show, search, diff, validate.", no_args_is_help=True
@@ -80,6 +83,32 @@ def show(
     ]
     cols = ["ref", "status_code", "strength", "confidence", "gist", "maps_to"]
     emit(fmt, view, rows, cols, title=f"{inst.key}: {inst.title}")
+
+
+class ExportFormat(StrEnum):
+    OSCAL = "oscal"
+    JSON = "json"
+
+
+@app.command()
+def export(
+    spec: Annotated[str, typer.Argument(help="ID or ID@EDITION to export.")],
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="oscal (an OSCAL 1.2 catalog) or json (prodsec's)."),
+    ] = ExportFormat.OSCAL,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Export an instrument edition: as an OSCAL catalog (sections as groups, requirements
+    as controls, status, strength and confidence as properties), or as prodsec's JSON."""
+    catalog = load_catalog()
+    inst = catalog.instrument(spec)
+    if fmt is ExportFormat.OSCAL:
+        write_json(catalog_document(inst), output)
+    else:
+        write_json(instrument_view(catalog, inst), output)
 
 
 @app.command()

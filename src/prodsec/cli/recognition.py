@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,8 +14,9 @@ from prodsec.catalog import load_catalog
 from prodsec.catalog.views import edge_label
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
+from prodsec.cli.pictures import draw, write_json
 from prodsec.insight.graph import graph_spec, graph_view, recognition_graph
-from prodsec.insight.render import Picture, render
+from prodsec.insight.render import Picture
 
 app = typer.Typer(
     help="Recognition between schemes and regimes: mutual recognition, deemed compliance, "
@@ -148,18 +148,7 @@ def graph(
     """
     catalog = load_catalog()
     built = recognition_graph(catalog, _day(on, "--on"))
-    if fmt is GraphFormat.PNG and output is None:
-        raise fail("--format png needs --output FILE")
     if fmt is GraphFormat.JSON:
-        import json
-
-        data = (json.dumps(graph_view(built), indent=2, ensure_ascii=False) + "\n").encode()
+        write_json(graph_view(built), output)
     else:
-        data = render(graph_spec(built), Picture(fmt.value))
-    if output is None:
-        sys.stdout.write(data.decode())
-        return
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(output)
-    typer.echo(f"wrote {output}", err=True)
+        draw(graph_spec(built), Picture(fmt.value), output)

@@ -201,10 +201,12 @@ def _nothing(x: Crosswalk) -> Json:
     }
 
 
-def mapping_document(x: Crosswalk, last_modified: str) -> Json:
+def mapping_document(x: Crosswalk) -> Json:
     """A crosswalk as an OSCAL mapping-collection; the target's requirements that nothing
-    relates to are its target gap summary."""
+    relates to are its target gap summary. Its timestamp is the later of the two
+    editions' latest dates, so the same data exports to the same document."""
     a, b = x.source, x.target
+    stamp = max(_last_modified(a), _last_modified(b))
     title = f"{a.short_title or a.title} ({a.key}) to {b.short_title or b.title} ({b.key})"
     mapping: Json = {
         "uuid": _uuid("mapping", a.key, b.key),
@@ -229,7 +231,7 @@ def mapping_document(x: Crosswalk, last_modified: str) -> Json:
     return {
         "mapping-collection": {
             "uuid": _uuid("collection", a.key, b.key),
-            "metadata": _metadata(f"Crosswalk: {title}", "1", last_modified, []),
+            "metadata": _metadata(f"Crosswalk: {title}", "1", stamp, []),
             "provenance": {
                 "method": "hybrid",
                 "matching-rationale": "semantic",

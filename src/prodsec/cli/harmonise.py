@@ -1,0 +1,284 @@
+"""`prodsec harmonise ...`: what the world's regimes share and where they part.
+
+Every command takes the same filter options (see cli/scope.py) and states the filter it
+ran under in its output.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from prodsec.catalog import Catalog
+from prodsec.cli.output import Format, emit, fail
+from prodsec.cli.pictures import draw
+from prodsec.cli.scope import with_scope
+from prodsec.crosswalk import questions
+from prodsec.crosswalk.measures import (
+    Counted,
+    Scope,
+    common_core,
+    coverage,
+    overlap,
+    select,
+    spread,
+    timeline,
+    uncovered,
+)
+from prodsec.crosswalk.views import overlap_view, spread_view
+from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
+from prodsec.insight.render import Picture
+
+app = typer.Typer(
+    help="Harmonisation measures over the hub: coverage, overlap, common core, gaps, "
+    "parameter spread, timeline, and the policy questions they answer.",
+    no_args_is_help=True,
+)
+
+
+class Out(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MD = "md"
+    SVG = "svg"
+    PNG = "png"
+
+
+OutOpt = Annotated[
+    Out, typer.Option("--format", "-f", help="table, json, csv or md; svg or png for charts.")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the chart or JSON to this file.")
+]
+
+
+def _emit(
+    fmt: Out,
+    scope: Scope,
+    document: dict[str, Any],
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    title: str,
+) -> None:
+    if fmt in (Out.SVG, Out.PNG):
+        raise fail(f"--format: {title} has no chart; use table, json, csv or md")
+    caption = f"{title} ({scope.describe()})"
+    emit(Format(fmt.value), {"scope": scope.view(), **document}, rows, columns, caption)
+
+
+def _chart(fmt: Out, spec: dict[str, Any], output: Path | None) -> bool:
+    if fmt in (Out.SVG, Out.PNG):
+        draw(spec, Picture(fmt.value), output)
+        return True
+    return False
+
+
+@app.command("coverage")
+@with_scope()
+def coverage_(
+    catalog: Catalog,
+    scope: Scope,
+    spine: Annotated[
+        str | None,
+        typer.Option(
+            "--spine", help="Measure against this instrument's requirements, not the hub."
+        ),
+    ] = None,
+    fmt: OutOpt = Out.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """The share of hub blocks each instrument covers, fully and partly (bars as a chart).
+
+    With --spine, the share of that instrument's requirements each one relates to
+    (directly or through one block): how much of EN 303 645 a scheme takes up.
+    """
+    if spine is not None:
+        rows = questions.spine_coverage(catalog, scope, catalog.instrument(spine))
+        cols = ["instrument", "full", "partial", "total", "full_share", "any_share"]
+        _emit(fmt, scope, {"spine": spine, "instruments": rows}, rows, cols, "Spine coverage")
+        return
+    found = coverage(catalog, scope)
+    if _chart(fmt, coverage_chart(found, scope), output):
+        return
+    rows = [
+        {
+            "instrument": r.instrument.key,
+            "full": r.full,
+            "partial": r.partial,
+            "total": r.total,
+            "full_share": round(r.full_share, 4),
+            "any_share": round(r.any_share, 4),
+        }
+        for r in found
+    ]
+    cols = ["instrument", "full", "partial", "total", "full_share", "any_share"]
+    _emit(fmt, scope, {"instruments": rows}, rows, cols, "Coverage of the hub")
+
+
+@app.command("overlap")
+@with_scope()
+def overlap_(
+    catalog: Catalog,
+    scope: Scope,
+    mandatory: Annotated[
+        bool, typer.Option("--mandatory", help="Chart the mandatory-requirements matrix.")
+    ] = False,
+    fmt: OutOpt = Out.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """Jaccard similarity of required blocks for every pair of instruments, on all
+    requirements and on mandatory-type requirements only (a heatmap as a chart)."""
+    found = overlap(catalog, scope)
+    if _chart(fmt, overlap_chart(found, scope, mandatory), output):
+        return
+    keys = [i.key for i in found.instruments]
+    rows = []
+    for i, a in enumerate(keys):
+        for j, b in enumerate(keys):
+            if j > i:
+                rows.append(
+                    {"a": a, "b": b, "all": found.all[i][j], "mandatory": found.mandatory[i][j]}
+                )
+    document = overlap_view(found, scope)
+    document.pop("scope")
+    _emit(fmt, scope, document, rows, ["a", "b", "all", "mandatory"], "Overlap (Jaccard)")
+
+
+@app.command("common-core")
+@with_scope(requirements=Counted.MANDATORY)
+def common_core_(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+    """The building blocks that every selected instrument requires (by default counting
+    mandatory-type requirements only)."""
+    insts, core = common_core(catalog, scope)
+    rows = [{"block": b, "title": catalog.blocks[b].title} for b in core]
+    document = {"instruments": [i.key for i in insts], "blocks": rows}
+    _emit(fmt, scope, document, rows, ["block", "title"], "Common core")
+
+
+@app.command("uncovered")
+@with_scope(requirements=Counted.MANDATORY)
+def uncovered_(
+    catalog: Catalog,
+    scope: Scope,
+    spine: Annotated[
+        str | None,
+        typer.Option("--spine", help="Report this instrument's requirements, not hub blocks."),
+    ] = None,
+    fmt: OutOpt = Out.TABLE,
+) -> None:
+    """The building blocks that no selected instrument requires; with --spine, the
+    spine's requirements that nothing selected relates to (which EN 303 645 provisions
+    no mandatory regime asks for)."""
+    if spine is not None:
+        inst = catalog.instrument(spine)
+        insts, refs = questions.spine_uncovered(catalog, scope, inst)
+        rows = [
+            {"requirement": r.ref, "status": r.status_code, "gist": r.gist}
+            for r in inst.requirements
+            if r.ref in refs
+        ]
+        document = {"spine": inst.key, "instruments": [i.key for i in insts], "uncovered": rows}
+        _emit(fmt, scope, document, rows, ["requirement", "status", "gist"], "Uncovered")
+        return
+    insts, blocks = uncovered(catalog, scope)
+    rows = [
+        {"block": b, "title": catalog.blocks[b].title, "theme": catalog.blocks[b].theme.value}
+        for b in blocks
+    ]
+    document = {"instruments": [i.key for i in insts], "blocks": rows}
+    _emit(fmt, scope, document, rows, ["block", "title", "theme"], "Uncovered blocks")
+
+
+@app.command("spread")
+@with_scope()
+def spread_(
+    catalog: Catalog,
+    scope: Scope,
+    parameter: Annotated[str, typer.Argument(help="A parameter: min_support_years, ...")],
+    fmt: OutOpt = Out.TABLE,
+) -> None:
+    """A parameter's values across jurisdictions (support years, reporting deadlines,
+    label validity, retention...), the strictest, and who sets none."""
+    found = spread(catalog, scope, parameter)
+    document = spread_view(found, scope)
+    document.pop("scope")
+    rows: list[dict[str, Any]] = [
+        {**s, "jurisdictions": ", ".join(s["jurisdictions"])} for s in document["settings"]
+    ]
+    rows += [{"instrument": key, "value": "(sets none)"} for key in document["sets_none"]]
+    cols = ["jurisdictions", "instrument", "value", "unit", "requirement", "block"]
+    _emit(fmt, scope, document, rows, cols, f"Spread of {parameter}")
+
+
+@app.command("timeline")
+@with_scope()
+def timeline_(
+    catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE, output: OutputOpt = None
+) -> None:
+    """When each obligation starts and ends, per jurisdiction (every edition of the
+    selected instruments; with --on, up to that day)."""
+    found = timeline(catalog, scope)
+    if _chart(fmt, timeline_chart(found, scope), output):
+        return
+    rows = [
+        {
+            "date": m.day.isoformat(),
+            "jurisdiction": m.jurisdiction,
+            "instrument": m.instrument.key,
+            "event": m.kind,
+            "what": m.what,
+        }
+        for m in found
+    ]
+    cols = ["date", "jurisdiction", "instrument", "event", "what"]
+    _emit(fmt, scope, {"events": rows}, rows, cols, "Timeline")
+
+
+@app.command("requires")
+@with_scope()
+def requires(
+    catalog: Catalog,
+    scope: Scope,
+    block: Annotated[str, typer.Argument(help="A building block id.")],
+    fmt: OutOpt = Out.TABLE,
+) -> None:
+    """Which selected instruments require a block, fully or partly, through which
+    requirements, with their conformity routes; and which do not."""
+    wanted = catalog.block(block).id
+    rows = [
+        questions.requirement_row(catalog, scope, inst, wanted) for inst in select(catalog, scope)
+    ]
+    cols = ["instrument", "jurisdictions", "requires", "requirements", "routes"]
+    _emit(fmt, scope, {"block": wanted, "instruments": rows}, rows, cols, f"Who requires {wanted}")
+
+
+@app.command("excluded")
+@with_scope()
+def excluded(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+    """Product categories that no selected instrument covers, or that every one leaves
+    out: the products that fall between regimes."""
+    rows = questions.uncovered_categories(catalog, scope)
+    _emit(fmt, scope, {"categories": rows}, rows, ["category", "title", "why"], "Between regimes")
+
+
+@app.command("duty-of-care")
+@with_scope()
+def duty_of_care(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+    """Per jurisdiction, the OECD duty-of-care principles (by design, by default,
+    lifecycle, end of life, transparency) that no selected requirement puts into practice."""
+    rows = questions.duty_gaps(catalog, scope)
+    cols = ["jurisdiction", "covered", "missing"]
+    _emit(fmt, scope, {"jurisdictions": rows}, rows, cols, "Duty of care")
+
+
+@app.command("layers")
+@with_scope()
+def layers(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+    """Building blocks that only principles or outcomes ask for, with no baseline or
+    specification beneath them (the actionability gap)."""
+    rows = questions.layer_gaps(catalog, scope)
+    _emit(fmt, scope, {"blocks": rows}, rows, ["block", "title", "asked_by"], "Only above baseline")

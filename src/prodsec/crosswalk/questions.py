@@ -1,0 +1,138 @@
+"""Answers to the checkable questions of the policy-mapping notes (section 8) that the
+catalog supports, built on the crosswalk and the measures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from prodsec.catalog import Catalog
+from prodsec.catalog.model import DutyOfCare, Instrument, Layer, Relationship
+from prodsec.crosswalk.derive import crosswalk
+from prodsec.crosswalk.measures import Counted, Cover, Scope, footprint, select
+
+FULL = (Relationship.EQUAL, Relationship.SUPERSET_OF)
+BELOW = (Layer.BASELINE, Layer.SPECIFICATION)
+
+
+def _counted(catalog: Catalog, scope: Scope, rid: str) -> bool:
+    return scope.requirements is Counted.ALL or catalog.requirement(rid).mandatory_type
+
+
+def spine_coverage(catalog: Catalog, scope: Scope, spine: Instrument) -> list[dict[str, Any]]:
+    """For each selected instrument, how many of the spine's requirements it relates to:
+    fully (equal, or its requirement holds the spine's) or partly."""
+    total = len(spine.requirements)
+    rows = []
+    for inst in select(catalog, scope):
+        if inst.key == spine.key:
+            continue
+        best: dict[str, bool] = {}
+        for r in crosswalk(catalog, inst, spine).relations:
+            if _counted(catalog, scope, r.source):
+                best[r.target] = best.get(r.target, False) or r.relationship in FULL
+        full = sum(best.values())
+        rows.append(
+            {
+                "instrument": inst.key,
+                "full": full,
+                "partial": len(best) - full,
+                "total": total,
+                "full_share": round(full / total, 4) if total else 0.0,
+                "any_share": round(len(best) / total, 4) if total else 0.0,
+            }
+        )
+    return rows
+
+
+def spine_uncovered(
+    catalog: Catalog, scope: Scope, spine: Instrument
+) -> tuple[list[Instrument], set[str]]:
+    """The spine's requirement refs that no selected instrument relates to."""
+    insts = [i for i in select(catalog, scope) if i.key != spine.key]
+    reached: set[str] = set()
+    for inst in insts:
+        for r in crosswalk(catalog, inst, spine).relations:
+            if _counted(catalog, scope, r.source):
+                reached.add(r.target.partition(":")[2])
+    return insts, {r.ref for r in spine.requirements} - reached
+
+
+def requirement_row(catalog: Catalog, scope: Scope, inst: Instrument, block: str) -> dict[str, Any]:
+    """Whether an instrument requires a block, through which requirements, by which routes."""
+    covers = footprint(catalog, inst, scope).get(block)
+    family = {block} | {b.id for b in catalog.blocks.values() if b.refines == block}
+    refs = [
+        r.ref
+        for r in inst.requirements
+        if (scope.requirements is Counted.ALL or r.mandatory_type)
+        and any(m.block in family for m in catalog.mappings_of(inst.requirement_id(r.ref)))
+    ]
+    return {
+        "instrument": inst.key,
+        "jurisdictions": ", ".join(inst.jurisdictions),
+        "requires": "no" if covers is None else covers.value,
+        "requirements": ", ".join(refs),
+        "routes": ", ".join(sorted({r.kind.value for r in inst.conformity_routes})),
+    }
+
+
+def uncovered_categories(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]:
+    """Categories that no selected instrument covers, with why."""
+    insts = select(catalog, scope)
+    rows = []
+    for cat in catalog.categories.values():
+        lineage = set(catalog.lineage(cat.id))
+        named = [i for i in insts if lineage & set(i.scope.categories)]
+        kept = [
+            i
+            for i in named
+            if not any(
+                e.category in lineage and not e.when and not e.markets for e in i.scope.exclusions
+            )
+        ]
+        if kept:
+            continue
+        why = (
+            "excluded by " + ", ".join(i.key for i in named)
+            if named
+            else "no selected instrument's scope names it"
+        )
+        rows.append({"category": cat.id, "title": cat.title, "why": why})
+    return rows
+
+
+def duty_gaps(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]:
+    """Per jurisdiction, which duty-of-care principles the selected requirements cover."""
+    covered: dict[str, set[DutyOfCare]] = defaultdict(set)
+    for inst in select(catalog, scope):
+        duties = {catalog.blocks[b].duty_of_care for b in footprint(catalog, inst, scope)}
+        for place in inst.jurisdictions:
+            covered[place] |= duties
+    return [
+        {
+            "jurisdiction": place,
+            "covered": ", ".join(d.value for d in DutyOfCare if d in covered[place]),
+            "missing": ", ".join(d.value for d in DutyOfCare if d not in covered[place]),
+        }
+        for place in sorted(covered)
+    ]
+
+
+def layer_gaps(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]:
+    """Blocks that principle or outcome instruments ask for and no baseline or
+    specification in the selection does."""
+    above: dict[str, list[str]] = defaultdict(list)
+    below: set[str] = set()
+    for inst in select(catalog, scope):
+        blocks = footprint(catalog, inst, scope)
+        if inst.layer in BELOW:
+            below |= set(blocks)
+        else:
+            for block, cover in blocks.items():
+                above[block].append(inst.key + ("" if cover is Cover.FULL else " (partly)"))
+    return [
+        {"block": b.id, "title": b.title, "asked_by": ", ".join(above[b.id])}
+        for b in catalog.blocks.values()
+        if b.id in above and b.id not in below
+    ]
