@@ -1,0 +1,169 @@
+"""Harmonisation measures, pinned on the catalog's own data."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog.model import Bindingness
+from prodsec.crosswalk.measures import (
+    Counted,
+    Grain,
+    Scope,
+    Themes,
+    common_core,
+    coverage,
+    jaccard,
+    overlap,
+    select,
+    spread,
+    timeline,
+    uncovered,
+)
+
+MANDATORY = (Bindingness.MANDATORY,)
+GB_AU = Scope(
+    bindingness=MANDATORY,
+    category="consumer-iot-device",
+    on=dt.date(2026, 6, 1),
+    jurisdictions=("GB", "AU"),
+    requirements=Counted.MANDATORY,
+)
+
+
+def keys(insts: list) -> list[str]:  # type: ignore[type-arg]
+    return [i.key for i in insts]
+
+
+def test_common_core_of_gb_and_au_is_the_three_converging_blocks(catalog: Catalog) -> None:
+    insts, core = common_core(catalog, GB_AU)
+    assert keys(insts) == ["au-smart-devices@2025", "uk-psti@2025-12-04"]
+    assert core == [
+        "no-universal-default-passwords",
+        "vulnerability-disclosure-policy",
+        "published-support-period",
+    ]
+    assert GB_AU.describe() == (
+        "mandatory; category consumer-iot-device; on 2026-06-01; jurisdictions GB, AU; "
+        "mandatory requirements; outcome grain; security themes"
+    )
+
+
+def test_detail_grain_and_all_themes_show_what_the_outcome_grain_folds(catalog: Catalog) -> None:
+    _, detail = common_core(catalog, dataclasses.replace(GB_AU, grain=Grain.DETAIL))
+    assert detail == [
+        "no-universal-default-passwords",
+        "strong-preinstalled-passwords",
+        "vulnerability-disclosure-policy",
+        "published-support-period",
+    ]
+    _, every = common_core(catalog, dataclasses.replace(GB_AU, themes=Themes.ALL))
+    assert every[-1] == "declaration-of-conformity"
+
+
+def test_before_australia_applies_only_gb_binds(catalog: Catalog) -> None:
+    before = dataclasses.replace(GB_AU, on=dt.date(2026, 3, 3))
+    assert keys(select(catalog, before)) == ["uk-psti@2025-12-04"]
+    after = dataclasses.replace(GB_AU, on=dt.date(2026, 3, 4))
+    assert keys(select(catalog, after)) == ["au-smart-devices@2025", "uk-psti@2025-12-04"]
+
+
+def test_psti_and_australia_overlap(catalog: Catalog) -> None:
+    pair = Scope(instruments=("uk-psti@2025-12-04", "au-smart-devices@2025"))
+    found = overlap(catalog, pair)
+    assert found.all == ((1.0, 1.0), (1.0, 1.0))
+    # counting market obligations: PSTI adds duties of importers and notifications
+    everything = overlap(catalog, dataclasses.replace(pair, themes=Themes.ALL))
+    assert everything.all[0][1] == pytest.approx(4 / 6)
+    red_ctm = overlap(catalog, Scope(instruments=("eu-red-da@2022-30", "us-fcc-ctm@2024")))
+    assert red_ctm.all[0][1] == pytest.approx(1 / 12)
+
+
+def test_jaccard_of_nothing_is_undefined() -> None:
+    assert jaccard(set(), set()) is None
+    assert jaccard({"a"}, set()) == 0.0
+
+
+def test_coverage_counts_full_and_partial(catalog: Catalog) -> None:
+    rows = coverage(catalog, Scope(bindingness=MANDATORY, on=dt.date(2028, 1, 1)))
+    found = {r.instrument.key: (r.full, r.partial, r.total) for r in rows}
+    assert found == {
+        "au-smart-devices@2025": (3, 0, 67),
+        "eu-cra@2024-2847": (30, 11, 67),
+        "sg-imda-rg-sec@2": (0, 6, 67),
+        "uk-psti@2025-12-04": (3, 0, 67),
+        "us-ca-sb327@2018": (1, 2, 67),
+        "us-or-hb2395@2019": (1, 2, 67),
+    }
+
+
+def test_uncovered_by_the_binding_regimes_of_gb_au_and_the_eu(catalog: Catalog) -> None:
+    scope = Scope(
+        bindingness=MANDATORY,
+        category="consumer-iot-device",
+        on=dt.date(2028, 1, 1),
+        jurisdictions=("GB", "AU", "EU"),
+        requirements=Counted.MANDATORY,
+    )
+    insts, blocks = uncovered(catalog, scope)
+    assert keys(insts) == ["au-smart-devices@2025", "eu-cra@2024-2847", "uk-psti@2025-12-04"]
+    assert blocks[:4] == [
+        "changeable-credentials",
+        "brute-force-protection",
+        "vulnerability-monitoring",
+        "non-updatable-device-handling",
+    ]
+    assert len(blocks) == 25
+
+
+def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> None:
+    years = spread(catalog, Scope(bindingness=MANDATORY), "min_support_years")
+    assert [(s.instrument.key, s.value, s.ref) for s in years.settings] == [
+        ("eu-cra@2024-2847", 5, "Art13-8")
+    ]
+    assert (years.strictest, years.blocks) == (5, ("minimum-support-period",))
+    assert keys(list(years.silent)) == [
+        "au-smart-devices@2025",
+        "eu-red-da@2022-30",
+        "sg-imda-rg-sec@2",
+        "uk-psti@2025-12-04",
+        "us-ca-sb327@2018",
+        "us-or-hb2395@2019",
+    ]
+    labels = spread(catalog, Scope(), "validity_years")
+    assert sorted((s.instrument.id, s.value) for s in labels.settings) == [
+        ("de-bsi-itsk", 2),
+        ("jp-jc-star", 2),
+        ("kr-kisa-cic", 3),
+        ("sg-cls", 3),
+        ("sg-cls-md", 3),
+    ]
+    # a shorter label term asks the scheme to re-check more often: lower is stricter
+    assert labels.strictest == 2
+
+
+def test_an_unknown_parameter_lists_the_known_ones(catalog: Catalog) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        spread(catalog, Scope(), "support_years")
+    assert str(caught.value).startswith(
+        "unknown parameter 'support_years'; valid values: acknowledgement_days, "
+        "availability_years, depth, early_warning_hours"
+    )
+
+
+def test_timeline_of_gb_and_au(catalog: Catalog) -> None:
+    events = timeline(
+        catalog, Scope(bindingness=MANDATORY, jurisdictions=("GB", "AU"), on=dt.date(2026, 12, 31))
+    )
+    applies = [
+        (m.day.isoformat(), m.jurisdiction, m.instrument.key) for m in events if m.kind == "applies"
+    ]
+    assert applies == [
+        ("2026-03-04", "AU", "au-smart-devices@2025"),
+        ("2024-04-29", "GB", "uk-psti@2024-04-29"),
+        ("2025-02-25", "GB", "uk-psti@2025-02-25"),
+        ("2025-12-04", "GB", "uk-psti@2025-12-04"),
+    ]

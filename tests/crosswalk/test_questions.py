@@ -1,0 +1,110 @@
+"""The checkable questions of the policy-mapping notes that the catalog answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prodsec.catalog import Catalog
+from prodsec.catalog.model import Bindingness, Layer
+from prodsec.crosswalk.measures import Counted, Scope
+from prodsec.crosswalk.questions import (
+    duty_gaps,
+    layer_gaps,
+    requirement_row,
+    spine_coverage,
+    spine_uncovered,
+    uncovered_categories,
+)
+
+BINDING_2028 = Scope(bindingness=(Bindingness.MANDATORY,), on=dt.date(2028, 1, 1))
+
+
+def test_q3_who_requires_a_support_period_with_an_end_date(catalog: Catalog) -> None:
+    rows = [
+        (r["instrument"], r["requires"], r["requirements"])
+        for r in (
+            requirement_row(catalog, BINDING_2028, inst, "published-support-period")
+            for inst in [
+                catalog.instrument(k)
+                for k in ("uk-psti", "au-smart-devices", "eu-cra", "us-ca-sb327")
+            ]
+        )
+    ]
+    assert rows == [
+        ("uk-psti@2025-12-04", "full", "Sch1-3"),
+        ("au-smart-devices@2025", "full", "Sch1-4"),
+        ("eu-cra@2024-2847", "full", "Art13-19, AnnexII-1"),
+        ("us-ca-sb327@2018", "no", ""),
+    ]
+
+
+def test_q5_en_303_645_provisions_no_binding_regime_asks_for(catalog: Catalog) -> None:
+    scope = Scope(
+        bindingness=(Bindingness.MANDATORY,),
+        on=dt.date(2028, 1, 1),
+        jurisdictions=("GB", "AU", "EU"),
+        requirements=Counted.MANDATORY,
+    )
+    insts, refs = spine_uncovered(catalog, scope, catalog.instrument("etsi-en-303-645@2.1.1"))
+    assert [i.key for i in insts] == [
+        "au-smart-devices@2025",
+        "eu-cra@2024-2847",
+        "uk-psti@2025-12-04",
+    ]
+    assert {"5.1-4", "5.1-5", "5.13-1", "6-1"} <= refs
+    assert {"5.1-1", "5.2-1", "5.3-13"}.isdisjoint(refs)
+    assert len(refs) == 27
+
+
+def test_q6_scheme_coverage_of_en_303_645_and_the_cls_redefinition(catalog: Catalog) -> None:
+    spine = catalog.instrument("etsi-en-303-645@3.1.3")
+    rows = {
+        r["instrument"]: (r["full"], r["partial"])
+        for r in spine_coverage(
+            catalog, Scope(instruments=("sg-cls@2020", "sg-cls@2025", "fi-traficom-label")), spine
+        )
+    }
+    assert rows == {
+        "sg-cls@2020": (1, 5),
+        "sg-cls@2025": (3, 14),
+        "fi-traficom-label@2019": (7, 4),
+    }
+
+
+def test_q8_categories_every_binding_regime_leaves_out(catalog: Catalog) -> None:
+    rows = uncovered_categories(catalog, BINDING_2028)
+    assert [(r["category"], r["why"]) for r in rows] == [
+        ("aircraft-equipment", "excluded by eu-cra@2024-2847"),
+        ("marine-equipment", "excluded by eu-cra@2024-2847"),
+        ("defence-product", "excluded by eu-cra@2024-2847"),
+    ]
+
+
+def test_q9_duty_of_care_gaps_per_jurisdiction(catalog: Catalog) -> None:
+    rows = {r["jurisdiction"]: r["missing"] for r in duty_gaps(catalog, BINDING_2028)}
+    assert rows == {
+        "AU": "by-design, end-of-life",
+        "EU": "",
+        "GB": "by-design, end-of-life",
+        "SG": "end-of-life, transparency",
+        "US-CA": "lifecycle, end-of-life, transparency",
+        "US-OR": "lifecycle, end-of-life, transparency",
+    }
+
+
+def test_q10_what_only_principles_and_outcomes_ask_for(catalog: Catalog) -> None:
+    scope = Scope(
+        jurisdictions=("US", "INT"), layers=(Layer.PRINCIPLE, Layer.OUTCOME, Layer.BASELINE)
+    )
+    # in the US and internationally, sharing vulnerability information is asked for only
+    # by the OECD and UN norms, with no baseline beneath
+    rows = {r["block"]: r["asked_by"] for r in layer_gaps(catalog, scope)}
+    assert rows == {
+        "vulnerability-information-sharing": "oecd-0482@2022, un-gge-2021@A-76-135",
+        "support-period-rationale": "us-nist-ir-8259b@2021 (partly)",
+        "component-inventory": "us-nist-ir-8425@2022 (partly)",
+        "secure-by-default-configuration": "oecd-0481@2022, us-nist-ir-8259a@2020 (partly), "
+        "us-nist-ir-8425@2022 (partly)",
+        "risk-based-security": "oecd-0481@2022",
+        "user-incident-notification": "us-nist-ir-8259b@2021 (partly)",
+    }
