@@ -29,6 +29,7 @@ test: lint
 ## bench: every benchmark, each printing JSON
 bench: $(STAMP)
 	$(BIN)/python benchmarks/catalog_load.py
+	$(BIN)/python benchmarks/harmonise.py
 
 ## schemas: regenerate the JSON Schemas under src/prodsec/data/schemas
 schemas: $(STAMP)

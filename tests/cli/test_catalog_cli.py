@@ -282,3 +282,16 @@ def test_show_a_scheme_with_its_levels_and_label(run: Run) -> None:
     assert doc["label"]["validity_years"] == 2
     assert [lv["id"] for lv in doc["levels"]] == ["1", "2", "3", "4"]
     assert doc["classes"] == []
+
+
+def test_q12_instruments_that_bind_importers(run: Run) -> None:
+    code, out, _ = run("catalog", "list", "--actor", "importer", "-f", "json")
+    assert code == 0
+    assert [i["key"] for i in json.loads(out)] == [
+        "eu-cra@2024-2847",
+        "eu-red-da@2022-30",
+        "sg-imda-rg-sec@2",
+        "uk-psti@2024-04-29",
+        "uk-psti@2025-02-25",
+        "uk-psti@2025-12-04",
+    ]

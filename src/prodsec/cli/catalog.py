@@ -13,7 +13,7 @@ from rich.console import Console
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
 from prodsec.catalog.diff import DiffError, diff_editions
 from prodsec.catalog.load import PACKAGED, iter_schemas
-from prodsec.catalog.model import Bindingness, InstrumentType
+from prodsec.catalog.model import Actor, Bindingness, InstrumentType
 from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.cli.pictures import write_json
@@ -36,6 +36,10 @@ def list_(
         ),
     ] = None,
     bindingness: Annotated[Bindingness | None, typer.Option(help="Only this bindingness.")] = None,
+    actor: Annotated[
+        Actor | None,
+        typer.Option(help="Only instruments that put duties on this actor (importer...)."),
+    ] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """List every instrument edition in the catalog."""
@@ -46,6 +50,7 @@ def list_(
         if (type_ is None or i.type is type_)
         and (jurisdiction is None or jurisdiction.upper() in i.jurisdictions)
         and (bindingness is None or i.bindingness is bindingness)
+        and (actor is None or actor in i.actors)
     ]
     rows = [instrument_summary(i) for i in sorted(items, key=lambda i: i.key)]
     cols = ["key", "title", "type", "bindingness", "jurisdictions", "requirement_count"]
