@@ -167,3 +167,17 @@ def test_timeline_of_gb_and_au(catalog: Catalog) -> None:
         ("2025-02-25", "GB", "uk-psti@2025-02-25"),
         ("2025-12-04", "GB", "uk-psti@2025-12-04"),
     ]
+
+
+def test_q1_nothing_is_common_to_every_binding_consumer_iot_regime(catalog: Catalog) -> None:
+    scope = Scope(
+        bindingness=MANDATORY,
+        category="consumer-iot-device",
+        on=dt.date(2026, 1, 1),
+        requirements=Counted.MANDATORY,
+    )
+    insts, core = common_core(catalog, scope)
+    assert (keys(insts), core) == (
+        ["eu-red-da@2022-30", "uk-psti@2025-12-04", "us-ca-sb327@2018", "us-or-hb2395@2019"],
+        [],
+    )
