@@ -132,7 +132,8 @@ def _adapter(kind: Any) -> Any:
     return _ADAPTERS[kind]
 
 
-def _validate(doc: Document, kind: type[T], issues: list[Issue]) -> T | None:
+def validate_document(doc: Document, kind: type[T], issues: list[Issue]) -> T | None:
+    """The document as `kind`, or None with every schema problem added to `issues`."""
     from pydantic import ValidationError
 
     try:
@@ -153,7 +154,7 @@ def _parse(path: Path, kind: type[T], issues: list[Issue]) -> Parsed[T] | None:
         return None
     if kind is MappingSet:
         doc.data = apply_mapping_defaults(doc.data)
-    value = _validate(doc, kind, issues)
+    value = validate_document(doc, kind, issues)
     return None if value is None else Parsed(doc, value)
 
 

@@ -9,7 +9,7 @@ from typer.core import TyperGroup
 
 from prodsec import __version__
 from prodsec.catalog import CatalogError, NotFoundError
-from prodsec.cli import applies, blocks, catalog, crossmap, harmonise, recognition, tour
+from prodsec.cli import applies, assess, blocks, catalog, crossmap, harmonise, recognition, tour
 from prodsec.cli.output import fail
 
 
@@ -38,6 +38,7 @@ app.add_typer(recognition.app, name="recognition")
 app.add_typer(harmonise.app, name="harmonise")
 app.command("applies")(applies.command)
 app.command("map")(crossmap.command)
+app.command("assess")(assess.command)
 app.command("tour")(tour.tour)
 
 

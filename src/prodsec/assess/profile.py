@@ -1,0 +1,232 @@
+"""A product profile: what a manufacturer says about one product, read from YAML or JSON.
+
+The schema is the dataclasses below (exported as data/schemas/product.schema.json, and
+described in docs/assessment.md). Loading checks the file against the schema, then
+against the catalog (category, markets, features, blocks and their parameters,
+requirements, schemes and levels, with near matches for unknown ids), then for
+contradictions (support ending before general availability, a label valid until before
+it is valid from). Every problem is reported as `file:line: field: message`, all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from annotated_types import MinLen
+
+from prodsec.catalog import Catalog, Issue, NotFoundError
+from prodsec.catalog.catalog import near
+from prodsec.catalog.load import validate_document
+from prodsec.catalog.model import (
+    InstrumentType,
+    Jurisdiction,
+    Scalar,
+    Slug,
+    Text,
+    check_value,
+    frozen,
+)
+from prodsec.catalog.yamlsrc import Document, YamlError, read_document
+
+
+class ProfileError(Exception):
+    """A product profile did not load; `issues` lists every problem with its place."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = sorted(set(issues))
+        count = len(self.issues)
+        head = f"{count} problem{'s' if count != 1 else ''} in the product profile"
+        super().__init__("\n".join([head, *(str(i) for i in self.issues)]))
+
+
+@frozen
+class Lifecycle:
+    """OpenEoX-style dates: general availability, end of sales, end of security support
+    (the last day security updates are promised), end of life."""
+
+    general_availability: dt.date | None = None
+    end_of_sales: dt.date | None = None
+    end_of_security_support: dt.date | None = None
+    end_of_life: dt.date | None = None
+
+    def support_years(self) -> float | None:
+        """Years of security support from general availability, when both dates are known."""
+        if self.general_availability is None or self.end_of_security_support is None:
+            return None
+        return (self.end_of_security_support - self.general_availability).days / 365.25
+
+
+@frozen
+class BlockClaim:
+    """The manufacturer's claim about one building block: met or not, with the values of
+    the block's parameters and references to evidence."""
+
+    block: Slug
+    met: bool
+    parameters: dict[str, Scalar] | None = None
+    evidence: tuple[Text, ...] = ()
+    note: str = ""
+
+
+class ClaimStatus(StrEnum):
+    MET = "met"
+    NOT_MET = "not-met"
+    PARTIALLY_MET = "partially-met"
+    NOT_APPLICABLE = "not-applicable"
+
+
+@frozen
+class RequirementClaim:
+    """A claim about one requirement (`ID@EDITION:REF`), such as a line of an EN 303 645
+    conformance statement; it decides that requirement directly."""
+
+    requirement: Text
+    status: ClaimStatus
+    evidence: tuple[Text, ...] = ()
+    note: str = ""
+
+
+@frozen
+class HeldLabel:
+    scheme: Slug
+    valid_from: dt.date
+    level: str | None = None
+    valid_until: dt.date | None = None
+    registration: str = ""
+
+    def current(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+
+@frozen
+class Profile:
+    manufacturer: Text
+    model: Text
+    category: Slug
+    markets: Annotated[tuple[Jurisdiction, ...], MinLen(1)]
+    version: str = ""
+    lifecycle: Lifecycle = Lifecycle()
+    features: tuple[Slug, ...] = ()
+    claims: tuple[BlockClaim, ...] = ()
+    requirement_claims: tuple[RequirementClaim, ...] = ()
+    labels: tuple[HeldLabel, ...] = ()
+    note: str = ""
+
+    def claim(self, block: str) -> BlockClaim | None:
+        return next((c for c in self.claims if c.block == block), None)
+
+
+def load_profile(path: Path, catalog: Catalog) -> Profile:
+    """Read and check a profile; raise ProfileError listing every problem."""
+    try:
+        doc = read_document(path)
+    except YamlError as exc:
+        raise ProfileError([exc.issue]) from exc
+    return check_profile(doc, catalog)
+
+
+def check_profile(doc: Document, catalog: Catalog) -> Profile:
+    issues: list[Issue] = []
+    profile = validate_document(doc, Profile, issues)
+    if profile is None:
+        raise ProfileError(issues)
+    issues += _against_catalog(doc, profile, catalog)
+    issues += _contradictions(doc, profile)
+    if issues:
+        raise ProfileError(issues)
+    return profile
+
+
+def _unknown(
+    doc: Document, at: tuple[str | int, ...], kind: str, wanted: str, known: Iterable[str]
+) -> Issue:
+    return doc.issue(at, str(NotFoundError(kind, wanted, near(wanted, known))))
+
+
+def _against_catalog(doc: Document, p: Profile, catalog: Catalog) -> Iterator[Issue]:
+    if p.category not in catalog.categories:
+        yield _unknown(doc, ("category",), "category", p.category, catalog.categories)
+    for i, market in enumerate(p.markets):
+        if market not in catalog.markets:
+            yield _unknown(doc, ("markets", i), "market", market, catalog.markets)
+    for i, feature in enumerate(p.features):
+        if feature not in catalog.features:
+            yield _unknown(doc, ("features", i), "product feature", feature, catalog.features)
+    seen: set[str] = set()
+    for i, claim in enumerate(p.claims):
+        at = ("claims", i)
+        block = catalog.blocks.get(claim.block)
+        if block is None:
+            yield _unknown(doc, (*at, "block"), "building block", claim.block, catalog.blocks)
+            continue
+        if claim.block in seen:
+            yield doc.issue(at, f"block '{claim.block}' is claimed twice")
+        seen.add(claim.block)
+        for name, value in (claim.parameters or {}).items():
+            param = block.parameter(name)
+            if param is None:
+                names = ", ".join(q.name for q in block.parameters) or "none"
+                yield doc.issue(
+                    (*at, "parameters", name),
+                    f"block '{block.id}' has no parameter '{name}'; its parameters: {names}",
+                )
+            elif problem := check_value(param.type, value):
+                yield doc.issue((*at, "parameters", name), problem)
+    for i, rc in enumerate(p.requirement_claims):
+        if catalog.owner_key(rc.requirement) is None:
+            known = catalog.requirement_ids()
+            yield _unknown(
+                doc, ("requirement_claims", i, "requirement"), "requirement", rc.requirement, known
+            )
+    for i, label in enumerate(p.labels):
+        yield from _label(doc, ("labels", i), label, catalog)
+
+
+def _label(
+    doc: Document, at: tuple[str | int, ...], label: HeldLabel, catalog: Catalog
+) -> Iterator[Issue]:
+    schemes = {
+        i.id: i for i in catalog.instruments.values() if i.type is InstrumentType.LABELLING_SCHEME
+    }
+    scheme = schemes.get(label.scheme)
+    if scheme is None:
+        yield _unknown(doc, (*at, "scheme"), "labelling scheme", label.scheme, schemes)
+        return
+    levels = {lv.id for e in catalog.editions(scheme.id) for lv in e.levels}
+    if label.level is None and len(levels) > 1:
+        yield doc.issue(
+            (*at, "level"), f"{scheme.id} has levels {', '.join(sorted(levels))}; name one"
+        )
+    elif label.level is not None and label.level not in levels:
+        valid = ", ".join(sorted(levels))
+        yield doc.issue(
+            (*at, "level"), f"unknown level '{label.level}' of {scheme.id}; valid values: {valid}"
+        )
+
+
+def _contradictions(doc: Document, p: Profile) -> Iterator[Issue]:
+    life = p.lifecycle
+    ga = life.general_availability
+    for name in ("end_of_sales", "end_of_security_support", "end_of_life"):
+        day = getattr(life, name)
+        if ga is not None and day is not None and day < ga:
+            yield doc.issue(("lifecycle", name), f"{day} is before general_availability {ga}")
+    if (
+        life.end_of_life is not None
+        and life.end_of_security_support is not None
+        and life.end_of_life < life.end_of_security_support
+    ):
+        yield doc.issue(
+            ("lifecycle", "end_of_life"),
+            f"{life.end_of_life} is before end_of_security_support {life.end_of_security_support}",
+        )
+    for i, label in enumerate(p.labels):
+        if label.valid_until is not None and label.valid_until < label.valid_from:
+            yield doc.issue(
+                ("labels", i, "valid_until"),
+                f"{label.valid_until} is before valid_from {label.valid_from}",
+            )

@@ -1,0 +1,182 @@
+"""An assessment as JSON, plain text, Markdown or a standalone HTML page."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from prodsec.assess.evaluate import Assessment, Eligibility, InstrumentResult, Judged, Verdict
+
+SHOWN = (Verdict.NOT_MET, Verdict.PARTIALLY_MET, Verdict.UNKNOWN)
+
+
+def _judged(j: Judged) -> dict[str, Any]:
+    return {
+        "ref": j.ref,
+        "verdict": j.verdict.value,
+        "reasons": list(j.reasons),
+        "applies_from": None if j.applies_from is None else j.applies_from.isoformat(),
+        "in_effect": j.in_effect,
+        "blocks": [{"block": b, "verdict": v.value} for b, v in j.blocks],
+        "edge": j.edge,
+    }
+
+
+def _instrument(r: InstrumentResult) -> dict[str, Any]:
+    return {
+        "instrument": r.instrument.key,
+        "title": r.instrument.short_title or r.instrument.title,
+        "state": r.state.value,
+        "markets": list(r.markets),
+        "standing": r.standing.value,
+        "reason": r.reason,
+        "product_class": r.product_class,
+        "routes": list(r.routes),
+        "counts": {v.value: r.count(v) for v in Verdict if r.count(v)},
+        "requirements": [_judged(j) for j in r.requirements],
+    }
+
+
+def assessment_view(a: Assessment) -> dict[str, Any]:
+    p = a.profile
+    return {
+        "product": {
+            "manufacturer": p.manufacturer,
+            "model": p.model,
+            "version": p.version,
+            "category": p.category,
+        },
+        "on": a.on.isoformat(),
+        "markets": list(a.markets),
+        "all_binding_met": a.all_binding_met,
+        "instruments": [_instrument(r) for r in a.instruments],
+        "labels": [
+            {
+                "scheme": lb.scheme.key,
+                "level": lb.level.id,
+                "status": lb.status.value,
+                "reasons": list(lb.reasons),
+                "missing": list(lb.missing),
+                "unknown": list(lb.unknown),
+            }
+            for lb in a.labels
+        ],
+        "notes": list(a.notes),
+    }
+
+
+def _headline(a: Assessment) -> str:
+    p = a.profile
+    verdict = (
+        "every binding instrument met" if a.all_binding_met else "not every binding instrument met"
+    )
+    return (
+        f"{p.manufacturer} {p.model} ({p.category}) in {', '.join(a.markets)} on {a.on}: {verdict}"
+    )
+
+
+def _count_line(r: InstrumentResult) -> str:
+    return ", ".join(f"{r.count(v)} {v.value}" for v in Verdict if r.count(v))
+
+
+def assessment_text(a: Assessment) -> str:
+    out = [_headline(a), ""]
+    for r in a.instruments:
+        route = f"; routes: {', '.join(r.routes)}" if r.routes else ""
+        cls = f"; class {r.product_class}" if r.product_class else ""
+        where = f"[{r.state.value} in {', '.join(r.markets)}]"
+        out.append(f"{r.standing.value:<14} {r.instrument.key} {where}{cls}{route}")
+        out.append(f"{'':15}{_count_line(r)}")
+        for j in r.requirements:
+            if j.verdict in SHOWN:
+                later = "" if j.in_effect else f" (from {j.applies_from})"
+                out.append(f"{'':15}{j.verdict.value:<14} {j.ref}{later}: {'; '.join(j.reasons)}")
+    if a.labels:
+        out += ["", "labels:"]
+        for lb in a.labels:
+            detail = "; ".join(lb.reasons)
+            if lb.missing:
+                detail += f"; not met: {', '.join(lb.missing)}"
+            if lb.unknown and lb.status in (Eligibility.NOT_ELIGIBLE, Eligibility.UNKNOWN):
+                detail += f"; no evidence for: {', '.join(lb.unknown)}"
+            out.append(f"  {lb.status.value:<29} {lb.scheme.id} {lb.level.id}: {detail}")
+    for note in a.notes:
+        out.append(f"note: {note}")
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def assessment_markdown(a: Assessment) -> str:
+    out = [f"# {_md(_headline(a))}", ""]
+    out += ["| instrument | in | standing | route | requirements |", "|---|---|---|---|---|"]
+    for r in a.instruments:
+        out.append(
+            f"| {r.instrument.key} | {', '.join(r.markets)} ({r.state.value}) | {r.standing.value} "
+            f"| {', '.join(r.routes)} | {_count_line(r)} |"
+        )
+    for r in a.instruments:
+        gaps = [j for j in r.requirements if j.verdict in SHOWN]
+        if not gaps:
+            continue
+        out += [
+            "",
+            f"## {r.instrument.key}: {r.standing.value}",
+            "",
+            "| ref | verdict | why |",
+            "|---|---|---|",
+        ]
+        out += [f"| {j.ref} | {j.verdict.value} | {_md('; '.join(j.reasons))} |" for j in gaps]
+    if a.labels:
+        out += ["", "## Labels", "", "| scheme | level | status | why |", "|---|---|---|---|"]
+        for lb in a.labels:
+            why = "; ".join(lb.reasons) + (
+                f"; not met: {', '.join(lb.missing)}" if lb.missing else ""
+            )
+            out.append(f"| {lb.scheme.id} | {lb.level.id} | {lb.status.value} | {_md(why)} |")
+    return "\n".join(out) + "\n"
+
+
+def assessment_html(a: Assessment) -> str:
+    """A standalone, readable page: headings, tables with header cells, no script."""
+    e = html.escape
+    rows = "".join(
+        f"<tr><th scope='row'>{e(r.instrument.key)}</th><td>{e(', '.join(r.markets))} "
+        f"({e(r.state.value)})</td><td class='{e(r.standing.value)}'>{e(r.standing.value)}</td>"
+        f"<td>{e(', '.join(r.routes))}</td><td>{e(_count_line(r))}</td></tr>"
+        for r in a.instruments
+    )
+    details = ""
+    for r in a.instruments:
+        items = "".join(
+            f"<tr><th scope='row'>{e(j.ref)}</th><td>{e(j.verdict.value)}</td>"
+            f"<td>{e('; '.join(j.reasons))}</td></tr>"
+            for j in r.requirements
+        )
+        details += (
+            f"<section><h2>{e(r.instrument.key)}: {e(r.standing.value)}</h2>"
+            f"<table><thead><tr><th scope='col'>Requirement</th><th scope='col'>Verdict</th>"
+            f"<th scope='col'>Why</th></tr></thead><tbody>{items}</tbody></table></section>"
+        )
+    labels = "".join(
+        f"<tr><th scope='row'>{e(lb.scheme.id)} {e(lb.level.id)}</th><td>{e(lb.status.value)}</td>"
+        f"<td>{e('; '.join(lb.reasons))}</td></tr>"
+        for lb in a.labels
+    )
+    title = e(_headline(a))
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{title}</title><style>body{{font-family:sans-serif;margin:2rem}}"
+        "table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #999;"
+        "padding:.3rem .5rem;text-align:left;vertical-align:top}.compliant{color:#1b5e20}"
+        ".not-compliant{color:#b71c1c}.incomplete{color:#6d4c00}</style></head><body>"
+        f"<main><h1>{title}</h1><table><caption>Instruments</caption><thead><tr>"
+        "<th scope='col'>Instrument</th><th scope='col'>Where</th><th scope='col'>Standing</th>"
+        "<th scope='col'>Routes</th><th scope='col'>Requirements</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>{details}"
+        "<section><h2>Labels</h2><table><thead><tr><th scope='col'>Scheme and level</th>"
+        "<th scope='col'>Status</th><th scope='col'>Why</th></tr></thead>"
+        f"<tbody>{labels}</tbody></table></section></main></body></html>\n"
+    )
