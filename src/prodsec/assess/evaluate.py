@@ -409,6 +409,22 @@ def _label(judge: Judge, scheme: Instrument, level: Level, compliant: set[str]) 
     return LabelResult(scheme, level, Eligibility.UNKNOWN, ("evidence missing",), missing, unknown)
 
 
+POSITIVE = (
+    Eligibility.HELD,
+    Eligibility.ELIGIBLE,
+    Eligibility.THROUGH_RECOGNITION,
+    Eligibility.SIMPLIFIED,
+)
+
+
+def _worth_listing(found: LabelResult, laws: set[str]) -> bool:
+    """Every level of a scheme in the product's markets; elsewhere, only what the product
+    holds or can get (a label recognised abroad)."""
+    if found.status is Eligibility.OUT_OF_SCOPE:
+        return False
+    return bool(laws & set(found.scheme.jurisdictions)) or found.status in POSITIVE
+
+
 # --- the whole assessment ------------------------------------------------------------
 
 
@@ -428,11 +444,12 @@ def assess(
             findings.setdefault(f.instrument.key, f)
     results = tuple(_instrument(judge, findings[k], tuple(v)) for k, v in places.items())
     compliant = {r.instrument.key for r in results if r.standing is Standing.COMPLIANT}
+    laws = {j for m in markets for j in catalog.market(m).jurisdictions}
     labels = tuple(
         found
         for scheme in _schemes(catalog, judge, markets)
         for level in scheme.levels
-        if (found := _label(judge, scheme, level, compliant)).status is not Eligibility.OUT_OF_SCOPE
+        if _worth_listing(found := _label(judge, scheme, level, compliant), laws)
     )
     notes = tuple(
         f"label {lb.scheme}{' level ' + lb.level if lb.level else ''} expired on {lb.valid_until}"

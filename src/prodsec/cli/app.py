@@ -8,8 +8,19 @@ import typer
 from typer.core import TyperGroup
 
 from prodsec import __version__
+from prodsec.assess.profile import ProfileError
 from prodsec.catalog import CatalogError, NotFoundError
-from prodsec.cli import applies, assess, blocks, catalog, crossmap, harmonise, recognition, tour
+from prodsec.cli import (
+    applies,
+    assess,
+    blocks,
+    catalog,
+    crossmap,
+    harmonise,
+    plan,
+    recognition,
+    tour,
+)
 from prodsec.cli.output import fail
 
 
@@ -23,6 +34,8 @@ class DomainErrors(TyperGroup):
             raise fail(str(exc), 2) from exc
         except CatalogError as exc:
             raise fail(str(exc), 1) from exc
+        except ProfileError as exc:
+            raise fail(str(exc), 2) from exc
 
 
 app = typer.Typer(
@@ -39,6 +52,7 @@ app.add_typer(harmonise.app, name="harmonise")
 app.command("applies")(applies.command)
 app.command("map")(crossmap.command)
 app.command("assess")(assess.command)
+app.command("plan")(plan.command)
 app.command("tour")(tour.tour)
 
 

@@ -1,0 +1,405 @@
+"""The cheapest set of fixes that makes every binding instrument met in the chosen markets
+and the asked labels eligible: an exact 0-1 integer program solved by scipy's HiGHS.
+
+Variables: one per building block not yet met (fix it), one per label level the plan may
+obtain. Each unmet requirement of a binding instrument needs one of its options:
+
+- fix every building block it maps onto that is not met;
+- hold a label whose recognition edge makes it met (UK PSTI accepts a current CLS or
+  JC-STAR STAR-1 label): obtaining the label costs its fee and needs the level's own
+  requirements, fixed through their blocks;
+- meet the provisions an edge names (PSTI Schedule 2: EN 303 645 5.1-1 for passwords).
+
+An asked label level is obtained through its own requirements and fee, or through a
+mutual-recognition edge from another label the plan obtains. A held label counts as held.
+Costs come from data/plan-costs.yaml unless a costs file overrides them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from prodsec.assess.evaluate import (
+    POSITIVE,
+    Assessment,
+    InstrumentResult,
+    Judge,
+    LabelResult,
+    Verdict,
+    assess,
+)
+from prodsec.assess.profile import Profile
+from prodsec.assess.reach import edition_on
+from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog.load import PACKAGED
+from prodsec.catalog.model import (
+    Instrument,
+    InstrumentType,
+    RecognitionKind,
+    Relationship,
+    Requirement,
+    Scalar,
+    Stricter,
+    refers_to,
+)
+
+DONE = (Verdict.MET, Verdict.NOT_APPLICABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Costs:
+    default: float
+    themes: dict[str, float]
+    blocks: dict[str, float]
+    labels: dict[str, dict[str, float]]
+
+    def block(self, catalog: Catalog, block: str) -> float:
+        if block in self.blocks:
+            return self.blocks[block]
+        return self.themes.get(catalog.blocks[block].theme.value, self.default)
+
+    def label(self, scheme: str, level: str) -> float:
+        return self.labels.get(scheme, {}).get(level, 10 * self.default)
+
+
+def load_costs(extra: Path | None = None) -> Costs:
+    """The default costs, with a user's file laid over them."""
+    data: dict[str, Any] = yaml.safe_load((PACKAGED / "plan-costs.yaml").read_text())
+    if extra is not None:
+        given = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+        if not isinstance(given, dict):
+            raise ValueError(
+                f"{extra}: a costs file is a mapping of default, themes, blocks, labels"
+            )
+        for key in ("themes", "blocks", "labels"):
+            merged = dict(data.get(key) or {})
+            merged.update(given.get(key) or {})
+            data[key] = merged
+        data["default"] = given.get("default", data["default"])
+    return Costs(
+        float(data["default"]),
+        {k: float(v) for k, v in (data.get("themes") or {}).items()},
+        {k: float(v) for k, v in (data.get("blocks") or {}).items()},
+        {
+            s: {str(lv): float(c) for lv, c in v.items()}
+            for s, v in (data.get("labels") or {}).items()
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    block: str
+    cost: float
+    parameters: dict[str, Scalar]
+    helps: tuple[str, ...]
+    """`instrument@edition:ref` or `scheme level` that the fix serves."""
+    markets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Obtain:
+    scheme: str
+    level: str
+    cost: float
+    helps: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    assessment: Assessment
+    fixes: tuple[Fix, ...]
+    labels: tuple[Obtain, ...]
+    total: float
+    unreachable: tuple[str, ...] = ()
+    asked: tuple[str, ...] = field(default=())
+
+
+# --- the model -----------------------------------------------------------------------
+
+
+@dataclass
+class _Model:
+    costs: list[float] = field(default_factory=list)
+    names: list[tuple[str, str]] = field(default_factory=list)
+    index: dict[tuple[str, str], int] = field(default_factory=dict)
+    rows: list[tuple[dict[int, float], float]] = field(default_factory=list)
+    """Each row: coefficients and a lower bound (sum >= bound)."""
+
+    def var(self, kind: str, name: str, cost: float) -> int:
+        key = (kind, name)
+        if key not in self.index:
+            self.index[key] = len(self.costs)
+            self.costs.append(cost)
+            self.names.append(key)
+        return self.index[key]
+
+    def at_least_one(self, options: list[int]) -> None:
+        self.rows.append((dict.fromkeys(options, 1.0), 1.0))
+
+    def needs(self, option: int, requisite: int) -> None:
+        """option <= requisite."""
+        self.rows.append(({requisite: 1.0, option: -1.0}, 0.0))
+
+
+class _Builder:
+    def __init__(self, catalog: Catalog, judge: Judge, costs: Costs) -> None:
+        self.catalog = catalog
+        self.judge = judge
+        self.costs = costs
+        self.model = _Model()
+        self.serves: dict[int, list[tuple[int, str]]] = {}
+        """option variable -> the (block or label variable, target) it relies on."""
+
+    def open_blocks(self, inst: Instrument, req: Requirement) -> list[str]:
+        rid = inst.requirement_id(req.ref)
+        found = []
+        for m in self.catalog.mappings_of(rid):
+            if m.block is None or m.relationship is Relationship.NO_RELATIONSHIP:
+                continue
+            verdict, _ = self.judge.block(m.block, m.bindings)
+            if verdict is not Verdict.MET and m.block not in found:
+                found.append(m.block)
+        return found
+
+    def fix(self, block: str) -> int:
+        return self.model.var("block", block, self.costs.block(self.catalog, block))
+
+    def option(self, target: str, requisites: list[int]) -> int:
+        opt = self.model.var("option", f"{target}#{len(self.model.costs)}", 0.0)
+        for r in requisites:
+            self.model.needs(opt, r)
+        self.serves[opt] = [(r, target) for r in requisites]
+        return opt
+
+    def label(self, scheme: Instrument, level: str) -> int | None:
+        """The variable for obtaining a label level through its own requirements."""
+        key = f"{scheme.id}:{level}"
+        if ("label", key) in self.model.index:
+            return self.model.index[("label", key)]
+        var = self.model.var("label", key, self.costs.label(scheme.id, level))
+        for req in scheme.level_requirements(level):
+            if self.judge.requirement(scheme, req).verdict in DONE:
+                continue
+            blocks = self.open_blocks(scheme, req)
+            if not blocks:
+                self.model.rows.append(({var: -1.0}, 0.0))  # cannot be reached: forbid
+                break
+            for block in blocks:
+                self.model.needs(var, self.fix(block))
+        return var
+
+    def requirement(self, inst: Instrument, req: Requirement, target: str) -> bool:
+        """Add the options that make one requirement met; False when none exists."""
+        options: list[int] = []
+        blocks = self.open_blocks(inst, req)
+        if blocks:
+            options.append(self.option(target, [self.fix(b) for b in blocks]))
+        for edge in self.judge.edges_into(inst):
+            if req.ref not in edge.grants or not self.judge.category_ok(edge):
+                continue
+            origin = edition_on(self.catalog, edge.origin.partition("@")[0], self.judge.on)
+            if "@" in edge.origin:
+                origin = self.catalog.instrument(edge.origin)
+            if origin.type is InstrumentType.LABELLING_SCHEME:
+                level = edge.origin_level or (origin.levels[0].id if origin.levels else "")
+                var = self.label(origin, level)
+                if var is not None:
+                    options.append(self.option(target, [var]))
+            elif edge.origin_refs:
+                refs = {r.ref: r for r in origin.requirements}
+                needed = [
+                    b
+                    for ref in edge.origin_refs
+                    if self.judge.requirement(origin, refs[ref], edges=False).verdict not in DONE
+                    for b in self.open_blocks(origin, refs[ref])
+                ]
+                if needed:
+                    options.append(
+                        self.option(target, [self.fix(b) for b in dict.fromkeys(needed)])
+                    )
+        if not options:
+            return False
+        self.model.at_least_one(options)
+        return True
+
+
+def _targets(a: Assessment) -> list[tuple[InstrumentResult, str]]:
+    return [
+        (r, j.ref)
+        for r in a.binding
+        for j in r.requirements
+        if j.in_effect and j.verdict not in DONE
+    ]
+
+
+def plan(
+    catalog: Catalog,
+    profile: Profile,
+    on: dt.date,
+    markets: tuple[str, ...],
+    labels: Iterable[tuple[str, str]] = (),
+    costs: Costs | None = None,
+) -> Plan:
+    """The cheapest fixes (and labels to obtain) for the binding instruments in `markets`
+    and the asked `labels` ((scheme, level) pairs)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import lil_array
+
+    costs = costs or load_costs()
+    asked = list(labels)
+    for wanted, level in asked:
+        inst = catalog.instrument(wanted)
+        if inst.type is not InstrumentType.LABELLING_SCHEME:
+            raise NotFoundError("labelling scheme", wanted, [])
+        if inst.level(level) is None:
+            raise NotFoundError("level", level, [], [lv.id for lv in inst.levels])
+    found = assess(catalog, profile, on, markets)
+    judge = Judge(catalog, profile, on)
+    build = _Builder(catalog, judge, costs)
+    unreachable: list[str] = []
+    for result, ref in _targets(found):
+        inst = result.instrument
+        req = next(r for r in inst.requirements if r.ref == ref)
+        rid = str(inst.requirement_id(ref))
+        if not build.requirement(inst, req, rid):
+            unreachable.append(rid)
+    status = {(lb.scheme.id, lb.level.id): lb for lb in found.labels}
+    for scheme_id, level in asked:
+        scheme = edition_on(catalog, scheme_id, on)
+        if _already(status.get((scheme.id, level)), judge, scheme, level):
+            continue
+        target = f"{scheme.id} {level}"
+        options = [build.option(target, [v]) for v in [build.label(scheme, level)] if v is not None]
+        for edge in catalog.recognitions:
+            if (
+                refers_to(edge.target, scheme)
+                and edge.target_level == level
+                and edge.kind is RecognitionKind.MUTUAL_RECOGNITION
+                and edge.current(on)
+                and judge.category_ok(edge)
+            ):
+                origin = edition_on(catalog, edge.origin.partition("@")[0], on)
+                if origin.type is InstrumentType.LABELLING_SCHEME and edge.origin_level:
+                    var = build.label(origin, edge.origin_level)
+                    if var is not None:
+                        options.append(build.option(target, [var]))
+        build.model.at_least_one(options)
+    model = build.model
+    n = len(model.costs)
+    if n == 0 or not model.rows:
+        return Plan(found, (), (), 0.0, tuple(unreachable), tuple(f"{s} {lv}" for s, lv in asked))
+    matrix = lil_array((len(model.rows), n))
+    lower = []
+    for i, (coefficients, bound) in enumerate(model.rows):
+        for j, value in coefficients.items():
+            matrix[i, j] = value
+        lower.append(bound)
+    solution = milp(
+        c=model.costs,
+        integrality=[1] * n,
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(matrix.tocsr(), lower, [float("inf")] * len(lower)),
+    )
+    if not solution.success:
+        raise ValueError(f"no plan satisfies every target: {solution.message}")
+    chosen = {model.names[i] for i, v in enumerate(solution.x) if v > 0.5}
+    return _read(catalog, found, build, chosen, solution.x, tuple(unreachable), asked)
+
+
+def _already(status: LabelResult | None, judge: Judge, scheme: Instrument, level: str) -> bool:
+    if status is not None:
+        return status.status in POSITIVE[:3]
+    return any(
+        lb.current(judge.on) and judge.at_least(scheme, lb, level) for lb in judge.held(scheme.id)
+    )
+
+
+def _read(
+    catalog: Catalog,
+    found: Assessment,
+    build: _Builder,
+    chosen: set[tuple[str, str]],
+    x: Any,
+    unreachable: tuple[str, ...],
+    asked: list[tuple[str, str]],
+) -> Plan:
+    model = build.model
+    helps: dict[int, set[str]] = {}
+    for opt, requisites in build.serves.items():
+        if x[opt] > 0.5:
+            for var, target in requisites:
+                helps.setdefault(var, set()).add(target)
+    # a label obtained needs its own blocks: they help whatever the label helps
+    for key in chosen:
+        if key[0] != "label":
+            continue
+        var = model.index[key]
+        scheme_id, level = key[1].split(":", 1)
+        scheme = edition_on(catalog, scheme_id, found.on)
+        served = {f"{scheme_id} {level}", *helps.get(var, set())}
+        for req in scheme.level_requirements(level):
+            for block in build.open_blocks(scheme, req):
+                helps.setdefault(model.index[("block", block)], set()).update(served)
+        helps.setdefault(var, set())
+    markets_of = {r.instrument.key: r.markets for r in found.instruments}
+    fixes = []
+    for kind, name in sorted(chosen):
+        if kind != "block":
+            continue
+        var = model.index[(kind, name)]
+        served = sorted(helps.get(var, ()))
+        places = sorted({m for t in served for m in markets_of.get(t.partition(":")[0], ())})
+        fixes.append(
+            Fix(
+                name,
+                model.costs[var],
+                _parameters(catalog, name, served),
+                tuple(served),
+                tuple(places),
+            )
+        )
+    obtained = []
+    for kind, name in sorted(chosen):
+        if kind == "label":
+            var = model.index[(kind, name)]
+            scheme_id, level = name.split(":", 1)
+            obtained.append(
+                Obtain(scheme_id, level, model.costs[var], tuple(sorted(helps.get(var, ()))))
+            )
+    total = sum(f.cost for f in fixes) + sum(o.cost for o in obtained)
+    return Plan(
+        found,
+        tuple(fixes),
+        tuple(obtained),
+        total,
+        unreachable,
+        tuple(f"{s} {lv}" for s, lv in asked),
+    )
+
+
+def _parameters(catalog: Catalog, block: str, served: list[str]) -> dict[str, Scalar]:
+    """The strictest value each of the block's parameters must take for what it serves."""
+    spec = catalog.blocks[block]
+    found: dict[str, Scalar] = {}
+    for target in served:
+        if ":" not in target:
+            continue
+        for m in catalog.mappings_of(target):
+            if m.block != block:
+                continue
+            for name, value in m.bindings.items():
+                param = spec.parameter(name)
+                if name not in found or param is None:
+                    found[name] = value
+                elif param.stricter is Stricter.HIGHER:
+                    found[name] = max(found[name], value)
+                elif param.stricter is Stricter.LOWER:
+                    found[name] = min(found[name], value)
+    return found

@@ -1,0 +1,129 @@
+"""`prodsec plan`: the cheapest fixes that satisfy every market and the asked labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from prodsec.assess.plan import Plan, load_costs, plan
+from prodsec.assess.profile import ProfileError, load_profile
+from prodsec.catalog import load_catalog
+from prodsec.cli.applies import parse_day, split
+from prodsec.cli.output import Format, FormatOpt, emit, fail
+
+
+def _labels(given: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for item in split(given):
+        scheme, _, level = item.partition(":")
+        if not scheme or not level:
+            raise fail(f"--labels: '{item}' is not SCHEME:LEVEL (for example sg-cls:2)")
+        found.append((scheme, level))
+    return found
+
+
+def command(
+    product: Annotated[
+        Path, typer.Argument(help="A product profile (YAML or JSON).", dir_okay=False)
+    ],
+    markets: Annotated[
+        list[str] | None,
+        typer.Option("--markets", "-m", help="Markets to satisfy (default: the profile's)."),
+    ] = None,
+    labels: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--labels", "-l", help="Labels to become eligible for: sg-cls:2,jp-jc-star:1."
+        ),
+    ] = None,
+    costs: Annotated[
+        Path | None, typer.Option("--costs", help="A YAML file of costs laid over the defaults.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Plan for this day, YYYY-MM-DD (default today).")
+    ] = None,
+    drop_market: Annotated[
+        list[str] | None, typer.Option("--drop-market", help="What if the product left a market.")
+    ] = None,
+    add_market: Annotated[
+        list[str] | None, typer.Option("--add-market", help="What if it entered another market.")
+    ] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """The cheapest set of building-block fixes (with the parameter values they need) and
+    labels to obtain that makes every binding instrument in the markets met and the asked
+    labels eligible, solved exactly as a 0-1 integer program. Each fix lists the
+    requirements, labels and markets it helps. Default costs: data/plan-costs.yaml."""
+    catalog = load_catalog()
+    day = dt.date.today() if on is None else parse_day(on, "--on")
+    try:
+        profile = load_profile(product, catalog)
+        extra = load_costs(costs)
+    except ProfileError as exc:
+        raise fail(str(exc)) from exc
+    except (OSError, ValueError) as exc:
+        raise fail(f"--costs: {exc}") from exc
+    chosen = [catalog.market(m).id for m in split(markets or [])] or list(profile.markets)
+    chosen = [
+        m for m in chosen if m not in {catalog.market(d).id for d in split(drop_market or [])}
+    ]
+    chosen += [catalog.market(a).id for a in split(add_market or []) if a not in chosen]
+    if not chosen:
+        raise fail("--drop-market: no market is left to plan for")
+    result = plan(catalog, profile, day, tuple(chosen), _labels(labels or []), extra)
+    rows = _rows(result)
+    title = (
+        f"Plan for {profile.manufacturer} {profile.model} in {', '.join(chosen)} on {day}: "
+        f"total cost {result.total:g}"
+    )
+    emit(fmt, plan_view(result), rows, ["fix", "cost", "parameters", "markets", "helps"], title)
+
+
+def _rows(p: Plan) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {
+            "fix": f.block,
+            "cost": f"{f.cost:g}",
+            "parameters": ", ".join(f"{k}={v}" for k, v in f.parameters.items()),
+            "markets": ", ".join(f.markets),
+            "helps": ", ".join(f.helps),
+        }
+        for f in p.fixes
+    ]
+    rows += [
+        {
+            "fix": f"obtain {o.scheme} level {o.level}",
+            "cost": f"{o.cost:g}",
+            "helps": ", ".join(o.helps),
+        }
+        for o in p.labels
+    ]
+    rows += [{"fix": "(no fix in the hub)", "helps": target} for target in p.unreachable]
+    return rows
+
+
+def plan_view(p: Plan) -> dict[str, Any]:
+    return {
+        "on": p.assessment.on.isoformat(),
+        "markets": list(p.assessment.markets),
+        "asked_labels": list(p.asked),
+        "total_cost": p.total,
+        "fixes": [
+            {
+                "block": f.block,
+                "cost": f.cost,
+                "parameters": f.parameters,
+                "markets": list(f.markets),
+                "helps": list(f.helps),
+            }
+            for f in p.fixes
+        ],
+        "labels": [
+            {"scheme": o.scheme, "level": o.level, "cost": o.cost, "helps": list(o.helps)}
+            for o in p.labels
+        ],
+        "unreachable": list(p.unreachable),
+    }
