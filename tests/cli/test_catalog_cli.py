@@ -172,6 +172,7 @@ def test_blocks_show_lists_who_requires_it(run: Run) -> None:
         "en-18031@3-2024:AUM-5-1",
         "etsi-en-303-645@2.1.1:5.1-1",
         "etsi-en-303-645@3.1.3:5.1-1",
+        "eu-cra@2024-2847:AnnexI-I-2b",
         "fi-traficom-label@2019:5.1-1",
         "fvey-iot-soi-2019@2019:C1",
         "jp-jc-star@1.1:S1.1-02",
@@ -204,7 +205,7 @@ def test_blocks_list_by_theme(run: Run) -> None:
 def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
-    assert out == "ok: 32 instrument editions, 581 requirements, 75 building blocks, 797 mappings\n"
+    assert out == "ok: 32 instrument editions, 581 requirements, 75 building blocks, 798 mappings\n"
 
 
 def test_validate_broken_folder_exits_1_with_every_error(
@@ -239,6 +240,7 @@ def test_schemas_are_current(tmp_path: Path, run: Run) -> None:
         "instrument.schema.json",
         "mapping-set.schema.json",
         "markets.schema.json",
+        "product.schema.json",
         "recognition.schema.json",
     ]
     for name in written:

@@ -92,7 +92,7 @@ def test_coverage_counts_full_and_partial(catalog: Catalog) -> None:
     found = {r.instrument.key: (r.full, r.partial, r.total) for r in rows}
     assert found == {
         "au-smart-devices@2025": (3, 0, 67),
-        "eu-cra@2024-2847": (30, 11, 67),
+        "eu-cra@2024-2847": (31, 11, 67),
         "sg-imda-rg-sec@2": (0, 6, 67),
         "uk-psti@2025-12-04": (3, 0, 67),
         "us-ca-sb327@2018": (1, 2, 67),

@@ -185,9 +185,15 @@ def schemas(
         Path, typer.Argument(help="Where to write the JSON Schemas.", file_okay=False)
     ],
 ) -> None:
-    """Write the JSON Schema of every kind of data file (for editors and other tools)."""
+    """Write the JSON Schema of every kind of data file, and of product profiles (for
+    editors and other tools)."""
+    from pydantic import TypeAdapter
+
+    from prodsec.assess.profile import Profile
+
     folder.mkdir(parents=True, exist_ok=True)
-    for name, schema in iter_schemas():
+    product = ("product.schema.json", TypeAdapter(Profile).json_schema())
+    for name, schema in [*iter_schemas(), product]:
         (folder / name).write_text(
             json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
