@@ -343,10 +343,10 @@ def _read(
         var = model.index[key]
         scheme_id, level = key[1].split(":", 1)
         scheme = edition_on(catalog, scheme_id, found.on)
-        served = {f"{scheme_id} {level}", *helps.get(var, set())}
+        for_label = {f"{scheme_id} {level}", *helps.get(var, set())}
         for req in scheme.level_requirements(level):
             for block in build.open_blocks(scheme, req):
-                helps.setdefault(model.index[("block", block)], set()).update(served)
+                helps.setdefault(model.index[("block", block)], set()).update(for_label)
         helps.setdefault(var, set())
     markets_of = {r.instrument.key: r.markets for r in found.instruments}
     fixes = []

@@ -142,9 +142,16 @@ def check_profile(doc: Document, catalog: Catalog) -> Profile:
 
 
 def _unknown(
-    doc: Document, at: tuple[str | int, ...], kind: str, wanted: str, known: Iterable[str]
+    doc: Document,
+    at: tuple[str | int, ...],
+    kind: str,
+    wanted: str,
+    known: Iterable[str],
+    listed: bool = False,
 ) -> Issue:
-    return doc.issue(at, str(NotFoundError(kind, wanted, near(wanted, known))))
+    names = list(known)
+    valid = sorted(names) if listed else None
+    return doc.issue(at, str(NotFoundError(kind, wanted, near(wanted, names), valid)))
 
 
 def _against_catalog(doc: Document, p: Profile, catalog: Catalog) -> Iterator[Issue]:
@@ -152,7 +159,7 @@ def _against_catalog(doc: Document, p: Profile, catalog: Catalog) -> Iterator[Is
         yield _unknown(doc, ("category",), "category", p.category, catalog.categories)
     for i, market in enumerate(p.markets):
         if market not in catalog.markets:
-            yield _unknown(doc, ("markets", i), "market", market, catalog.markets)
+            yield _unknown(doc, ("markets", i), "market", market, catalog.markets, listed=True)
     for i, feature in enumerate(p.features):
         if feature not in catalog.features:
             yield _unknown(doc, ("features", i), "product feature", feature, catalog.features)

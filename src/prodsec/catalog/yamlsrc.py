@@ -117,4 +117,9 @@ def _build(
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*loc, i), lines, loader, doc) for i, item in enumerate(node.value)]
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except ValueError as exc:  # a scalar YAML types but cannot build, such as 2026-13-01
+        line = node.start_mark.line + 1
+        issue = Issue(doc.name, line, doc.field_name(loc), f"not a valid value: {exc}")
+        raise YamlError(issue) from exc
