@@ -38,6 +38,7 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
     commands = _commands()
     assert sorted(c for c, _ in commands) == [
         "prodsec applies",
+        "prodsec assess",
         "prodsec blocks list",
         "prodsec blocks show",
         "prodsec catalog diff",
@@ -58,6 +59,7 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec harmonise timeline",
         "prodsec harmonise uncovered",
         "prodsec map",
+        "prodsec plan",
         "prodsec recognition graph",
         "prodsec recognition list",
         "prodsec recognition reach",

@@ -77,10 +77,12 @@ def load_costs(extra: Path | None = None) -> Costs:
             raise ValueError(
                 f"{extra}: a costs file is a mapping of default, themes, blocks, labels"
             )
-        for key in ("themes", "blocks", "labels"):
-            merged = dict(data.get(key) or {})
-            merged.update(given.get(key) or {})
-            data[key] = merged
+        for key in ("themes", "blocks"):
+            data[key] = {**(data.get(key) or {}), **(given.get(key) or {})}
+        labels = {s: dict(v) for s, v in (data.get("labels") or {}).items()}
+        for scheme, levels in (given.get("labels") or {}).items():
+            labels[scheme] = {**labels.get(scheme, {}), **levels}
+        data["labels"] = labels
         data["default"] = given.get("default", data["default"])
     return Costs(
         float(data["default"]),
@@ -183,6 +185,8 @@ class _Builder:
         key = f"{scheme.id}:{level}"
         if ("label", key) in self.model.index:
             return self.model.index[("label", key)]
+        if scheme.label is not None and not scheme.label.issuing:
+            return None  # a scheme that issues no new labels is no way forward
         var = self.model.var("label", key, self.costs.label(scheme.id, level))
         for req in scheme.level_requirements(level):
             if self.judge.requirement(scheme, req).verdict in DONE:

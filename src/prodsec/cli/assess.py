@@ -31,6 +31,7 @@ from prodsec.cli.output import Format, emit, fail
 class Report(StrEnum):
     TABLE = "table"
     JSON = "json"
+    CSV = "csv"
     MD = "md"
     HTML = "html"
 
@@ -57,7 +58,7 @@ def command(
         typer.Option("--batch", help="A folder of profiles, or a JSON Lines file of them."),
     ] = None,
     fmt: Annotated[
-        Report, typer.Option("--format", "-f", help="table, json, md or html.")
+        Report, typer.Option("--format", "-f", help="table, json, md or html; csv for a batch.")
     ] = Report.TABLE,
 ) -> None:
     """Judge a product against every binding and upcoming instrument of its markets:
@@ -82,6 +83,8 @@ def command(
         raise fail(str(exc)) from exc
     result = assess(catalog, profile, day, chosen)
     match fmt:
+        case Report.CSV:
+            raise fail("--format: one product reports as table, json, md or html")
         case Report.TABLE:
             sys.stdout.write(assessment_text(result))
         case Report.JSON:
@@ -127,8 +130,8 @@ def _load(catalog: Catalog, where: str, doc: Document | None) -> Profile:
 def _batch(
     catalog: Catalog, batch: Path, day: dt.date, markets: tuple[str, ...] | None, fmt: Report
 ) -> int:
-    if fmt not in (Report.TABLE, Report.JSON, Report.MD):
-        raise fail("--format: a batch reports as table, json or md")
+    if fmt is Report.HTML:
+        raise fail("--format: a batch reports as table, json, csv or md")
     results: list[tuple[str, Assessment]] = []
     problems: list[str] = []
     sources = list(_sources(batch))

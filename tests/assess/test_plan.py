@@ -1,0 +1,114 @@
+"""`plan`: the cheapest fixes, solved exactly, with what each fix helps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from prodsec.assess.plan import Costs, load_costs, plan
+from prodsec.assess.profile import load_profile
+from prodsec.catalog import Catalog, NotFoundError
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+JUNE_2026 = dt.date(2026, 6, 1)
+
+
+def profile(catalog: Catalog, name: str):  # type: ignore[no-untyped-def]
+    return load_profile(EXAMPLES / f"{name}.yaml", catalog)
+
+
+def test_fixing_the_passwords_is_cheapest_for_gb_and_au(catalog: Catalog) -> None:
+    found = plan(
+        catalog, profile(catalog, "smart-camera-default-password"), JUNE_2026, ("GB", "AU")
+    )
+    assert [(f.block, f.cost, f.markets) for f in found.fixes] == [
+        ("no-universal-default-passwords", 3.0, ("AU", "GB")),
+        ("strong-preinstalled-passwords", 4.0, ("AU", "GB")),
+    ]
+    assert found.fixes[0].helps == ("au-smart-devices@2025:Sch1-2", "uk-psti@2025-12-04:Sch1-1")
+    assert (found.labels, found.total, found.unreachable) == ((), 7.0, ())
+
+
+def test_a_label_wins_when_it_is_cheaper(catalog: Catalog, tmp_path: Path) -> None:
+    """Make pre-installed password generation very expensive: in GB alone, a CLS level 1
+    label (deemed PSTI compliance under Condition C) becomes the cheaper way."""
+    costs = tmp_path / "costs.yaml"
+    costs.write_text("blocks: {strong-preinstalled-passwords: 100}\n", encoding="utf-8")
+    found = plan(
+        catalog, profile(catalog, "smart-camera-default-password"), JUNE_2026, ("GB",),
+        costs=load_costs(costs),
+    )  # fmt: skip
+    assert [(o.scheme, o.level, o.cost) for o in found.labels] == [("sg-cls", "1", 3.0)]
+    assert [f.block for f in found.fixes] == [
+        "conformity-assessment",
+        "conformity-marking",
+        "no-universal-default-passwords",
+        "timely-security-updates",
+        "vulnerability-remediation",
+    ]
+    assert found.total == 25.0
+    # with Australia too, the label does not help there: fixing the blocks is cheaper again
+    both = plan(
+        catalog, profile(catalog, "smart-camera-default-password"), JUNE_2026, ("GB", "AU"),
+        costs=load_costs(costs),
+    )  # fmt: skip
+    assert (both.labels, both.total) == ((), 103.0)
+
+
+def test_the_cra_in_2028_needs_five_years_of_support_and_an_sbom(catalog: Catalog) -> None:
+    found = plan(catalog, profile(catalog, "smart-camera"), dt.date(2028, 1, 1), ("EU",))
+    fixes = {f.block: f for f in found.fixes}
+    assert fixes["minimum-support-period"].parameters == {"min_support_years": 5}
+    assert fixes["sbom"].helps == (
+        "eu-cra@2024-2847:AnnexI-II-1",
+        "eu-cra@2024-2847:Conf-1",
+    )
+    assert fixes["exploited-vulnerability-reporting"].parameters == {
+        "early_warning_hours": 24,
+        "notification_hours": 72,
+        "final_report_days": 14,
+    }
+    # dropping the EU leaves nothing to fix: GB and Australia are met
+    assert (
+        plan(catalog, profile(catalog, "smart-camera"), dt.date(2028, 1, 1), ("GB", "AU")).fixes
+        == ()
+    )
+
+
+def test_a_recognised_label_needs_no_work_and_a_higher_level_does(catalog: Catalog) -> None:
+    speaker = profile(catalog, "smart-speaker-bsi")
+    level_2 = plan(catalog, speaker, JUNE_2026, ("SG",), [("sg-cls", "2")])
+    assert (level_2.fixes, level_2.labels, level_2.total) == ((), (), 0.0)
+    level_3 = plan(catalog, speaker, JUNE_2026, ("SG",), [("sg-cls", "3")])
+    assert [(o.scheme, o.level) for o in level_3.labels] == [("sg-cls", "3")]
+    blocks = [f.block for f in level_3.fixes]
+    assert {
+        "risk-based-security",
+        "security-testing",
+        "no-known-exploitable-vulnerabilities",
+    } <= set(blocks)
+    assert all("sg-cls 3" in f.helps for f in level_3.fixes)
+
+
+def test_asked_labels_are_checked(catalog: Catalog) -> None:
+    speaker = profile(catalog, "smart-speaker-bsi")
+    with pytest.raises(NotFoundError) as caught:
+        plan(catalog, speaker, JUNE_2026, ("SG",), [("sg-cls", "5")])
+    assert str(caught.value) == "unknown level '5'; valid values: 1, 2, 3, 4"
+    with pytest.raises(NotFoundError):
+        plan(catalog, speaker, JUNE_2026, ("SG",), [("uk-psti", "1")])
+
+
+def test_costs_files_lay_over_the_defaults(tmp_path: Path) -> None:
+    given = tmp_path / "c.yaml"
+    given.write_text("default: 7\nthemes: {updates: 1}\nlabels: {sg-cls: {'1': 9}}\n")
+    costs = load_costs(given)
+    assert isinstance(costs, Costs)
+    assert (costs.default, costs.themes["updates"], costs.labels["sg-cls"]["1"]) == (7.0, 1.0, 9.0)
+    assert costs.labels["sg-cls"]["3"] == 25.0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- 1\n- 2\n")
+    with pytest.raises(ValueError, match="a costs file is a mapping"):
+        load_costs(bad)
