@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from prodsec.assess.applicability import Finding, State, applies
+from prodsec.assess.applicability import Answer, Finding, Obligation, State, applies
 from prodsec.assess.profile import ClaimStatus, HeldLabel, Profile
 from prodsec.assess.reach import edition_on, level_name
 from prodsec.catalog import Catalog
@@ -74,8 +74,11 @@ CLAIMED = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Judged:
+    """(Not frozen: thousands are made per second in a batch, and frozen dataclasses are
+    several times slower to build. Nothing changes one after it is made.)"""
+
     ref: str
     verdict: Verdict
     reasons: tuple[str, ...]
@@ -141,11 +144,123 @@ def satisfies(stricter: Stricter, value: Scalar, required: Scalar) -> bool:
     return value == required
 
 
+class Index:
+    """What every assessment against one catalog reuses: each requirement's block
+    mappings, the recognition edges into each instrument, and the applicability of a
+    (category, features, markets, day) combination, which products of a fleet share."""
+
+    LIMIT = 4096
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        # requirements that map onto the same blocks with the same bindings share one tuple,
+        # so a product judges each such combination once
+        shared: dict[tuple[object, ...], tuple[tuple[str, dict[str, Scalar]], ...]] = {}
+        self.blocks: dict[str, tuple[tuple[str, dict[str, Scalar]], ...]] = {}
+        for rid in catalog.requirement_ids():
+            pairs = tuple(
+                (m.block, m.bindings)
+                for m in catalog.mappings_of(rid)
+                if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
+            )
+            key = tuple((b, tuple(sorted(bd.items()))) for b, bd in pairs)
+            self.blocks[rid] = shared.setdefault(key, pairs)
+        self.edges: dict[str, tuple[Recognition, ...]] = {
+            inst.key: tuple(e for e in catalog.recognitions if refers_to(e.target, inst))
+            for inst in catalog.instruments.values()
+        }
+        self._answers: dict[tuple[object, ...], Answer] = {}
+        self._mapped: dict[int, dict[str, tuple[tuple[str, dict[str, Scalar]], ...]]] = {}
+        self._layouts: dict[
+            int, tuple[Finding, list[tuple[str, Requirement, Obligation | None]]]
+        ] = {}
+        self._editions: dict[tuple[str, dt.date], Instrument] = {}
+        self._levels: dict[tuple[str, str], tuple[Requirement, ...]] = {}
+        self._schemes: dict[tuple[str, ...], frozenset[str]] = {}
+
+    def mapped(self, inst: Instrument) -> dict[str, tuple[tuple[str, dict[str, Scalar]], ...]]:
+        """Each requirement's block mappings, by ref, for one instrument edition."""
+        found = self._mapped.get(id(inst))
+        if found is None:
+            found = self._mapped[id(inst)] = {
+                r.ref: self.blocks[inst.requirement_id(r.ref)] for r in inst.requirements
+            }
+        return found
+
+    def layout(self, finding: Finding) -> list[tuple[str, Requirement, Obligation | None]]:
+        """A finding's requirements in the instrument's order: each obligation with its
+        dates, or None where the product's features rule it out."""
+        key = id(finding)
+        found = self._layouts.get(key)
+        if found is None or found[0] is not finding:
+            obligations = {ob.ref: ob for ob in finding.obligations}
+            skipped = set(finding.not_applicable)
+            rows = [
+                (r.ref, r, obligations.get(r.ref))
+                for r in finding.instrument.requirements
+                if r.ref in obligations or r.ref in skipped
+            ]
+            found = self._layouts[key] = (finding, rows)
+        return found[1]
+
+    def edition(self, ident: str, on: dt.date) -> Instrument:
+        key = (ident, on)
+        found = self._editions.get(key)
+        if found is None:
+            found = self._editions[key] = edition_on(self.catalog, ident, on)
+        return found
+
+    def level_requirements(self, scheme: Instrument, level: str) -> tuple[Requirement, ...]:
+        key = (scheme.key, level)
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels[key] = scheme.level_requirements(level)
+        return found
+
+    def schemes_in(self, markets: tuple[str, ...]) -> frozenset[str]:
+        """The labelling schemes of the markets' jurisdictions."""
+        found = self._schemes.get(markets)
+        if found is None:
+            laws = {j for m in markets for j in self.catalog.market(m).jurisdictions}
+            found = self._schemes[markets] = frozenset(
+                i.id
+                for i in self.catalog.instruments.values()
+                if i.type is InstrumentType.LABELLING_SCHEME and laws & set(i.jurisdictions)
+            )
+        return found
+
+    def answer(
+        self, category: str, markets: tuple[str, ...], on: dt.date, features: frozenset[str]
+    ) -> Answer:
+        key = (category, markets, on, features)
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= self.LIMIT:
+                self._answers.clear()
+                self._layouts.clear()
+            found = applies(self.catalog, category, markets, on, features)
+            self._answers[key] = found
+        return found
+
+
+_INDEXES: dict[int, Index] = {}
+
+
+def index_of(catalog: Catalog) -> Index:
+    """The index of a catalog, built once (keyed by the catalog object itself)."""
+    found = _INDEXES.get(id(catalog))
+    if found is None or found.catalog is not catalog:
+        found = Index(catalog)
+        _INDEXES[id(catalog)] = found
+    return found
+
+
 class Judge:
     """Verdicts for one product on one day, memoised per requirement."""
 
     def __init__(self, catalog: Catalog, profile: Profile, on: dt.date) -> None:
         self.catalog = catalog
+        self.index = index_of(catalog)
         self.profile = profile
         self.on = on
         self.lineage = set(catalog.lineage(profile.category))
@@ -155,12 +270,26 @@ class Judge:
         self.derived: dict[str, Scalar] = (
             {} if years is None else {"min_support_years": round(years, 2)}
         )
-        self._memo: dict[str, Judged] = {}
+        self._memo: dict[bool, dict[int, dict[str, Judged]]] = {True: {}, False: {}}
+        """With and without recognition edges, by instrument edition (its id), by ref."""
+        self._edges: dict[int, list[Recognition]] = {}
+        """By the id of an instrument edition: the catalog holds each edition once."""
+        self._holds: dict[str, tuple[bool, str]] = {}
+        self._combined: dict[
+            int, tuple[Verdict, tuple[str, ...], tuple[tuple[str, Verdict], ...]]
+        ] = {}
+        self._block_memo: dict[int, tuple[Verdict, str]] = {}
 
     # --- blocks --------------------------------------------------------------------
 
     def block(self, block_id: str, bindings: dict[str, Scalar]) -> tuple[Verdict, str]:
         claim = self.claims.get(block_id)
+        if not bindings:  # the common case: no parameter to check
+            if claim is None:
+                return Verdict.UNKNOWN, f"{block_id}: nothing claimed"
+            if claim.met:
+                return Verdict.MET, f"{block_id}: claimed met"
+            return Verdict.NOT_MET, f"{block_id}: claimed not met"
         values: dict[str, Scalar] = {**self.derived, **((claim.parameters or {}) if claim else {})}
         if claim is None:
             if bindings and all(name in self.derived for name in bindings):
@@ -189,56 +318,73 @@ class Judge:
     # --- requirements --------------------------------------------------------------
 
     def requirement(self, inst: Instrument, req: Requirement, edges: bool = True) -> Judged:
-        rid = inst.requirement_id(req.ref)
-        key = f"{rid}|{edges}"
-        found = self._memo.get(key)
+        memo = self._memo[edges]
+        mine = memo.get(id(inst))
+        if mine is None:
+            mine = memo[id(inst)] = {}
+        found = mine.get(req.ref)
         if found is None:
-            found = self._judge(inst, req, edges)
-            self._memo[key] = found
+            found = mine[req.ref] = self._judge(inst, req, edges)
         return found
 
     def _judge(self, inst: Instrument, req: Requirement, edges: bool) -> Judged:
-        rid = inst.requirement_id(req.ref)
-        claim = self.req_claims.get(rid)
-        if claim is not None:
-            note = f" ({'; '.join(claim.evidence)})" if claim.evidence else ""
-            return Judged(req.ref, CLAIMED[claim.status], (f"claimed {claim.status.value}{note}",))
+        if self.req_claims:
+            claim = self.req_claims.get(inst.requirement_id(req.ref))
+            if claim is not None:
+                note = f" ({'; '.join(claim.evidence)})" if claim.evidence else ""
+                status = CLAIMED[claim.status]
+                return Judged(req.ref, status, (f"claimed {claim.status.value}{note}",))
         if edges:
             for edge in self.edges_into(inst):
                 if req.ref in edge.grants:
                     holds, why = self.edge_holds(edge)
                     if holds:
                         return Judged(req.ref, Verdict.MET, (why,), edge=edge.id)
-        return self._blocks(inst, req)
+        mapped = self.index.mapped(inst)[req.ref]
+        found = self._combined.get(id(mapped))
+        if found is None:
+            found = self._combined[id(mapped)] = self._combine(mapped)
+        verdict, reasons, blocks = found
+        return Judged(req.ref, verdict, reasons, blocks=blocks)
 
-    def _blocks(self, inst: Instrument, req: Requirement) -> Judged:
-        rid = inst.requirement_id(req.ref)
-        found: list[tuple[str, Verdict]] = []
-        reasons: list[str] = []
-        for m in self.catalog.mappings_of(rid):
-            if m.block is None or m.relationship is Relationship.NO_RELATIONSHIP:
-                continue
-            verdict, why = self.block(m.block, m.bindings)
-            found.append((m.block, verdict))
-            reasons.append(why)
-        kinds = {v for _, v in found}
-        if not found:
-            verdict = Verdict.UNKNOWN
-            reasons.append("not mapped to any building block")
-        elif kinds == {Verdict.MET}:
-            verdict = Verdict.MET
-        elif Verdict.NOT_MET in kinds:
-            verdict = Verdict.PARTIALLY_MET if Verdict.MET in kinds else Verdict.NOT_MET
+    def _combine(
+        self, mapped: tuple[tuple[str, dict[str, Scalar]], ...]
+    ) -> tuple[Verdict, tuple[str, ...], tuple[tuple[str, Verdict], ...]]:
+        if not mapped:
+            return Verdict.UNKNOWN, ("not mapped to any building block",), ()
+        memo = self._block_memo
+        verdicts = []
+        reasons = []
+        met = unmet = unknown = False
+        for block, bindings in mapped:
+            key = id(bindings)  # every mapping has its own bindings object
+            hit = memo.get(key)
+            if hit is None:
+                hit = memo[key] = self.block(block, bindings)
+            verdict = hit[0]
+            verdicts.append((block, verdict))
+            reasons.append(hit[1])
+            if verdict is Verdict.MET:
+                met = True
+            elif verdict is Verdict.NOT_MET:
+                unmet = True
+            else:
+                unknown = True
+        if unmet:
+            verdict = Verdict.PARTIALLY_MET if met else Verdict.NOT_MET
         else:
-            verdict = Verdict.UNKNOWN
-        return Judged(req.ref, verdict, tuple(reasons), blocks=tuple(found))
+            verdict = Verdict.UNKNOWN if unknown else Verdict.MET
+        return verdict, tuple(reasons), tuple(verdicts)
 
     # --- recognition ---------------------------------------------------------------
 
     def edges_into(self, inst: Instrument) -> list[Recognition]:
-        return [
-            e for e in self.catalog.recognitions if refers_to(e.target, inst) and e.current(self.on)
-        ]
+        found = self._edges.get(id(inst))
+        if found is None:
+            found = self._edges[id(inst)] = [
+                e for e in self.index.edges[inst.key] if e.current(self.on)
+            ]
+        return found
 
     def category_ok(self, edge: Recognition) -> bool:
         if edge.categories and not self.lineage & set(edge.categories):
@@ -250,10 +396,15 @@ class Judge:
 
     def edge_holds(self, edge: Recognition) -> tuple[bool, str]:
         """Whether an edge gives the product its credit on the day, and why."""
+        found = self._holds.get(edge.id)
+        if found is None:
+            found = self._holds[edge.id] = self._edge_holds(edge)
+        return found
+
+    def _edge_holds(self, edge: Recognition) -> tuple[bool, str]:
         if not self.category_ok(edge):
             return False, f"{edge.id}: the product's category is not covered"
-        origin_id = edge.origin.partition("@")[0]
-        origin = edition_on(self.catalog, origin_id, self.on)
+        origin = self.index.edition(edge.origin.partition("@")[0], self.on)
         if "@" in edge.origin:
             origin = self.catalog.instrument(edge.origin)
         kind = edge.kind.value.replace("-", " ")
@@ -298,34 +449,33 @@ class Judge:
 # --- instruments ---------------------------------------------------------------------
 
 
+NOT_HOLDING = ("its conditions do not hold for this product",)
+
+
 def _instrument(judge: Judge, finding: Finding, markets: tuple[str, ...]) -> InstrumentResult:
     inst = finding.instrument
-    refs = {r.ref: r for r in inst.requirements}
+    upcoming = finding.state is State.UPCOMING
     judged: list[Judged] = []
-    for ob in finding.obligations:
-        j = judge.requirement(inst, refs[ob.ref])
+    bad = unknown = False
+    for ref, req, ob in judge.index.layout(finding):
+        if ob is None:
+            judged.append(Judged(ref, Verdict.NOT_APPLICABLE, NOT_HOLDING))
+            continue
+        j = judge.requirement(inst, req)
         judged.append(
-            Judged(ob.ref, j.verdict, j.reasons, ob.applies_from, ob.in_effect, j.blocks, j.edge)
+            Judged(ref, j.verdict, j.reasons, ob.applies_from, ob.in_effect, j.blocks, j.edge)
         )
-    for ref in finding.not_applicable:
-        judged.append(
-            Judged(ref, Verdict.NOT_APPLICABLE, ("its conditions do not hold for this product",))
-        )
-    counted = [
-        j
-        for j in judged
-        if j.verdict is not Verdict.NOT_APPLICABLE
-        and (j.in_effect or finding.state is State.UPCOMING)
-    ]
-    kinds = {j.verdict for j in counted}
-    if kinds & {Verdict.NOT_MET, Verdict.PARTIALLY_MET}:
+        if ob.in_effect or upcoming:
+            if j.verdict is Verdict.NOT_MET or j.verdict is Verdict.PARTIALLY_MET:
+                bad = True
+            elif j.verdict is Verdict.UNKNOWN:
+                unknown = True
+    if bad:
         standing = Standing.NOT_COMPLIANT
-    elif Verdict.UNKNOWN in kinds:
+    elif unknown:
         standing = Standing.INCOMPLETE
     else:
         standing = Standing.COMPLIANT
-    order = {r.ref: i for i, r in enumerate(inst.requirements)}
-    judged.sort(key=lambda j: order.get(j.ref, 0))
     return InstrumentResult(
         inst,
         finding.state,
@@ -342,18 +492,13 @@ def _instrument(judge: Judge, finding: Finding, markets: tuple[str, ...]) -> Ins
 
 
 def _schemes(catalog: Catalog, judge: Judge, markets: tuple[str, ...]) -> list[Instrument]:
-    laws = {j for m in markets for j in catalog.market(m).jurisdictions}
-    ids = {
-        i.id
-        for i in catalog.instruments.values()
-        if i.type is InstrumentType.LABELLING_SCHEME and laws & set(i.jurisdictions)
-    }
+    ids = set(judge.index.schemes_in(markets))
     ids |= {label.scheme for label in judge.profile.labels}
     for label in judge.profile.labels:
         for e in catalog.recognitions:
             if e.origin.partition("@")[0] == label.scheme and e.target_level is not None:
                 ids.add(e.target.partition("@")[0])
-    return [edition_on(catalog, ident, judge.on) for ident in sorted(ids)]
+    return [judge.index.edition(ident, judge.on) for ident in sorted(ids)]
 
 
 def _in_scheme_scope(scheme: Instrument, lineage: set[str]) -> bool:
@@ -374,22 +519,19 @@ def _label(judge: Judge, scheme: Instrument, level: Level, compliant: set[str]) 
         return LabelResult(
             scheme, level, Eligibility.OUT_OF_SCOPE, ("the scheme does not cover this category",)
         )
-    judged = [judge.requirement(scheme, r) for r in scheme.level_requirements(level.id)]
+    judged = [
+        judge.requirement(scheme, r) for r in judge.index.level_requirements(scheme, level.id)
+    ]
     missing = tuple(j.ref for j in judged if j.verdict in (Verdict.NOT_MET, Verdict.PARTIALLY_MET))
     unknown = tuple(j.ref for j in judged if j.verdict is Verdict.UNKNOWN)
     if judged and not missing and not unknown:
         return LabelResult(
             scheme, level, Eligibility.ELIGIBLE, ("every requirement of the level met",)
         )
-    for edge in judge.catalog.recognitions:
-        if not (
-            refers_to(edge.target, scheme)
-            and edge.target_level == level.id
-            and edge.current(judge.on)
-        ):
+    for edge in judge.index.edges[scheme.key]:
+        if edge.target_level != level.id or not edge.current(judge.on):
             continue
-        origin_id = edge.origin.partition("@")[0]
-        origin = edition_on(judge.catalog, origin_id, judge.on)
+        origin = judge.index.edition(edge.origin.partition("@")[0], judge.on)
         if origin.type is InstrumentType.LABELLING_SCHEME:
             holds, why = judge.edge_holds(edge)
         else:
@@ -435,7 +577,7 @@ def assess(
     its eligibility for every labelling scheme level on offer."""
     markets = markets or profile.markets
     judge = Judge(catalog, profile, on)
-    answer = applies(catalog, profile.category, markets, on, profile.features)
+    answer = judge.index.answer(profile.category, tuple(markets), on, frozenset(profile.features))
     places: dict[str, list[str]] = {}
     findings: dict[str, Finding] = {}
     for m in answer.markets:
