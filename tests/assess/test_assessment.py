@@ -150,3 +150,15 @@ def test_markets_can_be_overridden(catalog: Catalog) -> None:
     a = run(catalog, "smart-camera", "2026-06-01", ("AU",))
     assert standings(a) == {"au-smart-devices@2025": ("binds", "compliant")}
     assert a.all_binding_met is True
+
+
+def test_a_requirement_ruled_out_names_its_condition(catalog: Catalog) -> None:
+    a = run(catalog, "smart-camera", "2026-06-01", ("EU",))
+    [money] = [j for j in of(a, "eu-red-da@2022-30").requirements if j.ref == "Art3-3f"]
+    assert (money.verdict.value, money.reasons) == (
+        "not-applicable",
+        (
+            "condition 3 does not hold: Internet-connected equipment that can transfer money "
+            "or virtual currency",
+        ),
+    )

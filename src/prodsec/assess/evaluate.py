@@ -38,6 +38,7 @@ from prodsec.catalog.model import (
     Requirement,
     Scalar,
     Stricter,
+    holds,
     refers_to,
 )
 
@@ -264,6 +265,7 @@ class Judge:
         self.profile = profile
         self.on = on
         self.lineage = set(catalog.lineage(profile.category))
+        self.features = frozenset(profile.features) | catalog.implied_features(profile.category)
         self.claims = {c.block: c for c in profile.claims}
         self.req_claims = {c.requirement: c for c in profile.requirement_claims}
         years = profile.lifecycle.support_years()
@@ -316,6 +318,17 @@ class Judge:
         return Verdict.MET, f"{block_id}: {how}"
 
     # --- requirements --------------------------------------------------------------
+
+    def ruled_out(self, inst: Instrument, req: Requirement) -> tuple[str, ...]:
+        """Why a requirement does not apply: the conditions and features that do not hold."""
+        terms = {t.id: t for t in (*inst.conditions, *inst.features)}
+        found = []
+        for kind, ids in (("condition", req.conditions), ("feature", req.features)):
+            for ident in ids:
+                term = terms[ident]
+                if not holds(term.when, self.features):
+                    found.append(f"{kind} {ident} does not hold: {term.title.rstrip('.')}")
+        return tuple(found) or ("its conditions do not hold for this product",)
 
     def requirement(self, inst: Instrument, req: Requirement, edges: bool = True) -> Judged:
         memo = self._memo[edges]
@@ -449,9 +462,6 @@ class Judge:
 # --- instruments ---------------------------------------------------------------------
 
 
-NOT_HOLDING = ("its conditions do not hold for this product",)
-
-
 def _instrument(judge: Judge, finding: Finding, markets: tuple[str, ...]) -> InstrumentResult:
     inst = finding.instrument
     upcoming = finding.state is State.UPCOMING
@@ -459,7 +469,7 @@ def _instrument(judge: Judge, finding: Finding, markets: tuple[str, ...]) -> Ins
     bad = unknown = False
     for ref, req, ob in judge.index.layout(finding):
         if ob is None:
-            judged.append(Judged(ref, Verdict.NOT_APPLICABLE, NOT_HOLDING))
+            judged.append(Judged(ref, Verdict.NOT_APPLICABLE, judge.ruled_out(inst, req)))
             continue
         j = judge.requirement(inst, req)
         judged.append(
