@@ -155,17 +155,8 @@ class Index:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         # requirements that map onto the same blocks with the same bindings share one tuple,
-        # so a product judges each such combination once
-        shared: dict[tuple[object, ...], tuple[tuple[str, dict[str, Scalar]], ...]] = {}
-        self.blocks: dict[str, tuple[tuple[str, dict[str, Scalar]], ...]] = {}
-        for rid in catalog.requirement_ids():
-            pairs = tuple(
-                (m.block, m.bindings)
-                for m in catalog.mappings_of(rid)
-                if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
-            )
-            key = tuple((b, tuple(sorted(bd.items()))) for b, bd in pairs)
-            self.blocks[rid] = shared.setdefault(key, pairs)
+        # so a product judges each such combination once; built per instrument on first use
+        self._shared: dict[tuple[object, ...], tuple[tuple[str, dict[str, Scalar]], ...]] = {}
         self.edges: dict[str, tuple[Recognition, ...]] = {
             inst.key: tuple(e for e in catalog.recognitions if refers_to(e.target, inst))
             for inst in catalog.instruments.values()
@@ -184,9 +175,18 @@ class Index:
         found = self._mapped.get(id(inst))
         if found is None:
             found = self._mapped[id(inst)] = {
-                r.ref: self.blocks[inst.requirement_id(r.ref)] for r in inst.requirements
+                r.ref: self._pairs(inst.requirement_id(r.ref)) for r in inst.requirements
             }
         return found
+
+    def _pairs(self, rid: str) -> tuple[tuple[str, dict[str, Scalar]], ...]:
+        pairs = tuple(
+            (m.block, m.bindings)
+            for m in self.catalog.mappings_of(rid)
+            if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
+        )
+        key = tuple((b, tuple(sorted(bd.items()))) for b, bd in pairs)
+        return self._shared.setdefault(key, pairs)
 
     def layout(self, finding: Finding) -> list[tuple[str, Requirement, Obligation | None]]:
         """A finding's requirements in the instrument's order: each obligation with its
