@@ -21,6 +21,7 @@ applicable, not compliant when one is not met or partly met, incomplete otherwis
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -519,28 +520,59 @@ def _in_scheme_scope(scheme: Instrument, lineage: set[str]) -> bool:
     )
 
 
-def _label(judge: Judge, scheme: Instrument, level: Level, compliant: set[str]) -> LabelResult:
-    for label in judge.held(scheme.id):
-        if label.current(judge.on) and judge.at_least(scheme, label, level.id):
+BAD = (Verdict.NOT_MET, Verdict.PARTIALLY_MET)
+
+
+def _scheme_labels(
+    judge: Judge, scheme: Instrument, compliant: set[str], listed: bool
+) -> list[LabelResult]:
+    """Every level of one scheme: held, eligible on the product's own evidence, through
+    recognition, or not. `listed`: the scheme is on offer in the product's markets (else
+    only levels the product holds or can get are kept)."""
+    held = [lb for lb in judge.held(scheme.id) if lb.current(judge.on)]
+    if not held and not _in_scheme_scope(scheme, judge.lineage):
+        return []
+    routes: dict[str, list[Recognition]] = {}
+    for edge in judge.index.edges[scheme.key]:
+        if edge.target_level is not None and edge.current(judge.on):
+            routes.setdefault(edge.target_level, []).append(edge)
+    found = []
+    for level in scheme.levels:
+        result = _level(judge, scheme, level, held, routes.get(level.id, ()), compliant)
+        if result is not None and (listed or result.status in POSITIVE):
+            found.append(result)
+    return found
+
+
+def _level(
+    judge: Judge,
+    scheme: Instrument,
+    level: Level,
+    held: list[HeldLabel],
+    routes: Iterable[Recognition],
+    compliant: set[str],
+) -> LabelResult | None:
+    for label in held:
+        if judge.at_least(scheme, label, level.id):
             until = f" until {label.valid_until}" if label.valid_until else ""
             at = f" (level {label.level})" if label.level and label.level != level.id else ""
             return LabelResult(scheme, level, Eligibility.HELD, (f"held{at}{until}",))
     if not _in_scheme_scope(scheme, judge.lineage):
-        return LabelResult(
-            scheme, level, Eligibility.OUT_OF_SCOPE, ("the scheme does not cover this category",)
-        )
-    judged = [
-        judge.requirement(scheme, r) for r in judge.index.level_requirements(scheme, level.id)
-    ]
-    missing = tuple(j.ref for j in judged if j.verdict in (Verdict.NOT_MET, Verdict.PARTIALLY_MET))
-    unknown = tuple(j.ref for j in judged if j.verdict is Verdict.UNKNOWN)
-    if judged and not missing and not unknown:
+        return None
+    missing: list[str] = []
+    unknown: list[str] = []
+    requirements = judge.index.level_requirements(scheme, level.id)
+    for req in requirements:
+        verdict = judge.requirement(scheme, req).verdict
+        if verdict is Verdict.UNKNOWN:
+            unknown.append(req.ref)
+        elif verdict in BAD:
+            missing.append(req.ref)
+    if requirements and not missing and not unknown:
         return LabelResult(
             scheme, level, Eligibility.ELIGIBLE, ("every requirement of the level met",)
         )
-    for edge in judge.index.edges[scheme.key]:
-        if edge.target_level != level.id or not edge.current(judge.on):
-            continue
+    for edge in routes:
         origin = judge.index.edition(edge.origin.partition("@")[0], judge.on)
         if origin.type is InstrumentType.LABELLING_SCHEME:
             holds, why = judge.edge_holds(edge)
@@ -553,12 +585,13 @@ def _label(judge: Judge, scheme: Instrument, level: Level, compliant: set[str]) 
                 if edge.kind is RecognitionKind.SIMPLIFIED_APPLICATION
                 else Eligibility.THROUGH_RECOGNITION
             )
-            return LabelResult(scheme, level, status, (why,), missing, unknown)
-    if missing:
-        return LabelResult(
-            scheme, level, Eligibility.NOT_ELIGIBLE, ("requirements not met",), missing, unknown
-        )
-    return LabelResult(scheme, level, Eligibility.UNKNOWN, ("evidence missing",), missing, unknown)
+            return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
+    status, why = (
+        (Eligibility.NOT_ELIGIBLE, "requirements not met")
+        if missing
+        else (Eligibility.UNKNOWN, "evidence missing")
+    )
+    return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
 
 
 POSITIVE = (
@@ -567,14 +600,6 @@ POSITIVE = (
     Eligibility.THROUGH_RECOGNITION,
     Eligibility.SIMPLIFIED,
 )
-
-
-def _worth_listing(found: LabelResult, laws: set[str]) -> bool:
-    """Every level of a scheme in the product's markets; elsewhere, only what the product
-    holds or can get (a label recognised abroad)."""
-    if found.status is Eligibility.OUT_OF_SCOPE:
-        return False
-    return bool(laws & set(found.scheme.jurisdictions)) or found.status in POSITIVE
 
 
 # --- the whole assessment ------------------------------------------------------------
@@ -600,8 +625,9 @@ def assess(
     labels = tuple(
         found
         for scheme in _schemes(catalog, judge, markets)
-        for level in scheme.levels
-        if _worth_listing(found := _label(judge, scheme, level, compliant), laws)
+        for found in _scheme_labels(
+            judge, scheme, compliant, bool(laws & set(scheme.jurisdictions))
+        )
     )
     notes = tuple(
         f"label {lb.scheme}{' level ' + lb.level if lb.level else ''} expired on {lb.valid_until}"
