@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -146,6 +147,10 @@ def satisfies(stricter: Stricter, value: Scalar, required: Scalar) -> bool:
     return value == required
 
 
+Found = tuple[Verdict, tuple[str, ...], tuple[tuple[str, Verdict], ...], str | None]
+"""A verdict, its reasons, the verdict of each block, and the edge that decided it."""
+
+
 class Index:
     """What every assessment against one catalog reuses: each requirement's block
     mappings, the recognition edges into each instrument, and the applicability of a
@@ -163,6 +168,10 @@ class Index:
             for inst in catalog.instruments.values()
         }
         self._answers: dict[tuple[object, ...], Answer] = {}
+        self._categories: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self.scheme_lists: dict[tuple[object, ...], list[Instrument]] = {}
+        self._groups: dict[int, tuple[Answer, list[tuple[Finding, tuple[str, ...]]]]] = {}
+        self._laws: dict[tuple[str, ...], frozenset[str]] = {}
         self._mapped: dict[int, dict[str, tuple[tuple[str, dict[str, Scalar]], ...]]] = {}
         self._layouts: dict[
             int, tuple[Finding, list[tuple[str, Requirement, Obligation | None]]]
@@ -170,6 +179,38 @@ class Index:
         self._editions: dict[tuple[str, dt.date], Instrument] = {}
         self._levels: dict[tuple[str, str], tuple[Requirement, ...]] = {}
         self._schemes: dict[tuple[str, ...], frozenset[str]] = {}
+
+    def groups(self, answer: Answer) -> list[tuple[Finding, tuple[str, ...]]]:
+        """Each binding or upcoming instrument edition once, with the markets it binds in."""
+        found = self._groups.get(id(answer))
+        if found is None or found[0] is not answer:
+            places: dict[str, list[str]] = {}
+            findings: dict[str, Finding] = {}
+            for m in answer.markets:
+                for f in m.of(State.BINDS, State.UPCOMING):
+                    places.setdefault(f.instrument.key, []).append(m.market.id)
+                    findings.setdefault(f.instrument.key, f)
+            rows = [(findings[k], tuple(v)) for k, v in places.items()]
+            found = self._groups[id(answer)] = (answer, rows)
+        return found[1]
+
+    def laws(self, markets: tuple[str, ...]) -> frozenset[str]:
+        found = self._laws.get(markets)
+        if found is None:
+            found = self._laws[markets] = frozenset(
+                j for m in markets for j in self.catalog.market(m).jurisdictions
+            )
+        return found
+
+    def category(self, ident: str) -> tuple[frozenset[str], frozenset[str]]:
+        """A category's lineage and the features it implies."""
+        found = self._categories.get(ident)
+        if found is None:
+            found = self._categories[ident] = (
+                frozenset(self.catalog.lineage(ident)),
+                self.catalog.implied_features(ident),
+            )
+        return found
 
     def mapped(self, inst: Instrument) -> dict[str, tuple[tuple[str, dict[str, Scalar]], ...]]:
         """Each requirement's block mappings, by ref, for one instrument edition."""
@@ -240,6 +281,7 @@ class Index:
             if len(self._answers) >= self.LIMIT:
                 self._answers.clear()
                 self._layouts.clear()
+                self._groups.clear()
             found = applies(self.catalog, category, markets, on, features)
             self._answers[key] = found
         return found
@@ -265,22 +307,21 @@ class Judge:
         self.index = index_of(catalog)
         self.profile = profile
         self.on = on
-        self.lineage = set(catalog.lineage(profile.category))
-        self.features = frozenset(profile.features) | catalog.implied_features(profile.category)
+        self.lineage, implied = self.index.category(profile.category)
+        self.features = frozenset(profile.features) | implied
         self.claims = {c.block: c for c in profile.claims}
         self.req_claims = {c.requirement: c for c in profile.requirement_claims}
         years = profile.lifecycle.support_years()
         self.derived: dict[str, Scalar] = (
             {} if years is None else {"min_support_years": round(years, 2)}
         )
-        self._memo: dict[bool, dict[int, dict[str, Judged]]] = {True: {}, False: {}}
+        self._memo_edges: dict[int, dict[str, Found]] = {}
+        self._memo_plain: dict[int, dict[str, Found]] = {}
         """With and without recognition edges, by instrument edition (its id), by ref."""
         self._edges: dict[int, list[Recognition]] = {}
         """By the id of an instrument edition: the catalog holds each edition once."""
         self._holds: dict[str, tuple[bool, str]] = {}
-        self._combined: dict[
-            int, tuple[Verdict, tuple[str, ...], tuple[tuple[str, Verdict], ...]]
-        ] = {}
+        self._combined: dict[int, Found] = {}
         self._block_memo: dict[int, tuple[Verdict, str]] = {}
 
     # --- blocks --------------------------------------------------------------------
@@ -332,40 +373,42 @@ class Judge:
         return tuple(found) or ("its conditions do not hold for this product",)
 
     def requirement(self, inst: Instrument, req: Requirement, edges: bool = True) -> Judged:
-        memo = self._memo[edges]
-        mine = memo.get(id(inst))
+        verdict, reasons, blocks, edge = self.found(inst, req, edges)
+        return Judged(req.ref, verdict, reasons, blocks=blocks, edge=edge)
+
+    def found(self, inst: Instrument, req: Requirement, edges: bool = True) -> Found:
+        """A requirement's verdict, reasons, block verdicts and deciding edge, memoised."""
+        memo = self._memo_edges if edges else self._memo_plain
+        key = id(inst)
+        mine = memo.get(key)
         if mine is None:
-            mine = memo[id(inst)] = {}
+            mine = memo[key] = {}
         found = mine.get(req.ref)
         if found is None:
             found = mine[req.ref] = self._judge(inst, req, edges)
         return found
 
-    def _judge(self, inst: Instrument, req: Requirement, edges: bool) -> Judged:
+    def _judge(self, inst: Instrument, req: Requirement, edges: bool) -> Found:
         if self.req_claims:
             claim = self.req_claims.get(inst.requirement_id(req.ref))
             if claim is not None:
                 note = f" ({'; '.join(claim.evidence)})" if claim.evidence else ""
-                status = CLAIMED[claim.status]
-                return Judged(req.ref, status, (f"claimed {claim.status.value}{note}",))
+                return CLAIMED[claim.status], (f"claimed {claim.status.value}{note}",), (), None
         if edges:
             for edge in self.edges_into(inst):
                 if req.ref in edge.grants:
                     holds, why = self.edge_holds(edge)
                     if holds:
-                        return Judged(req.ref, Verdict.MET, (why,), edge=edge.id)
+                        return Verdict.MET, (why,), (), edge.id
         mapped = self.index.mapped(inst)[req.ref]
         found = self._combined.get(id(mapped))
         if found is None:
             found = self._combined[id(mapped)] = self._combine(mapped)
-        verdict, reasons, blocks = found
-        return Judged(req.ref, verdict, reasons, blocks=blocks)
+        return found
 
-    def _combine(
-        self, mapped: tuple[tuple[str, dict[str, Scalar]], ...]
-    ) -> tuple[Verdict, tuple[str, ...], tuple[tuple[str, Verdict], ...]]:
+    def _combine(self, mapped: tuple[tuple[str, dict[str, Scalar]], ...]) -> Found:
         if not mapped:
-            return Verdict.UNKNOWN, ("not mapped to any building block",), ()
+            return Verdict.UNKNOWN, ("not mapped to any building block",), (), None
         memo = self._block_memo
         verdicts = []
         reasons = []
@@ -388,7 +431,7 @@ class Judge:
             verdict = Verdict.PARTIALLY_MET if met else Verdict.NOT_MET
         else:
             verdict = Verdict.UNKNOWN if unknown else Verdict.MET
-        return verdict, tuple(reasons), tuple(verdicts)
+        return verdict, tuple(reasons), tuple(verdicts), None
 
     # --- recognition ---------------------------------------------------------------
 
@@ -472,14 +515,12 @@ def _instrument(judge: Judge, finding: Finding, markets: tuple[str, ...]) -> Ins
         if ob is None:
             judged.append(Judged(ref, Verdict.NOT_APPLICABLE, judge.ruled_out(inst, req)))
             continue
-        j = judge.requirement(inst, req)
-        judged.append(
-            Judged(ref, j.verdict, j.reasons, ob.applies_from, ob.in_effect, j.blocks, j.edge)
-        )
+        verdict, reasons, blocks, edge = judge.found(inst, req)
+        judged.append(Judged(ref, verdict, reasons, ob.applies_from, ob.in_effect, blocks, edge))
         if ob.in_effect or upcoming:
-            if j.verdict is Verdict.NOT_MET or j.verdict is Verdict.PARTIALLY_MET:
+            if verdict is Verdict.NOT_MET or verdict is Verdict.PARTIALLY_MET:
                 bad = True
-            elif j.verdict is Verdict.UNKNOWN:
+            elif verdict is Verdict.UNKNOWN:
                 unknown = True
     if bad:
         standing = Standing.NOT_COMPLIANT
@@ -503,16 +544,22 @@ def _instrument(judge: Judge, finding: Finding, markets: tuple[str, ...]) -> Ins
 
 
 def _schemes(catalog: Catalog, judge: Judge, markets: tuple[str, ...]) -> list[Instrument]:
-    ids = set(judge.index.schemes_in(markets))
-    ids |= {label.scheme for label in judge.profile.labels}
-    for label in judge.profile.labels:
-        for e in catalog.recognitions:
-            if e.origin.partition("@")[0] == label.scheme and e.target_level is not None:
-                ids.add(e.target.partition("@")[0])
-    return [judge.index.edition(ident, judge.on) for ident in sorted(ids)]
+    """The schemes of the markets, the schemes of labels held, and where those lead."""
+    held = tuple(sorted({label.scheme for label in judge.profile.labels}))
+    key = (markets, held, judge.on)
+    found = judge.index.scheme_lists.get(key)
+    if found is None:
+        ids = set(judge.index.schemes_in(markets)) | set(held)
+        for scheme in held:
+            for e in catalog.recognitions:
+                if e.origin.partition("@")[0] == scheme and e.target_level is not None:
+                    ids.add(e.target.partition("@")[0])
+        found = [judge.index.edition(ident, judge.on) for ident in sorted(ids)]
+        judge.index.scheme_lists[key] = found
+    return found
 
 
-def _in_scheme_scope(scheme: Instrument, lineage: set[str]) -> bool:
+def _in_scheme_scope(scheme: Instrument, lineage: AbstractSet[str]) -> bool:
     if not lineage & set(scheme.scope.categories):
         return False
     return not any(
@@ -563,7 +610,7 @@ def _level(
     unknown: list[str] = []
     requirements = judge.index.level_requirements(scheme, level.id)
     for req in requirements:
-        verdict = judge.requirement(scheme, req).verdict
+        verdict = judge.found(scheme, req)[0]
         if verdict is Verdict.UNKNOWN:
             unknown.append(req.ref)
         elif verdict in BAD:
@@ -612,16 +659,11 @@ def assess(
     its eligibility for every labelling scheme level on offer."""
     markets = markets or profile.markets
     judge = Judge(catalog, profile, on)
-    answer = judge.index.answer(profile.category, tuple(markets), on, frozenset(profile.features))
-    places: dict[str, list[str]] = {}
-    findings: dict[str, Finding] = {}
-    for m in answer.markets:
-        for f in m.of(State.BINDS, State.UPCOMING):
-            places.setdefault(f.instrument.key, []).append(m.market.id)
-            findings.setdefault(f.instrument.key, f)
-    results = tuple(_instrument(judge, findings[k], tuple(v)) for k, v in places.items())
+    markets = tuple(markets)
+    answer = judge.index.answer(profile.category, markets, on, frozenset(profile.features))
+    results = tuple(_instrument(judge, f, where) for f, where in judge.index.groups(answer))
     compliant = {r.instrument.key for r in results if r.standing is Standing.COMPLIANT}
-    laws = {j for m in markets for j in catalog.market(m).jurisdictions}
+    laws = judge.index.laws(markets)
     labels = tuple(
         found
         for scheme in _schemes(catalog, judge, markets)
