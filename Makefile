@@ -22,9 +22,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-## test: lint, types, then the whole suite
+## test: lint, types, then the whole suite (on SQLite and on Debian's PostgreSQL, which
+## scripts/test-postgres.sh installs and starts when missing)
 test: lint
-	$(BIN)/python -m pytest
+	PRODSEC_TEST_POSTGRES_URL=$$(sh scripts/test-postgres.sh) $(BIN)/python -m pytest
 
 ## bench: every benchmark, each printing JSON
 bench: $(STAMP)

@@ -1,0 +1,1 @@
+"""Storage: products with versioned profiles, assessments, organisations, users, comments."""

@@ -1,0 +1,98 @@
+"""The database tables, as SQLAlchemy 2 declarative models.
+
+A product's profile is stored whole (as JSON) in numbered versions; an assessment keeps
+the catalog revision (the data hash) it was computed with, so an old result can be told
+apart from one the current catalog would give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    manufacturer: Mapped[str] = mapped_column(String(200))
+    model: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(100), index=True)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    versions: Mapped[list[ProductVersion]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="ProductVersion.number"
+    )
+
+
+class ProductVersion(Base):
+    __tablename__ = "product_versions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    product_id: Mapped[str] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    profile: Mapped[dict[str, object]] = mapped_column(JSON)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    product: Mapped[Product] = relationship(back_populates="versions")
+    assessments: Mapped[list[Assessment]] = relationship(
+        back_populates="version", cascade="all, delete-orphan"
+    )
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("product_versions.id", ondelete="CASCADE"), index=True
+    )
+    on: Mapped[dt.date] = mapped_column(Date)
+    markets: Mapped[list[str]] = mapped_column(JSON)
+    catalog_revision: Mapped[str] = mapped_column(String(64))
+    all_binding_met: Mapped[bool] = mapped_column(Boolean)
+    result: Mapped[dict[str, object]] = mapped_column(JSON)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[ProductVersion] = relationship(back_populates="assessments")
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    subject: Mapped[str] = mapped_column(String(300), index=True)
+    """What the comment is about: `requirement:ID@E:REF`, `product:UUID`, ..."""
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,100 @@
+"""Products, versions and assessments on a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import inspect, select
+
+from prodsec.assess.profile import ProfileError
+from prodsec.catalog import Catalog
+from prodsec.store import repo
+from prodsec.store.db import Database
+from prodsec.store.models import Product, ProductVersion
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def example(name: str) -> dict[str, object]:
+    data = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def test_migrations_create_every_table(database: Database) -> None:
+    tables = sorted(inspect(database.engine).get_table_names())
+    assert tables == [
+        "alembic_version",
+        "assessments",
+        "comments",
+        "organisations",
+        "product_versions",
+        "products",
+        "users",
+    ]
+
+
+def test_create_version_assess_and_delete(database: Database, catalog: Catalog) -> None:
+    data = example("smart-plug-cls")
+    with database.session() as s:
+        product = repo.create_product(s, repo.parse(catalog, data, "upload"), data)
+        ident = product.id
+    with database.session() as s:
+        stored = repo.run_assessment(s, catalog, ident, dt.date(2026, 1, 15))
+        assessment_id = stored.id
+        assert (stored.all_binding_met, stored.markets, stored.catalog_revision) == (
+            True,
+            ["GB"],
+            catalog.data_hash,
+        )
+    # a changed profile is a new version; the old assessment stays with version 1
+    changed = {**data, "labels": []}
+    with database.session() as s:
+        repo.update_product(s, ident, repo.parse(catalog, changed, "upload"), changed)
+    with database.session() as s:
+        again = repo.run_assessment(s, catalog, ident, dt.date(2026, 1, 15))
+        assert again.all_binding_met is False
+        product = repo.get_product(s, ident)
+        assert [v.number for v in product.versions] == [1, 2]
+        first = repo.get_assessment(s, assessment_id)
+        assert (first.version.number, first.result["all_binding_met"]) == (1, True)
+        assert first.result["labels"][-1] == {
+            "scheme": "sg-cls@2025",
+            "level": "2",
+            "status": "held",
+            "reasons": ["held until 2028-05-31"],
+            "missing": [],
+            "unknown": [],
+        }
+    with database.session() as s:
+        repo.delete_product(s, ident)
+    with database.session() as s:
+        assert s.scalars(select(ProductVersion)).all() == []
+        with pytest.raises(repo.NotStoredError):
+            repo.get_assessment(s, assessment_id)
+
+
+def test_a_bad_profile_writes_nothing(database: Database, catalog: Catalog) -> None:
+    data = {**example("laptop"), "category": "laptopp"}
+    with pytest.raises(ProfileError) as caught, database.session() as s:
+        repo.create_product(s, repo.parse(catalog, data, "upload.yaml"), data)
+    assert str(caught.value.issues[0]) == (
+        "upload.yaml:1: category: unknown category 'laptopp'; did you mean laptop?"
+    )
+    with database.session() as s:
+        assert s.scalars(select(Product)).all() == []
+
+
+def test_pagination_and_filters(database: Database, catalog: Catalog) -> None:
+    with database.session() as s:
+        for name in ("laptop", "smart-camera", "smart-plug-cls", "smart-speaker-bsi"):
+            data = example(name)
+            repo.create_product(s, repo.parse(catalog, data, name), data)
+    with database.session() as s:
+        page, total = repo.list_products(s, offset=1, limit=2)
+        assert (len(page), total) == (2, 4)
+        cameras, count = repo.list_products(s, category="smart-camera")
+        assert ([p.model for p in cameras], count) == (["HomeCam 3"], 1)
