@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: a tour of the atlas (the web app comes with a later issue)
+## run: the web app with the demo data at http://127.0.0.1:8000 (SQLite by default)
 run: $(STAMP)
-	$(BIN)/prodsec tour
+	$(BIN)/prodsec serve
 
 ## lint: ruff (lint and format) and mypy strict
 lint: $(STAMP)

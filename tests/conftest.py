@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 # Every test run gets its own compiled-catalog cache, never the user's.
 os.environ["PRODSEC_CACHE_DIR"] = tempfile.mkdtemp(prefix="prodsec-test-cache-")
 
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.load import PACKAGED
+from prodsec.store.db import Database
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +42,30 @@ def _edit(path: Path, old: str, new: str) -> None:
 def edit() -> Callable[[Path, str, str], None]:
     """Replace exactly one occurrence of a string in a data file."""
     return _edit
+
+
+# --- databases: every storage and web test runs on SQLite and on PostgreSQL ---------
+# PostgreSQL comes from PRODSEC_TEST_POSTGRES_URL, which `make test` sets after starting
+# Debian's server (scripts/test-postgres.sh); without it the PostgreSQL case fails loudly.
+
+
+def _fresh_postgres(url: str) -> str:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'prodsec.db'}"
+    else:
+        url = os.environ.get("PRODSEC_TEST_POSTGRES_URL", "")
+        assert url, "PRODSEC_TEST_POSTGRES_URL is not set: run the suite through `make test`"
+        url = _fresh_postgres(url)
+    db = Database(url)
+    yield db
+    db.engine.dispose()

@@ -63,6 +63,7 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec recognition graph",
         "prodsec recognition list",
         "prodsec recognition reach",
+        "prodsec serve",
         "prodsec tour",
     ]
     missing = [c for c, _ in commands if f"## `{c}" not in doc]

@@ -407,3 +407,27 @@ def _parameters(catalog: Catalog, block: str, served: list[str]) -> dict[str, Sc
                 elif param.stricter is Stricter.LOWER:
                     found[name] = min(found[name], value)
     return found
+
+
+def plan_view(p: Plan) -> dict[str, Any]:
+    return {
+        "on": p.assessment.on.isoformat(),
+        "markets": list(p.assessment.markets),
+        "asked_labels": list(p.asked),
+        "total_cost": p.total,
+        "fixes": [
+            {
+                "block": f.block,
+                "cost": f.cost,
+                "parameters": f.parameters,
+                "markets": list(f.markets),
+                "helps": list(f.helps),
+            }
+            for f in p.fixes
+        ],
+        "labels": [
+            {"scheme": o.scheme, "level": o.level, "cost": o.cost, "helps": list(o.helps)}
+            for o in p.labels
+        ],
+        "unreachable": list(p.unreachable),
+    }

@@ -19,6 +19,7 @@ from prodsec.cli import (
     harmonise,
     plan,
     recognition,
+    serve,
     tour,
 )
 from prodsec.cli.output import fail
@@ -53,6 +54,7 @@ app.command("applies")(applies.command)
 app.command("map")(crossmap.command)
 app.command("assess")(assess.command)
 app.command("plan")(plan.command)
+app.command("serve")(serve.command)
 app.command("tour")(tour.tour)
 
 

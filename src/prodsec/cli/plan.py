@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from prodsec.assess.plan import Plan, load_costs, plan
+from prodsec.assess.plan import Plan, load_costs, plan, plan_view
 from prodsec.assess.profile import ProfileError, load_profile
 from prodsec.catalog import load_catalog
 from prodsec.cli.applies import parse_day, split
@@ -103,27 +103,3 @@ def _rows(p: Plan) -> list[dict[str, Any]]:
     ]
     rows += [{"fix": "(no fix in the hub)", "helps": target} for target in p.unreachable]
     return rows
-
-
-def plan_view(p: Plan) -> dict[str, Any]:
-    return {
-        "on": p.assessment.on.isoformat(),
-        "markets": list(p.assessment.markets),
-        "asked_labels": list(p.asked),
-        "total_cost": p.total,
-        "fixes": [
-            {
-                "block": f.block,
-                "cost": f.cost,
-                "parameters": f.parameters,
-                "markets": list(f.markets),
-                "helps": list(f.helps),
-            }
-            for f in p.fixes
-        ],
-        "labels": [
-            {"scheme": o.scheme, "level": o.level, "cost": o.cost, "helps": list(o.helps)}
-            for o in p.labels
-        ],
-        "unreachable": list(p.unreachable),
-    }

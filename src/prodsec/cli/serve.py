@@ -1,0 +1,89 @@
+"""`prodsec serve`: the web app and the REST API on a real database."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from sqlalchemy import func, select
+
+from prodsec.catalog import Catalog, load_catalog
+from prodsec.store import repo
+from prodsec.store.db import Database
+from prodsec.store.models import Product, User
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+def hash_password(password: str) -> str:
+    """scrypt with a random salt, stored as `scrypt$salt$hash` (hex)."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def ensure_admin(db: Database) -> str | None:
+    """Create the administrator on first start with a generated password; return it so it
+    can be shown once. There is no default password."""
+    with db.session() as s:
+        if s.scalar(select(func.count()).select_from(User)):
+            return None
+        password = secrets.token_urlsafe(18)
+        s.add(User(email="admin@localhost", password_hash=hash_password(password), is_admin=True))
+    return password
+
+
+def load_demo(db: Database, catalog: Catalog, folder: Path = EXAMPLES) -> int:
+    """The example products, when the database holds none yet."""
+    with db.session() as s:
+        if s.scalar(select(func.count()).select_from(Product)):
+            return 0
+        count = 0
+        for path in sorted(folder.glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            repo.create_product(s, repo.parse(catalog, data, str(path)), data)
+            count += 1
+    return count
+
+
+def command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Database URL (default PRODSEC_DATABASE_URL, else a SQLite file)."
+        ),
+    ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option("--demo/--no-demo", help="Load the example products into an empty database."),
+    ] = True,
+) -> None:
+    """Serve the web pages and the REST API (/api/v1, its OpenAPI spec at
+    /api/v1/openapi.json). On first start an administrator is created and its generated
+    password printed once."""
+    import uvicorn
+
+    from prodsec.web.app import create_app
+
+    catalog = load_catalog()
+    database = Database(db)
+    password = ensure_admin(database)
+    if password is not None:
+        typer.echo(
+            f"administrator admin@localhost created; password (shown once): {password}", err=True
+        )
+    if demo:
+        loaded = load_demo(database, catalog)
+        if loaded:
+            typer.echo(f"loaded {loaded} example products", err=True)
+    typer.echo(
+        f"serving http://{host}:{port}/ (database {database.engine.url.render_as_string()})",
+        err=True,
+    )
+    uvicorn.run(create_app(database, catalog), host=host, port=port, log_level="warning")

@@ -1,0 +1,401 @@
+"""The REST API under /api/v1: the catalog, crosswalks, measures, applicability,
+recognition, products, assessments and plans. One OpenAPI spec at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from prodsec.assess.applicability import applies
+from prodsec.assess.plan import plan, plan_view
+from prodsec.assess.reach import reach, reach_view
+from prodsec.assess.views import answer_view
+from prodsec.catalog import Catalog
+from prodsec.catalog.model import Bindingness, InstrumentType, Layer
+from prodsec.catalog.views import block_view, instrument_summary, instrument_view, requirement_view
+from prodsec.crosswalk.derive import crosswalk
+from prodsec.crosswalk.measures import (
+    Counted,
+    Grain,
+    Scope,
+    Themes,
+    common_core,
+    coverage,
+    overlap,
+    spread,
+    timeline,
+    uncovered,
+)
+from prodsec.crosswalk.views import crosswalk_view, overlap_view, spread_view
+from prodsec.insight.graph import graph_view, recognition_graph
+from prodsec.store import repo
+from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep
+
+router = APIRouter(prefix="/api/v1")
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+def page(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
+    return {
+        "items": items[offset : offset + limit],
+        "total": len(items),
+        "offset": offset,
+        "limit": limit,
+    }
+
+
+def cached(request: Request, catalog: Catalog, key: str, body: Any) -> Response:
+    """A catalog resource with an ETag: the catalog only changes with its data hash."""
+    tag = '"' + hashlib.sha256(f"{catalog.data_hash}:{key}".encode()).hexdigest()[:32] + '"'
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers={"ETag": tag})
+    return JSONResponse(body, headers={"ETag": tag, "Cache-Control": "public, max-age=60"})
+
+
+# --- the catalog -------------------------------------------------------------------
+
+
+@router.get("/instruments", tags=["catalog"])
+def instruments(
+    catalog: CatalogDep,
+    type: InstrumentType | None = None,
+    jurisdiction: str | None = None,
+    bindingness: Bindingness | None = None,
+    layer: Layer | None = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """Instrument editions, filtered and paginated."""
+    found = [
+        instrument_summary(i)
+        for i in sorted(catalog.instruments.values(), key=lambda i: i.key)
+        if (type is None or i.type is type)
+        and (jurisdiction is None or jurisdiction.upper() in i.jurisdictions)
+        and (bindingness is None or i.bindingness is bindingness)
+        and (layer is None or i.layer is layer)
+    ]
+    return page(found, offset, limit)
+
+
+@router.get("/instruments/{spec}", tags=["catalog"])
+def instrument(spec: str, request: Request, catalog: CatalogDep) -> Response:
+    """One instrument edition (`ID@EDITION`, or `ID` for the latest) with its requirements."""
+    inst = catalog.instrument(spec)
+    return cached(request, catalog, inst.key, instrument_view(catalog, inst))
+
+
+@router.get("/instruments/{spec}/requirements/{ref}", tags=["catalog"])
+def requirement(spec: str, ref: str, request: Request, catalog: CatalogDep) -> Response:
+    inst = catalog.instrument(spec)
+    req = catalog.requirement(inst.requirement_id(ref))
+    return cached(request, catalog, f"{inst.key}:{ref}", requirement_view(catalog, inst, req))
+
+
+@router.get("/blocks", tags=["catalog"])
+def blocks(catalog: CatalogDep, offset: Offset = 0, limit: Limit = 100) -> dict[str, Any]:
+    found = [
+        {"id": b.id, "title": b.title, "theme": b.theme.value, "refines": b.refines}
+        for b in catalog.blocks.values()
+    ]
+    return page(found, offset, limit)
+
+
+@router.get("/blocks/{ident}", tags=["catalog"])
+def block(ident: str, request: Request, catalog: CatalogDep) -> Response:
+    found = catalog.block(ident)
+    return cached(request, catalog, f"block:{found.id}", block_view(catalog, found))
+
+
+@router.get("/mappings/{spec}", tags=["catalog"])
+def mappings(spec: str, request: Request, catalog: CatalogDep) -> Response:
+    """The mappings of one instrument edition onto the hub (and onto other requirements)."""
+    inst = catalog.instrument(spec)
+    body = {
+        "instrument": inst.key,
+        "mappings": [
+            {"requirement": inst.requirement_id(r.ref), **view}
+            for r in inst.requirements
+            for view in requirement_view(catalog, inst, r)["mappings"]
+        ],
+    }
+    return cached(request, catalog, f"mappings:{inst.key}", body)
+
+
+@router.get("/crosswalk", tags=["crosswalk"])
+def crosswalk_of(source: str, target: str, catalog: CatalogDep) -> dict[str, Any]:
+    """Relations from SOURCE's requirements to TARGET's, direct or derived through one block."""
+    return crosswalk_view(
+        crosswalk(catalog, catalog.instrument(source), catalog.instrument(target))
+    )
+
+
+# --- measures ------------------------------------------------------------------------
+
+
+def scope_of(
+    catalog: CatalogDep,
+    bindingness: Annotated[list[Bindingness] | None, Query()] = None,
+    category: str | None = None,
+    on: dt.date | None = None,
+    jurisdiction: Annotated[list[str] | None, Query()] = None,
+    instrument: Annotated[list[str] | None, Query()] = None,
+    requirements: Counted = Counted.ALL,
+    grain: Grain = Grain.OUTCOME,
+    themes: Themes = Themes.SECURITY,
+) -> Scope:
+    if category is not None:
+        catalog.category(category)
+    for spec in instrument or ():
+        catalog.instrument(spec)
+    return Scope(
+        bindingness=tuple(bindingness or ()),
+        category=category,
+        on=on,
+        jurisdictions=tuple(j.upper() for j in jurisdiction or ()),
+        instruments=tuple(instrument or ()),
+        requirements=requirements,
+        grain=grain,
+        themes=themes,
+    )
+
+
+ScopeDep = Annotated[Scope, Depends(scope_of)]
+
+
+@router.get("/harmonise/coverage", tags=["harmonisation"])
+def coverage_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
+    rows = coverage(catalog, scope)
+    return {
+        "scope": scope.view(),
+        "instruments": [
+            {"instrument": r.instrument.key, "full": r.full, "partial": r.partial, "total": r.total}
+            for r in rows
+        ],
+    }
+
+
+@router.get("/harmonise/overlap", tags=["harmonisation"])
+def overlap_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
+    return overlap_view(overlap(catalog, scope), scope)
+
+
+@router.get("/harmonise/common-core", tags=["harmonisation"])
+def common_core_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
+    insts, core = common_core(catalog, scope)
+    return {"scope": scope.view(), "instruments": [i.key for i in insts], "blocks": core}
+
+
+@router.get("/harmonise/uncovered", tags=["harmonisation"])
+def uncovered_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
+    insts, found = uncovered(catalog, scope)
+    return {"scope": scope.view(), "instruments": [i.key for i in insts], "blocks": found}
+
+
+@router.get("/harmonise/spread/{parameter}", tags=["harmonisation"])
+def spread_of(parameter: str, catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
+    return spread_view(spread(catalog, scope, parameter), scope)
+
+
+@router.get("/harmonise/timeline", tags=["harmonisation"])
+def timeline_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
+    return {
+        "scope": scope.view(),
+        "events": [
+            {
+                "date": m.day.isoformat(),
+                "jurisdiction": m.jurisdiction,
+                "instrument": m.instrument.key,
+                "event": m.kind,
+                "what": m.what,
+            }
+            for m in timeline(catalog, scope)
+        ],
+    }
+
+
+# --- applicability and recognition --------------------------------------------------
+
+
+@router.get("/applicability", tags=["applicability"])
+def applicability(
+    catalog: CatalogDep,
+    category: str,
+    market: Annotated[list[str], Query()],
+    on: dt.date | None = None,
+    feature: Annotated[list[str] | None, Query()] = None,
+) -> dict[str, Any]:
+    """Which instruments bind a product of CATEGORY in each MARKET on a day."""
+    day = on or dt.date.today()
+    return answer_view(applies(catalog, category, market, day, feature or []))
+
+
+@router.get("/recognition/reach", tags=["recognition"])
+def recognition_reach(
+    catalog: CatalogDep,
+    scheme: str,
+    category: str,
+    level: str | None = None,
+    on: dt.date | None = None,
+    market: Annotated[list[str] | None, Query()] = None,
+    valid_until: dt.date | None = None,
+) -> dict[str, Any]:
+    found = reach(
+        catalog,
+        scheme,
+        category,
+        on or dt.date.today(),
+        level=level,
+        markets=tuple(market or ()),
+        valid_until=valid_until,
+    )
+    return reach_view(catalog, found)
+
+
+@router.get("/recognition/graph", tags=["recognition"])
+def recognition_graph_of(catalog: CatalogDep, on: dt.date | None = None) -> dict[str, Any]:
+    return graph_view(recognition_graph(catalog, on))
+
+
+# --- products, assessments, plans ----------------------------------------------------
+
+
+async def _profile_body(request: Request) -> tuple[Any, str]:
+    raw = await request.body()
+    if len(raw) > UPLOAD_LIMIT:
+        raise ValueError(f"a profile is at most {UPLOAD_LIMIT} bytes; this one is {len(raw)}")
+    kind = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))  # JSON is YAML too; safe loader only
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the body is not {kind} the server can read: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError("a product profile is a mapping of fields")
+    return data, kind
+
+
+def product_view(product: Any, with_profile: bool = True) -> dict[str, Any]:
+    last = repo.latest(product)
+    view: dict[str, Any] = {
+        "id": product.id,
+        "manufacturer": product.manufacturer,
+        "model": product.model,
+        "category": product.category,
+        "version": last.number,
+        "versions": [v.number for v in product.versions],
+    }
+    if with_profile:
+        view["profile"] = last.profile
+    return view
+
+
+@router.post("/products", status_code=201, tags=["products"])
+async def create_product(request: Request, catalog: CatalogDep, db: DbDep) -> JSONResponse:
+    """Create a product from a profile (JSON or YAML body)."""
+    data, _ = await _profile_body(request)
+    profile = repo.parse(catalog, data, "body")
+    with db.session() as s:
+        product = repo.create_product(s, profile, data)
+        view = product_view(product)
+    return JSONResponse(
+        view, status_code=201, headers={"Location": f"/api/v1/products/{view['id']}"}
+    )
+
+
+@router.get("/products", tags=["products"])
+def products(
+    db: DbDep, category: str | None = None, offset: Offset = 0, limit: Limit = 50
+) -> dict[str, Any]:
+    with db.session() as s:
+        found, total = repo.list_products(s, offset, limit, category)
+        items = [product_view(p, with_profile=False) for p in found]
+    return {"items": items, "total": total, "offset": offset, "limit": limit}
+
+
+@router.get("/products/{ident}", tags=["products"])
+def product(ident: str, db: DbDep) -> dict[str, Any]:
+    with db.session() as s:
+        return product_view(repo.get_product(s, ident))
+
+
+@router.put("/products/{ident}", tags=["products"])
+async def update_product(
+    ident: str, request: Request, catalog: CatalogDep, db: DbDep
+) -> dict[str, Any]:
+    """Replace the profile: a new version; earlier versions and assessments stay."""
+    data, _ = await _profile_body(request)
+    profile = repo.parse(catalog, data, "body")
+    with db.session() as s:
+        return product_view(repo.update_product(s, ident, profile, data))
+
+
+@router.delete("/products/{ident}", status_code=204, tags=["products"])
+def delete_product(ident: str, db: DbDep) -> Response:
+    with db.session() as s:
+        repo.delete_product(s, ident)
+    return Response(status_code=204)
+
+
+def assessment_view(stored: Any) -> dict[str, Any]:
+    return {
+        "id": stored.id,
+        "product": stored.version.product_id,
+        "version": stored.version.number,
+        "on": stored.on.isoformat(),
+        "markets": stored.markets,
+        "catalog_revision": stored.catalog_revision,
+        "all_binding_met": stored.all_binding_met,
+        "result": stored.result,
+    }
+
+
+@router.post("/products/{ident}/assessments", status_code=201, tags=["assessments"])
+def run_assessment(
+    ident: str,
+    catalog: CatalogDep,
+    db: DbDep,
+    on: dt.date | None = None,
+    market: Annotated[list[str] | None, Query()] = None,
+) -> JSONResponse:
+    """Assess the product's latest version and store the result."""
+    markets = tuple(catalog.market(m).id for m in market) if market else None
+    with db.session() as s:
+        stored = repo.run_assessment(s, catalog, ident, on or dt.date.today(), markets)
+        view = assessment_view(stored)
+    return JSONResponse(
+        view, status_code=201, headers={"Location": f"/api/v1/assessments/{view['id']}"}
+    )
+
+
+@router.get("/assessments/{ident}", tags=["assessments"])
+def assessment(ident: str, db: DbDep) -> dict[str, Any]:
+    with db.session() as s:
+        return assessment_view(repo.get_assessment(s, ident))
+
+
+@router.post("/products/{ident}/plans", tags=["plans"])
+def plan_for(
+    ident: str,
+    catalog: CatalogDep,
+    db: DbDep,
+    on: dt.date | None = None,
+    market: Annotated[list[str] | None, Query()] = None,
+    label: Annotated[list[str] | None, Query(description="SCHEME:LEVEL")] = None,
+) -> dict[str, Any]:
+    """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
+    with db.session() as s:
+        version = repo.latest(repo.get_product(s, ident))
+        profile = repo.parse(catalog, version.profile, f"product {ident}")
+    asked = []
+    for item in label or ():
+        scheme, _, level = item.partition(":")
+        if not level:
+            raise ValueError(f"label: '{item}' is not SCHEME:LEVEL")
+        asked.append((scheme, level))
+    markets = tuple(catalog.market(m).id for m in market) if market else profile.markets
+    return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked))

@@ -1,0 +1,156 @@
+"""The REST API on a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from prodsec.catalog import Catalog
+from prodsec.store.db import Database
+from prodsec.web.app import create_app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture
+def api(database: Database, catalog: Catalog) -> Iterator[TestClient]:
+    with TestClient(create_app(database, catalog)) as client:
+        yield client
+
+
+def test_catalog_resources_paginate_and_cache(api: TestClient) -> None:
+    first = api.get("/api/v1/instruments", params={"limit": 2, "offset": 1}).json()
+    assert (first["total"], first["offset"], [i["key"] for i in first["items"]]) == (
+        32,
+        1,
+        ["de-bsi-itsk@2021", "en-18031@1-2024"],
+    )
+    labels = api.get("/api/v1/instruments", params={"type": "labelling-scheme"}).json()
+    assert labels["total"] == 8
+    one = api.get("/api/v1/instruments/uk-psti@2025-12-04")
+    assert one.status_code == 200
+    assert one.json()["requirement_count"] == 7
+    again = api.get(
+        "/api/v1/instruments/uk-psti@2025-12-04", headers={"If-None-Match": one.headers["etag"]}
+    )
+    assert (again.status_code, again.content) == (304, b"")
+    req = api.get("/api/v1/instruments/etsi-en-303-645@2.1.1/requirements/5.1-1").json()
+    assert req["status_code"] == "M C (1)"
+    block = api.get("/api/v1/blocks/published-support-period").json()
+    assert block["theme"] == "support-period"
+
+
+def test_errors_are_problem_details(api: TestClient) -> None:
+    missing = api.get("/api/v1/instruments/uk-pst")
+    assert (missing.status_code, missing.headers["content-type"]) == (
+        404,
+        "application/problem+json",
+    )
+    assert (
+        missing.json()["detail"] == "unknown instrument 'uk-pst'; did you mean uk-psti, uk-cop-iot?"
+    )
+    bad = api.get("/api/v1/instruments", params={"limit": 0})
+    assert (bad.status_code, bad.json()["title"]) == (400, "Bad request")
+    assert bad.json()["detail"].startswith("query.limit: ")
+
+
+def test_measures_crosswalk_applicability_and_reach(api: TestClient) -> None:
+    core = api.get(
+        "/api/v1/harmonise/common-core",
+        params={
+            "bindingness": "mandatory", "category": "consumer-iot-device", "on": "2026-06-01",
+            "jurisdiction": ["GB", "AU"], "requirements": "mandatory",
+        },
+    ).json()  # fmt: skip
+    assert core["blocks"] == [
+        "no-universal-default-passwords",
+        "vulnerability-disclosure-policy",
+        "published-support-period",
+    ]
+    walk = api.get(
+        "/api/v1/crosswalk", params={"source": "uk-psti", "target": "etsi-en-303-645@2.1.1"}
+    ).json()
+    assert walk["counts"]["direct"] == 4
+    found = api.get(
+        "/api/v1/applicability", params={"category": "laptop", "market": ["GB"], "on": "2026-06-01"}
+    ).json()
+    assert [f["instrument"] for f in found["markets"][0]["binds"]] == []
+    reach = api.get(
+        "/api/v1/recognition/reach",
+        params={"scheme": "sg-cls", "level": "2", "category": "smart-camera", "on": "2026-01-15", "market": ["GB"]},
+    ).json()  # fmt: skip
+    assert [p["edge"] for p in reach["counts"]] == ["cls-psti-condition-c"]
+    spread = api.get(
+        "/api/v1/harmonise/spread/min_support_years", params={"bindingness": "mandatory"}
+    )
+    assert spread.json()["strictest"] == 5
+
+
+def test_products_assessments_and_plans(api: TestClient) -> None:
+    body = (EXAMPLES / "smart-plug-cls.yaml").read_text()
+    made = api.post("/api/v1/products", content=body, headers={"content-type": "application/yaml"})
+    assert made.status_code == 201
+    ident = made.json()["id"]
+    assert made.headers["location"] == f"/api/v1/products/{ident}"
+    ran = api.post(f"/api/v1/products/{ident}/assessments", params={"on": "2026-01-15"})
+    assert (ran.status_code, ran.json()["all_binding_met"], ran.json()["version"]) == (201, True, 1)
+    fetched = api.get(f"/api/v1/assessments/{ran.json()['id']}").json()
+    assert fetched["result"]["instruments"][0]["standing"] == "compliant"
+    changed = json.loads(json.dumps(made.json()["profile"]))
+    changed["labels"] = []
+    put = api.put(
+        f"/api/v1/products/{ident}",
+        content=json.dumps(changed),
+        headers={"content-type": "application/json"},
+    )
+    assert put.json()["versions"] == [1, 2]
+    plan = api.post(f"/api/v1/products/{ident}/plans", params={"on": "2026-01-15"}).json()
+    assert [f["block"] for f in plan["fixes"]] == [
+        "declaration-of-conformity",
+        "no-universal-default-passwords",
+        "published-support-period",
+        "strong-preinstalled-passwords",
+        "vulnerability-disclosure-policy",
+    ]
+    listed = api.get("/api/v1/products").json()
+    assert (listed["total"], listed["items"][0]["model"]) == (1, "PlugMate 2")
+    assert api.delete(f"/api/v1/products/{ident}").status_code == 204
+    assert api.get(f"/api/v1/products/{ident}").status_code == 404
+
+
+def test_a_bad_profile_is_a_422_and_writes_nothing(api: TestClient) -> None:
+    bad = api.post(
+        "/api/v1/products",
+        content="manufacturer: Acme\nmodel: X\ncategory: laptopp\nmarkets: [GB]\n",
+        headers={"content-type": "application/yaml"},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"] == [
+        {
+            "line": 1,
+            "field": "category",
+            "message": "unknown category 'laptopp'; did you mean laptop?",
+        }
+    ]
+    big = api.post("/api/v1/products", content=b"x" * (256 * 1024 + 1))
+    assert (big.status_code, big.json()["detail"]) == (
+        400,
+        "a profile is at most 262144 bytes; this one is 262145",
+    )
+    unsafe = api.post("/api/v1/products", content="!!python/object:os.system {}\n")
+    assert unsafe.status_code == 400
+    assert api.get("/api/v1/products").json()["total"] == 0
+
+
+def test_one_openapi_spec(api: TestClient) -> None:
+    spec = api.get("/api/v1/openapi.json").json()
+    assert spec["info"]["title"] == "prodsec"
+    assert {
+        "/api/v1/instruments/{spec}",
+        "/api/v1/products/{ident}/assessments",
+        "/api/v1/crosswalk",
+    } <= set(spec["paths"])
