@@ -97,6 +97,14 @@ def latest(product: Product) -> ProductVersion:
     return product.versions[-1]
 
 
+def current_profile(
+    session: Session, catalog: Catalog, ident: str
+) -> tuple[ProductVersion, Profile]:
+    """The product's latest version and its profile, checked against today's catalog."""
+    version = latest(get_product(session, ident))
+    return version, parse(catalog, version.profile, f"product {ident} version {version.number}")
+
+
 def run_assessment(
     session: Session,
     catalog: Catalog,
@@ -105,9 +113,7 @@ def run_assessment(
     markets: tuple[str, ...] | None = None,
 ) -> Assessment:
     """Assess the product's latest version and store the result with the catalog revision."""
-    product = get_product(session, ident)
-    version = latest(product)
-    profile = parse(catalog, version.profile, f"product {ident} version {version.number}")
+    version, profile = current_profile(session, catalog, ident)
     result = assess(catalog, profile, on, markets)
     stored = Assessment(
         version=version,

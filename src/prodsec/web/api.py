@@ -389,8 +389,7 @@ def plan_for(
 ) -> dict[str, Any]:
     """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
     with db.session() as s:
-        version = repo.latest(repo.get_product(s, ident))
-        profile = repo.parse(catalog, version.profile, f"product {ident}")
+        _, profile = repo.current_profile(s, catalog, ident)
     asked = []
     for item in label or ():
         scheme, _, level = item.partition(":")

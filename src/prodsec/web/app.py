@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.store.db import Database
-from prodsec.web import api, pages
+from prodsec.web import api, dashboard, pages, products
 from prodsec.web.problems import HANDLERS
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -32,5 +32,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
         app.add_exception_handler(kind, handler)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(dashboard.router)
+    app.include_router(products.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -1,0 +1,172 @@
+"""The harmonisation dashboard and the applicability page: filter forms over GET, so every
+view is a link someone can share, and everything readable without JavaScript."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from prodsec.assess.applicability import applies
+from prodsec.assess.views import answer_view
+from prodsec.catalog import NotFoundError
+from prodsec.catalog.model import Bindingness
+from prodsec.crosswalk.measures import (
+    Scope,
+    common_core,
+    coverage,
+    overlap,
+    parameters,
+    spread,
+    timeline,
+    uncovered,
+)
+from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
+from prodsec.insight.render import Picture, render
+from prodsec.web.deps import CatalogDep
+from prodsec.web.templating import page
+
+router = APIRouter(include_in_schema=False)
+DEFAULT_PARAMETER = "min_support_years"
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    """'gb, au' -> ('GB', 'AU')."""
+    return tuple(p.strip().upper() for p in text.replace(";", ",").split(",") if p.strip())
+
+
+def _scope(
+    catalog: CatalogDep,
+    bindingness: Bindingness | None = None,
+    category: str = "",
+    on: dt.date | None = None,
+    jurisdictions: str = "",
+) -> Scope:
+    if category:
+        catalog.category(category)
+    return Scope(
+        bindingness=(bindingness,) if bindingness else (),
+        category=category or None,
+        on=on,
+        jurisdictions=_codes(jurisdictions),
+    )
+
+
+def _shade(value: float | None) -> str:
+    """A background for a heatmap cell: white at 0, the accent blue at 1; text stays dark
+    enough to read on it."""
+    if value is None:
+        return "background: #f3f3f3"
+    light = round(97 - 45 * value)
+    return f"background: hsl(212, 60%, {light}%)"
+
+
+@router.get("/harmonise", response_class=HTMLResponse)
+def dashboard(
+    request: Request,
+    catalog: CatalogDep,
+    bindingness: Bindingness | None = None,
+    category: str = "",
+    on: dt.date | None = None,
+    jurisdictions: str = "",
+    parameter: str = DEFAULT_PARAMETER,
+) -> HTMLResponse:
+    scope = _scope(catalog, bindingness, category, on, jurisdictions)
+    known = parameters(catalog)
+    if parameter not in known:
+        raise ValueError(f"parameter: '{parameter}' is not one of {', '.join(sorted(known))}")
+    matrix = overlap(catalog, scope)
+    core_of, core = common_core(catalog, scope)
+    binding = Scope(
+        bindingness=(Bindingness.MANDATORY,),
+        category=scope.category,
+        on=scope.on,
+        jurisdictions=scope.jurisdictions,
+    )
+    _, gaps = uncovered(catalog, binding)
+    query = request.url.query
+    return page(
+        request,
+        "dashboard.html",
+        scope=scope,
+        described=scope.describe(),
+        filters={
+            "bindingness": bindingness.value if bindingness else "",
+            "category": category,
+            "on": on.isoformat() if on else "",
+            "jurisdictions": ", ".join(scope.jurisdictions),
+            "parameter": parameter,
+        },
+        bindingness_values=[b.value for b in Bindingness],
+        categories=sorted(catalog.categories.values(), key=lambda c: c.title),
+        parameter_names=sorted(known),
+        coverage=coverage(catalog, scope),
+        overlap=[
+            (a.key, [(v, _shade(v)) for v in row])
+            for a, row in zip(matrix.instruments, matrix.all, strict=True)
+        ],
+        overlap_keys=[i.key for i in matrix.instruments],
+        core=core,
+        core_of=[i.key for i in core_of],
+        gaps=gaps,
+        spread=spread(catalog, scope, parameter),
+        timeline=timeline(catalog, scope),
+        chart_query=f"?{query}" if query else "",
+    )
+
+
+CHARTS = {"coverage", "overlap", "timeline"}
+
+
+@router.get("/harmonise/{chart}.{ext}")
+def chart(
+    chart: str,
+    ext: str,
+    catalog: CatalogDep,
+    bindingness: Bindingness | None = None,
+    category: str = "",
+    on: dt.date | None = None,
+    jurisdictions: str = "",
+) -> Response:
+    """The dashboard's pictures as SVG or PNG, under the same filters."""
+    if chart not in CHARTS or ext not in {"svg", "png"}:
+        valid = [f"{c}.{e}" for c in sorted(CHARTS) for e in ("svg", "png")]
+        raise NotFoundError("chart", f"{chart}.{ext}", [], valid)
+    scope = _scope(catalog, bindingness, category, on, jurisdictions)
+    if chart == "coverage":
+        spec = coverage_chart(coverage(catalog, scope), scope)
+    elif chart == "overlap":
+        spec = overlap_chart(overlap(catalog, scope), scope)
+    else:
+        spec = timeline_chart(timeline(catalog, scope), scope)
+    picture = Picture(ext)
+    media = "image/svg+xml" if picture is Picture.SVG else "image/png"
+    return Response(render(spec, picture), media_type=media)
+
+
+@router.get("/applicability", response_class=HTMLResponse)
+def applicability(
+    request: Request,
+    catalog: CatalogDep,
+    category: str = "",
+    markets: str = "",
+    on: dt.date | None = None,
+    feature: Annotated[list[str] | None, Query()] = None,
+) -> HTMLResponse:
+    day = on or dt.date.today()
+    chosen = _codes(markets)
+    answer: dict[str, Any] | None = None
+    if category and chosen:
+        answer = answer_view(applies(catalog, category, list(chosen), day, feature or []))
+    return page(
+        request,
+        "applicability.html",
+        answer=answer,
+        form={"category": category, "markets": ", ".join(chosen), "on": day.isoformat()},
+        features=sorted(feature or []),
+        categories=sorted(catalog.categories.values(), key=lambda c: c.title),
+        feature_names=sorted(catalog.features),
+        market_names=sorted(catalog.markets),
+    )

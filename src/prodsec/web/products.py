@@ -1,0 +1,137 @@
+"""Product pages: the list, a new product by form or YAML upload (CSRF-protected, size-
+capped, safe YAML), and a product's assessment report with traces and its plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from prodsec.assess.plan import plan, plan_view
+from prodsec.assess.profile import ProfileError
+from prodsec.assess.report import assessment_view
+from prodsec.store import repo
+from prodsec.web.deps import UPLOAD_LIMIT, catalog_of, db_of
+from prodsec.web.templating import page
+
+router = APIRouter(include_in_schema=False)
+CSRF_COOKIE = "prodsec_csrf"
+
+
+@router.get("/products", response_class=HTMLResponse)
+def products(request: Request) -> HTMLResponse:
+    with db_of(request).session() as s:
+        items, total = repo.list_products(s, 0, 200)
+        return page(request, "products.html", items=items, total=total)
+
+
+def _csrf(request: Request, response: HTMLResponse, token: str) -> HTMLResponse:
+    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+def _new_form(
+    request: Request, form: dict[str, str], errors: list[str], status: int = 200
+) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    categories = sorted(catalog_of(request).categories.values(), key=lambda c: c.title)
+    response = page(
+        request,
+        "product_new.html",
+        status,
+        form=form,
+        errors=errors,
+        csrf=token,
+        categories=categories,
+    )
+    return _csrf(request, response, token)
+
+
+EMPTY_FORM = {
+    "manufacturer": "",
+    "model": "",
+    "category": "smart-camera",
+    "markets": "GB",
+    "profile": "",
+}
+
+
+@router.get("/products/new", response_class=HTMLResponse)
+def new_product(request: Request) -> HTMLResponse:
+    return _new_form(request, dict(EMPTY_FORM), [])
+
+
+@router.post("/products/new", response_model=None)
+async def create_product(request: Request) -> Response:
+    form = await request.form(max_part_size=UPLOAD_LIMIT)
+    token = form.get("csrf")
+    if not token or token != request.cookies.get(CSRF_COOKIE):
+        return HTMLResponse(
+            "<h1>Forbidden</h1><p>The form expired; reload it.</p>", status_code=403
+        )
+    fields = {k: str(form.get(k) or "") for k in EMPTY_FORM}
+    upload = form.get("upload")
+    text = fields["profile"]
+    if upload is not None and not isinstance(upload, str) and upload.filename:
+        raw = await upload.read(UPLOAD_LIMIT + 1)
+        if len(raw) > UPLOAD_LIMIT:
+            return _new_form(
+                request, fields, [f"the file is larger than {UPLOAD_LIMIT} bytes"], 413
+            )
+        text = raw.decode("utf-8", errors="replace")
+    try:
+        data = _profile_data(fields, text)
+    except ValueError as exc:
+        return _new_form(request, fields, [str(exc)], 422)
+    catalog = catalog_of(request)
+    try:
+        profile = repo.parse(catalog, data, "form")
+    except ProfileError as exc:
+        return _new_form(request, fields, [str(i) for i in exc.issues], 422)
+    with db_of(request).session() as s:
+        product = repo.create_product(s, profile, data)
+        ident = product.id
+    return RedirectResponse(f"/products/{ident}", status_code=303)
+
+
+def _profile_data(fields: dict[str, str], text: str) -> dict[str, Any]:
+    if text.strip():
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ValueError(f"the profile is not valid YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ValueError("a profile is a mapping of fields")
+        return data
+    markets = [m.strip().upper() for m in fields["markets"].split(",") if m.strip()]
+    return {
+        "manufacturer": fields["manufacturer"],
+        "model": fields["model"],
+        "category": fields["category"],
+        "markets": markets,
+    }
+
+
+@router.get("/products/{ident}", response_class=HTMLResponse)
+def product(request: Request, ident: str, on: dt.date | None = None) -> HTMLResponse:
+    """The report is computed on each view and not stored: a GET changes nothing. The API's
+    POST /api/v1/products/{id}/assessments stores one."""
+    catalog = catalog_of(request)
+    day = on or dt.date.today()
+    with db_of(request).session() as s:
+        found = repo.get_product(s, ident)
+        version, profile = repo.current_profile(s, catalog, ident)
+        fixes = plan(catalog, profile, day, profile.markets)
+        return page(
+            request,
+            "product.html",
+            product=found,
+            version=version,
+            result=assessment_view(fixes.assessment),
+            plan=plan_view(fixes),
+            on=day.isoformat(),
+        )
