@@ -23,9 +23,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 ## test: lint, types, then the whole suite (on SQLite and on Debian's PostgreSQL, which
-## scripts/test-postgres.sh installs and starts when missing)
+## scripts/test-postgres.sh installs and starts when missing), the browser tests on
+## Debian's Chromium (scripts/test-chromium.sh installs it when missing)
 test: lint
-	PRODSEC_TEST_POSTGRES_URL=$$(sh scripts/test-postgres.sh) $(BIN)/python -m pytest
+	PRODSEC_TEST_POSTGRES_URL=$$(sh scripts/test-postgres.sh) \
+	PRODSEC_TEST_CHROMIUM=$$(sh scripts/test-chromium.sh) \
+	$(BIN)/python -m pytest
 
 ## bench: every benchmark, each printing JSON
 bench: $(STAMP)

@@ -58,14 +58,27 @@ def _fresh_postgres(url: str) -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(kind: str, folder: Path) -> Database:
+    """A migrated, empty database: a SQLite file in `folder`, or the test PostgreSQL
+    database with its schema dropped and recreated."""
+    if kind == "sqlite":
+        return Database(f"sqlite:///{folder / 'prodsec.db'}")
+    url = os.environ.get("PRODSEC_TEST_POSTGRES_URL", "")
+    assert url, "PRODSEC_TEST_POSTGRES_URL is not set: run the suite through `make test`"
+    return Database(_fresh_postgres(url))
+
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=DATABASES)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'prodsec.db'}"
-    else:
-        url = os.environ.get("PRODSEC_TEST_POSTGRES_URL", "")
-        assert url, "PRODSEC_TEST_POSTGRES_URL is not set: run the suite through `make test`"
-        url = _fresh_postgres(url)
-    db = Database(url)
+    db = empty_database(request.param, tmp_path)
     yield db
     db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def new_database() -> Callable[[str, Path], Database]:
+    """`empty_database` for fixtures with a wider scope than one test."""
+    return empty_database

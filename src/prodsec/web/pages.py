@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from prodsec.catalog.diff import diff_editions
 from prodsec.catalog.views import instrument_summary
 from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import Scope, overlap
@@ -60,8 +61,18 @@ def instrument(request: Request, spec: str) -> HTMLResponse:
         for req in inst.requirements
     }
     editions = [e.key for e in catalog.editions(inst.id)]
+    before = (
+        catalog.instrument(f"{inst.id}@{inst.previous_edition}") if inst.previous_edition else None
+    )
+    changes = diff_editions(catalog, before, inst) if before else None
     return page(
-        request, "instrument.html", inst=inst, groups=ordered, mappings=mappings, editions=editions
+        request,
+        "instrument.html",
+        inst=inst,
+        groups=ordered,
+        mappings=mappings,
+        editions=editions,
+        changes=changes,
     )
 
 

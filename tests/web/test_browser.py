@@ -1,0 +1,191 @@
+"""The web app as a person uses it: Playwright driving Debian's Chromium against a live
+server on loopback, on SQLite and on PostgreSQL. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from prodsec.catalog import Catalog
+from prodsec.cli.serve import load_demo
+from prodsec.store.db import Database
+from prodsec.web.app import create_app
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    catalog: Catalog,
+    new_database: Callable[[str, Path], Database],
+) -> Iterator[str]:
+    """The app with the demo data, served by uvicorn in a thread; yields its base URL."""
+    db = new_database(request.param, tmp_path_factory.mktemp("site"))
+    load_demo(db, catalog)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(db, catalog), host="127.0.0.1", port=port, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/{request.param}"
+    server.should_exit = True
+    thread.join(10)
+    db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    path = os.environ.get("PRODSEC_TEST_CHROMIUM", "")
+    assert path, "PRODSEC_TEST_CHROMIUM is not set: run the suite through `make test`"
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, site: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=site.rsplit("/", 1)[0])
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def _shot(page: Page, site: str, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{site.rsplit('/', 1)[1]}.png"), full_page=True)
+
+
+def _accessible(page: Page) -> None:
+    """One h1; every visible form control has a label; the skip link is the first stop
+    of the keyboard and moves focus past the navigation."""
+    expect(page.locator("h1")).to_have_count(1)
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(e => e.type !== 'hidden' && e.labels.length === 0
+                    && !e.closest('label'))
+            .map(e => e.name)"""
+    )
+    assert unlabelled == []
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+def test_search_an_instrument_and_open_a_requirement(page: Page, site: str) -> None:
+    page.goto("/")
+    _accessible(page)
+    page.get_by_label("Search instruments, requirements and building blocks").fill(
+        "default password"
+    )
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Results for “default password”")).to_be_visible()
+    page.get_by_role("link", name="uk-psti@2025-12-04 Sch1-1").click()
+    expect(page).to_have_url(re.compile(r"/instruments/uk-psti@2025-12-04#r-Sch1-1$"))
+    row = page.locator("#r-Sch1-1")
+    expect(row).to_contain_text("no-universal-default-passwords")
+    _shot(page, site, "requirement")
+    row.get_by_role("link", name=re.compile("no-universal-default-passwords")).click()
+    expect(page.locator("h1")).to_contain_text("No universal default passwords")
+    _accessible(page)
+
+
+def test_compare_two_instruments(page: Page, site: str) -> None:
+    page.goto("/compare")
+    _accessible(page)
+    page.get_by_label("From").select_option("uk-psti@2024-04-29")
+    page.get_by_label("To").select_option("au-smart-devices@2025")
+    page.get_by_role("button", name="Compare").click()
+    expect(
+        page.get_by_role("heading", name="uk-psti@2024-04-29 to au-smart-devices@2025")
+    ).to_be_visible()
+    expect(page.locator("main p").first).to_contain_text("Overlap of required building blocks")
+    expect(page.get_by_role("table", name="Crosswalk").locator("tbody tr")).not_to_have_count(0)
+    _shot(page, site, "compare")
+
+
+def test_dashboard_filter(page: Page, site: str) -> None:
+    page.goto("/harmonise")
+    _accessible(page)
+    expect(page.locator("#filter-described")).to_contain_text("any bindingness")
+    page.get_by_label("Bindingness").select_option("mandatory")
+    page.get_by_label("Product category").select_option("consumer-iot-device")
+    page.get_by_label("On date (empty: latest editions)").fill("2026-06-01")
+    page.get_by_label("Jurisdictions (comma-separated, empty: all)").fill("GB, AU")
+    page.get_by_role("button", name="Apply filter").click()
+    described = page.locator("#filter-described")
+    expect(described).to_have_text(
+        "Filter: mandatory; category consumer-iot-device; on 2026-06-01; jurisdictions GB, AU;"
+        " all requirements; outcome grain; security themes; 2 instrument editions."
+    )
+    core = page.locator("h2#common-core + p a")
+    expect(core).to_have_text(
+        [
+            "no-universal-default-passwords",
+            "vulnerability-disclosure-policy",
+            "published-support-period",
+        ]
+    )
+    _shot(page, site, "dashboard")
+
+
+def test_create_a_product_from_the_form_and_read_its_assessment(page: Page, site: str) -> None:
+    page.goto("/products/new")
+    _accessible(page)
+    page.get_by_label("Manufacturer").fill("Acme")
+    page.get_by_label("Model").fill("Cam 1")
+    page.get_by_label("Category").select_option("smart-camera")
+    page.get_by_label("Markets").fill("GB, AU")
+    page.get_by_role("button", name="Create and assess").click()
+    expect(page.locator("h1")).to_have_text("Acme Cam 1")
+    page.get_by_label("Assess on").fill("2026-06-01")
+    page.get_by_role("button", name="Assess").click()
+    expect(page.get_by_role("heading", level=2).first).to_have_text(
+        "Assessment on 2026-06-01: not every binding instrument met"
+    )
+    psti = page.get_by_role("table", name="Instruments").get_by_role(
+        "row", name=re.compile("uk-psti")
+    )
+    expect(psti).to_contain_text("incomplete")
+    expect(
+        page.get_by_role("heading", name=re.compile("^Plan: the cheapest fixes"))
+    ).to_be_visible()
+    _accessible(page)
+    _shot(page, site, "assessment")
+
+
+def test_a_bad_form_says_what_is_wrong_and_stores_nothing(page: Page, site: str) -> None:
+    page.goto("/products")
+    before = page.get_by_role("table").locator("caption").inner_text()
+    page.goto("/products/new")
+    page.get_by_label("Manufacturer").fill("Acme")
+    page.get_by_label("Model").fill("Cam 2")
+    page.get_by_label("Markets").fill("XX")
+    page.get_by_role("button", name="Create and assess").click()
+    expect(page.locator(".error").first).to_contain_text("unknown market 'XX'")
+    page.goto("/products")
+    expect(page.get_by_role("table").locator("caption")).to_have_text(before)
