@@ -34,6 +34,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/catalog_load.py
 	$(BIN)/python benchmarks/harmonise.py
+	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/assess.py
 
 ## schemas: regenerate the JSON Schemas under src/prodsec/data/schemas

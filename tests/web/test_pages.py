@@ -117,3 +117,71 @@ def test_viewing_a_product_stores_nothing(web: TestClient, database: Database) -
 
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(Assessment)) == 0
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def _products(web: TestClient) -> int:
+    total: int = web.get("/api/v1/products").json()["total"]
+    return total
+
+
+def test_forms_need_the_csrf_token(web: TestClient) -> None:
+    web.get("/products/new")
+    before = _products(web)
+    forged = web.post(
+        "/products/new",
+        data={"csrf": "guess", "manufacturer": "A", "model": "B", "markets": "GB"},
+    )
+    assert forged.status_code == 403
+    assert "The form expired; reload it." in forged.text
+    assert _products(web) == before
+
+
+def test_uploads_are_capped_and_parsed_safely(web: TestClient) -> None:
+    token = _token(web.get("/products/new").text)
+    before = _products(web)
+    big = web.post(
+        "/products/new",
+        data={"csrf": token},
+        files={"upload": ("p.yaml", b"a: " + b"x" * (256 * 1024), "application/yaml")},
+    )
+    assert big.status_code == 413
+    assert "the file is larger than 262144 bytes" in big.text
+    token = _token(big.text)
+    unsafe = web.post(
+        "/products/new",
+        data={"csrf": token},
+        files={"upload": ("p.yaml", b"!!python/object/apply:os.system ['true']", "text/yaml")},
+    )
+    assert unsafe.status_code == 422
+    assert "the profile is not valid YAML: could not determine a constructor" in unsafe.text
+    huge = web.post("/api/v1/products", content=b"x" * (600 * 1024))
+    assert (huge.status_code, huge.json()["detail"]) == (
+        413,
+        "the request body is over 524288 bytes",
+    )
+    assert _products(web) == before
+
+
+def test_editing_saves_a_new_version(web: TestClient) -> None:
+    ident = web.get("/api/v1/products").json()["items"][0]["id"]
+    form = web.get(f"/products/{ident}/edit")
+    assert form.status_code == 200
+    profile = re.search(r'<textarea id="profile" name="profile">(.*?)</textarea>', form.text, re.S)
+    assert profile is not None
+    text = profile.group(1).replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"')
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    changed = re.sub(r"(?m)^model: .*$", "model: Renamed 2", text)
+    saved = web.post(
+        f"/products/{ident}/edit",
+        data={"csrf": _token(form.text), "profile": changed},
+        follow_redirects=False,
+    )
+    assert (saved.status_code, saved.headers["location"]) == (303, f"/products/{ident}")
+    stored = web.get(f"/api/v1/products/{ident}").json()
+    assert (stored["model"], stored["version"]) == ("Renamed 2", 2)

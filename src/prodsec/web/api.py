@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import yaml
@@ -50,12 +52,28 @@ def page(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
     }
 
 
-def cached(request: Request, catalog: Catalog, key: str, body: Any) -> Response:
-    """A catalog resource with an ETag: the catalog only changes with its data hash."""
-    tag = '"' + hashlib.sha256(f"{catalog.data_hash}:{key}".encode()).hexdigest()[:32] + '"'
+_RENDERED: dict[tuple[str, str], tuple[str, bytes]] = {}
+_RENDERED_MAX = 4096
+
+
+def cached(request: Request, catalog: Catalog, key: str, build: Callable[[], Any]) -> Response:
+    """A catalog resource with an ETag. The catalog only changes with its data hash, so
+    the body is built and serialised once per (hash, key) and served from memory after."""
+    found = _RENDERED.get((catalog.data_hash, key))
+    if found is None:
+        tag = '"' + hashlib.sha256(f"{catalog.data_hash}:{key}".encode()).hexdigest()[:32] + '"'
+        body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        found = _RENDERED[(catalog.data_hash, key)] = (tag, body)
+    tag, body = found
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers={"ETag": tag})
-    return JSONResponse(body, headers={"ETag": tag, "Cache-Control": "public, max-age=60"})
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"ETag": tag, "Cache-Control": "public, max-age=60"},
+    )
 
 
 # --- the catalog -------------------------------------------------------------------
@@ -84,17 +102,19 @@ def instruments(
 
 
 @router.get("/instruments/{spec}", tags=["catalog"])
-def instrument(spec: str, request: Request, catalog: CatalogDep) -> Response:
+async def instrument(spec: str, request: Request, catalog: CatalogDep) -> Response:
     """One instrument edition (`ID@EDITION`, or `ID` for the latest) with its requirements."""
     inst = catalog.instrument(spec)
-    return cached(request, catalog, inst.key, instrument_view(catalog, inst))
+    return cached(request, catalog, inst.key, lambda: instrument_view(catalog, inst))
 
 
 @router.get("/instruments/{spec}/requirements/{ref}", tags=["catalog"])
-def requirement(spec: str, ref: str, request: Request, catalog: CatalogDep) -> Response:
+async def requirement(spec: str, ref: str, request: Request, catalog: CatalogDep) -> Response:
     inst = catalog.instrument(spec)
     req = catalog.requirement(inst.requirement_id(ref))
-    return cached(request, catalog, f"{inst.key}:{ref}", requirement_view(catalog, inst, req))
+    return cached(
+        request, catalog, f"{inst.key}:{ref}", lambda: requirement_view(catalog, inst, req)
+    )
 
 
 @router.get("/blocks", tags=["catalog"])
@@ -107,24 +127,27 @@ def blocks(catalog: CatalogDep, offset: Offset = 0, limit: Limit = 100) -> dict[
 
 
 @router.get("/blocks/{ident}", tags=["catalog"])
-def block(ident: str, request: Request, catalog: CatalogDep) -> Response:
+async def block(ident: str, request: Request, catalog: CatalogDep) -> Response:
     found = catalog.block(ident)
-    return cached(request, catalog, f"block:{found.id}", block_view(catalog, found))
+    return cached(request, catalog, f"block:{found.id}", lambda: block_view(catalog, found))
 
 
 @router.get("/mappings/{spec}", tags=["catalog"])
-def mappings(spec: str, request: Request, catalog: CatalogDep) -> Response:
+async def mappings(spec: str, request: Request, catalog: CatalogDep) -> Response:
     """The mappings of one instrument edition onto the hub (and onto other requirements)."""
     inst = catalog.instrument(spec)
-    body = {
-        "instrument": inst.key,
-        "mappings": [
-            {"requirement": inst.requirement_id(r.ref), **view}
-            for r in inst.requirements
-            for view in requirement_view(catalog, inst, r)["mappings"]
-        ],
-    }
-    return cached(request, catalog, f"mappings:{inst.key}", body)
+
+    def build() -> dict[str, Any]:
+        return {
+            "instrument": inst.key,
+            "mappings": [
+                {"requirement": inst.requirement_id(r.ref), **view}
+                for r in inst.requirements
+                for view in requirement_view(catalog, inst, r)["mappings"]
+            ],
+        }
+
+    return cached(request, catalog, f"mappings:{inst.key}", build)
 
 
 @router.get("/crosswalk", tags=["crosswalk"])

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prodsec.assess.plan import plan, plan_view
-from prodsec.assess.profile import ProfileError
+from prodsec.assess.profile import Profile, ProfileError
 from prodsec.assess.report import assessment_view
 from prodsec.store import repo
 from prodsec.web.deps import UPLOAD_LIMIT, catalog_of, db_of
@@ -34,9 +34,15 @@ def _csrf(request: Request, response: HTMLResponse, token: str) -> HTMLResponse:
     return response
 
 
-def _new_form(
-    request: Request, form: dict[str, str], errors: list[str], status: int = 200
+def _form(
+    request: Request,
+    form: dict[str, str],
+    errors: list[str],
+    status: int = 200,
+    editing: str | None = None,
 ) -> HTMLResponse:
+    """The product form, new (`editing` None) or for a new version of product `editing`;
+    a fresh CSRF token in the page and in a cookie."""
     token = secrets.token_urlsafe(24)
     categories = sorted(catalog_of(request).categories.values(), key=lambda c: c.title)
     response = page(
@@ -47,6 +53,8 @@ def _new_form(
         errors=errors,
         csrf=token,
         categories=categories,
+        action=f"/products/{editing}/edit" if editing else "/products/new",
+        heading="Edit the product (saved as a new version)" if editing else "Create a product",
     )
     return _csrf(request, response, token)
 
@@ -62,11 +70,32 @@ EMPTY_FORM = {
 
 @router.get("/products/new", response_class=HTMLResponse)
 def new_product(request: Request) -> HTMLResponse:
-    return _new_form(request, dict(EMPTY_FORM), [])
+    return _form(request, dict(EMPTY_FORM), [])
 
 
-@router.post("/products/new", response_model=None)
-async def create_product(request: Request) -> Response:
+@router.get("/products/{ident}/edit", response_class=HTMLResponse)
+def edit_product(request: Request, ident: str) -> HTMLResponse:
+    with db_of(request).session() as s:
+        found = repo.get_product(s, ident)
+        data = repo.latest(found).profile
+    fields = {
+        "manufacturer": found.manufacturer,
+        "model": found.model,
+        "category": found.category,
+        "markets": ", ".join(str(m) for m in _listed(data.get("markets"))),
+        "profile": yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+    }
+    return _form(request, fields, [], editing=ident)
+
+
+def _listed(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
+
+
+async def _submitted(
+    request: Request, editing: str | None
+) -> tuple[Profile, dict[str, Any]] | Response:
+    """The checked profile from a posted form, or the form again with what is wrong."""
     form = await request.form(max_part_size=UPLOAD_LIMIT)
     token = form.get("csrf")
     if not token or token != request.cookies.get(CSRF_COOKIE):
@@ -79,22 +108,37 @@ async def create_product(request: Request) -> Response:
     if upload is not None and not isinstance(upload, str) and upload.filename:
         raw = await upload.read(UPLOAD_LIMIT + 1)
         if len(raw) > UPLOAD_LIMIT:
-            return _new_form(
-                request, fields, [f"the file is larger than {UPLOAD_LIMIT} bytes"], 413
-            )
+            too_big = [f"the file is larger than {UPLOAD_LIMIT} bytes"]
+            return _form(request, fields, too_big, 413, editing)
         text = raw.decode("utf-8", errors="replace")
     try:
         data = _profile_data(fields, text)
-    except ValueError as exc:
-        return _new_form(request, fields, [str(exc)], 422)
-    catalog = catalog_of(request)
-    try:
-        profile = repo.parse(catalog, data, "form")
+        return repo.parse(catalog_of(request), data, "form"), data
     except ProfileError as exc:
-        return _new_form(request, fields, [str(i) for i in exc.issues], 422)
+        return _form(request, fields, [str(i) for i in exc.issues], 422, editing)
+    except ValueError as exc:
+        return _form(request, fields, [str(exc)], 422, editing)
+
+
+@router.post("/products/new", response_model=None)
+async def create_product(request: Request) -> Response:
+    submitted = await _submitted(request, None)
+    if isinstance(submitted, Response):
+        return submitted
     with db_of(request).session() as s:
-        product = repo.create_product(s, profile, data)
-        ident = product.id
+        ident = repo.create_product(s, *submitted).id
+    return RedirectResponse(f"/products/{ident}", status_code=303)
+
+
+@router.post("/products/{ident}/edit", response_model=None)
+async def save_product(request: Request, ident: str) -> Response:
+    with db_of(request).session() as s:
+        repo.get_product(s, ident)
+    submitted = await _submitted(request, ident)
+    if isinstance(submitted, Response):
+        return submitted
+    with db_of(request).session() as s:
+        repo.update_product(s, ident, *submitted)
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
 
