@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from prodsec.catalog import Catalog
-from prodsec.store.db import Database
-from prodsec.web.app import create_app
-
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-@pytest.fixture
-def api(database: Database, catalog: Catalog) -> Iterator[TestClient]:
-    with TestClient(create_app(database, catalog)) as client:
-        yield client
 
 
 def test_catalog_resources_paginate_and_cache(api: TestClient) -> None:

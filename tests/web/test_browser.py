@@ -20,6 +20,8 @@ from prodsec.cli.serve import load_demo
 from prodsec.store.db import Database
 from prodsec.web.app import create_app
 
+from .conftest import EMAIL, PASSWORD, add_user
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 
 
@@ -40,6 +42,7 @@ def site(
     """The app with the demo data, served by uvicorn in a thread; yields its base URL."""
     db = new_database(request.param, tmp_path_factory.mktemp("site"))
     load_demo(db, catalog)
+    add_user(db)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(db, catalog), host="127.0.0.1", port=port, log_level="error")
@@ -153,8 +156,19 @@ def test_dashboard_filter(page: Page, site: str) -> None:
     _shot(page, site, "dashboard")
 
 
+def _sign_in(page: Page) -> None:
+    """On the login page the private page sent us to: sign in and land back there."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    _accessible(page)
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def test_create_a_product_from_the_form_and_read_its_assessment(page: Page, site: str) -> None:
     page.goto("/products/new")
+    _sign_in(page)
+    expect(page).to_have_url(re.compile(r"/products/new$"))
     _accessible(page)
     page.get_by_label("Manufacturer").fill("Acme")
     page.get_by_label("Model").fill("Cam 1")
@@ -180,6 +194,7 @@ def test_create_a_product_from_the_form_and_read_its_assessment(page: Page, site
 
 def test_a_bad_form_says_what_is_wrong_and_stores_nothing(page: Page, site: str) -> None:
     page.goto("/products")
+    _sign_in(page)
     before = page.get_by_role("table").locator("caption").inner_text()
     page.goto("/products/new")
     page.get_by_label("Manufacturer").fill("Acme")

@@ -4,22 +4,10 @@ the edition diff, HTML error pages, and a GET that changes nothing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
-from prodsec.catalog import Catalog
-from prodsec.cli.serve import load_demo
 from prodsec.store.db import Database
-from prodsec.web.app import create_app
-
-
-@pytest.fixture
-def web(database: Database, catalog: Catalog) -> Iterator[TestClient]:
-    load_demo(database, catalog)
-    with TestClient(create_app(database, catalog)) as client:
-        yield client
 
 
 def _text(html: str, start: str, end: str) -> str:

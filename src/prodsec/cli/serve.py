@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,29 +11,11 @@ import yaml
 from sqlalchemy import func, select
 
 from prodsec.catalog import Catalog, load_catalog
-from prodsec.store import repo
+from prodsec.store import accounts, repo
 from prodsec.store.db import Database
-from prodsec.store.models import Product, User
+from prodsec.store.models import Product
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-
-
-def hash_password(password: str) -> str:
-    """scrypt with a random salt, stored as `scrypt$salt$hash` (hex)."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def ensure_admin(db: Database) -> str | None:
-    """Create the administrator on first start with a generated password; return it so it
-    can be shown once. There is no default password."""
-    with db.session() as s:
-        if s.scalar(select(func.count()).select_from(User)):
-            return None
-        password = secrets.token_urlsafe(18)
-        s.add(User(email="admin@localhost", password_hash=hash_password(password), is_admin=True))
-    return password
 
 
 def load_demo(db: Database, catalog: Catalog, folder: Path = EXAMPLES) -> int:
@@ -66,17 +47,21 @@ def command(
 ) -> None:
     """Serve the web pages and the REST API (/api/v1, its OpenAPI spec at
     /api/v1/openapi.json). On first start an administrator is created and its generated
-    password printed once."""
+    password printed once (or set it with PRODSEC_ADMIN_PASSWORD, at least 12 characters).
+    Products, assessments and plans need a sign-in; the atlas is public."""
     import uvicorn
 
     from prodsec.web.app import create_app
 
     catalog = load_catalog()
     database = Database(db)
-    password = ensure_admin(database)
+    chosen = os.environ.get("PRODSEC_ADMIN_PASSWORD") or None
+    with database.session() as s:
+        password = accounts.ensure_admin(s, chosen)
     if password is not None:
         typer.echo(
-            f"administrator admin@localhost created; password (shown once): {password}", err=True
+            f"administrator {accounts.ADMIN} created; password (shown once): {password}",
+            err=True,
         )
     if demo:
         loaded = load_demo(database, catalog)

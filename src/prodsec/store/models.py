@@ -96,3 +96,19 @@ class Comment(Base):
     user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Login(Base):
+    """A signed-in session (a browser cookie) or an API token. Only the SHA-256 of the
+    secret is stored, so a copy of the database signs no one in."""
+
+    __tablename__ = "logins"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    """`browser` or `api`."""
+    expires: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    user: Mapped[User] = relationship()

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.store.db import Database
-from prodsec.web import api, dashboard, pages, products
+from prodsec.web import api, api_products, dashboard, pages, products, session
 from prodsec.web.deps import UPLOAD_LIMIT
 from prodsec.web.problems import HANDLERS, problem
 
@@ -48,6 +48,9 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     for kind, handler in HANDLERS.items():
         app.add_exception_handler(kind, handler)
     app.include_router(api.router)
+    app.include_router(api_products.router)
+    app.include_router(session.api)
+    app.include_router(session.router)
     app.include_router(pages.router)
     app.include_router(dashboard.router)
     app.include_router(products.router)

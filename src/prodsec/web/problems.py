@@ -4,14 +4,17 @@ with the same status and message everywhere else."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from prodsec.assess.profile import ProfileError
 from prodsec.catalog import NotFoundError
+from prodsec.store.accounts import SignInError
 from prodsec.store.repo import NotStoredError
+from prodsec.web.auth import SignInRequiredError
 from prodsec.web.templating import page
 
 MEDIA = "application/problem+json"
@@ -57,7 +60,24 @@ async def bad_value(request: Request, exc: Exception) -> Response:
     return problem(request, 400, "Bad request", str(exc))
 
 
+async def sign_in_first(request: Request, _: Exception) -> Response:
+    if request.url.path.startswith("/api/"):
+        answer = problem(
+            request, 401, "Sign-in required", "send a bearer token (POST /api/v1/tokens)"
+        )
+        answer.headers["WWW-Authenticate"] = "Bearer"
+        return answer
+    wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?{urlencode({'next': wanted})}", status_code=303)
+
+
+async def wrong_password(request: Request, exc: Exception) -> Response:
+    return problem(request, 401, "Sign-in failed", str(exc))
+
+
 HANDLERS: dict[type[Exception], Any] = {
+    SignInRequiredError: sign_in_first,
+    SignInError: wrong_password,
     NotFoundError: not_found,
     NotStoredError: not_found,
     ProfileError: bad_profile,

@@ -4,22 +4,22 @@ capped, safe YAML), and a product's assessment report with traces and its plan."
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 import yaml
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prodsec.assess.plan import plan, plan_view
 from prodsec.assess.profile import Profile, ProfileError
 from prodsec.assess.report import assessment_view
 from prodsec.store import repo
+from prodsec.web.auth import signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, catalog_of, db_of
-from prodsec.web.templating import page
+from prodsec.web.templating import FORBIDDEN, csrf_ok, page
 
-router = APIRouter(include_in_schema=False)
-CSRF_COOKIE = "prodsec_csrf"
+# every product page needs a signed-in user
+router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
 
 @router.get("/products", response_class=HTMLResponse)
@@ -27,11 +27,6 @@ def products(request: Request) -> HTMLResponse:
     with db_of(request).session() as s:
         items, total = repo.list_products(s, 0, 200)
         return page(request, "products.html", items=items, total=total)
-
-
-def _csrf(request: Request, response: HTMLResponse, token: str) -> HTMLResponse:
-    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
-    return response
 
 
 def _form(
@@ -43,20 +38,17 @@ def _form(
 ) -> HTMLResponse:
     """The product form, new (`editing` None) or for a new version of product `editing`;
     a fresh CSRF token in the page and in a cookie."""
-    token = secrets.token_urlsafe(24)
     categories = sorted(catalog_of(request).categories.values(), key=lambda c: c.title)
-    response = page(
+    return page(
         request,
         "product_new.html",
         status,
         form=form,
         errors=errors,
-        csrf=token,
         categories=categories,
         action=f"/products/{editing}/edit" if editing else "/products/new",
         heading="Edit the product (saved as a new version)" if editing else "Create a product",
     )
-    return _csrf(request, response, token)
 
 
 EMPTY_FORM = {
@@ -97,11 +89,8 @@ async def _submitted(
 ) -> tuple[Profile, dict[str, Any]] | Response:
     """The checked profile from a posted form, or the form again with what is wrong."""
     form = await request.form(max_part_size=UPLOAD_LIMIT)
-    token = form.get("csrf")
-    if not token or token != request.cookies.get(CSRF_COOKIE):
-        return HTMLResponse(
-            "<h1>Forbidden</h1><p>The form expired; reload it.</p>", status_code=403
-        )
+    if not csrf_ok(request, form):
+        return HTMLResponse(FORBIDDEN, status_code=403)
     fields = {k: str(form.get(k) or "") for k in EMPTY_FORM}
     upload = form.get("upload")
     text = fields["profile"]

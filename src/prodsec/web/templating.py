@@ -1,19 +1,43 @@
-"""The Jinja2 environment every page renders through."""
+"""The Jinja2 environment every page renders through, the CSRF token every form carries,
+and who is signed in, for the header."""
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
 
 from prodsec import __version__
+from prodsec.web.auth import user_of
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 templates.env.globals["prodsec_version"] = __version__
+CSRF_COOKIE = "prodsec_csrf"
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    """A page. Forms in it carry the browser's CSRF token (a random value also kept in a
+    SameSite=Strict cookie, issued with the first page)."""
+    token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    user = user_of(request)
+    context = {"csrf": token, "user": user.email if user else None, **context}
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        secure = request.url.scheme == "https"
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure)
+    return response
+
+
+def csrf_ok(request: Request, form: FormData) -> bool:
+    """The form's token matches the cookie (a page of this site sent the form)."""
+    sent, kept = form.get("csrf"), request.cookies.get(CSRF_COOKIE)
+    return isinstance(sent, str) and bool(kept) and hmac.compare_digest(sent, str(kept))
+
+
+FORBIDDEN = "<h1>Forbidden</h1><p>The form expired; reload it.</p>"

@@ -1,0 +1,103 @@
+"""Users, passwords and sign-in tokens.
+
+Passwords are hashed with scrypt (standard library) and a random salt. A sign-in is a
+random token handed to the client once; the database keeps its SHA-256 and an expiry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from prodsec.store.models import Login, User
+
+ADMIN = "admin@localhost"
+LIFETIME = {"browser": dt.timedelta(hours=12), "api": dt.timedelta(days=30)}
+MIN_PASSWORD = 12
+
+
+class SignInError(Exception):
+    """Wrong email or password; the message never says which."""
+
+    def __init__(self) -> None:
+        super().__init__("the email or the password is wrong")
+
+
+def hash_password(password: str) -> str:
+    """scrypt with a random salt, stored as `scrypt$salt$hash` (hex)."""
+    salt = secrets.token_bytes(16)
+    return f"scrypt${salt.hex()}${_scrypt(password, salt).hex()}"
+
+
+def _scrypt(password: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+
+
+def verify_password(password: str, stored: str) -> bool:
+    kind, salt, digest = [*stored.split("$"), "", ""][:3]
+    if kind != "scrypt" or not salt or not digest:
+        return False
+    return hmac.compare_digest(_scrypt(password, bytes.fromhex(salt)).hex(), digest)
+
+
+def create_user(session: Session, email: str, password: str, is_admin: bool = False) -> User:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+    if session.scalar(select(User).where(User.email == email)) is not None:
+        raise ValueError(f"email: '{email}' already has an account")
+    user = User(email=email, password_hash=hash_password(password), is_admin=is_admin)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def ensure_admin(session: Session, password: str | None = None) -> str | None:
+    """Create the administrator when there is no user yet: with `password` when given,
+    else a generated one, returned so it can be shown once. No default password exists."""
+    if session.scalar(select(func.count()).select_from(User)):
+        return None
+    chosen = password or secrets.token_urlsafe(18)
+    create_user(session, ADMIN, chosen, is_admin=True)
+    return None if password else chosen
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sign_in(session: Session, email: str, password: str, kind: str) -> tuple[str, dt.datetime]:
+    """A new token of `kind` (browser or api) and its expiry, for a right email and
+    password; SignInError otherwise. Also drops the user's expired tokens."""
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        _scrypt(password, b"0" * 16)  # the same work as for a known user
+        raise SignInError
+    if not verify_password(password, user.password_hash):
+        raise SignInError
+    now = dt.datetime.now(dt.UTC)
+    session.execute(delete(Login).where(Login.user_id == user.id, Login.expires < now))
+    token = secrets.token_urlsafe(32)
+    expires = now + LIFETIME[kind]
+    session.add(Login(user_id=user.id, token_hash=_digest(token), kind=kind, expires=expires))
+    session.flush()
+    return token, expires
+
+
+def user_for(session: Session, token: str) -> User | None:
+    """The user a token signs in, while it has not expired."""
+    login = session.scalar(select(Login).where(Login.token_hash == _digest(token)))
+    if login is None:
+        return None
+    expires = login.expires if login.expires.tzinfo else login.expires.replace(tzinfo=dt.UTC)
+    if expires <= dt.datetime.now(dt.UTC):
+        return None
+    return login.user
+
+
+def sign_out(session: Session, token: str) -> None:
+    session.execute(delete(Login).where(Login.token_hash == _digest(token)))

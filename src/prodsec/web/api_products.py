@@ -1,0 +1,156 @@
+"""The REST API's private part: products (with versions), assessments and plans. Every
+route needs a signed-in user (a bearer token from POST /api/v1/tokens, or the session
+cookie of the pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from prodsec.assess.plan import plan, plan_view
+from prodsec.store import repo
+from prodsec.web.auth import signed_in
+from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(signed_in)])
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+async def _profile_body(request: Request) -> tuple[Any, str]:
+    raw = await request.body()
+    if len(raw) > UPLOAD_LIMIT:
+        raise ValueError(f"a profile is at most {UPLOAD_LIMIT} bytes; this one is {len(raw)}")
+    kind = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))  # JSON is YAML too; safe loader only
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the body is not {kind} the server can read: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError("a product profile is a mapping of fields")
+    return data, kind
+
+
+def product_view(product: Any, with_profile: bool = True) -> dict[str, Any]:
+    last = repo.latest(product)
+    view: dict[str, Any] = {
+        "id": product.id,
+        "manufacturer": product.manufacturer,
+        "model": product.model,
+        "category": product.category,
+        "version": last.number,
+        "versions": [v.number for v in product.versions],
+    }
+    if with_profile:
+        view["profile"] = last.profile
+    return view
+
+
+@router.post("/products", status_code=201, tags=["products"])
+async def create_product(request: Request, catalog: CatalogDep, db: DbDep) -> JSONResponse:
+    """Create a product from a profile (JSON or YAML body)."""
+    data, _ = await _profile_body(request)
+    profile = repo.parse(catalog, data, "body")
+    with db.session() as s:
+        product = repo.create_product(s, profile, data)
+        view = product_view(product)
+    return JSONResponse(
+        view, status_code=201, headers={"Location": f"/api/v1/products/{view['id']}"}
+    )
+
+
+@router.get("/products", tags=["products"])
+def products(
+    db: DbDep, category: str | None = None, offset: Offset = 0, limit: Limit = 50
+) -> dict[str, Any]:
+    with db.session() as s:
+        found, total = repo.list_products(s, offset, limit, category)
+        items = [product_view(p, with_profile=False) for p in found]
+    return {"items": items, "total": total, "offset": offset, "limit": limit}
+
+
+@router.get("/products/{ident}", tags=["products"])
+def product(ident: str, db: DbDep) -> dict[str, Any]:
+    with db.session() as s:
+        return product_view(repo.get_product(s, ident))
+
+
+@router.put("/products/{ident}", tags=["products"])
+async def update_product(
+    ident: str, request: Request, catalog: CatalogDep, db: DbDep
+) -> dict[str, Any]:
+    """Replace the profile: a new version; earlier versions and assessments stay."""
+    data, _ = await _profile_body(request)
+    profile = repo.parse(catalog, data, "body")
+    with db.session() as s:
+        return product_view(repo.update_product(s, ident, profile, data))
+
+
+@router.delete("/products/{ident}", status_code=204, tags=["products"])
+def delete_product(ident: str, db: DbDep) -> Response:
+    with db.session() as s:
+        repo.delete_product(s, ident)
+    return Response(status_code=204)
+
+
+def assessment_view(stored: Any) -> dict[str, Any]:
+    return {
+        "id": stored.id,
+        "product": stored.version.product_id,
+        "version": stored.version.number,
+        "on": stored.on.isoformat(),
+        "markets": stored.markets,
+        "catalog_revision": stored.catalog_revision,
+        "all_binding_met": stored.all_binding_met,
+        "result": stored.result,
+    }
+
+
+@router.post("/products/{ident}/assessments", status_code=201, tags=["assessments"])
+def run_assessment(
+    ident: str,
+    catalog: CatalogDep,
+    db: DbDep,
+    on: dt.date | None = None,
+    market: Annotated[list[str] | None, Query()] = None,
+) -> JSONResponse:
+    """Assess the product's latest version and store the result."""
+    markets = tuple(catalog.market(m).id for m in market) if market else None
+    with db.session() as s:
+        stored = repo.run_assessment(s, catalog, ident, on or dt.date.today(), markets)
+        view = assessment_view(stored)
+    return JSONResponse(
+        view, status_code=201, headers={"Location": f"/api/v1/assessments/{view['id']}"}
+    )
+
+
+@router.get("/assessments/{ident}", tags=["assessments"])
+def assessment(ident: str, db: DbDep) -> dict[str, Any]:
+    with db.session() as s:
+        return assessment_view(repo.get_assessment(s, ident))
+
+
+@router.post("/products/{ident}/plans", tags=["plans"])
+def plan_for(
+    ident: str,
+    catalog: CatalogDep,
+    db: DbDep,
+    on: dt.date | None = None,
+    market: Annotated[list[str] | None, Query()] = None,
+    label: Annotated[list[str] | None, Query(description="SCHEME:LEVEL")] = None,
+) -> dict[str, Any]:
+    """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
+    with db.session() as s:
+        _, profile = repo.current_profile(s, catalog, ident)
+    asked = []
+    for item in label or ():
+        scheme, _, level = item.partition(":")
+        if not level:
+            raise ValueError(f"label: '{item}' is not SCHEME:LEVEL")
+        asked.append((scheme, level))
+    markets = tuple(catalog.market(m).id for m in market) if market else profile.markets
+    return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked))

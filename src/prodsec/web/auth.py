@@ -1,0 +1,65 @@
+"""Who is signed in: a session cookie for the pages, a bearer token for the API.
+
+The catalog, the harmonisation measures, applicability and recognition are public.
+Products, assessments and plans are a manufacturer's own data and need a signed-in user.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from prodsec.store import accounts
+from prodsec.store.models import User
+from prodsec.web.deps import db_of
+
+SESSION_COOKIE = "prodsec_session"
+_UNSET = object()
+
+
+class SignInRequiredError(Exception):
+    """No valid session or token; pages send the browser to /login, the API answers 401."""
+
+
+def token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def user_of(request: Request) -> User | None:
+    """The signed-in user or None; looked up once per request."""
+    cached = getattr(request.state, "user", _UNSET)
+    if cached is not _UNSET:
+        return cached if isinstance(cached, User) else None
+    token = token_of(request)
+    user = None
+    if token:
+        with db_of(request).session() as s:
+            user = accounts.user_for(s, token)
+            if user is not None:
+                s.expunge(user)
+    request.state.user = user
+    return user
+
+
+BEARER = HTTPBearer(auto_error=False, description="A token from POST /api/v1/tokens.")
+
+
+def signed_in(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
+) -> User:
+    """The signed-in user, or SignInRequiredError. (The bearer parameter puts the scheme
+    into the OpenAPI spec; `user_of` reads the header itself, or the session cookie.)"""
+    user = user_of(request)
+    if user is None:
+        raise SignInRequiredError
+    return user
+
+
+SignedIn = Annotated[User, Depends(signed_in)]

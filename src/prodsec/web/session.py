@@ -1,0 +1,90 @@
+"""Signing in and out: a form for the pages, a token endpoint for the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel
+
+from prodsec.store import accounts
+from prodsec.web.auth import SESSION_COOKIE, token_of
+from prodsec.web.deps import DbDep, db_of
+from prodsec.web.templating import FORBIDDEN, csrf_ok, page
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1")
+
+
+def _next(target: str) -> str:
+    """Only a path on this site: no open redirect."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return page(request, "login.html", next=_next(next), email="", error=None)
+
+
+@router.post("/login", response_model=None)
+async def login(request: Request) -> Response:
+    form = await request.form()
+    if not csrf_ok(request, form):
+        return HTMLResponse(FORBIDDEN, status_code=403)
+    email, password = str(form.get("email") or ""), str(form.get("password") or "")
+    target = _next(str(form.get("next") or "/"))
+    try:
+        with db_of(request).session() as s:
+            token, expires = accounts.sign_in(s, email.strip(), password, "browser")
+    except accounts.SignInError as exc:
+        return page(request, "login.html", 401, next=target, email=email, error=str(exc))
+    answer = RedirectResponse(target, status_code=303)
+    answer.set_cookie(
+        SESSION_COOKIE,
+        token,
+        expires=expires,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return answer
+
+
+@router.post("/logout", response_model=None)
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    if not csrf_ok(request, form):
+        return HTMLResponse(FORBIDDEN, status_code=403)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with db_of(request).session() as s:
+            accounts.sign_out(s, token)
+    answer = RedirectResponse("/", status_code=303)
+    answer.delete_cookie(SESSION_COOKIE)
+    return answer
+
+
+class Credentials(BaseModel):
+    email: str
+    password: str
+
+
+@api.post("/tokens", status_code=201, tags=["sign-in"])
+def new_token(credentials: Credentials, db: DbDep) -> dict[str, Any]:
+    """A bearer token for the private routes (products, assessments, plans), valid 30
+    days. Send it as `Authorization: Bearer TOKEN`."""
+    with db.session() as s:
+        token, expires = accounts.sign_in(s, credentials.email, credentials.password, "api")
+    return {"token": token, "expires": expires.astimezone(dt.UTC).isoformat()}
+
+
+@api.delete("/tokens/current", status_code=204, tags=["sign-in"])
+def end_token(request: Request, db: DbDep) -> Response:
+    """Revoke the token this request is sent with."""
+    token = token_of(request)
+    if token:
+        with db.session() as s:
+            accounts.sign_out(s, token)
+    return Response(status_code=204)

@@ -1,0 +1,119 @@
+"""Sign-in: private data needs it, public data does not, and nothing leaks on failure."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from prodsec.catalog import Catalog
+from prodsec.store import accounts
+from prodsec.store.db import Database
+from prodsec.store.models import Login, User
+from prodsec.web.app import create_app
+
+from .conftest import EMAIL, PASSWORD, add_user, sign_in
+
+
+def test_the_api_wants_a_token_for_products_only(database: Database, catalog: Catalog) -> None:
+    add_user(database)
+    client = TestClient(create_app(database, catalog))
+    assert client.get("/api/v1/instruments/uk-psti@2024-04-29").status_code == 200
+    refused = client.get("/api/v1/products")
+    assert (refused.status_code, refused.headers["www-authenticate"]) == (401, "Bearer")
+    assert refused.json() == {
+        "type": "about:blank",
+        "title": "Sign-in required",
+        "status": 401,
+        "detail": "send a bearer token (POST /api/v1/tokens)",
+    }
+    for email, password in ((EMAIL, "wrong password!"), ("nobody@example.org", PASSWORD)):
+        failed = client.post("/api/v1/tokens", json={"email": email, "password": password})
+        assert (failed.status_code, failed.json()["detail"]) == (
+            401,
+            "the email or the password is wrong",
+        )
+    token = client.post("/api/v1/tokens", json={"email": EMAIL, "password": PASSWORD}).json()
+    auth = {"Authorization": f"Bearer {token['token']}"}
+    assert client.get("/api/v1/products", headers=auth).status_code == 200
+    assert client.delete("/api/v1/tokens/current", headers=auth).status_code == 204
+    assert client.get("/api/v1/products", headers=auth).status_code == 401
+
+
+def test_tokens_are_stored_as_hashes_and_expire(database: Database) -> None:
+    add_user(database)
+    with database.session() as s:
+        token, _ = accounts.sign_in(s, EMAIL, PASSWORD, "api")
+        stored = s.scalars(select(Login)).one()
+        user = s.scalars(select(User)).one()
+        assert token not in stored.token_hash
+        assert len(stored.token_hash) == 64
+        assert PASSWORD not in user.password_hash
+        assert user.password_hash.startswith("scrypt$")
+        assert accounts.user_for(s, token) is not None
+        stored.expires = stored.expires.replace(year=2000)
+    with database.session() as s:
+        assert accounts.user_for(s, token) is None
+
+
+def test_the_administrator_is_created_once_without_a_default(database: Database) -> None:
+    with database.session() as s:
+        generated = accounts.ensure_admin(s)
+        assert generated is not None
+        assert len(generated) >= 24
+        assert accounts.ensure_admin(s) is None
+        token, _ = accounts.sign_in(s, accounts.ADMIN, generated, "browser")
+        assert token
+
+
+def test_passwords_have_a_minimum_and_emails_are_unique(database: Database) -> None:
+    add_user(database)
+    for email, password, message in (
+        ("short@example.org", "too short", "password: at least 12 characters"),
+        (EMAIL, "long enough password", f"email: '{EMAIL}' already has an account"),
+    ):
+        with database.session() as s, pytest.raises(ValueError, match=re.escape(message)):
+            accounts.create_user(s, email, password)
+
+
+def test_pages_send_to_the_login_and_back(database: Database, catalog: Catalog) -> None:
+    add_user(database)
+    client = TestClient(create_app(database, catalog))
+    assert client.get("/harmonise").status_code == 200
+    away = client.get("/products/new", follow_redirects=False)
+    assert (away.status_code, away.headers["location"]) == (303, "/login?next=%2Fproducts%2Fnew")
+    form = client.get("/login", params={"next": "//evil.example/"}).text
+    assert 'name="next" value="/"' in form
+    token = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert token is not None
+    wrong = client.post(
+        "/login", data={"csrf": token.group(1), "email": EMAIL, "password": "nope nope nope"}
+    )
+    assert wrong.status_code == 401
+    assert "the email or the password is wrong" in wrong.text
+    forged = client.post("/login", data={"csrf": "x", "email": EMAIL, "password": PASSWORD})
+    assert forged.status_code == 403
+    sign_in(client)
+    products = client.get("/products")
+    assert products.status_code == 200
+    assert f"<span>{EMAIL}</span>" in products.text
+    token = re.search(r'name="csrf" value="([^"]+)"', products.text)
+    assert token is not None
+    out = client.post("/logout", data={"csrf": token.group(1)}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/products", follow_redirects=False).status_code == 303
+
+
+def test_the_spec_declares_the_bearer_scheme(api: TestClient) -> None:
+    spec = api.get("/api/v1/openapi.json").json()
+    assert spec["components"]["securitySchemes"] == {
+        "HTTPBearer": {
+            "type": "http",
+            "description": "A token from POST /api/v1/tokens.",
+            "scheme": "bearer",
+        }
+    }
+    assert spec["paths"]["/api/v1/products"]["get"]["security"] == [{"HTTPBearer": []}]
+    assert "security" not in spec["paths"]["/api/v1/instruments"]["get"]
