@@ -30,6 +30,7 @@ def test_migrations_create_every_table(database: Database) -> None:
         "alembic_version",
         "assessments",
         "comments",
+        "logins",
         "organisations",
         "product_versions",
         "products",
