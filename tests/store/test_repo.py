@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 
 from prodsec.assess.profile import ProfileError
 from prodsec.catalog import Catalog
 from prodsec.store import repo
 from prodsec.store.db import Database
-from prodsec.store.models import Product, ProductVersion
+from prodsec.store.models import Base, Product, ProductVersion
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -36,6 +38,13 @@ def test_migrations_create_every_table(database: Database) -> None:
         "products",
         "users",
     ]
+
+
+def test_the_migrations_match_the_models(database: Database) -> None:
+    """Alembic's autogenerate finds nothing to add: models and migrations agree."""
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_create_version_assess_and_delete(database: Database, catalog: Catalog) -> None:
