@@ -83,7 +83,7 @@ def _shot(page: Page, site: str, name: str) -> None:
 
 
 def _accessible(page: Page) -> None:
-    """One h1; every visible form control has a label; the skip link is the first stop
+    """One h1; every visible form control has a label; every image a text; the skip link is the first stop
     of the keyboard and moves focus past the navigation."""
     expect(page.locator("h1")).to_have_count(1)
     unlabelled = page.evaluate(
@@ -93,6 +93,7 @@ def _accessible(page: Page) -> None:
             .map(e => e.name)"""
     )
     assert unlabelled == []
+    assert page.evaluate("[...document.images].filter(i => !i.alt).length") == 0
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.keyboard.press("Enter")
@@ -204,3 +205,32 @@ def test_a_bad_form_says_what_is_wrong_and_stores_nothing(page: Page, site: str)
     expect(page.locator(".error").first).to_contain_text("unknown market 'XX'")
     page.goto("/products")
     expect(page.get_by_role("table").locator("caption")).to_have_text(before)
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/instruments/etsi-en-303-645@3.1.3",
+    "/blocks/published-support-period",
+    "/compare?a=etsi-en-303-645%402.1.1&b=uk-cop-iot%402018",
+    "/harmonise",
+    "/applicability?category=smart-camera&markets=GB%2C+EU&on=2028-01-01",
+    "/recognition",
+    "/login",
+    "/instruments/no-such-thing",
+]
+
+
+def test_every_page_has_one_heading_labels_and_a_skip_link(page: Page, site: str) -> None:
+    for path in PUBLIC_PAGES:
+        page.goto(path)
+        _accessible(page)
+    page.goto("/products")
+    _sign_in(page)
+    first = page.get_by_role("table").locator("tbody a").first
+    first.click()
+    _accessible(page)
+    page.get_by_role("link", name="Edit the profile").click()
+    _accessible(page)
+    expect(page.get_by_label("Or paste a whole profile (YAML)")).to_contain_text("manufacturer:")
+    page.goto("/products")
+    _accessible(page)
