@@ -132,7 +132,12 @@ def test_compare_two_instruments(page: Page, site: str) -> None:
     _shot(page, site, "compare")
 
 
-def test_dashboard_filter(page: Page, site: str) -> None:
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_dashboard_filter(browser: Browser, site: str, javascript: bool) -> None:
+    """With JavaScript, htmx swaps the results in and pushes the filtered URL; without
+    it, the form is a plain GET. The answer is the same."""
+    context = browser.new_context(base_url=site.rsplit("/", 1)[0], java_script_enabled=javascript)
+    page = context.new_page()
     page.goto("/harmonise")
     _accessible(page)
     expect(page.locator("#filter-described")).to_contain_text("any bindingness")
@@ -140,6 +145,8 @@ def test_dashboard_filter(page: Page, site: str) -> None:
     page.get_by_label("Product category").select_option("consumer-iot-device")
     page.get_by_label("On date (empty: latest editions)").fill("2026-06-01")
     page.get_by_label("Jurisdictions (comma-separated, empty: all)").fill("GB, AU")
+    if javascript:
+        page.evaluate("window.prodsecMarker = 'kept'")
     page.get_by_role("button", name="Apply filter").click()
     described = page.locator("#filter-described")
     expect(described).to_have_text(
@@ -154,7 +161,11 @@ def test_dashboard_filter(page: Page, site: str) -> None:
             "published-support-period",
         ]
     )
-    _shot(page, site, "dashboard")
+    expect(page).to_have_url(re.compile(r"/harmonise\?bindingness=mandatory&category="))
+    if javascript:  # the same document: htmx swapped the results, no page load
+        assert page.evaluate("window.prodsecMarker") == "kept"
+    _shot(page, site, f"dashboard-{'htmx' if javascript else 'no-js'}")
+    context.close()
 
 
 def _sign_in(page: Page) -> None:
