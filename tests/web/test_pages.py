@@ -153,6 +153,12 @@ def test_uploads_are_capped_and_parsed_safely(web: TestClient) -> None:
         413,
         "the request body is over 524288 bytes",
     )
+    streamed = web.post("/api/v1/products", content=iter([b"x" * 65536] * 10))
+    assert "content-length" not in streamed.request.headers
+    assert (streamed.status_code, streamed.json()["detail"]) == (
+        413,
+        "the request body is over 524288 bytes",
+    )
     assert _products(web) == before
 
 

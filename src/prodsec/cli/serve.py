@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Annotated
@@ -71,4 +72,8 @@ def command(
         f"serving http://{host}:{port}/ (database {database.engine.url.render_as_string()})",
         err=True,
     )
-    uvicorn.run(create_app(database, catalog), host=host, port=port, log_level="warning")
+    app = create_app(database, catalog)
+    # the catalog lives as long as the process: keep the collector from rescanning it
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, log_level="warning")

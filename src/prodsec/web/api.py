@@ -33,6 +33,7 @@ from prodsec.crosswalk.measures import (
 from prodsec.crosswalk.views import crosswalk_view, overlap_view, spread_view
 from prodsec.insight.graph import graph_view, recognition_graph
 from prodsec.web.deps import CatalogDep
+from prodsec.web.memo import memo
 
 router = APIRouter(prefix="/api/v1")
 Offset = Annotated[int, Query(ge=0)]
@@ -48,21 +49,15 @@ def page(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
     }
 
 
-_RENDERED: dict[tuple[str, str], tuple[str, bytes]] = {}
-_RENDERED_MAX = 4096
-
-
 def cached(request: Request, catalog: Catalog, key: str, build: Callable[[], Any]) -> Response:
     """A catalog resource with an ETag. The catalog only changes with its data hash, so
     the body is built and serialised once per (hash, key) and served from memory after."""
-    found = _RENDERED.get((catalog.data_hash, key))
-    if found is None:
+
+    def render() -> tuple[str, bytes]:
         tag = '"' + hashlib.sha256(f"{catalog.data_hash}:{key}".encode()).hexdigest()[:32] + '"'
-        body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
-        if len(_RENDERED) >= _RENDERED_MAX:
-            _RENDERED.clear()
-        found = _RENDERED[(catalog.data_hash, key)] = (tag, body)
-    tag, body = found
+        return tag, json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
+
+    tag, body = memo((catalog.data_hash, "api", key), render)
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers={"ETag": tag})
     return Response(

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.store.db import Database
 from prodsec.web import api, api_products, dashboard, pages, products, session
-from prodsec.web.deps import UPLOAD_LIMIT
-from prodsec.web.problems import HANDLERS, problem
+from prodsec.web.limits import BodyCap
+from prodsec.web.problems import HANDLERS
 
 STATIC = Path(__file__).resolve().parent / "static"
-
-
-BODY_LIMIT = 2 * UPLOAD_LIMIT  # a capped upload plus the form's other fields
-
-
-async def _body_cap(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Refuse a request body over the cap before reading it (a declared length) so an
-    oversized upload costs nothing; the handlers cap what they read as well."""
-    declared = request.headers.get("content-length", "0")
-    if not declared.isdigit() or int(declared) > BODY_LIMIT:
-        return problem(request, 413, "Too large", f"the request body is over {BODY_LIMIT} bytes")
-    return await call_next(request)
 
 
 def create_app(db: Database | None = None, catalog: Catalog | None = None) -> FastAPI:
@@ -44,7 +29,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     )
     app.state.catalog = catalog or load_catalog()
     app.state.db = db or Database()
-    app.middleware("http")(_body_cap)
+    app.add_middleware(BodyCap)
     for kind, handler in HANDLERS.items():
         app.add_exception_handler(kind, handler)
     app.include_router(api.router)

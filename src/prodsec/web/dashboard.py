@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from prodsec.assess.applicability import applies
 from prodsec.assess.views import answer_view
-from prodsec.catalog import NotFoundError
+from prodsec.catalog import Catalog, NotFoundError
 from prodsec.catalog.model import Bindingness
 from prodsec.crosswalk.measures import (
     Scope,
@@ -26,6 +26,7 @@ from prodsec.crosswalk.measures import (
 from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
 from prodsec.insight.render import Picture, render
 from prodsec.web.deps import CatalogDep
+from prodsec.web.memo import memo
 from prodsec.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -77,15 +78,8 @@ def dashboard(
     known = parameters(catalog)
     if parameter not in known:
         raise ValueError(f"parameter: '{parameter}' is not one of {', '.join(sorted(known))}")
-    matrix = overlap(catalog, scope)
-    core_of, core = common_core(catalog, scope)
-    binding = Scope(
-        bindingness=(Bindingness.MANDATORY,),
-        category=scope.category,
-        on=scope.on,
-        jurisdictions=scope.jurisdictions,
-    )
-    _, gaps = uncovered(catalog, binding)
+    key = (catalog.data_hash, "dashboard", scope, parameter)
+    measures = memo(key, lambda: _measures(catalog, scope, parameter))
     query = request.url.query
     return page(
         request,
@@ -102,19 +96,35 @@ def dashboard(
         bindingness_values=[b.value for b in Bindingness],
         categories=sorted(catalog.categories.values(), key=lambda c: c.title),
         parameter_names=sorted(known),
-        coverage=coverage(catalog, scope),
-        overlap=[
+        **measures,
+        chart_query=f"?{query}" if query else "",
+    )
+
+
+def _measures(catalog: Catalog, scope: Scope, parameter: str) -> dict[str, Any]:
+    """Everything the dashboard shows under one filter; a pure function of the catalog."""
+    matrix = overlap(catalog, scope)
+    core_of, core = common_core(catalog, scope)
+    binding = Scope(
+        bindingness=(Bindingness.MANDATORY,),
+        category=scope.category,
+        on=scope.on,
+        jurisdictions=scope.jurisdictions,
+    )
+    _, gaps = uncovered(catalog, binding)
+    return {
+        "coverage": coverage(catalog, scope),
+        "overlap": [
             (a.key, [(v, _shade(v)) for v in row])
             for a, row in zip(matrix.instruments, matrix.all, strict=True)
         ],
-        overlap_keys=[i.key for i in matrix.instruments],
-        core=core,
-        core_of=[i.key for i in core_of],
-        gaps=gaps,
-        spread=spread(catalog, scope, parameter),
-        timeline=timeline(catalog, scope),
-        chart_query=f"?{query}" if query else "",
-    )
+        "overlap_keys": [i.key for i in matrix.instruments],
+        "core": core,
+        "core_of": [i.key for i in core_of],
+        "gaps": gaps,
+        "spread": spread(catalog, scope, parameter),
+        "timeline": timeline(catalog, scope),
+    }
 
 
 CHARTS = {"coverage", "overlap", "timeline"}

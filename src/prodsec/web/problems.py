@@ -15,6 +15,7 @@ from prodsec.catalog import NotFoundError
 from prodsec.store.accounts import SignInError
 from prodsec.store.repo import NotStoredError
 from prodsec.web.auth import SignInRequiredError
+from prodsec.web.limits import BodyTooLargeError
 from prodsec.web.templating import page
 
 MEDIA = "application/problem+json"
@@ -75,7 +76,12 @@ async def wrong_password(request: Request, exc: Exception) -> Response:
     return problem(request, 401, "Sign-in failed", str(exc))
 
 
+async def too_large(request: Request, exc: Exception) -> Response:
+    return problem(request, 413, "Too large", str(exc))
+
+
 HANDLERS: dict[type[Exception], Any] = {
+    BodyTooLargeError: too_large,
     SignInRequiredError: sign_in_first,
     SignInError: wrong_password,
     NotFoundError: not_found,
