@@ -38,6 +38,12 @@ def test_dashboard_states_its_filter_and_answers_under_it(web: TestClient) -> No
         " no-universal-default-passwords vulnerability-disclosure-policy published-support-period"
     )
     assert 'href="/harmonise/overlap.svg?bindingness=mandatory&amp;category=' in page.text
+    assert "<p>No instrument in the filter sets min_support_years.</p>" in page.text
+    everything = web.get("/harmonise", params={"parameter": "min_support_years"}).text
+    assert _text(everything, "<caption>min_support_years", "</table>") == (
+        "min_support_years across instruments (higher is stricter) Instrument Jurisdictions"
+        " Value Requirement eu-cra@2024-2847 EU 5 years Art13-8"
+    )
 
 
 def test_dashboard_charts_render_and_unknown_ones_are_404(web: TestClient) -> None:
