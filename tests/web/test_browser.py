@@ -227,6 +227,7 @@ PUBLIC_PAGES = [
     "/applicability?category=smart-camera&markets=GB%2C+EU&on=2028-01-01",
     "/recognition",
     "/login",
+    "/api",
     "/instruments/no-such-thing",
 ]
 

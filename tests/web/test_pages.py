@@ -185,3 +185,15 @@ def test_editing_saves_a_new_version(web: TestClient) -> None:
     assert (saved.status_code, saved.headers["location"]) == (303, f"/products/{ident}")
     stored = web.get(f"/api/v1/products/{ident}").json()
     assert (stored["model"], stored["version"]) == ("Renamed 2", 2)
+
+
+def test_the_api_reference_page_is_rendered_from_the_spec(web: TestClient) -> None:
+    spec = web.get("/api/v1/openapi.json").json()
+    count = sum(len(methods) for methods in spec["paths"].values())
+    page = web.get("/api").text
+    assert f"<caption>{count} operations</caption>" in page
+    assert (
+        '<th scope="row"><code>GET /api/v1/products</code> <span class="badge">sign-in</span></th>'
+        in page
+    )
+    assert '<th scope="row"><code>GET /api/v1/blocks</code></th>' in page

@@ -114,3 +114,33 @@ def recognition(request: Request, on: dt.date | None = None) -> HTMLResponse:
 def recognition_svg(request: Request, on: dt.date | None = None) -> Response:
     svg = render(graph_spec(recognition_graph(catalog_of(request), on)), Picture.SVG)
     return Response(svg, media_type="image/svg+xml")
+
+
+@router.get("/api", response_class=HTMLResponse)
+def api_reference(request: Request) -> HTMLResponse:
+    """The REST API's reference, rendered from the same OpenAPI spec, without JavaScript
+    or anything from the internet (the Swagger UI at /api/v1/docs loads from a CDN)."""
+    spec = request.app.openapi()
+    operations = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "tag": (op.get("tags") or ["other"])[0],
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "parameters": [
+                {
+                    "name": p["name"],
+                    "where": p["in"],
+                    "required": p.get("required", False),
+                    "description": p.get("description", ""),
+                }
+                for p in op.get("parameters", [])
+            ],
+            "body": "requestBody" in op,
+            "private": bool(op.get("security")),
+        }
+        for path, methods in spec["paths"].items()
+        for method, op in methods.items()
+    ]
+    return page(request, "api.html", operations=operations, title=spec["info"]["title"])
