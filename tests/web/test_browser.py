@@ -95,9 +95,9 @@ def _accessible(page: Page) -> None:
     assert unlabelled == []
     assert page.evaluate("[...document.images].filter(i => !i.alt).length") == 0
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    expect(page.locator(":focus")).to_have_text("Skip to content")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page).to_have_url(re.compile(r"#main$"))
 
 
 def test_search_an_instrument_and_open_a_requirement(page: Page, site: str) -> None:

@@ -10,9 +10,13 @@ from fastapi.staticfiles import StaticFiles
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.store.db import Database
-from prodsec.web import api, api_products, dashboard, pages, products, session
+from prodsec.web.api import catalog as api_catalog
+from prodsec.web.api import products as api_products
+from prodsec.web.api import tokens as api_tokens
 from prodsec.web.limits import BodyCap
 from prodsec.web.problems import HANDLERS
+from prodsec.web.ui import catalog as ui_catalog
+from prodsec.web.ui import dashboard, products, session
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -32,11 +36,11 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     app.add_middleware(BodyCap)
     for kind, handler in HANDLERS.items():
         app.add_exception_handler(kind, handler)
-    app.include_router(api.router)
+    app.include_router(api_catalog.router)
     app.include_router(api_products.router)
-    app.include_router(session.api)
+    app.include_router(api_tokens.router)
     app.include_router(session.router)
-    app.include_router(pages.router)
+    app.include_router(ui_catalog.router)
     app.include_router(dashboard.router)
     app.include_router(products.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,21 +1,16 @@
-"""Signing in and out: a form for the pages, a token endpoint for the API."""
+"""Signing in and out of the pages: a form, a session cookie."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel
 
 from prodsec.store import accounts
-from prodsec.web.auth import SESSION_COOKIE, token_of
-from prodsec.web.deps import DbDep, db_of
+from prodsec.web.auth import SESSION_COOKIE
+from prodsec.web.deps import db_of
 from prodsec.web.templating import FORBIDDEN, csrf_ok, page
 
 router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1")
 
 
 def _next(target: str) -> str:
@@ -64,27 +59,3 @@ async def logout(request: Request) -> Response:
     answer = RedirectResponse("/", status_code=303)
     answer.delete_cookie(SESSION_COOKIE)
     return answer
-
-
-class Credentials(BaseModel):
-    email: str
-    password: str
-
-
-@api.post("/tokens", status_code=201, tags=["sign-in"])
-def new_token(credentials: Credentials, db: DbDep) -> dict[str, Any]:
-    """A bearer token for the private routes (products, assessments, plans), valid 30
-    days. Send it as `Authorization: Bearer TOKEN`."""
-    with db.session() as s:
-        token, expires = accounts.sign_in(s, credentials.email, credentials.password, "api")
-    return {"token": token, "expires": expires.astimezone(dt.UTC).isoformat()}
-
-
-@api.delete("/tokens/current", status_code=204, tags=["sign-in"])
-def end_token(request: Request, db: DbDep) -> Response:
-    """Revoke the token this request is sent with."""
-    token = token_of(request)
-    if token:
-        with db.session() as s:
-            accounts.sign_out(s, token)
-    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""The REST API under /api/v1: public catalog routes and private product routes."""

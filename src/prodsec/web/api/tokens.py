@@ -1,0 +1,39 @@
+"""API sign-in: bearer tokens for the private routes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
+
+from prodsec.store import accounts
+from prodsec.web.auth import token_of
+from prodsec.web.deps import DbDep
+
+router = APIRouter(prefix="/api/v1")
+
+
+class Credentials(BaseModel):
+    email: str
+    password: str
+
+
+@router.post("/tokens", status_code=201, tags=["sign-in"])
+def new_token(credentials: Credentials, db: DbDep) -> dict[str, Any]:
+    """A bearer token for the private routes (products, assessments, plans), valid 30
+    days. Send it as `Authorization: Bearer TOKEN`."""
+    with db.session() as s:
+        token, expires = accounts.sign_in(s, credentials.email, credentials.password, "api")
+    return {"token": token, "expires": expires.astimezone(dt.UTC).isoformat()}
+
+
+@router.delete("/tokens/current", status_code=204, tags=["sign-in"])
+def end_token(request: Request, db: DbDep) -> Response:
+    """Revoke the token this request is sent with."""
+    token = token_of(request)
+    if token:
+        with db.session() as s:
+            accounts.sign_out(s, token)
+    return Response(status_code=204)
