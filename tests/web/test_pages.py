@@ -197,3 +197,20 @@ def test_the_api_reference_page_is_rendered_from_the_spec(web: TestClient) -> No
         in page
     )
     assert '<th scope="row"><code>GET /api/v1/blocks</code></th>' in page
+
+
+def test_the_product_page_plans_for_other_markets_and_asked_labels(web: TestClient) -> None:
+    items = web.get("/api/v1/products").json()["items"]
+    speaker = next(i["id"] for i in items if i["model"] == "Sprechbox 2")
+    page = web.get(
+        f"/products/{speaker}",
+        params={"on": "2026-06-01", "markets": "gb, sg", "labels": "sg-cls:2"},
+    )
+    assert page.status_code == 200
+    assert _text(page.text, "<h2>Plan", "</h2>") == (
+        "Plan: the cheapest fixes for GB, SG and the labels sg-cls 2"
+    )
+    assert 'name="markets" value="GB, SG"' in page.text
+    wrong = web.get(f"/products/{speaker}", params={"labels": "sg-cls"})
+    assert wrong.status_code == 400
+    assert "&#39;sg-cls&#39; is not SCHEME:LEVEL (for example sg-cls:2)" in wrong.text

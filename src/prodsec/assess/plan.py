@@ -243,6 +243,20 @@ def _targets(a: Assessment) -> list[tuple[InstrumentResult, str]]:
     ]
 
 
+def asked_labels(items: Iterable[str]) -> list[tuple[str, str]]:
+    """`SCHEME:LEVEL` items (an item may hold several, comma-separated) as pairs;
+    ValueError naming the first malformed one."""
+    found = []
+    for part in (p.strip() for item in items for p in item.split(",")):
+        if not part:
+            continue
+        scheme, _, level = part.partition(":")
+        if not scheme or not level:
+            raise ValueError(f"'{part}' is not SCHEME:LEVEL (for example sg-cls:2)")
+        found.append((scheme, level))
+    return found
+
+
 def plan(
     catalog: Catalog,
     profile: Profile,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from prodsec.assess.plan import Plan, load_costs, plan, plan_view
+from prodsec.assess.plan import Plan, asked_labels, load_costs, plan, plan_view
 from prodsec.assess.profile import ProfileError, load_profile
 from prodsec.catalog import load_catalog
 from prodsec.cli.applies import parse_day, split
@@ -16,13 +16,10 @@ from prodsec.cli.output import Format, FormatOpt, emit, fail
 
 
 def _labels(given: list[str]) -> list[tuple[str, str]]:
-    found = []
-    for item in split(given):
-        scheme, _, level = item.partition(":")
-        if not scheme or not level:
-            raise fail(f"--labels: '{item}' is not SCHEME:LEVEL (for example sg-cls:2)")
-        found.append((scheme, level))
-    return found
+    try:
+        return asked_labels(given)
+    except ValueError as exc:
+        raise fail(f"--labels: {exc}") from exc
 
 
 def command(

@@ -11,7 +11,7 @@ import yaml
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from prodsec.assess.plan import plan, plan_view
+from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.store import repo
 from prodsec.web.auth import signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep
@@ -146,11 +146,9 @@ def plan_for(
     """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
     with db.session() as s:
         _, profile = repo.current_profile(s, catalog, ident)
-    asked = []
-    for item in label or ():
-        scheme, _, level = item.partition(":")
-        if not level:
-            raise ValueError(f"label: '{item}' is not SCHEME:LEVEL")
-        asked.append((scheme, level))
+    try:
+        asked = asked_labels(label or ())
+    except ValueError as exc:
+        raise ValueError(f"label: {exc}") from exc
     markets = tuple(catalog.market(m).id for m in market) if market else profile.markets
     return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked))

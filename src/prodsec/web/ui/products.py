@@ -10,7 +10,7 @@ import yaml
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from prodsec.assess.plan import plan, plan_view
+from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.assess.profile import Profile, ProfileError
 from prodsec.assess.report import assessment_view
 from prodsec.store import repo
@@ -150,15 +150,26 @@ def _profile_data(fields: dict[str, str], text: str) -> dict[str, Any]:
 
 
 @router.get("/products/{ident}", response_class=HTMLResponse)
-def product(request: Request, ident: str, on: dt.date | None = None) -> HTMLResponse:
-    """The report is computed on each view and not stored: a GET changes nothing. The API's
-    POST /api/v1/products/{id}/assessments stores one."""
+def product(
+    request: Request,
+    ident: str,
+    on: dt.date | None = None,
+    markets: str = "",
+    labels: str = "",
+) -> HTMLResponse:
+    """The assessment and the cheapest plan on a day, for the profile's markets or others
+    (a what-if), with labels to become eligible for. Computed on each view and not stored:
+    a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
     catalog = catalog_of(request)
     day = on or dt.date.today()
+    asked = asked_labels([labels])
     with db_of(request).session() as s:
         found = repo.get_product(s, ident)
         version, profile = repo.current_profile(s, catalog, ident)
-        fixes = plan(catalog, profile, day, profile.markets)
+        chosen = tuple(
+            catalog.market(m.strip().upper()).id for m in markets.split(",") if m.strip()
+        ) or tuple(profile.markets)
+        fixes = plan(catalog, profile, day, chosen, asked)
         return page(
             request,
             "product.html",
@@ -167,4 +178,5 @@ def product(request: Request, ident: str, on: dt.date | None = None) -> HTMLResp
             result=assessment_view(fixes.assessment),
             plan=plan_view(fixes),
             on=day.isoformat(),
+            what_if={"markets": ", ".join(chosen), "labels": labels},
         )
