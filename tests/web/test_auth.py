@@ -117,3 +117,39 @@ def test_the_spec_declares_the_bearer_scheme(api: TestClient) -> None:
     }
     assert spec["paths"]["/api/v1/products"]["get"]["security"] == [{"HTTPBearer": []}]
     assert "security" not in spec["paths"]["/api/v1/instruments"]["get"]
+
+
+def test_repeated_failures_are_throttled_per_email(database: Database, catalog: Catalog) -> None:
+    add_user(database)
+    client = TestClient(create_app(database, catalog))
+    for _ in range(5):
+        failed = client.post("/api/v1/tokens", json={"email": EMAIL, "password": "guess guess!"})
+        assert failed.status_code == 401
+    blocked = client.post("/api/v1/tokens", json={"email": EMAIL, "password": PASSWORD})
+    assert blocked.status_code == 429
+    # 900 s from the first failure, rounded up; a slow machine may have used a second
+    wait = blocked.headers["retry-after"]
+    assert wait in {"900", "899"}
+    assert blocked.json()["detail"] == f"too many failed sign-ins; try again in {wait} s"
+    other = client.post("/api/v1/tokens", json={"email": "x@example.org", "password": "guess"})
+    assert other.status_code == 401
+    form = client.get("/login").text
+    token = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert token is not None
+    page = client.post(
+        "/login", data={"csrf": token.group(1), "email": EMAIL, "password": PASSWORD}
+    )
+    assert page.status_code == 429
+    assert re.search(r"too many failed sign-ins; try again in (900|899) s", page.text)
+
+
+def test_a_success_clears_the_failures() -> None:
+    throttle = accounts.Throttle(attempts=2, window=60)
+    throttle.failed("a@example.org", 0.0)
+    throttle.succeeded("a@example.org")
+    throttle.failed("a@example.org", 1.0)
+    throttle.check("a@example.org", 2.0)
+    throttle.failed("a@example.org", 2.0)
+    with pytest.raises(accounts.ThrottledError, match="try again in 59 s"):
+        throttle.check("a@example.org", 2.5)
+    throttle.check("a@example.org", 61.5)

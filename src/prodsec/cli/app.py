@@ -21,6 +21,7 @@ from prodsec.cli import (
     recognition,
     serve,
     tour,
+    users,
 )
 from prodsec.cli.output import fail
 
@@ -50,6 +51,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(blocks.app, name="blocks")
 app.add_typer(recognition.app, name="recognition")
 app.add_typer(harmonise.app, name="harmonise")
+app.add_typer(users.app, name="users")
 app.command("applies")(applies.command)
 app.command("map")(crossmap.command)
 app.command("assess")(assess.command)

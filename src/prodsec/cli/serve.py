@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import func, select
 
 from prodsec.catalog import Catalog, load_catalog
+from prodsec.cli.database import DbOpt
 from prodsec.store import accounts, repo
 from prodsec.store.db import Database
 from prodsec.store.models import Product
@@ -35,12 +36,7 @@ def load_demo(db: Database, catalog: Catalog, folder: Path = EXAMPLES) -> int:
 def command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db", help="Database URL (default PRODSEC_DATABASE_URL, else a SQLite file)."
-        ),
-    ] = None,
+    db: DbOpt = None,
     demo: Annotated[
         bool,
         typer.Option("--demo/--no-demo", help="Load the example products into an empty database."),

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
+import time
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -26,6 +28,35 @@ class SignInError(Exception):
 
     def __init__(self) -> None:
         super().__init__("the email or the password is wrong")
+
+
+class ThrottledError(SignInError):
+    """Too many failed sign-ins for one email lately; try again after `wait` seconds."""
+
+    def __init__(self, wait: int) -> None:
+        Exception.__init__(self, f"too many failed sign-ins; try again in {wait} s")
+        self.wait = wait
+
+
+class Throttle:
+    """At most `attempts` failed sign-ins per email in `window` seconds. Kept in memory by
+    the web app (a restart forgets them; enough to make guessing slow on one server)."""
+
+    def __init__(self, attempts: int = 5, window: int = 900) -> None:
+        self.attempts, self.window = attempts, window
+        self._failures: dict[str, list[float]] = {}
+
+    def check(self, email: str, now: float) -> None:
+        recent = [t for t in self._failures.get(email, []) if now - t < self.window]
+        self._failures[email] = recent
+        if len(recent) >= self.attempts:
+            raise ThrottledError(math.ceil(self.window - (now - recent[0])))
+
+    def failed(self, email: str, now: float) -> None:
+        self._failures.setdefault(email, []).append(now)
+
+    def succeeded(self, email: str) -> None:
+        self._failures.pop(email, None)
 
 
 def hash_password(password: str) -> str:
@@ -70,15 +101,28 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_in(session: Session, email: str, password: str, kind: str) -> tuple[str, dt.datetime]:
+def sign_in(
+    session: Session,
+    email: str,
+    password: str,
+    kind: str,
+    throttle: Throttle | None = None,
+) -> tuple[str, dt.datetime]:
     """A new token of `kind` (browser or api) and its expiry, for a right email and
-    password; SignInError otherwise. Also drops the user's expired tokens."""
+    password; SignInError otherwise (ThrottledError after too many failures). Also drops
+    the user's expired tokens."""
+    tick = time.monotonic()
+    if throttle:
+        throttle.check(email, tick)
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
         _scrypt(password, b"0" * 16)  # the same work as for a known user
+    if user is None or not verify_password(password, user.password_hash):
+        if throttle:
+            throttle.failed(email, tick)
         raise SignInError
-    if not verify_password(password, user.password_hash):
-        raise SignInError
+    if throttle:
+        throttle.succeeded(email)
     now = dt.datetime.now(dt.UTC)
     session.execute(delete(Login).where(Login.user_id == user.id, Login.expires < now))
     token = secrets.token_urlsafe(32)

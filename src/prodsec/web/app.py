@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
+from prodsec.store.accounts import Throttle
 from prodsec.store.db import Database
 from prodsec.web.api import catalog as api_catalog
 from prodsec.web.api import products as api_products
@@ -33,6 +34,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     )
     app.state.catalog = catalog or load_catalog()
     app.state.db = db or Database()
+    app.state.throttle = Throttle()
     app.add_middleware(BodyCap)
     for kind, handler in HANDLERS.items():
         app.add_exception_handler(kind, handler)

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from prodsec.assess.profile import ProfileError
 from prodsec.catalog import NotFoundError
-from prodsec.store.accounts import SignInError
+from prodsec.store.accounts import SignInError, ThrottledError
 from prodsec.store.repo import NotStoredError
 from prodsec.web.auth import SignInRequiredError
 from prodsec.web.limits import BodyTooLargeError
@@ -73,6 +73,10 @@ async def sign_in_first(request: Request, _: Exception) -> Response:
 
 
 async def wrong_password(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ThrottledError):
+        answer = problem(request, 429, "Too many sign-ins", str(exc))
+        answer.headers["Retry-After"] = str(exc.wait)
+        return answer
     return problem(request, 401, "Sign-in failed", str(exc))
 
 

@@ -21,11 +21,13 @@ class Credentials(BaseModel):
 
 
 @router.post("/tokens", status_code=201, tags=["sign-in"])
-def new_token(credentials: Credentials, db: DbDep) -> dict[str, Any]:
+def new_token(credentials: Credentials, request: Request, db: DbDep) -> dict[str, Any]:
     """A bearer token for the private routes (products, assessments, plans), valid 30
     days. Send it as `Authorization: Bearer TOKEN`."""
     with db.session() as s:
-        token, expires = accounts.sign_in(s, credentials.email, credentials.password, "api")
+        token, expires = accounts.sign_in(
+            s, credentials.email, credentials.password, "api", request.app.state.throttle
+        )
     return {"token": token, "expires": expires.astimezone(dt.UTC).isoformat()}
 
 

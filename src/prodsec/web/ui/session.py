@@ -32,9 +32,12 @@ async def login(request: Request) -> Response:
     target = _next(str(form.get("next") or "/"))
     try:
         with db_of(request).session() as s:
-            token, expires = accounts.sign_in(s, email.strip(), password, "browser")
+            token, expires = accounts.sign_in(
+                s, email.strip(), password, "browser", request.app.state.throttle
+            )
     except accounts.SignInError as exc:
-        return page(request, "login.html", 401, next=target, email=email, error=str(exc))
+        status = 429 if isinstance(exc, accounts.ThrottledError) else 401
+        return page(request, "login.html", status, next=target, email=email, error=str(exc))
     answer = RedirectResponse(target, status_code=303)
     answer.set_cookie(
         SESSION_COOKIE,

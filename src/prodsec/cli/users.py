@@ -1,0 +1,41 @@
+"""`prodsec users ...`: the accounts that can sign in to the web app and the API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+
+from prodsec.cli.database import DbOpt
+from prodsec.cli.output import fail
+from prodsec.store import accounts
+from prodsec.store.db import Database
+from prodsec.store.models import User
+
+app = typer.Typer(help="Accounts for the web app and the API.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    email: Annotated[str, typer.Argument(help="The new user's email, their sign-in name.")],
+    admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Add a user. The password is asked twice and never echoed (at least 12 characters)."""
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        with Database(db).session() as s:
+            accounts.create_user(s, email.strip(), password, is_admin=admin)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"added {email.strip()}{' (administrator)' if admin else ''}")
+
+
+@app.command("list")
+def listing(db: DbOpt = None) -> None:
+    """Every user: email, administrator or not, when added."""
+    with Database(db).session() as s:
+        for user in s.scalars(select(User).order_by(User.email)):
+            role = "administrator" if user.is_admin else "user"
+            typer.echo(f"{user.email}\t{role}\t{user.created:%Y-%m-%d}")
