@@ -189,7 +189,7 @@ def test_create_a_product_from_the_form_and_read_its_assessment(page: Page, site
     page.get_by_role("button", name="Create and assess").click()
     expect(page.locator("h1")).to_have_text("Acme Cam 1")
     page.get_by_label("Assess on").fill("2026-06-01")
-    page.get_by_role("button", name="Assess").click()
+    page.get_by_role("button", name="Assess", exact=True).click()
     expect(page.get_by_role("heading", level=2).first).to_have_text(
         "Assessment on 2026-06-01: not every binding instrument met"
     )
@@ -202,6 +202,10 @@ def test_create_a_product_from_the_form_and_read_its_assessment(page: Page, site
     ).to_be_visible()
     _accessible(page)
     _shot(page, site, "assessment")
+    page.get_by_role("button", name="Save this assessment (2026-06-01, GB, AU)").click()
+    expect(page.get_by_role("table", name=re.compile("^1 saved"))).to_contain_text(
+        "2026-06-01GB, AUnot all met"
+    )
 
 
 def test_a_bad_form_says_what_is_wrong_and_stores_nothing(page: Page, site: str) -> None:

@@ -214,3 +214,40 @@ def test_the_product_page_plans_for_other_markets_and_asked_labels(web: TestClie
     wrong = web.get(f"/products/{speaker}", params={"labels": "sg-cls"})
     assert wrong.status_code == 400
     assert "&#39;sg-cls&#39; is not SCHEME:LEVEL (for example sg-cls:2)" in wrong.text
+
+
+def test_saving_an_assessment_keeps_its_catalog_revision(
+    web: TestClient, database: Database
+) -> None:
+    from sqlalchemy import select, update
+
+    from prodsec.store.models import Assessment
+
+    ident = web.get("/api/v1/products").json()["items"][0]["id"]
+    page = web.get(f"/products/{ident}", params={"on": "2026-06-01", "markets": "GB"})
+    assert "<p>None saved yet.</p>" in page.text
+    saved = web.post(
+        f"/products/{ident}/assessments",
+        data={"csrf": _token(page.text), "on": "2026-06-01", "markets": "GB"},
+        follow_redirects=False,
+    )
+    assert (saved.status_code, saved.headers["location"]) == (
+        303,
+        f"/products/{ident}?on=2026-06-01&markets=GB#saved",
+    )
+    with database.session() as s:
+        stored = s.scalars(select(Assessment)).one()
+        assert (stored.on.isoformat(), stored.markets) == ("2026-06-01", ["GB"])
+        revision = stored.catalog_revision
+    listed = web.get(f"/products/{ident}", params={"on": "2026-06-01", "markets": "GB"}).text
+    assert "1 saved, newest first" in listed
+    assert f"<td>{revision[:12]} (current)</td>" in listed
+    with database.session() as s:
+        s.execute(update(Assessment).values(catalog_revision="0" * 64))
+    older = web.get(f"/products/{ident}").text
+    assert f"<td>{'0' * 12} (older)</td>" in older
+    bad = web.post(
+        f"/products/{ident}/assessments", data={"csrf": _token(older), "on": "2026-13-01"}
+    )
+    assert bad.status_code == 400
+    assert "on: &#39;2026-13-01&#39; is not a date (YYYY-MM-DD)" in bad.text

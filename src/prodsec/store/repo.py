@@ -128,6 +128,13 @@ def run_assessment(
     return stored
 
 
+def saved_assessments(session: Session, ident: str) -> list[Assessment]:
+    """Every stored assessment of every version of a product, newest first."""
+    product = get_product(session, ident)
+    found = [a for v in product.versions for a in v.assessments]
+    return sorted(found, key=lambda a: (a.created, a.version.number), reverse=True)
+
+
 def get_assessment(session: Session, ident: str) -> Assessment:
     found = session.get(Assessment, ident)
     if found is None:

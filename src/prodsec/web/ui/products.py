@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 import yaml
 from fastapi import APIRouter, Depends, Request, Response
@@ -170,6 +171,19 @@ def product(
             catalog.market(m.strip().upper()).id for m in markets.split(",") if m.strip()
         ) or tuple(profile.markets)
         fixes = plan(catalog, profile, day, chosen, asked)
+        saved = [
+            {
+                "id": a.id,
+                "version": a.version.number,
+                "on": a.on.isoformat(),
+                "markets": ", ".join(a.markets),
+                "met": a.all_binding_met,
+                "revision": a.catalog_revision[:12],
+                "current": a.catalog_revision == catalog.data_hash,
+                "created": f"{a.created:%Y-%m-%d %H:%M}",
+            }
+            for a in repo.saved_assessments(s, ident)
+        ]
         return page(
             request,
             "product.html",
@@ -179,4 +193,26 @@ def product(
             plan=plan_view(fixes),
             on=day.isoformat(),
             what_if={"markets": ", ".join(chosen), "labels": labels},
+            saved=saved,
         )
+
+
+@router.post("/products/{ident}/assessments", response_model=None)
+async def save_assessment(request: Request, ident: str) -> Response:
+    """Store the assessment on the day and markets of the form, with the catalog
+    revision it used."""
+    form = await request.form()
+    if not csrf_ok(request, form):
+        return HTMLResponse(FORBIDDEN, status_code=403)
+    catalog = catalog_of(request)
+    given = str(form.get("on") or dt.date.today().isoformat())
+    try:
+        day = dt.date.fromisoformat(given)
+    except ValueError as exc:
+        raise ValueError(f"on: '{given}' is not a date (YYYY-MM-DD)") from exc
+    listed = str(form.get("markets") or "")
+    markets = tuple(catalog.market(m.strip().upper()).id for m in listed.split(",") if m.strip())
+    with db_of(request).session() as s:
+        repo.run_assessment(s, catalog, ident, day, markets or None)
+    query = urlencode({"on": day.isoformat(), "markets": listed})
+    return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)
