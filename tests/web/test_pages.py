@@ -251,3 +251,25 @@ def test_saving_an_assessment_keeps_its_catalog_revision(
     )
     assert bad.status_code == 400
     assert "on: &#39;2026-13-01&#39; is not a date (YYYY-MM-DD)" in bad.text
+
+
+def test_a_requirement_page_shows_its_mappings_and_who_else_requires_them(
+    web: TestClient,
+) -> None:
+    page = web.get("/instruments/uk-psti@2024-04-29/requirements/Sch1-1")
+    assert page.status_code == 200
+    assert _text(page.text, "<h1>", "</h1>") == "Sch1-1: Passwords"
+    assert _text(page.text, "<caption>What Sch1-1", "</table>").startswith(
+        "What Sch1-1 maps to Target Relationship Basis"
+        " no-universal-default-passwords superset-of semantic, our-analysis (secondary)"
+        " strong-preinstalled-passwords superset-of semantic, our-analysis (secondary)"
+        " etsi-en-303-645@2.1.1:5.1-1 equal syntactic, official-text (verified)"
+    )
+    others = _text(page.text, "Who else requires", "</section>")
+    assert "au-smart-devices@2025 Sch1-2" in others
+    assert "uk-psti@2025" not in others  # other editions of PSTI are not "else"
+    cra = web.get("/instruments/eu-cra@2024-2847/requirements/Art13-8").text
+    assert "<dt>Parameters</dt><dd>min_support_years = 5 years</dd>" in cra
+    missing = web.get("/instruments/uk-psti@2024-04-29/requirements/Nope")
+    assert missing.status_code == 404
+    assert "unknown requirement &#39;uk-psti@2024-04-29:Nope&#39;; did you mean" in missing.text

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prodsec.catalog.diff import diff_editions
-from prodsec.catalog.views import instrument_summary
+from prodsec.catalog.views import instrument_summary, requirement_view
 from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import Scope, overlap
 from prodsec.insight.graph import graph_spec, graph_view, recognition_graph
@@ -74,6 +74,36 @@ def instrument(request: Request, spec: str) -> HTMLResponse:
         editions=editions,
         changes=changes,
     )
+
+
+@router.get("/instruments/{spec}/requirements/{ref}", response_class=HTMLResponse)
+def requirement(request: Request, spec: str, ref: str) -> HTMLResponse:
+    """One requirement: its reading, facts, mappings, and which other instruments (not
+    other editions of this one) require its blocks."""
+    catalog = catalog_of(request)
+    inst = catalog.instrument(spec)
+    req = catalog.requirement(inst.requirement_id(ref))
+    view = requirement_view(catalog, inst, req)
+    others = []
+    for m in catalog.mappings_of(inst.requirement_id(req.ref)):
+        if not m.block:
+            continue
+        others.append(
+            {
+                "block": m.block,
+                "title": catalog.block(m.block).title,
+                "requirements": [
+                    {
+                        "instrument": mr.requirement.partition(":")[0],
+                        "ref": mr.requirement.partition(":")[2],
+                        "relationship": mr.mapping.relationship.value,
+                    }
+                    for mr in catalog.mapped_to(m.block)
+                    if mr.requirement.partition("@")[0] != inst.id
+                ],
+            }
+        )
+    return page(request, "requirement.html", inst=inst, req=view, others=others)
 
 
 @router.get("/blocks/{ident}", response_class=HTMLResponse)
