@@ -64,7 +64,18 @@ def browser() -> Iterator[Browser]:
     path = os.environ.get("PRODSEC_TEST_CHROMIUM", "")
     assert path, "PRODSEC_TEST_CHROMIUM is not set: run the suite through `make test`"
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        # as root on CI, on a machine with no outside network: no sandbox, no background
+        # connections (Playwright adds most of those switches itself)
+        launched = p.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
         yield launched
         launched.close()
 
