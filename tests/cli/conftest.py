@@ -12,8 +12,9 @@ from prodsec.cli.app import app
 Run = Callable[..., tuple[int, str, str]]
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
+def _run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    """`input` is what the command reads from stdin (answers to its prompts)."""
+    result = CliRunner().invoke(app, list(args), input=input)
     return result.exit_code, result.stdout, result.stderr
 
 

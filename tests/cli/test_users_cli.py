@@ -3,35 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from prodsec.cli.app import app
 from prodsec.store import accounts
 from prodsec.store.db import Database
 
+Run = Callable[..., tuple[int, str, str]]  # the `run` fixture of conftest.py
 
-def test_add_and_list_users(tmp_path: Path) -> None:
+
+def test_add_and_list_users(run: Run, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'u.db'}"
-    runner = CliRunner()
-    added = runner.invoke(
-        app,
-        ["users", "add", "ana@example.org", "--admin", "--db", url],
-        input="a long password\n" * 2,
+    code, out, _ = run(
+        "users", "add", "ana@example.org", "--admin", "--db", url, input="a long password\n" * 2
     )
-    assert added.exit_code == 0, added.output
-    assert added.output.endswith("added ana@example.org (administrator)\n")
-    short = runner.invoke(app, ["users", "add", "bo@example.org", "--db", url], input="short\n" * 2)
-    assert short.exit_code == 2
-    assert "error: password: at least 12 characters" in short.output
-    again = runner.invoke(
-        app, ["users", "add", "ana@example.org", "--db", url], input="another long one\n" * 2
+    assert code == 0
+    assert out.endswith("added ana@example.org (administrator)\n")
+    code, _, err = run("users", "add", "bo@example.org", "--db", url, input="short\n" * 2)
+    assert (code, err) == (2, "error: password: at least 12 characters\n")
+    code, _, err = run(
+        "users", "add", "ana@example.org", "--db", url, input="another long one\n" * 2
     )
-    assert again.exit_code == 2
-    assert "error: email: 'ana@example.org' already has an account" in again.output
-    listed = runner.invoke(app, ["users", "list", "--db", url])
-    assert listed.output == f"ana@example.org\tadministrator\t{dt.date.today():%Y-%m-%d}\n"
+    assert (code, err) == (2, "error: email: 'ana@example.org' already has an account\n")
+    code, out, _ = run("users", "list", "--db", url)
+    assert (code, out) == (0, f"ana@example.org\tadministrator\t{dt.date.today():%Y-%m-%d}\n")
     with Database(url).session() as s:
         token, _ = accounts.sign_in(s, "ana@example.org", "a long password", "api")
         assert accounts.user_for(s, token) is not None
