@@ -1,10 +1,12 @@
-"""What the API and the pages share: the app's catalog and database, the upload cap."""
+"""What the API and the pages share: the app's catalog and database, the upload cap,
+paging, and reading a list of markets."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from prodsec.catalog import Catalog
 from prodsec.store.db import Database
@@ -24,3 +26,18 @@ def db_of(request: Request) -> Database:
 
 CatalogDep = Annotated[Catalog, Depends(catalog_of)]
 DbDep = Annotated[Database, Depends(db_of)]
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any]:
+    """One page of a list: `items` is the page already cut."""
+    return {"items": items, "total": total, "offset": offset, "limit": limit}
+
+
+def markets_of(catalog: Catalog, given: Iterable[str]) -> tuple[str, ...]:
+    """Market ids from query values or form text ('gb, eu' or several values), checked
+    against the catalog (an unknown one is a NotFoundError with near matches)."""
+    return tuple(
+        catalog.market(m.strip().upper()).id for item in given for m in item.split(",") if m.strip()
+    )

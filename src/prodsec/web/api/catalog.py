@@ -32,21 +32,10 @@ from prodsec.crosswalk.measures import (
 )
 from prodsec.crosswalk.views import crosswalk_view, overlap_view, spread_view
 from prodsec.insight.graph import graph_view, recognition_graph
-from prodsec.web.deps import CatalogDep
+from prodsec.web.deps import CatalogDep, Limit, Offset, page
 from prodsec.web.memo import memo
 
 router = APIRouter(prefix="/api/v1")
-Offset = Annotated[int, Query(ge=0)]
-Limit = Annotated[int, Query(ge=1, le=500)]
-
-
-def page(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
-    return {
-        "items": items[offset : offset + limit],
-        "total": len(items),
-        "offset": offset,
-        "limit": limit,
-    }
 
 
 def cached(request: Request, catalog: Catalog, key: str, build: Callable[[], Any]) -> Response:
@@ -89,7 +78,7 @@ def instruments(
         and (bindingness is None or i.bindingness is bindingness)
         and (layer is None or i.layer is layer)
     ]
-    return page(found, offset, limit)
+    return page(found[offset : offset + limit], len(found), offset, limit)
 
 
 @router.get("/instruments/{spec}", tags=["catalog"])
@@ -114,7 +103,7 @@ def blocks(catalog: CatalogDep, offset: Offset = 0, limit: Limit = 100) -> dict[
         {"id": b.id, "title": b.title, "theme": b.theme.value, "refines": b.refines}
         for b in catalog.blocks.values()
     ]
-    return page(found, offset, limit)
+    return page(found[offset : offset + limit], len(found), offset, limit)
 
 
 @router.get("/blocks/{ident}", tags=["catalog"])

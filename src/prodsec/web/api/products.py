@@ -14,11 +14,9 @@ from fastapi.responses import JSONResponse
 from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.store import repo
 from prodsec.web.auth import signed_in
-from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep
+from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, markets_of, page
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(signed_in)])
-Offset = Annotated[int, Query(ge=0)]
-Limit = Annotated[int, Query(ge=1, le=500)]
 
 
 async def _profile_body(request: Request) -> tuple[Any, str]:
@@ -70,7 +68,7 @@ def products(
     with db.session() as s:
         found, total = repo.list_products(s, offset, limit, category)
         items = [product_view(p, with_profile=False) for p in found]
-    return {"items": items, "total": total, "offset": offset, "limit": limit}
+    return page(items, total, offset, limit)
 
 
 @router.get("/products/{ident}", tags=["products"])
@@ -119,7 +117,7 @@ def run_assessment(
     market: Annotated[list[str] | None, Query()] = None,
 ) -> JSONResponse:
     """Assess the product's latest version and store the result."""
-    markets = tuple(catalog.market(m).id for m in market) if market else None
+    markets = markets_of(catalog, market or ()) or None
     with db.session() as s:
         stored = repo.run_assessment(s, catalog, ident, on or dt.date.today(), markets)
         view = assessment_view(stored)
@@ -150,5 +148,5 @@ def plan_for(
         asked = asked_labels(label or ())
     except ValueError as exc:
         raise ValueError(f"label: {exc}") from exc
-    markets = tuple(catalog.market(m).id for m in market) if market else profile.markets
+    markets = markets_of(catalog, market or ()) or tuple(profile.markets)
     return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked))

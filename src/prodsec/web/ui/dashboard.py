@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from prodsec.assess.applicability import applies
@@ -25,7 +25,7 @@ from prodsec.crosswalk.measures import (
 )
 from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
 from prodsec.insight.render import Picture, render
-from prodsec.web.deps import CatalogDep
+from prodsec.web.deps import CatalogDep, markets_of
 from prodsec.web.memo import memo
 from prodsec.web.templating import page
 
@@ -55,6 +55,9 @@ def _scope(
     )
 
 
+Filtered = Annotated[Scope, Depends(_scope)]
+
+
 def _shade(value: float | None) -> str:
     """A background for a heatmap cell: white at 0, the accent blue at 1; text stays dark
     enough to read on it."""
@@ -66,15 +69,8 @@ def _shade(value: float | None) -> str:
 
 @router.get("/harmonise", response_class=HTMLResponse)
 def dashboard(
-    request: Request,
-    catalog: CatalogDep,
-    bindingness: Bindingness | None = None,
-    category: str = "",
-    on: dt.date | None = None,
-    jurisdictions: str = "",
-    parameter: str = DEFAULT_PARAMETER,
+    request: Request, catalog: CatalogDep, scope: Filtered, parameter: str = DEFAULT_PARAMETER
 ) -> HTMLResponse:
-    scope = _scope(catalog, bindingness, category, on, jurisdictions)
     known = parameters(catalog)
     if parameter not in known:
         raise ValueError(f"parameter: '{parameter}' is not one of {', '.join(sorted(known))}")
@@ -87,9 +83,9 @@ def dashboard(
         scope=scope,
         described=scope.describe(),
         filters={
-            "bindingness": bindingness.value if bindingness else "",
-            "category": category,
-            "on": on.isoformat() if on else "",
+            "bindingness": scope.bindingness[0].value if scope.bindingness else "",
+            "category": scope.category or "",
+            "on": scope.on.isoformat() if scope.on else "",
             "jurisdictions": ", ".join(scope.jurisdictions),
             "parameter": parameter,
         },
@@ -131,20 +127,11 @@ CHARTS = {"coverage", "overlap", "timeline"}
 
 
 @router.get("/harmonise/{chart}.{ext}")
-def chart(
-    chart: str,
-    ext: str,
-    catalog: CatalogDep,
-    bindingness: Bindingness | None = None,
-    category: str = "",
-    on: dt.date | None = None,
-    jurisdictions: str = "",
-) -> Response:
+def chart(chart: str, ext: str, catalog: CatalogDep, scope: Filtered) -> Response:
     """The dashboard's pictures as SVG or PNG, under the same filters."""
     if chart not in CHARTS or ext not in {"svg", "png"}:
         valid = [f"{c}.{e}" for c in sorted(CHARTS) for e in ("svg", "png")]
         raise NotFoundError("chart", f"{chart}.{ext}", [], valid)
-    scope = _scope(catalog, bindingness, category, on, jurisdictions)
     if chart == "coverage":
         spec = coverage_chart(coverage(catalog, scope), scope)
     elif chart == "overlap":
@@ -166,7 +153,7 @@ def applicability(
     feature: Annotated[list[str] | None, Query()] = None,
 ) -> HTMLResponse:
     day = on or dt.date.today()
-    chosen = _codes(markets)
+    chosen = markets_of(catalog, [markets])
     answer: dict[str, Any] | None = None
     if category and chosen:
         answer = answer_view(applies(catalog, category, list(chosen), day, feature or []))

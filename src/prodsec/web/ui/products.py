@@ -16,7 +16,7 @@ from prodsec.assess.profile import Profile, ProfileError
 from prodsec.assess.report import assessment_view
 from prodsec.store import repo
 from prodsec.web.auth import signed_in
-from prodsec.web.deps import UPLOAD_LIMIT, catalog_of, db_of
+from prodsec.web.deps import UPLOAD_LIMIT, catalog_of, db_of, markets_of
 from prodsec.web.templating import FORBIDDEN, csrf_ok, page
 
 # every product page needs a signed-in user
@@ -167,9 +167,7 @@ def product(
     with db_of(request).session() as s:
         found = repo.get_product(s, ident)
         version, profile = repo.current_profile(s, catalog, ident)
-        chosen = tuple(
-            catalog.market(m.strip().upper()).id for m in markets.split(",") if m.strip()
-        ) or tuple(profile.markets)
+        chosen = markets_of(catalog, [markets]) or tuple(profile.markets)
         fixes = plan(catalog, profile, day, chosen, asked)
         saved = [
             {
@@ -211,7 +209,7 @@ async def save_assessment(request: Request, ident: str) -> Response:
     except ValueError as exc:
         raise ValueError(f"on: '{given}' is not a date (YYYY-MM-DD)") from exc
     listed = str(form.get("markets") or "")
-    markets = tuple(catalog.market(m.strip().upper()).id for m in listed.split(",") if m.strip())
+    markets = markets_of(catalog, [listed])
     with db_of(request).session() as s:
         repo.run_assessment(s, catalog, ident, day, markets or None)
     query = urlencode({"on": day.isoformat(), "markets": listed})
