@@ -26,9 +26,8 @@ lint: $(STAMP)
 ## scripts/test-postgres.sh installs and starts when missing), the browser tests on
 ## Debian's Chromium (scripts/test-chromium.sh installs it when missing)
 test: lint
-	PRODSEC_TEST_POSTGRES_URL=$$(sh scripts/test-postgres.sh) \
-	PRODSEC_TEST_CHROMIUM=$$(sh scripts/test-chromium.sh) \
-	$(BIN)/python -m pytest
+	pg=$$(sh scripts/test-postgres.sh) && browser=$$(sh scripts/test-chromium.sh) && \
+	PRODSEC_TEST_POSTGRES_URL=$$pg PRODSEC_TEST_CHROMIUM=$$browser $(BIN)/python -m pytest
 
 ## bench: every benchmark, each printing JSON
 bench: $(STAMP)
