@@ -23,6 +23,7 @@ rest.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -237,11 +238,25 @@ def _obligations(
     return tuple(found), tuple(skipped)
 
 
-def first_start(
-    catalog: Catalog, inst: Instrument, req: Requirement
-) -> tuple[dt.date, Confidence | None]:
+Start = tuple[dt.date, Confidence | None]
+_STARTS: weakref.WeakKeyDictionary[Catalog, dict[str, Start]] = weakref.WeakKeyDictionary()
+"""Each catalog's requirement start dates by requirement ID: they depend on the data only."""
+
+
+def first_start(catalog: Catalog, inst: Instrument, req: Requirement) -> Start:
     """When a requirement first applied, following its lineage into earlier editions (a
     PSTI paragraph carried into an amended edition has applied since the first one)."""
+    starts = _STARTS.get(catalog)
+    if starts is None:
+        starts = _STARTS[catalog] = {}
+    rid = inst.requirement_id(req.ref)
+    found = starts.get(rid)
+    if found is None:
+        found = starts[rid] = _first_start(catalog, inst, req)
+    return found
+
+
+def _first_start(catalog: Catalog, inst: Instrument, req: Requirement) -> Start:
     found = _requirement_start(inst, req)
     before = catalog.instruments.get(f"{inst.id}@{inst.previous_edition}")
     if before is None:
@@ -252,7 +267,7 @@ def first_start(
     return min([found, *starts], key=lambda pair: pair[0])
 
 
-def _requirement_start(inst: Instrument, req: Requirement) -> tuple[dt.date, Confidence | None]:
+def _requirement_start(inst: Instrument, req: Requirement) -> Start:
     parents = {s.ref: s.parent for s in inst.sections}
     chain: list[str] = [req.ref]
     at = req.parent

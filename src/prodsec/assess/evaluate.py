@@ -149,6 +149,11 @@ def satisfies(stricter: Stricter, value: Scalar, required: Scalar) -> bool:
 
 Found = tuple[Verdict, tuple[str, ...], tuple[tuple[str, Verdict], ...], str | None]
 """A verdict, its reasons, the verdict of each block, and the edge that decided it."""
+Blocks = tuple[tuple[str, dict[str, Scalar]], ...]
+"""A requirement's building blocks with the parameter values its mapping binds."""
+Row = tuple[Blocks, tuple[Recognition, ...]]
+"""A requirement's blocks and the recognition edges that may grant it."""
+NOT_MAPPED: Found = (Verdict.UNKNOWN, ("not mapped to any building block",), (), None)
 
 
 class Index:
@@ -162,7 +167,13 @@ class Index:
         self.catalog = catalog
         # requirements that map onto the same blocks with the same bindings share one tuple,
         # so a product judges each such combination once; built per instrument on first use
-        self._shared: dict[tuple[object, ...], tuple[tuple[str, dict[str, Scalar]], ...]] = {}
+        self._shared: dict[tuple[object, ...], Blocks] = {}
+        self.plain: set[int] = set()
+        """The ids of shared block tuples without parameters: their verdict follows from
+        whether each block is claimed met, claimed not met or not claimed."""
+        self.outcomes: dict[tuple[int, tuple[int, ...]], Found] = {}
+        """The verdict of a plain block tuple for each combination of claim states, which
+        every product with those states shares."""
         self.edges: dict[str, tuple[Recognition, ...]] = {
             inst.key: tuple(e for e in catalog.recognitions if refers_to(e.target, inst))
             for inst in catalog.instruments.values()
@@ -172,12 +183,13 @@ class Index:
         self.scheme_lists: dict[tuple[object, ...], list[Instrument]] = {}
         self._groups: dict[int, tuple[Answer, list[tuple[Finding, tuple[str, ...]]]]] = {}
         self._laws: dict[tuple[str, ...], frozenset[str]] = {}
-        self._mapped: dict[int, dict[str, tuple[tuple[str, dict[str, Scalar]], ...]]] = {}
+        self._rows: dict[int, dict[str, Row]] = {}
         self._layouts: dict[
             int, tuple[Finding, list[tuple[str, Requirement, Obligation | None]]]
         ] = {}
         self._editions: dict[tuple[str, dt.date], Instrument] = {}
         self._levels: dict[tuple[str, str], tuple[Requirement, ...]] = {}
+        self._mandatory: dict[int, tuple[Requirement, ...]] = {}
         self._schemes: dict[tuple[str, ...], frozenset[str]] = {}
 
     def groups(self, answer: Answer) -> list[tuple[Finding, tuple[str, ...]]]:
@@ -212,23 +224,32 @@ class Index:
             )
         return found
 
-    def mapped(self, inst: Instrument) -> dict[str, tuple[tuple[str, dict[str, Scalar]], ...]]:
-        """Each requirement's block mappings, by ref, for one instrument edition."""
-        found = self._mapped.get(id(inst))
+    def rows(self, inst: Instrument) -> dict[str, Row]:
+        """Each requirement's block mappings and the edges that may grant it (in the
+        catalog's order, whatever their dates), by ref, for one instrument edition."""
+        found = self._rows.get(id(inst))
         if found is None:
-            found = self._mapped[id(inst)] = {
-                r.ref: self._pairs(inst.requirement_id(r.ref)) for r in inst.requirements
+            edges = self.edges[inst.key]
+            found = self._rows[id(inst)] = {
+                r.ref: (
+                    self._pairs(inst.requirement_id(r.ref)),
+                    tuple(e for e in edges if r.ref in e.grants),
+                )
+                for r in inst.requirements
             }
         return found
 
-    def _pairs(self, rid: str) -> tuple[tuple[str, dict[str, Scalar]], ...]:
+    def _pairs(self, rid: str) -> Blocks:
         pairs = tuple(
             (m.block, m.bindings)
             for m in self.catalog.mappings_of(rid)
             if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
         )
         key = tuple((b, tuple(sorted(bd.items()))) for b, bd in pairs)
-        return self._shared.setdefault(key, pairs)
+        found = self._shared.setdefault(key, pairs)
+        if not any(bindings for _, bindings in found):
+            self.plain.add(id(found))
+        return found
 
     def layout(self, finding: Finding) -> list[tuple[str, Requirement, Obligation | None]]:
         """A finding's requirements in the instrument's order: each obligation with its
@@ -251,6 +272,21 @@ class Index:
         found = self._editions.get(key)
         if found is None:
             found = self._editions[key] = edition_on(self.catalog, ident, on)
+        return found
+
+    def origin(self, edge: Recognition, on: dt.date) -> Instrument:
+        """The edition an edge starts from on a day: the one it names, else the one in force."""
+        if "@" in edge.origin:
+            return self.catalog.instrument(edge.origin)
+        return self.edition(edge.origin, on)
+
+    def mandatory(self, inst: Instrument) -> tuple[Requirement, ...]:
+        """An edition's requirements of a mandatory type (shall, must), in order."""
+        found = self._mandatory.get(id(inst))
+        if found is None:
+            found = self._mandatory[id(inst)] = tuple(
+                r for r in inst.requirements if r.mandatory_type
+            )
         return found
 
     def level_requirements(self, scheme: Instrument, level: str) -> tuple[Requirement, ...]:
@@ -315,9 +351,10 @@ class Judge:
         self.derived: dict[str, Scalar] = (
             {} if years is None else {"min_support_years": round(years, 2)}
         )
-        self._memo_edges: dict[int, dict[str, Found]] = {}
-        self._memo_plain: dict[int, dict[str, Found]] = {}
-        """With and without recognition edges, by instrument edition (its id), by ref."""
+        self._memo_edges: dict[int, Found] = {}
+        self._memo_plain: dict[int, Found] = {}
+        """With and without recognition edges, by requirement (its id: the catalog holds
+        each edition's requirements once)."""
         self._edges: dict[int, list[Recognition]] = {}
         """By the id of an instrument edition: the catalog holds each edition once."""
         self._holds: dict[str, tuple[bool, str]] = {}
@@ -379,13 +416,9 @@ class Judge:
     def found(self, inst: Instrument, req: Requirement, edges: bool = True) -> Found:
         """A requirement's verdict, reasons, block verdicts and deciding edge, memoised."""
         memo = self._memo_edges if edges else self._memo_plain
-        key = id(inst)
-        mine = memo.get(key)
-        if mine is None:
-            mine = memo[key] = {}
-        found = mine.get(req.ref)
+        found = memo.get(id(req))
         if found is None:
-            found = mine[req.ref] = self._judge(inst, req, edges)
+            found = memo[id(req)] = self._judge(inst, req, edges)
         return found
 
     def _judge(self, inst: Instrument, req: Requirement, edges: bool) -> Found:
@@ -394,21 +427,38 @@ class Judge:
             if claim is not None:
                 note = f" ({'; '.join(claim.evidence)})" if claim.evidence else ""
                 return CLAIMED[claim.status], (f"claimed {claim.status.value}{note}",), (), None
-        if edges:
-            for edge in self.edges_into(inst):
-                if req.ref in edge.grants:
+        mapped, granting = self.index.rows(inst)[req.ref]
+        if edges and granting:
+            for edge in granting:
+                if edge.current(self.on):
                     holds, why = self.edge_holds(edge)
                     if holds:
                         return Verdict.MET, (why,), (), edge.id
-        mapped = self.index.mapped(inst)[req.ref]
         found = self._combined.get(id(mapped))
         if found is None:
             found = self._combined[id(mapped)] = self._combine(mapped)
         return found
 
-    def _combine(self, mapped: tuple[tuple[str, dict[str, Scalar]], ...]) -> Found:
+    def _combine(self, mapped: Blocks) -> Found:
         if not mapped:
-            return Verdict.UNKNOWN, ("not mapped to any building block",), (), None
+            return NOT_MAPPED
+        index = self.index
+        if id(mapped) not in index.plain:
+            return self._combine_blocks(mapped)
+        claims = self.claims
+        states = []
+        for block, _ in mapped:
+            claim = claims.get(block)
+            states.append(0 if claim is None else 1 if claim.met else 2)
+        key = (id(mapped), tuple(states))
+        found = index.outcomes.get(key)
+        if found is None:
+            if len(index.outcomes) >= index.LIMIT * 16:
+                index.outcomes.clear()
+            found = index.outcomes[key] = self._combine_blocks(mapped)
+        return found
+
+    def _combine_blocks(self, mapped: Blocks) -> Found:
         memo = self._block_memo
         verdicts = []
         reasons = []
@@ -461,9 +511,7 @@ class Judge:
     def _edge_holds(self, edge: Recognition) -> tuple[bool, str]:
         if not self.category_ok(edge):
             return False, f"{edge.id}: the product's category is not covered"
-        origin = self.index.edition(edge.origin.partition("@")[0], self.on)
-        if "@" in edge.origin:
-            origin = self.catalog.instrument(edge.origin)
+        origin = self.index.origin(edge, self.on)
         kind = edge.kind.value.replace("-", " ")
         if origin.type is InstrumentType.LABELLING_SCHEME:
             for label in self.held(origin.id):
@@ -478,18 +526,18 @@ class Judge:
                 return True, f"{kind} through {edge.id}: {origin.id}{level} label held{until}"
             return False, f"{edge.id}: no current {origin.id} label at the level needed"
         if edge.origin_refs:
-            refs = {r.ref: r for r in origin.requirements}
-            judged = [self.requirement(origin, refs[ref], edges=False) for ref in edge.origin_refs]
-            if all(j.verdict in (Verdict.MET, Verdict.NOT_APPLICABLE) for j in judged):
+            verdicts = [
+                self.found(origin, self.catalog.requirement(origin.requirement_id(ref)), False)[0]
+                for ref in edge.origin_refs
+            ]
+            if all(v is Verdict.MET or v is Verdict.NOT_APPLICABLE for v in verdicts):
                 return (
                     True,
                     f"{kind} through {edge.id}: {origin.key} {', '.join(edge.origin_refs)} met",
                 )
             return False, f"{edge.id}: {origin.key} {', '.join(edge.origin_refs)} not all met"
-        applicable = [r for r in origin.requirements if r.mandatory_type]
-        if applicable and all(
-            self.requirement(origin, r, edges=False).verdict is Verdict.MET for r in applicable
-        ):
+        applicable = self.index.mandatory(origin)
+        if applicable and all(self.found(origin, r, False)[0] is Verdict.MET for r in applicable):
             return True, f"{kind} through {edge.id}: {origin.key} met in full"
         return False, f"{edge.id}: {origin.key} not met in full"
 
@@ -620,7 +668,7 @@ def _level(
             scheme, level, Eligibility.ELIGIBLE, ("every requirement of the level met",)
         )
     for edge in routes:
-        origin = judge.index.edition(edge.origin.partition("@")[0], judge.on)
+        origin = judge.index.origin(edge, judge.on)
         if origin.type is InstrumentType.LABELLING_SCHEME:
             holds, why = judge.edge_holds(edge)
         else:

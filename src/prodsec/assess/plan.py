@@ -208,21 +208,21 @@ class _Builder:
         for edge in self.judge.edges_into(inst):
             if req.ref not in edge.grants or not self.judge.category_ok(edge):
                 continue
-            origin = edition_on(self.catalog, edge.origin.partition("@")[0], self.judge.on)
-            if "@" in edge.origin:
-                origin = self.catalog.instrument(edge.origin)
+            origin = self.judge.index.origin(edge, self.judge.on)
             if origin.type is InstrumentType.LABELLING_SCHEME:
                 level = edge.origin_level or (origin.levels[0].id if origin.levels else "")
                 var = self.label(origin, level)
                 if var is not None:
                     options.append(self.option(target, [var]))
             elif edge.origin_refs:
-                refs = {r.ref: r for r in origin.requirements}
+                reqs = [
+                    self.catalog.requirement(origin.requirement_id(ref)) for ref in edge.origin_refs
+                ]
                 needed = [
                     b
-                    for ref in edge.origin_refs
-                    if self.judge.requirement(origin, refs[ref], edges=False).verdict not in DONE
-                    for b in self.open_blocks(origin, refs[ref])
+                    for req in reqs
+                    if self.judge.found(origin, req, False)[0] not in DONE
+                    for b in self.open_blocks(origin, req)
                 ]
                 if needed:
                     options.append(
@@ -303,7 +303,7 @@ def plan(
                 and edge.current(on)
                 and judge.category_ok(edge)
             ):
-                origin = edition_on(catalog, edge.origin.partition("@")[0], on)
+                origin = judge.index.origin(edge, on)
                 if origin.type is InstrumentType.LABELLING_SCHEME and edge.origin_level:
                     var = build.label(origin, edge.origin_level)
                     if var is not None:

@@ -62,6 +62,7 @@ class Catalog:
     """Everything the data files hold, indexed for lookups. Built once per data hash."""
 
     __slots__ = (
+        "__weakref__",
         "_by_block",
         "_haystack",
         "_latest",
