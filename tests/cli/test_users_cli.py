@@ -25,8 +25,16 @@ def test_add_and_list_users(run: Run, tmp_path: Path) -> None:
         "users", "add", "ana@example.org", "--db", url, input="another long one\n" * 2
     )
     assert (code, err) == (2, "error: email: 'ana@example.org' already has an account\n")
+    code, out, _ = run(
+        "users", "add", "cy@acme.example", "-o", "Acme", "--db", url, input="a long password\n" * 2
+    )
+    assert out.endswith("added cy@acme.example of Acme\n")
     code, out, _ = run("users", "list", "--db", url)
-    assert (code, out) == (0, f"ana@example.org\tadministrator\t{dt.date.today():%Y-%m-%d}\n")
+    today = f"{dt.date.today():%Y-%m-%d}"
+    assert (code, out) == (
+        0,
+        f"ana@example.org\tadministrator\t-\t{today}\ncy@acme.example\tuser\tAcme\t{today}\n",
+    )
     with Database(url).session() as s:
         token, _ = accounts.sign_in(s, "ana@example.org", "a long password", "api")
         assert accounts.user_for(s, token) is not None

@@ -33,13 +33,13 @@ def api(database: Database, catalog: Catalog) -> Iterator[TestClient]:
         yield client
 
 
-def sign_in(client: TestClient) -> None:
+def sign_in(client: TestClient, email: str = EMAIL, password: str = PASSWORD) -> None:
     form = client.get("/login").text
     token = re.search(r'name="csrf" value="([^"]+)"', form)
     assert token is not None
     answer = client.post(
         "/login",
-        data={"csrf": token.group(1), "email": EMAIL, "password": PASSWORD, "next": "/products"},
+        data={"csrf": token.group(1), "email": email, "password": password, "next": "/products"},
         follow_redirects=False,
     )
     assert (answer.status_code, answer.headers["location"]) == (303, "/products")

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from prodsec.store import accounts
+from prodsec.store.db import Database
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -142,3 +145,33 @@ def test_one_openapi_spec(api: TestClient) -> None:
         "/api/v1/products/{ident}/assessments",
         "/api/v1/crosswalk",
     } <= set(spec["paths"])
+
+
+def test_another_organisation_gets_404_for_a_product(api: TestClient, database: Database) -> None:
+    """Products belong to the creator's organisation; to anyone else they do not exist."""
+    body = (EXAMPLES / "smart-plug-cls.yaml").read_text()
+    made = api.post("/api/v1/products", content=body, headers={"content-type": "application/yaml"})
+    ident = made.json()["id"]
+    assert made.json()["organisation"] is None
+    ran = api.post(f"/api/v1/products/{ident}/assessments", params={"on": "2026-01-15"}).json()
+    with database.session() as s:
+        accounts.create_user(s, "b@rival.example", "long enough password", organisation="Rival")
+    token = api.post(
+        "/api/v1/tokens", json={"email": "b@rival.example", "password": "long enough password"}
+    ).json()["token"]
+    rival = {"Authorization": f"Bearer {token}"}
+    assert api.get("/api/v1/products", headers=rival).json()["total"] == 0
+    for method, path in (
+        ("GET", f"/api/v1/products/{ident}"),
+        ("DELETE", f"/api/v1/products/{ident}"),
+        ("POST", f"/api/v1/products/{ident}/assessments"),
+        ("POST", f"/api/v1/products/{ident}/plans"),
+        ("GET", f"/api/v1/assessments/{ran['id']}"),
+    ):
+        answer = api.request(method, path, headers=rival)
+        assert (answer.status_code, answer.json()["title"]) == (404, "Not found"), path
+    made = api.post(
+        "/api/v1/products", content=body, headers={"content-type": "application/yaml", **rival}
+    )
+    assert made.json()["organisation"] == "Rival"
+    assert api.get("/api/v1/products").json()["total"] == 1

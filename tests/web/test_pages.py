@@ -3,11 +3,19 @@ the edition diff, HTML error pages, and a GET that changes nothing."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from prodsec.catalog import Catalog
+from prodsec.store import accounts
 from prodsec.store.db import Database
+from prodsec.store.models import Assessment
+from prodsec.web.app import create_app
+
+from .conftest import sign_in
 
 
 def _text(html: str, start: str, end: str) -> str:
@@ -105,10 +113,6 @@ def test_viewing_a_product_stores_nothing(web: TestClient, database: Database) -
     page = web.get(f"/products/{ident}", params={"on": "2026-06-01"})
     assert page.status_code == 200
     assert "Assessment on 2026-06-01" in page.text
-    from sqlalchemy import func, select
-
-    from prodsec.store.models import Assessment
-
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(Assessment)) == 0
 
@@ -273,3 +277,23 @@ def test_a_requirement_page_shows_its_mappings_and_who_else_requires_them(
     missing = web.get("/instruments/uk-psti@2024-04-29/requirements/Nope")
     assert missing.status_code == 404
     assert "unknown requirement &#39;uk-psti@2024-04-29:Nope&#39;; did you mean" in missing.text
+
+
+def test_pages_show_only_the_organisations_products(
+    web: TestClient, database: Database, catalog: Catalog
+) -> None:
+    """The demo products belong to no organisation: a user of one sees none of them."""
+    ident = web.get("/api/v1/products").json()["items"][0]["id"]
+    with database.session() as s:
+        accounts.create_user(s, "b@rival.example", "long enough password", organisation="Rival")
+    with TestClient(create_app(database, catalog)) as rival:
+        sign_in(rival, "b@rival.example", "long enough password")
+        listing = rival.get("/products")
+        assert _text(listing.text, "<caption>", "</caption>") == "0 products"
+        for path in (f"/products/{ident}", f"/products/{ident}/edit"):
+            missing = rival.get(path)
+            assert missing.status_code == 404
+            assert f"no product '{ident}'" in html.unescape(missing.text)
+    mine = web.get("/products")
+    assert _text(mine.text, "<caption>", "</caption>") == "5 products"
+    assert '<th scope="col">Organisation</th>' in mine.text

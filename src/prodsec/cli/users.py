@@ -19,23 +19,36 @@ app = typer.Typer(help="Accounts for the web app and the API.", no_args_is_help=
 @app.command("add")
 def add(
     email: Annotated[str, typer.Argument(help="The new user's email, their sign-in name.")],
-    admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator.")] = False,
+    admin: Annotated[
+        bool, typer.Option("--admin", help="Make the user an administrator (sees every product).")
+    ] = False,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation",
+            "-o",
+            help="The organisation the user works for (created when new): the user sees and "
+            "creates that organisation's products only.",
+        ),
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Add a user. The password is asked twice and never echoed (at least 12 characters)."""
     password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     try:
         with Database(db).session() as s:
-            accounts.create_user(s, email.strip(), password, is_admin=admin)
+            accounts.create_user(s, email.strip(), password, admin, organisation)
     except ValueError as exc:
         raise fail(str(exc)) from exc
-    typer.echo(f"added {email.strip()}{' (administrator)' if admin else ''}")
+    where = f" of {organisation.strip()}" if organisation else ""
+    typer.echo(f"added {email.strip()}{where}{' (administrator)' if admin else ''}")
 
 
 @app.command("list")
 def listing(db: DbOpt = None) -> None:
-    """Every user: email, administrator or not, when added."""
+    """Every user: email, administrator or not, organisation (or -), when added."""
     with Database(db).session() as s:
         for user in s.scalars(select(User).order_by(User.email)):
             role = "administrator" if user.is_admin else "user"
-            typer.echo(f"{user.email}\t{role}\t{user.created:%Y-%m-%d}")
+            org = user.organisation.name if user.organisation else "-"
+            typer.echo(f"{user.email}\t{role}\t{org}\t{user.created:%Y-%m-%d}")

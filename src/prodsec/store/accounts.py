@@ -16,7 +16,7 @@ import time
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from prodsec.store.models import Login, User
+from prodsec.store.models import Login, Organisation, User
 
 ADMIN = "admin@localhost"
 LIFETIME = {"browser": dt.timedelta(hours=12), "api": dt.timedelta(days=30)}
@@ -76,12 +76,26 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(_scrypt(password, bytes.fromhex(salt)).hex(), digest)
 
 
-def create_user(session: Session, email: str, password: str, is_admin: bool = False) -> User:
+def create_user(
+    session: Session,
+    email: str,
+    password: str,
+    is_admin: bool = False,
+    organisation: str | None = None,
+) -> User:
+    """A new account; `organisation` names the organisation it belongs to (created when
+    new), whose products the user sees and creates."""
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"password: at least {MIN_PASSWORD} characters")
     if session.scalar(select(User).where(User.email == email)) is not None:
         raise ValueError(f"email: '{email}' already has an account")
     user = User(email=email, password_hash=hash_password(password), is_admin=is_admin)
+    if organisation is not None:
+        name = organisation.strip()
+        if not name:
+            raise ValueError("organisation: the name is empty")
+        found = session.scalar(select(Organisation).where(Organisation.name == name))
+        user.organisation = found or Organisation(name=name)
     session.add(user)
     session.flush()
     return user

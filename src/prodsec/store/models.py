@@ -50,6 +50,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 class Product(Base):
@@ -64,6 +65,7 @@ class Product(Base):
     versions: Mapped[list[ProductVersion]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="ProductVersion.number"
     )
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 class ProductVersion(Base):

@@ -1,16 +1,20 @@
 """Products, their versions and their assessments, stored and read back.
 
 A profile is checked (schema, catalog, contradictions) before anything is written; a bad
-one raises ProfileError and changes nothing.
+one raises ProfileError and changes nothing. Every call names the `Scope` it reads and
+writes in: a product belongs to the organisation of the user who created it, and a user
+sees only that organisation's products (a product outside the scope is "not stored", so
+its existence is not given away). Administrators see every product.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from prodsec.assess.evaluate import assess
@@ -18,13 +22,40 @@ from prodsec.assess.profile import Profile, check_profile
 from prodsec.assess.report import assessment_view
 from prodsec.catalog import Catalog
 from prodsec.catalog.yamlsrc import Document
-from prodsec.store.models import Assessment, Product, ProductVersion
+from prodsec.store.models import Assessment, Product, ProductVersion, User
 
 
 class NotStoredError(LookupError):
     def __init__(self, kind: str, ident: str) -> None:
         self.kind, self.ident = kind, ident
         super().__init__(f"no {kind} '{ident}'")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose products a caller works with: one organisation's (None: the products of
+    users who belong to none), or every product."""
+
+    organisation_id: str | None = None
+    everything: bool = False
+
+    @classmethod
+    def of(cls, user: User) -> Scope:
+        return cls(user.organisation_id, everything=user.is_admin)
+
+    def sees(self, product: Product) -> bool:
+        return self.everything or product.organisation_id == self.organisation_id
+
+    def narrow(self, query: Select[Any]) -> Select[Any]:
+        if self.everything:
+            return query
+        if self.organisation_id is None:
+            return query.where(Product.organisation_id.is_(None))
+        return query.where(Product.organisation_id == self.organisation_id)
+
+
+EVERYTHING = Scope(everything=True)
+"""The scope of the server's own command line (loading the demo data, for example)."""
 
 
 def parse(
@@ -45,9 +76,13 @@ def _plain(data: Any) -> Any:
     return data
 
 
-def create_product(session: Session, profile: Profile, data: Any) -> Product:
+def create_product(session: Session, scope: Scope, profile: Profile, data: Any) -> Product:
+    """A new product owned by the scope's organisation, with the profile as version 1."""
     product = Product(
-        manufacturer=profile.manufacturer, model=profile.model, category=profile.category
+        organisation_id=scope.organisation_id,
+        manufacturer=profile.manufacturer,
+        model=profile.model,
+        category=profile.category,
     )
     product.versions.append(ProductVersion(number=1, profile=_plain(data)))
     session.add(product)
@@ -55,16 +90,18 @@ def create_product(session: Session, profile: Profile, data: Any) -> Product:
     return product
 
 
-def get_product(session: Session, ident: str) -> Product:
+def get_product(session: Session, scope: Scope, ident: str) -> Product:
     found = session.get(Product, ident)
-    if found is None:
+    if found is None or not scope.sees(found):
         raise NotStoredError("product", ident)
     return found
 
 
-def update_product(session: Session, ident: str, profile: Profile, data: Any) -> Product:
+def update_product(
+    session: Session, scope: Scope, ident: str, profile: Profile, data: Any
+) -> Product:
     """A new version of the profile; earlier versions and their assessments stay."""
-    product = get_product(session, ident)
+    product = get_product(session, scope, ident)
     product.manufacturer, product.model, product.category = (
         profile.manufacturer,
         profile.model,
@@ -76,15 +113,19 @@ def update_product(session: Session, ident: str, profile: Profile, data: Any) ->
     return product
 
 
-def delete_product(session: Session, ident: str) -> None:
-    session.delete(get_product(session, ident))
+def delete_product(session: Session, scope: Scope, ident: str) -> None:
+    session.delete(get_product(session, scope, ident))
 
 
 def list_products(
-    session: Session, offset: int = 0, limit: int = 50, category: str | None = None
+    session: Session,
+    scope: Scope,
+    offset: int = 0,
+    limit: int = 50,
+    category: str | None = None,
 ) -> tuple[list[Product], int]:
-    query = select(Product)
-    counted = select(func.count()).select_from(Product)
+    query = scope.narrow(select(Product))
+    counted = scope.narrow(select(func.count()).select_from(Product))
     if category is not None:
         query = query.where(Product.category == category)
         counted = counted.where(Product.category == category)
@@ -98,22 +139,23 @@ def latest(product: Product) -> ProductVersion:
 
 
 def current_profile(
-    session: Session, catalog: Catalog, ident: str
+    session: Session, scope: Scope, catalog: Catalog, ident: str
 ) -> tuple[ProductVersion, Profile]:
     """The product's latest version and its profile, checked against today's catalog."""
-    version = latest(get_product(session, ident))
+    version = latest(get_product(session, scope, ident))
     return version, parse(catalog, version.profile, f"product {ident} version {version.number}")
 
 
 def run_assessment(
     session: Session,
+    scope: Scope,
     catalog: Catalog,
     ident: str,
     on: dt.date,
     markets: tuple[str, ...] | None = None,
 ) -> Assessment:
     """Assess the product's latest version and store the result with the catalog revision."""
-    version, profile = current_profile(session, catalog, ident)
+    version, profile = current_profile(session, scope, catalog, ident)
     result = assess(catalog, profile, on, markets)
     stored = Assessment(
         version=version,
@@ -128,15 +170,15 @@ def run_assessment(
     return stored
 
 
-def saved_assessments(session: Session, ident: str) -> list[Assessment]:
+def saved_assessments(session: Session, scope: Scope, ident: str) -> list[Assessment]:
     """Every stored assessment of every version of a product, newest first."""
-    product = get_product(session, ident)
+    product = get_product(session, scope, ident)
     found = [a for v in product.versions for a in v.assessments]
     return sorted(found, key=lambda a: (a.created, a.version.number), reverse=True)
 
 
-def get_assessment(session: Session, ident: str) -> Assessment:
+def get_assessment(session: Session, scope: Scope, ident: str) -> Assessment:
     found = session.get(Assessment, ident)
-    if found is None:
+    if found is None or not scope.sees(found.version.product):
         raise NotStoredError("assessment", ident)
     return found

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from prodsec.store import accounts
 from prodsec.store.models import User
+from prodsec.store.repo import Scope
 from prodsec.web.deps import db_of
 
 SESSION_COOKIE = "prodsec_session"
@@ -63,3 +64,12 @@ def signed_in(
 
 
 SignedIn = Annotated[User, Depends(signed_in)]
+
+
+def scope_of(user: SignedIn) -> Scope:
+    """The products the signed-in user works with: their organisation's, or every one for
+    an administrator."""
+    return Scope.of(user)
+
+
+ScopeDep = Annotated[Scope, Depends(scope_of)]

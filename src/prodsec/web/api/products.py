@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.store import repo
-from prodsec.web.auth import signed_in
+from prodsec.web.auth import ScopeDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, markets_of, page
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(signed_in)])
@@ -40,6 +40,7 @@ def product_view(product: Any, with_profile: bool = True) -> dict[str, Any]:
         "manufacturer": product.manufacturer,
         "model": product.model,
         "category": product.category,
+        "organisation": product.organisation.name if product.organisation else None,
         "version": last.number,
         "versions": [v.number for v in product.versions],
     }
@@ -49,12 +50,14 @@ def product_view(product: Any, with_profile: bool = True) -> dict[str, Any]:
 
 
 @router.post("/products", status_code=201, tags=["products"])
-async def create_product(request: Request, catalog: CatalogDep, db: DbDep) -> JSONResponse:
+async def create_product(
+    request: Request, catalog: CatalogDep, db: DbDep, scope: ScopeDep
+) -> JSONResponse:
     """Create a product from a profile (JSON or YAML body)."""
     data, _ = await _profile_body(request)
     profile = repo.parse(catalog, data, "body")
     with db.session() as s:
-        product = repo.create_product(s, profile, data)
+        product = repo.create_product(s, scope, profile, data)
         view = product_view(product)
     return JSONResponse(
         view, status_code=201, headers={"Location": f"/api/v1/products/{view['id']}"}
@@ -63,35 +66,35 @@ async def create_product(request: Request, catalog: CatalogDep, db: DbDep) -> JS
 
 @router.get("/products", tags=["products"])
 def products(
-    db: DbDep, category: str | None = None, offset: Offset = 0, limit: Limit = 50
+    db: DbDep, scope: ScopeDep, category: str | None = None, offset: Offset = 0, limit: Limit = 50
 ) -> dict[str, Any]:
     with db.session() as s:
-        found, total = repo.list_products(s, offset, limit, category)
+        found, total = repo.list_products(s, scope, offset, limit, category)
         items = [product_view(p, with_profile=False) for p in found]
     return page(items, total, offset, limit)
 
 
 @router.get("/products/{ident}", tags=["products"])
-def product(ident: str, db: DbDep) -> dict[str, Any]:
+def product(ident: str, db: DbDep, scope: ScopeDep) -> dict[str, Any]:
     with db.session() as s:
-        return product_view(repo.get_product(s, ident))
+        return product_view(repo.get_product(s, scope, ident))
 
 
 @router.put("/products/{ident}", tags=["products"])
 async def update_product(
-    ident: str, request: Request, catalog: CatalogDep, db: DbDep
+    ident: str, request: Request, catalog: CatalogDep, db: DbDep, scope: ScopeDep
 ) -> dict[str, Any]:
     """Replace the profile: a new version; earlier versions and assessments stay."""
     data, _ = await _profile_body(request)
     profile = repo.parse(catalog, data, "body")
     with db.session() as s:
-        return product_view(repo.update_product(s, ident, profile, data))
+        return product_view(repo.update_product(s, scope, ident, profile, data))
 
 
 @router.delete("/products/{ident}", status_code=204, tags=["products"])
-def delete_product(ident: str, db: DbDep) -> Response:
+def delete_product(ident: str, db: DbDep, scope: ScopeDep) -> Response:
     with db.session() as s:
-        repo.delete_product(s, ident)
+        repo.delete_product(s, scope, ident)
     return Response(status_code=204)
 
 
@@ -113,13 +116,14 @@ def run_assessment(
     ident: str,
     catalog: CatalogDep,
     db: DbDep,
+    scope: ScopeDep,
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
 ) -> JSONResponse:
     """Assess the product's latest version and store the result."""
     markets = markets_of(catalog, market or ()) or None
     with db.session() as s:
-        stored = repo.run_assessment(s, catalog, ident, on or dt.date.today(), markets)
+        stored = repo.run_assessment(s, scope, catalog, ident, on or dt.date.today(), markets)
         view = assessment_view(stored)
     return JSONResponse(
         view, status_code=201, headers={"Location": f"/api/v1/assessments/{view['id']}"}
@@ -127,9 +131,9 @@ def run_assessment(
 
 
 @router.get("/assessments/{ident}", tags=["assessments"])
-def assessment(ident: str, db: DbDep) -> dict[str, Any]:
+def assessment(ident: str, db: DbDep, scope: ScopeDep) -> dict[str, Any]:
     with db.session() as s:
-        return assessment_view(repo.get_assessment(s, ident))
+        return assessment_view(repo.get_assessment(s, scope, ident))
 
 
 @router.post("/products/{ident}/plans", tags=["plans"])
@@ -137,13 +141,14 @@ def plan_for(
     ident: str,
     catalog: CatalogDep,
     db: DbDep,
+    scope: ScopeDep,
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
     label: Annotated[list[str] | None, Query(description="SCHEME:LEVEL")] = None,
 ) -> dict[str, Any]:
     """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
     with db.session() as s:
-        _, profile = repo.current_profile(s, catalog, ident)
+        _, profile = repo.current_profile(s, scope, catalog, ident)
     try:
         asked = asked_labels(label or ())
     except ValueError as exc:

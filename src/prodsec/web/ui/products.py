@@ -15,7 +15,7 @@ from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.assess.profile import Profile, ProfileError
 from prodsec.assess.report import assessment_view
 from prodsec.store import repo
-from prodsec.web.auth import signed_in
+from prodsec.web.auth import ScopeDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, catalog_of, db_of, markets_of
 from prodsec.web.templating import FORBIDDEN, csrf_ok, page
 
@@ -24,9 +24,9 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
 
 @router.get("/products", response_class=HTMLResponse)
-def products(request: Request) -> HTMLResponse:
+def products(request: Request, scope: ScopeDep) -> HTMLResponse:
     with db_of(request).session() as s:
-        items, total = repo.list_products(s, 0, 200)
+        items, total = repo.list_products(s, scope, 0, 200)
         return page(request, "products.html", items=items, total=total)
 
 
@@ -67,9 +67,9 @@ def new_product(request: Request) -> HTMLResponse:
 
 
 @router.get("/products/{ident}/edit", response_class=HTMLResponse)
-def edit_product(request: Request, ident: str) -> HTMLResponse:
+def edit_product(request: Request, ident: str, scope: ScopeDep) -> HTMLResponse:
     with db_of(request).session() as s:
-        found = repo.get_product(s, ident)
+        found = repo.get_product(s, scope, ident)
         data = repo.latest(found).profile
     fields = {
         "manufacturer": found.manufacturer,
@@ -111,24 +111,24 @@ async def _submitted(
 
 
 @router.post("/products/new", response_model=None)
-async def create_product(request: Request) -> Response:
+async def create_product(request: Request, scope: ScopeDep) -> Response:
     submitted = await _submitted(request, None)
     if isinstance(submitted, Response):
         return submitted
     with db_of(request).session() as s:
-        ident = repo.create_product(s, *submitted).id
+        ident = repo.create_product(s, scope, *submitted).id
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
 
 @router.post("/products/{ident}/edit", response_model=None)
-async def save_product(request: Request, ident: str) -> Response:
+async def save_product(request: Request, ident: str, scope: ScopeDep) -> Response:
     with db_of(request).session() as s:
-        repo.get_product(s, ident)
+        repo.get_product(s, scope, ident)
     submitted = await _submitted(request, ident)
     if isinstance(submitted, Response):
         return submitted
     with db_of(request).session() as s:
-        repo.update_product(s, ident, *submitted)
+        repo.update_product(s, scope, ident, *submitted)
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
 
@@ -154,6 +154,7 @@ def _profile_data(fields: dict[str, str], text: str) -> dict[str, Any]:
 def product(
     request: Request,
     ident: str,
+    scope: ScopeDep,
     on: dt.date | None = None,
     markets: str = "",
     labels: str = "",
@@ -165,8 +166,8 @@ def product(
     day = on or dt.date.today()
     asked = asked_labels([labels])
     with db_of(request).session() as s:
-        found = repo.get_product(s, ident)
-        version, profile = repo.current_profile(s, catalog, ident)
+        found = repo.get_product(s, scope, ident)
+        version, profile = repo.current_profile(s, scope, catalog, ident)
         chosen = markets_of(catalog, [markets]) or tuple(profile.markets)
         fixes = plan(catalog, profile, day, chosen, asked)
         saved = [
@@ -180,7 +181,7 @@ def product(
                 "current": a.catalog_revision == catalog.data_hash,
                 "created": f"{a.created:%Y-%m-%d %H:%M}",
             }
-            for a in repo.saved_assessments(s, ident)
+            for a in repo.saved_assessments(s, scope, ident)
         ]
         return page(
             request,
@@ -196,7 +197,7 @@ def product(
 
 
 @router.post("/products/{ident}/assessments", response_model=None)
-async def save_assessment(request: Request, ident: str) -> Response:
+async def save_assessment(request: Request, ident: str, scope: ScopeDep) -> Response:
     """Store the assessment on the day and markets of the form, with the catalog
     revision it used."""
     form = await request.form()
@@ -211,6 +212,6 @@ async def save_assessment(request: Request, ident: str) -> Response:
     listed = str(form.get("markets") or "")
     markets = markets_of(catalog, [listed])
     with db_of(request).session() as s:
-        repo.run_assessment(s, catalog, ident, day, markets or None)
+        repo.run_assessment(s, scope, catalog, ident, day, markets or None)
     query = urlencode({"on": day.isoformat(), "markets": listed})
     return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)
