@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -145,6 +146,11 @@ def test_one_openapi_spec(api: TestClient) -> None:
         "/api/v1/products/{ident}/assessments",
         "/api/v1/crosswalk",
     } <= set(spec["paths"])
+    summaries = [op["summary"] for methods in spec["paths"].values() for op in methods.values()]
+    assert len(summaries) == len(set(summaries)) == 26
+    assert spec["paths"]["/api/v1/products/{ident}/plans"]["post"]["summary"] == (
+        "The cheapest plan of fixes"
+    )
 
 
 def test_another_organisation_gets_404_for_a_product(api: TestClient, database: Database) -> None:
@@ -175,3 +181,18 @@ def test_another_organisation_gets_404_for_a_product(api: TestClient, database: 
     )
     assert made.json()["organisation"] == "Rival"
     assert api.get("/api/v1/products").json()["total"] == 1
+
+
+def test_the_swagger_page_loads_nothing_from_elsewhere(api: TestClient) -> None:
+    docs = api.get("/api/v1/docs")
+    assert docs.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert sorted(sources) == [
+        "/api/v1/docs/assets/favicon.png",
+        "/api/v1/docs/assets/swagger-ui-bundle.js",
+        "/api/v1/docs/assets/swagger-ui.css",
+    ]
+    for source in sources:
+        answer = api.get(source)
+        assert (answer.status_code, len(answer.content) > 1000) == (200, True), source
+    assert "url: '/api/v1/openapi.json'" in docs.text

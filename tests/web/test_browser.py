@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from prodsec.catalog import Catalog
 from prodsec.cli.serve import load_demo
@@ -267,3 +267,25 @@ def test_every_page_has_one_heading_labels_and_a_skip_link(page: Page, site: str
     expect(page.get_by_label("Or paste a whole profile (YAML)")).to_contain_text("manufacturer:")
     page.goto("/products")
     _accessible(page)
+
+
+def test_the_api_explorer_draws_every_operation_offline(page: Page, site: str) -> None:
+    """Swagger UI at /api/v1/docs, with every request that leaves the server refused."""
+    base = site.rsplit("/", 1)[0]
+    elsewhere: list[str] = []
+
+    def only_here(route: Route) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_here)
+    page.goto("/api/v1/docs")
+    operations = page.locator(".opblock")
+    spec = page.request.get("/api/v1/openapi.json").json()
+    count = sum(len(methods) for methods in spec["paths"].values())
+    expect(operations).to_have_count(count)
+    _shot(page, site, "api-explorer")
+    assert elsewhere == []

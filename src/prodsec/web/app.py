@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from prodsec import __version__
@@ -20,6 +23,10 @@ from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import dashboard, products, session
 
 STATIC = Path(__file__).resolve().parent / "static"
+SWAGGER = Path(str(resources.files("fastapi_offline") / "static"))
+"""Swagger UI's script and style, from the fastapi-offline wheel (decision 0009): the
+interactive API page works offline, with no CDN."""
+SWAGGER_AT = "/api/v1/docs/assets"
 
 
 def create_app(db: Database | None = None, catalog: Catalog | None = None) -> FastAPI:
@@ -29,7 +36,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
         description="Product-security regulation, machine-readable: the atlas, crosswalks, "
         "harmonisation measures, applicability, recognition, products and assessments.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.catalog = catalog or load_catalog()
@@ -46,4 +53,17 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     app.include_router(dashboard.router)
     app.include_router(products.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount(SWAGGER_AT, StaticFiles(directory=SWAGGER), name="swagger")
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        """The spec in Swagger UI, to read and try; every file it loads is served here."""
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="prodsec API",
+            swagger_js_url=f"{SWAGGER_AT}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER_AT}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER_AT}/favicon.png",
+        )
+
     return app

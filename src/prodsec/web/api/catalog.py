@@ -59,7 +59,7 @@ def cached(request: Request, catalog: Catalog, key: str, build: Callable[[], Any
 # --- the catalog -------------------------------------------------------------------
 
 
-@router.get("/instruments", tags=["catalog"])
+@router.get("/instruments", summary="List instrument editions", tags=["catalog"])
 def instruments(
     catalog: CatalogDep,
     type: InstrumentType | None = None,
@@ -81,14 +81,14 @@ def instruments(
     return page(found[offset : offset + limit], len(found), offset, limit)
 
 
-@router.get("/instruments/{spec}", tags=["catalog"])
+@router.get("/instruments/{spec}", summary="One instrument edition", tags=["catalog"])
 async def instrument(spec: str, request: Request, catalog: CatalogDep) -> Response:
     """One instrument edition (`ID@EDITION`, or `ID` for the latest) with its requirements."""
     inst = catalog.instrument(spec)
     return cached(request, catalog, inst.key, lambda: instrument_view(catalog, inst))
 
 
-@router.get("/instruments/{spec}/requirements/{ref}", tags=["catalog"])
+@router.get("/instruments/{spec}/requirements/{ref}", summary="One requirement", tags=["catalog"])
 async def requirement(spec: str, ref: str, request: Request, catalog: CatalogDep) -> Response:
     inst = catalog.instrument(spec)
     req = catalog.requirement(inst.requirement_id(ref))
@@ -97,7 +97,7 @@ async def requirement(spec: str, ref: str, request: Request, catalog: CatalogDep
     )
 
 
-@router.get("/blocks", tags=["catalog"])
+@router.get("/blocks", summary="List building blocks", tags=["catalog"])
 def blocks(catalog: CatalogDep, offset: Offset = 0, limit: Limit = 100) -> dict[str, Any]:
     found = [
         {"id": b.id, "title": b.title, "theme": b.theme.value, "refines": b.refines}
@@ -106,13 +106,13 @@ def blocks(catalog: CatalogDep, offset: Offset = 0, limit: Limit = 100) -> dict[
     return page(found[offset : offset + limit], len(found), offset, limit)
 
 
-@router.get("/blocks/{ident}", tags=["catalog"])
+@router.get("/blocks/{ident}", summary="One building block", tags=["catalog"])
 async def block(ident: str, request: Request, catalog: CatalogDep) -> Response:
     found = catalog.block(ident)
     return cached(request, catalog, f"block:{found.id}", lambda: block_view(catalog, found))
 
 
-@router.get("/mappings/{spec}", tags=["catalog"])
+@router.get("/mappings/{spec}", summary="An edition's mappings to the hub", tags=["catalog"])
 async def mappings(spec: str, request: Request, catalog: CatalogDep) -> Response:
     """The mappings of one instrument edition onto the hub (and onto other requirements)."""
     inst = catalog.instrument(spec)
@@ -130,7 +130,7 @@ async def mappings(spec: str, request: Request, catalog: CatalogDep) -> Response
     return cached(request, catalog, f"mappings:{inst.key}", build)
 
 
-@router.get("/crosswalk", tags=["crosswalk"])
+@router.get("/crosswalk", summary="Crosswalk of two editions", tags=["crosswalk"])
 def crosswalk_of(source: str, target: str, catalog: CatalogDep) -> dict[str, Any]:
     """Relations from SOURCE's requirements to TARGET's, direct or derived through one block."""
     return crosswalk_view(
@@ -171,7 +171,7 @@ def scope_of(
 ScopeDep = Annotated[Scope, Depends(scope_of)]
 
 
-@router.get("/harmonise/coverage", tags=["harmonisation"])
+@router.get("/harmonise/coverage", summary="Hub coverage per instrument", tags=["harmonisation"])
 def coverage_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
     rows = coverage(catalog, scope)
     return {
@@ -183,29 +183,37 @@ def coverage_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
     }
 
 
-@router.get("/harmonise/overlap", tags=["harmonisation"])
+@router.get("/harmonise/overlap", summary="Overlap matrix (Jaccard)", tags=["harmonisation"])
 def overlap_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
     return overlap_view(overlap(catalog, scope), scope)
 
 
-@router.get("/harmonise/common-core", tags=["harmonisation"])
+@router.get(
+    "/harmonise/common-core", summary="Blocks every instrument requires", tags=["harmonisation"]
+)
 def common_core_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
     insts, core = common_core(catalog, scope)
     return {"scope": scope.view(), "instruments": [i.key for i in insts], "blocks": core}
 
 
-@router.get("/harmonise/uncovered", tags=["harmonisation"])
+@router.get(
+    "/harmonise/uncovered", summary="Blocks no binding instrument requires", tags=["harmonisation"]
+)
 def uncovered_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
     insts, found = uncovered(catalog, scope)
     return {"scope": scope.view(), "instruments": [i.key for i in insts], "blocks": found}
 
 
-@router.get("/harmonise/spread/{parameter}", tags=["harmonisation"])
+@router.get(
+    "/harmonise/spread/{parameter}",
+    summary="A parameter's values across jurisdictions",
+    tags=["harmonisation"],
+)
 def spread_of(parameter: str, catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
     return spread_view(spread(catalog, scope, parameter), scope)
 
 
-@router.get("/harmonise/timeline", tags=["harmonisation"])
+@router.get("/harmonise/timeline", summary="When obligations start", tags=["harmonisation"])
 def timeline_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
     return {
         "scope": scope.view(),
@@ -225,7 +233,7 @@ def timeline_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
 # --- applicability and recognition --------------------------------------------------
 
 
-@router.get("/applicability", tags=["applicability"])
+@router.get("/applicability", summary="What applies to a product", tags=["applicability"])
 def applicability(
     catalog: CatalogDep,
     category: str,
@@ -238,7 +246,7 @@ def applicability(
     return answer_view(applies(catalog, category, market, day, feature or []))
 
 
-@router.get("/recognition/reach", tags=["recognition"])
+@router.get("/recognition/reach", summary="Where a label counts", tags=["recognition"])
 def recognition_reach(
     catalog: CatalogDep,
     scheme: str,
@@ -260,6 +268,6 @@ def recognition_reach(
     return reach_view(catalog, found)
 
 
-@router.get("/recognition/graph", tags=["recognition"])
+@router.get("/recognition/graph", summary="The recognition graph", tags=["recognition"])
 def recognition_graph_of(catalog: CatalogDep, on: dt.date | None = None) -> dict[str, Any]:
     return graph_view(recognition_graph(catalog, on))

@@ -49,7 +49,7 @@ def product_view(product: Any, with_profile: bool = True) -> dict[str, Any]:
     return view
 
 
-@router.post("/products", status_code=201, tags=["products"])
+@router.post("/products", summary="Create a product", status_code=201, tags=["products"])
 async def create_product(
     request: Request, catalog: CatalogDep, db: DbDep, scope: ScopeDep
 ) -> JSONResponse:
@@ -64,7 +64,7 @@ async def create_product(
     )
 
 
-@router.get("/products", tags=["products"])
+@router.get("/products", summary="List products", tags=["products"])
 def products(
     db: DbDep, scope: ScopeDep, category: str | None = None, offset: Offset = 0, limit: Limit = 50
 ) -> dict[str, Any]:
@@ -74,13 +74,13 @@ def products(
     return page(items, total, offset, limit)
 
 
-@router.get("/products/{ident}", tags=["products"])
+@router.get("/products/{ident}", summary="One product", tags=["products"])
 def product(ident: str, db: DbDep, scope: ScopeDep) -> dict[str, Any]:
     with db.session() as s:
         return product_view(repo.get_product(s, scope, ident))
 
 
-@router.put("/products/{ident}", tags=["products"])
+@router.put("/products/{ident}", summary="Replace a product's profile", tags=["products"])
 async def update_product(
     ident: str, request: Request, catalog: CatalogDep, db: DbDep, scope: ScopeDep
 ) -> dict[str, Any]:
@@ -91,7 +91,7 @@ async def update_product(
         return product_view(repo.update_product(s, scope, ident, profile, data))
 
 
-@router.delete("/products/{ident}", status_code=204, tags=["products"])
+@router.delete("/products/{ident}", summary="Delete a product", status_code=204, tags=["products"])
 def delete_product(ident: str, db: DbDep, scope: ScopeDep) -> Response:
     with db.session() as s:
         repo.delete_product(s, scope, ident)
@@ -111,7 +111,12 @@ def assessment_view(stored: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/products/{ident}/assessments", status_code=201, tags=["assessments"])
+@router.post(
+    "/products/{ident}/assessments",
+    summary="Assess a product and store it",
+    status_code=201,
+    tags=["assessments"],
+)
 def run_assessment(
     ident: str,
     catalog: CatalogDep,
@@ -130,13 +135,13 @@ def run_assessment(
     )
 
 
-@router.get("/assessments/{ident}", tags=["assessments"])
+@router.get("/assessments/{ident}", summary="One stored assessment", tags=["assessments"])
 def assessment(ident: str, db: DbDep, scope: ScopeDep) -> dict[str, Any]:
     with db.session() as s:
         return assessment_view(repo.get_assessment(s, scope, ident))
 
 
-@router.post("/products/{ident}/plans", tags=["plans"])
+@router.post("/products/{ident}/plans", summary="The cheapest plan of fixes", tags=["plans"])
 def plan_for(
     ident: str,
     catalog: CatalogDep,

@@ -149,7 +149,7 @@ def recognition_svg(request: Request, on: dt.date | None = None) -> Response:
 @router.get("/api", response_class=HTMLResponse)
 def api_reference(request: Request) -> HTMLResponse:
     """The REST API's reference, rendered from the same OpenAPI spec, without JavaScript
-    or anything from the internet (the Swagger UI at /api/v1/docs loads from a CDN)."""
+    (the Swagger UI at /api/v1/docs needs it, to try the operations out)."""
     spec = request.app.openapi()
     operations = [
         {
