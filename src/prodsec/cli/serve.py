@@ -69,6 +69,10 @@ def command(
         err=True,
     )
     app = create_app(database, catalog)
+    # the solver behind every product page's plan, imported now rather than on the first
+    # product page someone opens (about 0.4 s)
+    import scipy.optimize  # noqa: F401
+
     # the catalog lives as long as the process: keep the collector from rescanning it
     gc.collect()
     gc.freeze()
