@@ -66,6 +66,12 @@ def test_spread_names_who_sets_nothing(run: Run) -> None:
         ("eu-cra@2024-2847", "Art14-3", 24),
     ]
     assert "uk-psti@2025-12-04" in doc["sets_none"]
+    code, out, _ = run("harmonise", "spread", "early_warning_hours", "-b", "mandatory", "-f", "md")
+    assert out.splitlines()[4:7] == [
+        "| EU | eu-cra@2024-2847 | 24 | hours | Art14-1 | exploited-vulnerability-reporting |",
+        "| EU | eu-cra@2024-2847 | 24 | hours | Art14-3 | incident-reporting |",
+        "| AU | au-smart-devices@2025 | (sets none) |  |  |  |",
+    ]
     code, _, err = run("harmonise", "spread", "early_warning")
     assert code == 2
     assert err.startswith("error: unknown parameter 'early_warning'; valid values: ")

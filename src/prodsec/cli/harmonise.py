@@ -209,7 +209,10 @@ def spread_(
     rows: list[dict[str, Any]] = [
         {**s, "jurisdictions": ", ".join(s["jurisdictions"])} for s in document["settings"]
     ]
-    rows += [{"instrument": key, "value": "(sets none)"} for key in document["sets_none"]]
+    rows += [
+        {"jurisdictions": ", ".join(i.jurisdictions), "instrument": i.key, "value": "(sets none)"}
+        for i in found.silent
+    ]
     cols = ["jurisdictions", "instrument", "value", "unit", "requirement", "block"]
     _emit(fmt, scope, document, rows, cols, f"Spread of {parameter}")
 
