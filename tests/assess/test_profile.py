@@ -67,7 +67,7 @@ def test_unknown_ids_come_with_near_matches(catalog: Catalog, tmp_path: Path) ->
         "p.yaml:7: claims[0].block: unknown building block 'sbom-kept'; did you mean sbom?",
         "p.yaml:8: claims[1].parameters.acknowledge_days: block 'vulnerability-disclosure-policy' "
         "has no parameter 'acknowledge_days'; its parameters: acknowledgement_days, "
-        "status_update_days, language",
+        "status_update_days, language, response_timelines",
         "p.yaml:10: requirement_claims[0].requirement: unknown requirement "
         "'etsi-en-303-645@2.1.1:5.1-9'; did you mean etsi-en-303-645@2.1.1:5.6-9, "
         "etsi-en-303-645@2.1.1:5.3-9, etsi-en-303-645@2.1.1:5.1-5?",

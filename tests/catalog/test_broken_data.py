@@ -81,7 +81,7 @@ def test_duplicate_keys_and_ids_are_errors(data_copy: Path, edit: Editor) -> Non
     blocks = data_copy / "building-blocks.yaml"
     edit(blocks, "  - id: least-privilege\n", "  - id: secure-boot\n")
     assert _issues(data_copy) == [
-        "building-blocks.yaml:235: blocks[secure-boot]: duplicate block id 'secure-boot'",
+        "building-blocks.yaml:236: blocks[secure-boot]: duplicate block id 'secure-boot'",
         f"{V2}:6: revision: duplicate key",
         # the renamed block is gone, so the mappings onto it are reported too
         "mappings/etsi-en-303-645@3.1.3.yaml:60: mappings[5.6-7].block: "

@@ -6,7 +6,7 @@ import datetime as dt
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.model import Bindingness, Layer
-from prodsec.crosswalk.measures import Counted, Scope
+from prodsec.crosswalk.measures import Counted, Scope, select
 from prodsec.crosswalk.questions import (
     duty_gaps,
     layer_gaps,
@@ -36,6 +36,33 @@ def test_q3_who_requires_a_support_period_with_an_end_date(catalog: Catalog) -> 
         ("eu-cra@2024-2847", "full", "Art13-19, AnnexII-1"),
         ("us-ca-sb327@2018", "no", ""),
     ]
+
+
+def test_q16_who_requires_a_reporting_contact_but_no_response_timelines(
+    catalog: Catalog,
+) -> None:
+    rows = [
+        (r["instrument"], r["requires"], r["parameters"])
+        for r in (
+            requirement_row(catalog, BINDING_2028, inst, "vulnerability-disclosure-policy")
+            for inst in select(catalog, BINDING_2028)
+        )
+        if r["requires"] != "no"
+    ]
+    assert rows == [
+        ("au-smart-devices@2025", "full", "language=English, response_timelines=true"),
+        ("eu-cra@2024-2847", "partial", ""),
+        ("sg-imda-rg-sec@2", "partial", ""),
+        ("uk-psti@2025-12-04", "full", "language=English, response_timelines=true"),
+    ]
+    # the voluntary baseline asks for timelines in its current edition
+    v3 = requirement_row(
+        catalog,
+        BINDING_2028,
+        catalog.instrument("etsi-en-303-645@3.1.3"),
+        "vulnerability-disclosure-policy",
+    )
+    assert (v3["requirements"], v3["parameters"]) == ("5.2-1", "response_timelines=true")
 
 
 def test_q5_en_303_645_provisions_no_binding_regime_asks_for(catalog: Catalog) -> None:

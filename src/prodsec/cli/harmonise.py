@@ -255,7 +255,7 @@ def requires(
     rows = [
         questions.requirement_row(catalog, scope, inst, wanted) for inst in select(catalog, scope)
     ]
-    cols = ["instrument", "jurisdictions", "requires", "requirements", "routes"]
+    cols = ["instrument", "jurisdictions", "requires", "requirements", "parameters", "routes"]
     _emit(fmt, scope, {"block": wanted, "instruments": rows}, rows, cols, f"Who requires {wanted}")
 
 

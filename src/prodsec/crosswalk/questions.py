@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import DutyOfCare, Instrument, Layer, Relationship
+from prodsec.catalog.model import DutyOfCare, Instrument, Layer, Relationship, Requirement
 from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import Counted, Cover, Scope, footprint, select
 
@@ -62,8 +62,8 @@ def requirement_row(catalog: Catalog, scope: Scope, inst: Instrument, block: str
     """Whether an instrument requires a block, through which requirements, by which routes."""
     covers = footprint(catalog, inst, scope).get(block)
     family = {block} | {b.id for b in catalog.blocks.values() if b.refines == block}
-    refs = [
-        r.ref
+    found = [
+        r
         for r in inst.requirements
         if (scope.requirements is Counted.ALL or r.mandatory_type)
         and any(m.block in family for m in catalog.mappings_of(inst.requirement_id(r.ref)))
@@ -72,9 +72,36 @@ def requirement_row(catalog: Catalog, scope: Scope, inst: Instrument, block: str
         "instrument": inst.key,
         "jurisdictions": ", ".join(inst.jurisdictions),
         "requires": "no" if covers is None else covers.value,
-        "requirements": ", ".join(refs),
+        "requirements": ", ".join(r.ref for r in found),
+        "parameters": _block_values(catalog, inst, found, family),
         "routes": ", ".join(sorted({r.kind.value for r in inst.conformity_routes})),
     }
+
+
+def _block_values(
+    catalog: Catalog, inst: Instrument, found: list[Requirement], family: set[str]
+) -> str:
+    """The values these requirements set for the block's parameters (in their mappings'
+    bindings or as requirement parameters), as `name=value`, in the hub's order."""
+    names = [p.name for b in sorted(family) for p in catalog.blocks[b].parameters]
+    values: dict[str, set[str]] = {}
+    for req in found:
+        for m in catalog.mappings_of(inst.requirement_id(req.ref)):
+            if m.block in family:
+                for name, value in m.bindings.items():
+                    values.setdefault(name, set()).add(_shown(value))
+        for given in req.parameters:
+            if given.name in names:
+                values.setdefault(given.name, set()).add(_shown(given.value))
+    return ", ".join(
+        f"{name}={'/'.join(sorted(values[name]))}"
+        for name in dict.fromkeys(names)
+        if name in values
+    )
+
+
+def _shown(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def uncovered_categories(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]:
