@@ -196,3 +196,16 @@ def test_the_swagger_page_loads_nothing_from_elsewhere(api: TestClient) -> None:
         answer = api.get(source)
         assert (answer.status_code, len(answer.content) > 1000) == (200, True), source
     assert "url: '/api/v1/openapi.json'" in docs.text
+
+
+def test_a_block_lists_the_values_each_requirement_sets(api: TestClient) -> None:
+    block = api.get("/api/v1/blocks/vulnerability-disclosure-policy").json()
+    values = {m["requirement"]: m["values"] for m in block["mapped_from"]}
+    assert values["uk-psti@2025-12-04:Sch1-2"] == {
+        "language": "English",
+        "response_timelines": True,
+    }
+    assert values["eu-cra@2024-2847:AnnexI-II-5"] == {}
+    page = api.get("/blocks/vulnerability-disclosure-policy").text
+    row = page[page.index("au-smart-devices@2025 Sch1-3") :].split("</tr>")[0]
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["equal", "", "", "English", "True"]

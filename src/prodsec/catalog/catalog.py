@@ -23,6 +23,7 @@ from prodsec.catalog.model import (
     Recognition,
     Requirement,
     RequirementId,
+    Scalar,
 )
 
 
@@ -199,6 +200,17 @@ class Catalog:
 
     def mappings_of(self, rid: str) -> list[Mapping]:
         return self._mappings_of.get(rid, [])
+
+    def block_values(self, rid: str, mapping: Mapping) -> dict[str, Scalar]:
+        """The values a requirement sets for the parameters of the block it maps onto: the
+        mapping's bindings, and the requirement's own parameters that the block names
+        (a binding wins over a requirement parameter of the same name)."""
+        block = self.blocks.get(mapping.block or "")
+        if block is None:
+            return dict(mapping.bindings)
+        names = {p.name for p in block.parameters}
+        own = {p.name: p.value for p in self.requirement(rid).parameters if p.name in names}
+        return {**own, **mapping.bindings}
 
     # --- blocks ---------------------------------------------------------------------
 

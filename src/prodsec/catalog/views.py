@@ -117,7 +117,11 @@ def block_view(catalog: Catalog, block: BuildingBlock) -> Json:
     return {
         **plain(block),
         "mapped_from": [
-            {"requirement": mr.requirement, **mapping_view(mr.mapping)}
+            {
+                "requirement": mr.requirement,
+                **mapping_view(mr.mapping),
+                "values": plain(catalog.block_values(mr.requirement, mr.mapping)),
+            }
             for mr in catalog.mapped_to(block.id)
         ],
     }

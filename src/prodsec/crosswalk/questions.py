@@ -86,13 +86,11 @@ def _block_values(
     names = [p.name for b in sorted(family) for p in catalog.blocks[b].parameters]
     values: dict[str, set[str]] = {}
     for req in found:
-        for m in catalog.mappings_of(inst.requirement_id(req.ref)):
+        rid = inst.requirement_id(req.ref)
+        for m in catalog.mappings_of(rid):
             if m.block in family:
-                for name, value in m.bindings.items():
+                for name, value in catalog.block_values(rid, m).items():
                     values.setdefault(name, set()).add(_shown(value))
-        for given in req.parameters:
-            if given.name in names:
-                values.setdefault(given.name, set()).add(_shown(given.value))
     return ", ".join(
         f"{name}={'/'.join(sorted(values[name]))}"
         for name in dict.fromkeys(names)

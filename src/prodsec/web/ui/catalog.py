@@ -115,7 +115,7 @@ def block(request: Request, ident: str) -> HTMLResponse:
             "instrument": mr.requirement.partition(":")[0],
             "ref": mr.requirement.partition(":")[2],
             "relationship": mr.mapping.relationship.value,
-            "bindings": mr.mapping.bindings,
+            "values": catalog.block_values(mr.requirement, mr.mapping),
         }
         for mr in catalog.mapped_to(found.id)
     ]
