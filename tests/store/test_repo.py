@@ -37,6 +37,7 @@ def test_migrations_create_every_table(database: Database) -> None:
         "organisations",
         "product_versions",
         "products",
+        "sign_in_failures",
         "users",
     ]
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from prodsec.catalog import Catalog
 from prodsec.store import accounts
 from prodsec.store.db import Database
-from prodsec.store.models import Login, User
+from prodsec.store.models import Login, SignInFailure, User
 from prodsec.web.app import create_app
 
 from .conftest import EMAIL, PASSWORD, add_user, sign_in
@@ -141,10 +141,17 @@ def test_repeated_failures_are_throttled_per_email(database: Database, catalog: 
     )
     assert page.status_code == 429
     assert re.search(r"too many failed sign-ins; try again in (900|899) s", page.text)
+    # the failures are in the database: a restarted server (a new app) still refuses
+    restarted = TestClient(create_app(database, catalog))
+    again = restarted.post("/api/v1/tokens", json={"email": EMAIL, "password": PASSWORD})
+    assert again.status_code == 429
+    with database.session() as s:
+        emails = s.scalars(select(SignInFailure.email).order_by(SignInFailure.at)).all()
+        assert emails == [EMAIL] * 5 + ["x@example.org"]
 
 
-def test_a_success_clears_the_failures() -> None:
-    throttle = accounts.Throttle(attempts=2, window=60)
+def test_a_success_clears_the_failures(database: Database) -> None:
+    throttle = accounts.Throttle(database, attempts=2, window=60)
     throttle.failed("a@example.org", 0.0)
     throttle.succeeded("a@example.org")
     throttle.failed("a@example.org", 1.0)

@@ -16,7 +16,8 @@ import time
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from prodsec.store.models import Login, Organisation, User
+from prodsec.store.db import Database
+from prodsec.store.models import Login, Organisation, SignInFailure, User
 
 ADMIN = "admin@localhost"
 LIFETIME = {"browser": dt.timedelta(hours=12), "api": dt.timedelta(days=30)}
@@ -39,24 +40,32 @@ class ThrottledError(SignInError):
 
 
 class Throttle:
-    """At most `attempts` failed sign-ins per email in `window` seconds. Kept in memory by
-    the web app (a restart forgets them; enough to make guessing slow on one server)."""
+    """At most `attempts` failed sign-ins per email in `window` seconds. The failures are
+    kept in the database, each written in its own transaction (a failed sign-in rolls its
+    own session back), so the count holds across restarts and between server workers.
+    Times are Unix seconds."""
 
-    def __init__(self, attempts: int = 5, window: int = 900) -> None:
-        self.attempts, self.window = attempts, window
-        self._failures: dict[str, list[float]] = {}
+    def __init__(self, db: Database, attempts: int = 5, window: int = 900) -> None:
+        self.db, self.attempts, self.window = db, attempts, window
 
     def check(self, email: str, now: float) -> None:
-        recent = [t for t in self._failures.get(email, []) if now - t < self.window]
-        self._failures[email] = recent
+        with self.db.session() as s:
+            s.execute(delete(SignInFailure).where(SignInFailure.at <= now - self.window))
+            recent = s.scalars(
+                select(SignInFailure.at)
+                .where(SignInFailure.email == email)
+                .order_by(SignInFailure.at)
+            ).all()
         if len(recent) >= self.attempts:
             raise ThrottledError(math.ceil(self.window - (now - recent[0])))
 
     def failed(self, email: str, now: float) -> None:
-        self._failures.setdefault(email, []).append(now)
+        with self.db.session() as s:
+            s.add(SignInFailure(email=email, at=now))
 
     def succeeded(self, email: str) -> None:
-        self._failures.pop(email, None)
+        with self.db.session() as s:
+            s.execute(delete(SignInFailure).where(SignInFailure.email == email))
 
 
 def hash_password(password: str) -> str:
@@ -125,7 +134,7 @@ def sign_in(
     """A new token of `kind` (browser or api) and its expiry, for a right email and
     password; SignInError otherwise (ThrottledError after too many failures). Also drops
     the user's expired tokens."""
-    tick = time.monotonic()
+    tick = time.time()
     if throttle:
         throttle.check(email, tick)
     user = session.scalar(select(User).where(User.email == email))

@@ -41,7 +41,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     )
     app.state.catalog = catalog or load_catalog()
     app.state.db = db or Database()
-    app.state.throttle = Throttle()
+    app.state.throttle = Throttle(app.state.db)
     app.add_middleware(BodyCap)
     for kind, handler in HANDLERS.items():
         app.add_exception_handler(kind, handler)
