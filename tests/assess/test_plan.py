@@ -112,3 +112,22 @@ def test_costs_files_lay_over_the_defaults(tmp_path: Path) -> None:
     bad.write_text("- 1\n- 2\n")
     with pytest.raises(ValueError, match="a costs file is a mapping"):
         load_costs(bad)
+
+
+def test_a_level_not_offered_is_out_of_reach_and_star_1_is_planned(catalog: Catalog) -> None:
+    """JC-STAR takes applications for STAR-1 only: STAR-2 cannot be planned for, and
+    planning STAR-1 for a camera with nothing claimed for it lists its blocks (this once
+    crashed on a level requirement met without a fix)."""
+    camera = profile(catalog, "smart-camera")
+    found = plan(catalog, camera, JUNE_2026, ("JP",), [("jp-jc-star", "2"), ("jp-jc-star", "1")])
+    assert found.unreachable == ("jp-jc-star 2",)
+    assert [(o.scheme, o.level, o.cost) for o in found.labels] == [("jp-jc-star", "1", 4.0)]
+    assert [(f.block, f.helps) for f in found.fixes] == [
+        ("access-control", ("jp-jc-star 1",)),
+        ("best-practice-authentication", ("jp-jc-star 1",)),
+        ("brute-force-protection", ("jp-jc-star 1",)),
+        ("changeable-credentials", ("jp-jc-star 1",)),
+        ("conformity-marking", ("jp-jc-star 1",)),
+    ]
+    levels = {lb.level.id: lb.status.value for lb in found.assessment.labels}
+    assert levels == {"1": "unknown", "2": "not-offered", "3": "not-offered", "4": "not-offered"}

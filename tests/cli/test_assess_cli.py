@@ -144,6 +144,12 @@ def test_plan_table_and_json(run: Run) -> None:
         "plan", ex("laptop"), "--on", "2026-06-01", "--add-market", "AU", "-f", "json"
     )
     assert (code, json.loads(out)["markets"]) == (0, ["GB", "AU"])
+    code, out, _ = run(
+        "plan", ex("smart-camera"), "-m", "JP", "--on", "2026-06-01", "-l", "jp-jc-star:3",
+        "-f", "csv",
+    )  # fmt: skip
+    assert (code, out.splitlines()) == (0, ["fix,cost,parameters,markets,helps",
+                                            "(out of reach),,,,jp-jc-star 3"])  # fmt: skip
 
 
 def test_plan_bad_input_exits_2(run: Run, tmp_path: Path) -> None:

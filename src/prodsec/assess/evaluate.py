@@ -67,6 +67,7 @@ class Eligibility(StrEnum):
     NOT_ELIGIBLE = "not-eligible"
     UNKNOWN = "unknown"
     OUT_OF_SCOPE = "out-of-scope"
+    NOT_OFFERED = "not-offered"
 
 
 CLAIMED = {
@@ -654,6 +655,9 @@ def _level(
             return LabelResult(scheme, level, Eligibility.HELD, (f"held{at}{until}",))
     if not _in_scheme_scope(scheme, judge.lineage):
         return None
+    if not level.offered:
+        why = "the scheme takes no applications for this level (as its sources were last read)"
+        return LabelResult(scheme, level, Eligibility.NOT_OFFERED, (why,))
     missing: list[str] = []
     unknown: list[str] = []
     requirements = judge.index.level_requirements(scheme, level.id)

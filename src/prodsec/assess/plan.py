@@ -187,17 +187,29 @@ class _Builder:
             return self.model.index[("label", key)]
         if scheme.label is not None and not scheme.label.issuing:
             return None  # a scheme that issues no new labels is no way forward
+        found = scheme.level(level)
+        if found is not None and not found.offered:
+            return None  # nor is a level it takes no applications for
         var = self.model.var("label", key, self.costs.label(scheme.id, level))
+        needed = self.label_blocks(scheme, level)
+        if needed is None:
+            self.model.rows.append(({var: -1.0}, 0.0))  # cannot be reached: forbid
+        for block in needed or ():
+            self.model.needs(var, self.fix(block))
+        return var
+
+    def label_blocks(self, scheme: Instrument, level: str) -> list[str] | None:
+        """The blocks a label level still needs (its requirements not yet met), or None
+        when one of them has no block to fix in the hub."""
+        found: list[str] = []
         for req in scheme.level_requirements(level):
             if self.judge.requirement(scheme, req).verdict in DONE:
                 continue
             blocks = self.open_blocks(scheme, req)
             if not blocks:
-                self.model.rows.append(({var: -1.0}, 0.0))  # cannot be reached: forbid
-                break
-            for block in blocks:
-                self.model.needs(var, self.fix(block))
-        return var
+                return None
+            found += [b for b in blocks if b not in found]
+        return found
 
     def requirement(self, inst: Instrument, req: Requirement, target: str) -> bool:
         """Add the options that make one requirement met; False when none exists."""
@@ -308,7 +320,10 @@ def plan(
                     var = build.label(origin, edge.origin_level)
                     if var is not None:
                         options.append(build.option(target, [var]))
-        build.model.at_least_one(options)
+        if options:
+            build.model.at_least_one(options)
+        else:
+            unreachable.append(target)
     model = build.model
     n = len(model.costs)
     if n == 0 or not model.rows:
@@ -362,9 +377,8 @@ def _read(
         scheme_id, level = key[1].split(":", 1)
         scheme = edition_on(catalog, scheme_id, found.on)
         for_label = {f"{scheme_id} {level}", *helps.get(var, set())}
-        for req in scheme.level_requirements(level):
-            for block in build.open_blocks(scheme, req):
-                helps.setdefault(model.index[("block", block)], set()).update(for_label)
+        for block in build.label_blocks(scheme, level) or ():
+            helps.setdefault(model.index[("block", block)], set()).update(for_label)
         helps.setdefault(var, set())
     markets_of = {r.instrument.key: r.markets for r in found.instruments}
     fixes = []

@@ -412,7 +412,8 @@ class Level:
     """A scheme level (CLS level 2, JC-STAR STAR-1). A requirement naming no level holds at
     every level; a `cumulative` level also takes every lower-ranked level's requirements.
     `routes` are the conformity routes open at this level; `confidence` says how sure the
-    requirement set is."""
+    requirement set is; `offered` is false while the scheme takes no applications for the
+    level (as its sources were last read), so no product can become eligible for it."""
 
     id: LevelId
     title: Text
@@ -420,6 +421,7 @@ class Level:
     routes: tuple[Slug, ...] = ()
     cumulative: bool = True
     confidence: Confidence | None = None
+    offered: bool = True
     note: str = ""
 
 

@@ -98,5 +98,5 @@ def _rows(p: Plan) -> list[dict[str, Any]]:
         }
         for o in p.labels
     ]
-    rows += [{"fix": "(no fix in the hub)", "helps": target} for target in p.unreachable]
+    rows += [{"fix": "(out of reach)", "helps": target} for target in p.unreachable]
     return rows
