@@ -163,8 +163,8 @@ def test_scope_class_market_and_recognition_references_are_checked(
     jc_star = data_copy / "instruments/jp-jc-star/1.1.yaml"
     edit(
         jc_star,
-        "routes: [evaluation-body], confidence: unverified, note: Not in",
-        "routes: [lab], confidence: unverified, note: Not in",
+        "routes: [evaluation-body], confidence: unverified, offered: false, note: Not in",
+        "routes: [lab], confidence: unverified, offered: false, note: Not in",
     )
     edit(
         rec,
