@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from prodsec.assess.evaluate import Assessment, Eligibility, InstrumentResult, assess
-from prodsec.assess.profile import load_profile
+from prodsec.assess.profile import ClaimStatus, RequirementClaim, load_profile
 from prodsec.catalog import Catalog
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -162,3 +163,31 @@ def test_a_requirement_ruled_out_names_its_condition(catalog: Catalog) -> None:
             "or virtual currency",
         ),
     )
+
+
+def test_levels_with_partial_criteria_or_not_offered_are_never_eligible(catalog: Catalog) -> None:
+    """JC-STAR: the catalog holds 7 of STAR-1's 16 criteria, and STAR-2 to STAR-4 take no
+    applications; KISA's levels differ by item counts the catalog does not hold. Meeting
+    every criterion shown is not eligibility."""
+    profile = load_profile(EXAMPLES / "smart-camera.yaml", catalog)
+    claims = tuple(
+        RequirementClaim(requirement=f"jp-jc-star@1.1:{ref}", status=ClaimStatus.MET)
+        for ref in ("S1.1-01", "S1.1-02", "S1.1-03", "S1.1-04", "S1.1-05", "S1.1-06",
+                    "S1.1-16", "checklist")
+    )  # fmt: skip
+    claimed = dataclasses.replace(profile, requirement_claims=claims, markets=("JP", "KR"))
+    a = assess(catalog, claimed, dt.date(2026, 6, 1))
+    found = {(lb.scheme.id, lb.level.id): (lb.status, lb.reasons) for lb in a.labels}
+    assert found[("jp-jc-star", "1")] == (
+        Eligibility.UNKNOWN,
+        (
+            "every requirement of the level in the catalog is met, but the catalog holds "
+            "only part of the level's criteria",
+        ),
+    )
+    assert {lv for (s, lv), (status, _) in found.items() if status is Eligibility.NOT_OFFERED} == {
+        "2",
+        "3",
+        "4",
+    }
+    assert all(status is not Eligibility.ELIGIBLE for status, _ in found.values())

@@ -667,7 +667,7 @@ def _level(
             unknown.append(req.ref)
         elif verdict in BAD:
             missing.append(req.ref)
-    if requirements and not missing and not unknown:
+    if requirements and not missing and not unknown and level.complete:
         return LabelResult(
             scheme, level, Eligibility.ELIGIBLE, ("every requirement of the level met",)
         )
@@ -685,13 +685,19 @@ def _level(
                 else Eligibility.THROUGH_RECOGNITION
             )
             return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
-    status, why = (
-        (Eligibility.NOT_ELIGIBLE, "requirements not met")
-        if missing
-        else (Eligibility.UNKNOWN, "evidence missing")
-    )
+    if missing:
+        status, why = Eligibility.NOT_ELIGIBLE, "requirements not met"
+    elif unknown or not requirements:
+        status, why = Eligibility.UNKNOWN, "evidence missing"
+    else:
+        status, why = Eligibility.UNKNOWN, PARTIAL_CRITERIA
     return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
 
+
+PARTIAL_CRITERIA = (
+    "every requirement of the level in the catalog is met, but the catalog holds only part "
+    "of the level's criteria"
+)
 
 POSITIVE = (
     Eligibility.HELD,

@@ -413,7 +413,9 @@ class Level:
     every level; a `cumulative` level also takes every lower-ranked level's requirements.
     `routes` are the conformity routes open at this level; `confidence` says how sure the
     requirement set is; `offered` is false while the scheme takes no applications for the
-    level (as its sources were last read), so no product can become eligible for it."""
+    level (as its sources were last read), so no product can become eligible for it;
+    `complete` is false when the catalog holds only part of the level's criteria, so
+    meeting those shown is not enough to call a product eligible."""
 
     id: LevelId
     title: Text
@@ -422,6 +424,7 @@ class Level:
     cumulative: bool = True
     confidence: Confidence | None = None
     offered: bool = True
+    complete: bool = True
     note: str = ""
 
 
