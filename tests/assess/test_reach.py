@@ -183,3 +183,27 @@ def test_a_level_must_exist(catalog: Catalog) -> None:
             ("needs sg-cls level 2 or above; no level was given",),
         )
     ]
+
+
+def test_a_label_counts_only_where_the_target_covers_the_product(catalog: Catalog) -> None:
+    """PSTI leaves medical devices out altogether, so a CLS label on one counts for
+    nothing there; it excepts laptops only unless made for children, so the edge counts
+    with a note."""
+    device = ask(catalog, "sg-cls", "medical-device", "2026-01-15", level="2", markets=("GB",))
+    assert table(device) == [
+        (
+            "cls-psti-condition-c",
+            False,
+            (
+                "uk-psti does not cover the category: it excludes medical-device: Products "
+                "covered by the Medical Devices Regulations 2002 are excepted; a connectable "
+                "product merely running or hosting regulated medical software is not",
+            ),
+        )
+    ]
+    laptop = ask(catalog, "sg-cls", "laptop", "2026-01-15", level="2", markets=("GB",))
+    assert [p.edge.id for p in laptop.counting] == ["cls-psti-condition-c"]
+    assert laptop.notes == (
+        "uk-psti may not apply to the product: Laptop computers are excepted unless designed "
+        "exclusively for children under 14",
+    )

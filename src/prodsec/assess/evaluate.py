@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -608,14 +607,6 @@ def _schemes(catalog: Catalog, judge: Judge, markets: tuple[str, ...]) -> list[I
     return found
 
 
-def _in_scheme_scope(scheme: Instrument, lineage: AbstractSet[str]) -> bool:
-    if not lineage & set(scheme.scope.categories):
-        return False
-    return not any(
-        e.category in lineage and not e.when and not e.markets for e in scheme.scope.exclusions
-    )
-
-
 BAD = (Verdict.NOT_MET, Verdict.PARTIALLY_MET)
 
 
@@ -626,7 +617,7 @@ def _scheme_labels(
     recognition, or not. `listed`: the scheme is on offer in the product's markets (else
     only levels the product holds or can get are kept)."""
     held = [lb for lb in judge.held(scheme.id) if lb.current(judge.on)]
-    if not held and not _in_scheme_scope(scheme, judge.lineage):
+    if not held and scheme.scope.leaves_out(judge.lineage) is not None:
         return []
     routes: dict[str, list[Recognition]] = {}
     for edge in judge.index.edges[scheme.key]:
@@ -653,7 +644,7 @@ def _level(
             until = f" until {label.valid_until}" if label.valid_until else ""
             at = f" (level {label.level})" if label.level and label.level != level.id else ""
             return LabelResult(scheme, level, Eligibility.HELD, (f"held{at}{until}",))
-    if not _in_scheme_scope(scheme, judge.lineage):
+    if scheme.scope.leaves_out(judge.lineage) is not None:
         return None
     if not level.offered:
         why = "the scheme takes no applications for this level (as its sources were last read)"

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from prodsec.catalog import Catalog, NotFoundError
 from prodsec.catalog.editions import current_editions, start
-from prodsec.catalog.model import Instrument, Level, Recognition, RecognitionKind, refers_to
+from prodsec.catalog.model import (
+    Instrument,
+    Level,
+    Recognition,
+    RecognitionKind,
+    refers_to,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -117,12 +123,14 @@ def reach(
         where = _markets(catalog, target)
         if wanted and not any(m.id in where for m in wanted):
             continue
-        reasons = _obstacles(catalog, edge, held, held_level, lineage, on, valid_until)
+        reasons = _obstacles(catalog, edge, held, target, held_level, lineage, on, valid_until)
         paths.append(
             Path(edge, target, where, not reasons, tuple(reasons), _last_day(edge, valid_until))
         )
         if target.label is not None and not target.label.issuing:
             notes.append(f"{target.id} no longer issues new labels")
+        if not reasons:
+            notes += _maybe_excluded(target, lineage)
     return Reach(
         held,
         held_level,
@@ -135,6 +143,17 @@ def reach(
     )
 
 
+def _maybe_excluded(target: Instrument, lineage: list[str]) -> list[str]:
+    """Exclusions of the target that depend on the product's features only: the edge
+    counts, but the target itself may not apply (PSTI excepts laptops unless made for
+    children). Exclusions limited to some markets are for `applies` to tell."""
+    return [
+        f"{target.id} may not apply to the product: {e.note.rstrip('.')}"
+        for e in target.scope.exclusions
+        if e.category in lineage and e.when and not e.markets
+    ]
+
+
 def _markets(catalog: Catalog, target: Instrument) -> tuple[str, ...]:
     laws = set(target.jurisdictions)
     return tuple(m.id for m in catalog.markets.values() if laws & {*m.jurisdictions, "INT"})
@@ -144,6 +163,7 @@ def _obstacles(
     catalog: Catalog,
     edge: Recognition,
     held: Instrument,
+    target: Instrument,
     level: Level | None,
     lineage: list[str],
     on: dt.date,
@@ -164,6 +184,10 @@ def _obstacles(
         found.append(f"the arrangement excludes {catalog.categories[excluded[0]].title.lower()}")
     if edge.categories and not set(edge.categories) & set(lineage):
         found.append(f"covers only {', '.join(edge.categories)}")
+    outside = target.scope.leaves_out(set(lineage))
+    if outside is not None and not excluded and not edge.categories:
+        # (an edge that names or excludes categories has said so already)
+        found.append(f"{target.id} does not cover the category: {outside}")
     if edge.current_label and valid_until is not None and valid_until < on:
         found.append(f"needs a label in force; this one expired on {valid_until}")
     return found

@@ -376,6 +376,16 @@ class Scope:
     def __post_init__(self) -> None:
         check_literals(self.when)
 
+    def leaves_out(self, lineage: Set[str]) -> str | None:
+        """Why a category (given with its ancestors) is outside this scope whatever the
+        product's features and market, or None when the scope may cover it."""
+        if not lineage & set(self.categories):
+            return f"its scope covers {', '.join(self.categories)}"
+        for e in self.exclusions:
+            if e.category in lineage and not e.when and not e.markets:
+                return f"it excludes {e.category}: {e.note.rstrip('.')}"
+        return None
+
 
 @frozen
 class ConformityRoute:

@@ -114,14 +114,6 @@ class Scope:
 # --- which instruments and blocks ----------------------------------------------------
 
 
-def _in_scope(catalog: Catalog, inst: Instrument, lineage: set[str]) -> bool:
-    if not lineage & set(inst.scope.categories):
-        return False
-    return not any(
-        e.category in lineage and not e.when and not e.markets for e in inst.scope.exclusions
-    )
-
-
 def _editions(catalog: Catalog, scope: Scope) -> Iterable[Instrument]:
     ids = sorted({i.id for i in catalog.instruments.values()})
     for ident in ids:
@@ -148,7 +140,7 @@ def select(catalog: Catalog, scope: Scope) -> list[Instrument]:
             continue
         if scope.layers and inst.layer not in scope.layers:
             continue
-        if lineage and not _in_scope(catalog, inst, lineage):
+        if lineage and inst.scope.leaves_out(lineage) is not None:
             continue
         found.append(inst)
     return found

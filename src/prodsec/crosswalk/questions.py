@@ -109,13 +109,7 @@ def uncovered_categories(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]
     for cat in catalog.categories.values():
         lineage = set(catalog.lineage(cat.id))
         named = [i for i in insts if lineage & set(i.scope.categories)]
-        kept = [
-            i
-            for i in named
-            if not any(
-                e.category in lineage and not e.when and not e.markets for e in i.scope.exclusions
-            )
-        ]
+        kept = [i for i in named if i.scope.leaves_out(lineage) is None]
         if kept:
             continue
         why = (
