@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -209,3 +211,22 @@ def test_a_block_lists_the_values_each_requirement_sets(api: TestClient) -> None
     page = api.get("/blocks/vulnerability-disclosure-policy").text
     row = page[page.index("au-smart-devices@2025 Sch1-3") :].split("</tr>")[0]
     assert re.findall(r"<td>([^<]*)</td>", row) == ["equal", "", "", "English", "True"]
+
+
+def test_every_response_carries_the_security_headers(api: TestClient) -> None:
+    for path in ("/", "/api/v1/instruments", "/harmonise", "/no-such-page"):
+        answer = api.get(path)
+        assert (
+            answer.headers["x-content-type-options"],
+            answer.headers["x-frame-options"],
+            answer.headers["referrer-policy"],
+        ) == ("nosniff", "DENY", "same-origin"), path
+        policy = answer.headers["content-security-policy"]
+        assert "script-src 'self';" in policy
+        assert "frame-ancestors 'none'" in policy
+    docs = api.get("/api/v1/docs")
+    [allowed] = re.findall(
+        r"script-src 'self' 'sha256-([A-Za-z0-9+/=]+)';", docs.headers["content-security-policy"]
+    )
+    [inline] = re.findall(r"<script>(.*?)</script>", docs.text, flags=re.DOTALL)
+    assert allowed == base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()

@@ -82,10 +82,18 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, site: str) -> Iterator[Page]:
+    """A fresh page; after the test, no Content-Security-Policy violation may have been
+    reported in its console (every script, style and image came from the site)."""
     context = browser.new_context(base_url=site.rsplit("/", 1)[0])
     opened = context.new_page()
+    blocked: list[str] = []
+    opened.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield opened
     context.close()
+    assert blocked == []
 
 
 def _shot(page: Page, site: str, name: str) -> None:
