@@ -210,7 +210,7 @@ def test_a_block_lists_the_values_each_requirement_sets(api: TestClient) -> None
     assert values["eu-cra@2024-2847:AnnexI-II-5"] == {}
     page = api.get("/blocks/vulnerability-disclosure-policy").text
     row = page[page.index("au-smart-devices@2025 Sch1-3") :].split("</tr>")[0]
-    assert re.findall(r"<td>([^<]*)</td>", row) == ["equal", "", "", "English", "True"]
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["equal", "", "", "English", "true"]
 
 
 def test_every_response_carries_the_security_headers(api: TestClient) -> None:

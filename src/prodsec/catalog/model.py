@@ -224,6 +224,12 @@ class ReviewStatus(StrEnum):
     REVIEWED = "reviewed"
 
 
+def shown(value: object) -> str:
+    """A parameter value as written in the data files and read by people: booleans as
+    `true` and `false`, everything else as itself."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def check_value(kind: ParamType, value: Scalar) -> str | None:
     """Return a message when `value` is not of the declared parameter type."""
     ok = {

@@ -11,6 +11,7 @@ import typer
 from prodsec.assess.plan import Plan, asked_labels, load_costs, plan, plan_view
 from prodsec.assess.profile import ProfileError, load_profile
 from prodsec.catalog import load_catalog
+from prodsec.catalog.model import shown
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 
@@ -84,7 +85,7 @@ def _rows(p: Plan) -> list[dict[str, Any]]:
         {
             "fix": f.block,
             "cost": f"{f.cost:g}",
-            "parameters": ", ".join(f"{k}={v}" for k, v in f.parameters.items()),
+            "parameters": ", ".join(f"{k}={shown(v)}" for k, v in f.parameters.items()),
             "markets": ", ".join(f.markets),
             "helps": ", ".join(f.helps),
         }

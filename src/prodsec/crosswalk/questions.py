@@ -7,7 +7,14 @@ from collections import defaultdict
 from typing import Any
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import DutyOfCare, Instrument, Layer, Relationship, Requirement
+from prodsec.catalog.model import (
+    DutyOfCare,
+    Instrument,
+    Layer,
+    Relationship,
+    Requirement,
+    shown,
+)
 from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import Counted, Cover, Scope, footprint, select
 
@@ -90,16 +97,12 @@ def _block_values(
         for m in catalog.mappings_of(rid):
             if m.block in family:
                 for name, value in catalog.block_values(rid, m).items():
-                    values.setdefault(name, set()).add(_shown(value))
+                    values.setdefault(name, set()).add(shown(value))
     return ", ".join(
         f"{name}={'/'.join(sorted(values[name]))}"
         for name in dict.fromkeys(names)
         if name in values
     )
-
-
-def _shown(value: object) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def uncovered_categories(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]:
