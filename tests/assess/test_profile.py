@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -130,3 +131,41 @@ def test_syntax_errors_and_missing_files(catalog: Catalog, tmp_path: Path) -> No
     assert problems(catalog, tmp_path / "none.yaml")[0].startswith(
         "none.yaml:1: (file): cannot read"
     )
+
+
+def test_registration_ids_are_checked_against_their_scheme(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "manufacturer: Acme\nmodel: Plug\ncategory: smart-appliance\nmarkets: [SG]\nlabels:\n"
+        "  - {scheme: sg-cls, level: '2', valid_from: 2025-06-01, registration: CSA/2028/P1}\n"
+        "  - {scheme: sg-cls, level: '2', valid_from: 2025-06-01, valid_until: 2028-06-30,\n"
+        "     registration: CSA/310528/P1}\n"
+        "  - {scheme: sg-cls, level: '1', valid_from: 2025-06-01, registration: CSA/310228/P1}\n"
+        "  - {scheme: de-bsi-itsk, valid_from: 2025-06-01, registration: sik-123}\n",
+        encoding="utf-8",
+    )
+    assert problems(catalog, path) == [
+        "p.yaml:6: labels[0].registration: 'CSA/2028/P1' is not a sg-cls registration ID "
+        "(CSA/<expiry DDMMYY>/<product ID>)",
+        "p.yaml:7: labels[1].valid_until: 2028-06-30 is not the expiry the registration ID "
+        "carries (2028-05-31)",
+        "p.yaml:9: labels[2].registration: 'CSA/310228/P1': its expiry '310228' is not a date",
+        "p.yaml:10: labels[3].registration: 'sik-123' is not a de-bsi-itsk registration ID "
+        "(sik-<five digits>, as in BSI's product-page addresses)",
+    ]
+
+
+def test_a_label_without_valid_until_takes_its_registration_expiry(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "manufacturer: Acme\nmodel: Plug\ncategory: smart-appliance\nmarkets: [SG]\nlabels:\n"
+        "  - {scheme: sg-cls, level: '2', valid_from: 2025-06-01, registration: CSA/310528/P1}\n"
+        "  - {scheme: de-bsi-itsk, valid_from: 2025-06-01, registration: sik-05165}\n",
+        encoding="utf-8",
+    )
+    cls, bsi = load_profile(path, catalog).labels
+    assert (cls.valid_until, bsi.valid_until) == (dt.date(2028, 5, 31), None)

@@ -101,6 +101,15 @@ def test_yaml_syntax_error_names_the_line(data_copy: Path, edit: Editor) -> None
     assert _issues(data_copy) == ["features.yaml:40: (syntax): did not find expected node content"]
 
 
+def test_a_registration_expiry_needs_its_group(data_copy: Path, edit: Editor) -> None:
+    edit(data_copy / "instruments/sg-cls/2025.yaml", "(?P<expiry>", "(")
+    [issue] = _issues(data_copy)
+    assert issue.startswith("instruments/sg-cls/2025.yaml:")
+    assert issue.endswith(
+        ": label: registration_expiry needs an (?P<expiry>...) group in the pattern"
+    )
+
+
 def test_broken_catalog_loads_nothing_and_caches_nothing(data_copy: Path, edit: Editor) -> None:
     edit(
         data_copy / "categories.yaml",

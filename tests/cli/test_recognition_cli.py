@@ -165,3 +165,25 @@ def test_graph_png_needs_an_output_file(tmp_path: Path, run: Run) -> None:
     assert (code, data[:8]) == (0, b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (2500, 1522)
+
+
+def test_reach_reads_the_expiry_from_a_registration_id(run: Run) -> None:
+    args = ["recognition", "reach", "-s", "sg-cls", "-l", "2", "-c", "smart-camera", "-m", "GB"]
+    code, out, _ = run(*args, "--on", "2028-07-01", "-r", "CSA/310528/PM2-0042", "-f", "json")
+    doc = json.loads(out)
+    assert (code, doc["label_valid_until"], doc["counts"]) == (0, "2028-05-31", [])
+    assert doc["does_not_count"][0]["reasons"] == [
+        "needs a label in force; this one expired on 2028-05-31"
+    ]
+    code, _, err = run(*args, "-r", "CSA/2028/PM2")
+    assert (code, err) == (
+        2,
+        "error: --registration: 'CSA/2028/PM2' is not a sg-cls registration ID "
+        "(CSA/<expiry DDMMYY>/<product ID>)\n",
+    )
+    code, _, err = run(*args, "-r", "CSA/310528/PM2", "--valid-until", "2028-06-01")
+    assert (code, err) == (
+        2,
+        "error: --valid-until: 2028-06-01 is not the expiry the registration ID carries "
+        "(2028-05-31)\n",
+    )

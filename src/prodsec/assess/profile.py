@@ -3,13 +3,16 @@
 The schema is the dataclasses below (exported as data/schemas/product.schema.json, and
 described in docs/assessment.md). Loading checks the file against the schema, then
 against the catalog (category, markets, features, blocks and their parameters,
-requirements, schemes and levels, with near matches for unknown ids), then for
-contradictions (support ending before general availability, a label valid until before
-it is valid from). Every problem is reported as `file:line: field: message`, all at once.
+requirements, schemes and levels, with near matches for unknown ids; a label's
+registration ID against its scheme's form), then for contradictions (support ending
+before general availability, a label valid until before it is valid from, or on another
+day than the expiry its registration ID carries). A label given without valid_until takes
+that expiry. Every problem is reported as `file:line: field: message`, all at once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
@@ -138,7 +141,19 @@ def check_profile(doc: Document, catalog: Catalog) -> Profile:
     issues += _contradictions(doc, profile)
     if issues:
         raise ProfileError(issues)
-    return profile
+    return _expiries(profile, catalog)
+
+
+def _expiries(profile: Profile, catalog: Catalog) -> Profile:
+    """Labels given without valid_until take the expiry their registration ID carries."""
+    labels = []
+    for label in profile.labels:
+        issued = catalog.instrument(label.scheme).label
+        if label.valid_until is None and label.registration and issued is not None:
+            _, expiry = issued.read_registration(label.registration)
+            label = dataclasses.replace(label, valid_until=expiry)
+        labels.append(label)
+    return dataclasses.replace(profile, labels=tuple(labels))
 
 
 def _unknown(
@@ -213,6 +228,10 @@ def _label(
         yield doc.issue(
             (*at, "level"), f"unknown level '{label.level}' of {scheme.id}; valid values: {valid}"
         )
+    if label.registration and scheme.label is not None:
+        issue = scheme.label.registration_issue(scheme.id, label.registration, label.valid_until)
+        if issue is not None:
+            yield doc.issue((*at, issue[0]), issue[1])
 
 
 def _contradictions(doc: Document, p: Profile) -> Iterator[Issue]:

@@ -454,6 +454,9 @@ class Label:
     validity_note: str = ""
     registration_format: str = ""
     registration_pattern: str = ""
+    registration_expiry: str = ""
+    """A `strptime` format for the pattern's `expiry` group, when the ID carries the
+    label's last valid day (CLS: `CSA/<DDMMYY>/...`)."""
     registry: str = ""
     issuing: bool = True
     note: str = ""
@@ -461,11 +464,52 @@ class Label:
     def __post_init__(self) -> None:
         if self.registration_pattern:
             try:
-                re.compile(self.registration_pattern)
+                compiled = re.compile(self.registration_pattern)
             except re.error as exc:
                 raise ValueError(
                     f"registration_pattern is not a regular expression: {exc}"
                 ) from exc
+            if self.registration_expiry and "expiry" not in compiled.groupindex:
+                raise ValueError(
+                    "registration_expiry needs an (?P<expiry>...) group in the pattern"
+                )
+        elif self.registration_expiry:
+            raise ValueError("registration_expiry needs a registration_pattern")
+
+    def read_registration(self, ident: str) -> tuple[bool, dt.date | None]:
+        """Whether an ID has the scheme's form, and the last valid day it carries (None
+        when the scheme's IDs carry none). ValueError for an expiry that is no date."""
+        if not self.registration_pattern:
+            return True, None
+        found = re.match(self.registration_pattern, ident)
+        if found is None:
+            return False, None
+        if not self.registration_expiry:
+            return True, None
+        text = found.group("expiry")
+        try:
+            return True, dt.datetime.strptime(text, self.registration_expiry).date()
+        except ValueError as exc:
+            raise ValueError(f"its expiry '{text}' is not a date") from exc
+
+    def registration_issue(
+        self, scheme: str, ident: str, valid_until: dt.date | None
+    ) -> tuple[str, str] | None:
+        """What is wrong with a held label's registration ID, or with its valid_until
+        against the expiry the ID carries, as (field, message); None when nothing is."""
+        try:
+            matches, expiry = self.read_registration(ident)
+        except ValueError as exc:
+            return "registration", f"'{ident}': {exc}"
+        if not matches:
+            form = f" ({self.registration_format})" if self.registration_format else ""
+            return "registration", f"'{ident}' is not a {scheme} registration ID{form}"
+        if expiry is not None and valid_until is not None and expiry != valid_until:
+            return (
+                "valid_until",
+                f"{valid_until} is not the expiry the registration ID carries ({expiry})",
+            )
+        return None
 
 
 @frozen

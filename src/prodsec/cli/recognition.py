@@ -11,6 +11,7 @@ import typer
 
 from prodsec.assess.reach import reach, reach_text, reach_view
 from prodsec.catalog import load_catalog
+from prodsec.catalog.model import Instrument
 from prodsec.catalog.views import edge_label
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
@@ -94,6 +95,15 @@ def reach_(
             "stop counting after it.",
         ),
     ] = None,
+    registration: Annotated[
+        str | None,
+        typer.Option(
+            "--registration",
+            "-r",
+            help="The label's registration ID, checked against the scheme's form; where it "
+            "carries the expiry (CLS: CSA/DDMMYY/...), that is the last valid day.",
+        ),
+    ] = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format: table or json.")
     ] = Format.TABLE,
@@ -110,6 +120,9 @@ def reach_(
     if level is None and len(held.levels) > 1:
         levels = ", ".join(lv.id for lv in held.levels)
         raise fail(f"--level: {held.id} has levels {levels}; name the label's level")
+    last_day = _day(valid_until, "--valid-until")
+    if registration is not None:
+        last_day = _registered_until(held, registration, last_day)
     answer = reach(
         catalog,
         scheme,
@@ -117,7 +130,7 @@ def reach_(
         day,
         level=level,
         markets=tuple(split(market or [])),
-        valid_until=_day(valid_until, "--valid-until"),
+        valid_until=last_day,
     )
     match fmt:
         case Format.TABLE:
@@ -126,6 +139,16 @@ def reach_(
             emit(fmt, reach_view(catalog, answer), [], [])
         case _:
             raise fail(f"--format: reach answers as table or json, not {fmt.value}")
+
+
+def _registered_until(held: Instrument, registration: str, given: dt.date | None) -> dt.date | None:
+    """The last valid day a registration ID carries, checked against --valid-until."""
+    if held.label is None:
+        raise fail(f"--registration: {held.id} issues no labels")
+    issue = held.label.registration_issue(held.id, registration, given)
+    if issue is not None:
+        raise fail(f"--{issue[0].replace('_', '-')}: {issue[1]}")
+    return held.label.read_registration(registration)[1] or given
 
 
 @app.command("graph")
