@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,8 @@ from prodsec.store.models import Login, SignInFailure, User
 from prodsec.web.app import create_app
 
 from .conftest import EMAIL, PASSWORD, add_user, sign_in
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_the_api_wants_a_token_for_products_only(database: Database, catalog: Catalog) -> None:
@@ -160,3 +163,15 @@ def test_a_success_clears_the_failures(database: Database) -> None:
     with pytest.raises(accounts.ThrottledError, match="try again in 59 s"):
         throttle.check("a@example.org", 2.5)
     throttle.check("a@example.org", 61.5)
+
+
+def test_the_session_cookie_does_not_change_anything_through_the_api(web: TestClient) -> None:
+    """A signed-in browser may read through the API, but a request that changes something
+    there needs a bearer token: another site could make the browser send the cookie."""
+    assert web.get("/api/v1/products").json()["total"] == 5
+    body = (EXAMPLES / "laptop.yaml").read_text()
+    refused = web.post(
+        "/api/v1/products", content=body, headers={"content-type": "application/yaml"}
+    )
+    assert (refused.status_code, refused.json()["title"]) == (401, "Sign-in required")
+    assert web.get("/api/v1/products").json()["total"] == 5

@@ -24,11 +24,19 @@ class SignInRequiredError(Exception):
     """No valid session or token; pages send the browser to /login, the API answers 401."""
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def token_of(request: Request) -> str | None:
+    """The bearer token, else the session cookie. The cookie does not sign in a request
+    that changes something through the API: another site could make a browser send it
+    (the pages' forms carry a CSRF token instead; API clients send a bearer token)."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
+    if request.url.path.startswith("/api/") and request.method not in SAFE_METHODS:
+        return None
     return request.cookies.get(SESSION_COOKIE)
 
 
