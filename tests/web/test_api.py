@@ -230,3 +230,15 @@ def test_every_response_carries_the_security_headers(api: TestClient) -> None:
     )
     [inline] = re.findall(r"<script>(.*?)</script>", docs.text, flags=re.DOTALL)
     assert allowed == base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+
+
+def test_reach_takes_a_registration_id(api: TestClient) -> None:
+    query = {"scheme": "sg-cls", "level": "2", "category": "smart-camera", "on": "2028-07-01"}
+    found = api.get("/api/v1/recognition/reach", params={**query, "registration": "CSA/310528/X"})
+    assert (found.status_code, found.json()["label_valid_until"]) == (200, "2028-05-31")
+    bad = api.get("/api/v1/recognition/reach", params={**query, "registration": "CSA/31/X"})
+    assert (bad.status_code, bad.json()["detail"]) == (
+        400,
+        "registration: 'CSA/31/X' is not a sg-cls registration ID "
+        "(CSA/<expiry DDMMYY>/<product ID>)",
+    )

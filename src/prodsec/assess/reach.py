@@ -82,6 +82,25 @@ def edition_on(catalog: Catalog, ident: str, on: dt.date) -> Instrument:
     return current_editions(catalog.editions(catalog.instrument(ident).id), on)[-1]
 
 
+class RegistrationError(ValueError):
+    """A registration ID that is not the scheme's, or a valid-until day it contradicts."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+def registered_until(held: Instrument, registration: str, given: dt.date | None) -> dt.date | None:
+    """The label's last valid day: the expiry its registration ID carries (CLS), else the
+    one given. RegistrationError for an ID of the wrong form or a contradicting day."""
+    if held.label is None:
+        raise RegistrationError("registration", f"{held.id} issues no labels")
+    issue = held.label.registration_issue(held.id, registration, given)
+    if issue is not None:
+        raise RegistrationError(*issue)
+    return held.label.read_registration(registration)[1] or given
+
+
 def _level(scheme: Instrument, wanted: str | None) -> Level | None:
     """The held level; a one-level (binary) scheme needs none named. With no level named
     on a scheme of several, edges that ask for a level do not count."""
@@ -101,9 +120,14 @@ def reach(
     level: str | None = None,
     markets: tuple[str, ...] = (),
     valid_until: dt.date | None = None,
+    registration: str | None = None,
 ) -> Reach:
-    """Every edge out of `scheme`, judged for a label at `level` on a `category` product."""
+    """Every edge out of `scheme`, judged for a label at `level` on a `category` product.
+    A `registration` ID is checked against the scheme's form, and the expiry it carries
+    (CLS) is the label's last valid day (RegistrationError otherwise)."""
     held = catalog.instrument(scheme) if "@" in scheme else edition_on(catalog, scheme, on)
+    if registration is not None:
+        valid_until = registered_until(held, registration, valid_until)
     held_level = _level(held, level)
     lineage = catalog.lineage(category)
     wanted = [catalog.market(m) for m in markets]

@@ -9,9 +9,8 @@ from typing import Annotated
 
 import typer
 
-from prodsec.assess.reach import reach, reach_text, reach_view
+from prodsec.assess.reach import RegistrationError, reach, reach_text, reach_view
 from prodsec.catalog import load_catalog
-from prodsec.catalog.model import Instrument
 from prodsec.catalog.views import edge_label
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
@@ -120,18 +119,19 @@ def reach_(
     if level is None and len(held.levels) > 1:
         levels = ", ".join(lv.id for lv in held.levels)
         raise fail(f"--level: {held.id} has levels {levels}; name the label's level")
-    last_day = _day(valid_until, "--valid-until")
-    if registration is not None:
-        last_day = _registered_until(held, registration, last_day)
-    answer = reach(
-        catalog,
-        scheme,
-        category,
-        day,
-        level=level,
-        markets=tuple(split(market or [])),
-        valid_until=last_day,
-    )
+    try:
+        answer = reach(
+            catalog,
+            scheme,
+            category,
+            day,
+            level=level,
+            markets=tuple(split(market or [])),
+            valid_until=_day(valid_until, "--valid-until"),
+            registration=registration,
+        )
+    except RegistrationError as exc:
+        raise fail(f"--{exc.field.replace('_', '-')}: {exc.message}") from exc
     match fmt:
         case Format.TABLE:
             typer.echo(reach_text(catalog, answer), nl=False)
@@ -139,16 +139,6 @@ def reach_(
             emit(fmt, reach_view(catalog, answer), [], [])
         case _:
             raise fail(f"--format: reach answers as table or json, not {fmt.value}")
-
-
-def _registered_until(held: Instrument, registration: str, given: dt.date | None) -> dt.date | None:
-    """The last valid day a registration ID carries, checked against --valid-until."""
-    if held.label is None:
-        raise fail(f"--registration: {held.id} issues no labels")
-    issue = held.label.registration_issue(held.id, registration, given)
-    if issue is not None:
-        raise fail(f"--{issue[0].replace('_', '-')}: {issue[1]}")
-    return held.label.read_registration(registration)[1] or given
 
 
 @app.command("graph")

@@ -255,7 +255,12 @@ def recognition_reach(
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
     valid_until: dt.date | None = None,
+    registration: Annotated[
+        str | None,
+        Query(description="The label's registration ID; a CLS ID supplies the expiry."),
+    ] = None,
 ) -> dict[str, Any]:
+    """Every edge out of the label, counting or not with why, for a category on a day."""
     found = reach(
         catalog,
         scheme,
@@ -264,6 +269,7 @@ def recognition_reach(
         level=level,
         markets=tuple(market or ()),
         valid_until=valid_until,
+        registration=registration,
     )
     return reach_view(catalog, found)
 
