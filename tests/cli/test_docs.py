@@ -67,6 +67,8 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec tour",
         "prodsec users add",
         "prodsec users list",
+        "prodsec users password",
+        "prodsec users remove",
     ]
     missing = [c for c, _ in commands if f"## `{c}" not in doc]
     assert missing == []

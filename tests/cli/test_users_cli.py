@@ -1,4 +1,4 @@
-"""`prodsec users add|list` on a real SQLite file."""
+"""`prodsec users add|password|remove|list` on a real SQLite file."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from sqlalchemy import select
+
 from prodsec.store import accounts
 from prodsec.store.db import Database
+from prodsec.store.models import Comment, User
 
 Run = Callable[..., tuple[int, str, str]]  # the `run` fixture of conftest.py
 
@@ -38,3 +42,36 @@ def test_add_and_list_users(run: Run, tmp_path: Path) -> None:
     with Database(url).session() as s:
         token, _ = accounts.sign_in(s, "ana@example.org", "a long password", "api")
         assert accounts.user_for(s, token) is not None
+
+
+def test_change_a_password_and_remove_users(run: Run, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    for email, admin in (("ana@example.org", ["--admin"]), ("bo@example.org", [])):
+        code, _, _ = run("users", "add", email, *admin, "--db", url, input="a long password\n" * 2)
+        assert code == 0
+    with Database(url).session() as s:
+        old, _ = accounts.sign_in(s, "bo@example.org", "a long password", "api")
+        s.add(Comment(subject="product:x", user_id=accounts.user_for(s, old).id, body="hi"))  # type: ignore[union-attr]
+    code, out, _ = run(
+        "users", "password", "bo@example.org", "--db", url, input="another password\n" * 2
+    )
+    assert (code, out.splitlines()[-1]) == (
+        0,
+        "password of bo@example.org changed; its sign-ins were revoked",
+    )
+    with Database(url).session() as s:
+        assert accounts.user_for(s, old) is None
+        with pytest.raises(accounts.SignInError):
+            accounts.sign_in(s, "bo@example.org", "a long password", "api")
+        accounts.sign_in(s, "bo@example.org", "another password", "api")
+    code, _, err = run(
+        "users", "password", "cy@example.org", "--db", url, input="another password\n" * 2
+    )
+    assert (code, err) == (2, "error: email: no account 'cy@example.org'\n")
+    code, _, err = run("users", "remove", "ana@example.org", "--db", url)
+    assert (code, err) == (2, "error: email: 'ana@example.org' is the last administrator\n")
+    code, out, _ = run("users", "remove", "bo@example.org", "--db", url)
+    assert (code, out) == (0, "removed bo@example.org\n")
+    with Database(url).session() as s:
+        assert s.scalars(select(User.email)).all() == ["ana@example.org"]
+        assert s.scalars(select(Comment.user_id)).all() == [None]

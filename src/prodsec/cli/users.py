@@ -44,6 +44,37 @@ def add(
     typer.echo(f"added {email.strip()}{where}{' (administrator)' if admin else ''}")
 
 
+@app.command("password")
+def password(
+    email: Annotated[str, typer.Argument(help="The account's email.")],
+    db: DbOpt = None,
+) -> None:
+    """Set a new password (asked twice, never echoed; at least 12 characters). Every
+    session and API token of the account is revoked."""
+    chosen = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    try:
+        with Database(db).session() as s:
+            accounts.set_password(s, email.strip(), chosen)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"password of {email.strip()} changed; its sign-ins were revoked")
+
+
+@app.command("remove")
+def remove(
+    email: Annotated[str, typer.Argument(help="The account's email.")],
+    db: DbOpt = None,
+) -> None:
+    """Delete an account and its sign-ins (not the last administrator). Its organisation's
+    products stay."""
+    try:
+        with Database(db).session() as s:
+            accounts.remove_user(s, email.strip())
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"removed {email.strip()}")
+
+
 @app.command("list")
 def listing(db: DbOpt = None) -> None:
     """Every user: email, administrator or not, organisation (or -), when added."""

@@ -13,11 +13,11 @@ import math
 import secrets
 import time
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from prodsec.store.db import Database
-from prodsec.store.models import Login, Organisation, SignInFailure, User
+from prodsec.store.models import Comment, Login, Organisation, SignInFailure, User
 
 ADMIN = "admin@localhost"
 LIFETIME = {"browser": dt.timedelta(hours=12), "api": dt.timedelta(days=30)}
@@ -94,8 +94,7 @@ def create_user(
 ) -> User:
     """A new account; `organisation` names the organisation it belongs to (created when
     new), whose products the user sees and creates."""
-    if len(password) < MIN_PASSWORD:
-        raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+    _check_password(password)
     if session.scalar(select(User).where(User.email == email)) is not None:
         raise ValueError(f"email: '{email}' already has an account")
     user = User(email=email, password_hash=hash_password(password), is_admin=is_admin)
@@ -108,6 +107,40 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+
+
+def _account(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        raise ValueError(f"email: no account '{email}'")
+    return user
+
+
+def set_password(session: Session, email: str, password: str) -> None:
+    """A new password for an account; every session and API token it had is revoked."""
+    _check_password(password)
+    user = _account(session, email)
+    user.password_hash = hash_password(password)
+    session.execute(delete(Login).where(Login.user_id == user.id))
+
+
+def remove_user(session: Session, email: str) -> None:
+    """Delete an account and its sign-ins; the last administrator stays (someone must be
+    able to sign in and add accounts)."""
+    user = _account(session, email)
+    if user.is_admin:
+        admins = session.scalar(select(func.count()).select_from(User).where(User.is_admin))
+        if admins == 1:
+            raise ValueError(f"email: '{email}' is the last administrator")
+    session.execute(delete(Login).where(Login.user_id == user.id))
+    # comments stay, without their author
+    session.execute(update(Comment).where(Comment.user_id == user.id).values(user_id=None))
+    session.delete(user)
 
 
 def ensure_admin(session: Session, password: str | None = None) -> str | None:
