@@ -355,8 +355,6 @@ class Judge:
         self._memo_plain: dict[int, Found] = {}
         """With and without recognition edges, by requirement (its id: the catalog holds
         each edition's requirements once)."""
-        self._edges: dict[int, list[Recognition]] = {}
-        """By the id of an instrument edition: the catalog holds each edition once."""
         self._holds: dict[str, tuple[bool, str]] = {}
         self._combined: dict[int, Found] = {}
         self._block_memo: dict[int, tuple[Verdict, str]] = {}
@@ -485,13 +483,9 @@ class Judge:
 
     # --- recognition ---------------------------------------------------------------
 
-    def edges_into(self, inst: Instrument) -> list[Recognition]:
-        found = self._edges.get(id(inst))
-        if found is None:
-            found = self._edges[id(inst)] = [
-                e for e in self.index.edges[inst.key] if e.current(self.on)
-            ]
-        return found
+    def granting(self, inst: Instrument, req: Requirement) -> list[Recognition]:
+        """The edges in force on the day that may grant this requirement."""
+        return [e for e in self.index.rows(inst)[req.ref][1] if e.current(self.on)]
 
     def category_ok(self, edge: Recognition) -> bool:
         if edge.categories and not self.lineage & set(edge.categories):

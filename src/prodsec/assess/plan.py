@@ -217,8 +217,8 @@ class _Builder:
         blocks = self.open_blocks(inst, req)
         if blocks:
             options.append(self.option(target, [self.fix(b) for b in blocks]))
-        for edge in self.judge.edges_into(inst):
-            if req.ref not in edge.grants or not self.judge.category_ok(edge):
+        for edge in self.judge.granting(inst, req):
+            if not self.judge.category_ok(edge):
                 continue
             origin = self.judge.index.origin(edge, self.judge.on)
             if origin.type is InstrumentType.LABELLING_SCHEME:
