@@ -7,7 +7,7 @@ set -eu
 # to stderr, including what pg_ctlcluster prints (for example "Removed stale pid file.").
 # No extra file descriptor is opened for this: the server would inherit it and the
 # Makefile's $(...) would never see the end of the output.
-DB=prodsec_test
+DB=${PRODSEC_TEST_DB:-prodsec_test}
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
   if [ "$(id -u)" != 0 ]; then
     echo "PostgreSQL is not installed: run as root, or apt-get install postgresql" >&2
