@@ -28,7 +28,7 @@ def test_add_and_list_users(run: Run, tmp_path: Path) -> None:
     code, _, err = run(
         "users", "add", "ana@example.org", "--db", url, input="another long one\n" * 2
     )
-    assert (code, err) == (2, "error: email: 'ana@example.org' already has an account\n")
+    assert (code, err) == (1, "error: email: 'ana@example.org' already has an account\n")
     code, out, _ = run(
         "users", "add", "cy@acme.example", "-o", "Acme", "--db", url, input="a long password\n" * 2
     )
@@ -67,9 +67,9 @@ def test_change_a_password_and_remove_users(run: Run, tmp_path: Path) -> None:
     code, _, err = run(
         "users", "password", "cy@example.org", "--db", url, input="another password\n" * 2
     )
-    assert (code, err) == (2, "error: email: no account 'cy@example.org'\n")
+    assert (code, err) == (2, "error: unknown account 'cy@example.org'\n")
     code, _, err = run("users", "remove", "ana@example.org", "--db", url)
-    assert (code, err) == (2, "error: email: 'ana@example.org' is the last administrator\n")
+    assert (code, err) == (1, "error: email: 'ana@example.org' is the last administrator\n")
     code, out, _ = run("users", "remove", "bo@example.org", "--db", url)
     assert (code, out) == (0, "removed bo@example.org\n")
     with Database(url).session() as s:

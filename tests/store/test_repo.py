@@ -14,9 +14,10 @@ from sqlalchemy import inspect, select
 
 from prodsec.assess.profile import ProfileError
 from prodsec.catalog import Catalog
+from prodsec.errors import BadInputError
 from prodsec.store import accounts, repo
 from prodsec.store.db import Database
-from prodsec.store.models import Base, Organisation, Product, ProductVersion, User
+from prodsec.store.models import Base, Organisation, ProductRecord, ProductVersion, User
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -52,10 +53,12 @@ def test_the_migrations_match_the_models(database: Database) -> None:
 def test_create_version_assess_and_delete(database: Database, catalog: Catalog) -> None:
     data = example("smart-plug-cls")
     with database.session() as s:
-        product = repo.create_product(s, repo.EVERYTHING, repo.parse(catalog, data, "upload"), data)
+        product = repo.create_product(
+            s, repo.EVERY_PRODUCT, repo.parse(catalog, data, "upload"), data
+        )
         ident = product.id
     with database.session() as s:
-        stored = repo.run_assessment(s, repo.EVERYTHING, catalog, ident, dt.date(2026, 1, 15))
+        stored = repo.run_assessment(s, repo.EVERY_PRODUCT, catalog, ident, dt.date(2026, 1, 15))
         assessment_id = stored.id
         assert (stored.all_binding_met, stored.markets, stored.catalog_revision) == (
             True,
@@ -66,14 +69,14 @@ def test_create_version_assess_and_delete(database: Database, catalog: Catalog) 
     changed = {**data, "labels": []}
     with database.session() as s:
         repo.update_product(
-            s, repo.EVERYTHING, ident, repo.parse(catalog, changed, "upload"), changed
+            s, repo.EVERY_PRODUCT, ident, repo.parse(catalog, changed, "upload"), changed
         )
     with database.session() as s:
-        again = repo.run_assessment(s, repo.EVERYTHING, catalog, ident, dt.date(2026, 1, 15))
+        again = repo.run_assessment(s, repo.EVERY_PRODUCT, catalog, ident, dt.date(2026, 1, 15))
         assert again.all_binding_met is False
-        product = repo.get_product(s, repo.EVERYTHING, ident)
+        product = repo.get_product(s, repo.EVERY_PRODUCT, ident)
         assert [v.number for v in product.versions] == [1, 2]
-        first = repo.get_assessment(s, repo.EVERYTHING, assessment_id)
+        first = repo.get_assessment(s, repo.EVERY_PRODUCT, assessment_id)
         assert (first.version.number, first.result["all_binding_met"]) == (1, True)
         assert first.result["labels"][-1] == {
             "scheme": "sg-cls@2025",
@@ -84,33 +87,33 @@ def test_create_version_assess_and_delete(database: Database, catalog: Catalog) 
             "unknown": [],
         }
     with database.session() as s:
-        repo.delete_product(s, repo.EVERYTHING, ident)
+        repo.delete_product(s, repo.EVERY_PRODUCT, ident)
     with database.session() as s:
         assert s.scalars(select(ProductVersion)).all() == []
         with pytest.raises(repo.NotStoredError):
-            repo.get_assessment(s, repo.EVERYTHING, assessment_id)
+            repo.get_assessment(s, repo.EVERY_PRODUCT, assessment_id)
 
 
 def test_a_bad_profile_writes_nothing(database: Database, catalog: Catalog) -> None:
     data = {**example("laptop"), "category": "laptopp"}
     with pytest.raises(ProfileError) as caught, database.session() as s:
-        repo.create_product(s, repo.EVERYTHING, repo.parse(catalog, data, "upload.yaml"), data)
+        repo.create_product(s, repo.EVERY_PRODUCT, repo.parse(catalog, data, "upload.yaml"), data)
     assert str(caught.value.issues[0]) == (
         "upload.yaml:1: category: unknown category 'laptopp'; did you mean laptop?"
     )
     with database.session() as s:
-        assert s.scalars(select(Product)).all() == []
+        assert s.scalars(select(ProductRecord)).all() == []
 
 
 def test_pagination_and_filters(database: Database, catalog: Catalog) -> None:
     with database.session() as s:
         for name in ("laptop", "smart-camera", "smart-plug-cls", "smart-speaker-bsi"):
             data = example(name)
-            repo.create_product(s, repo.EVERYTHING, repo.parse(catalog, data, name), data)
+            repo.create_product(s, repo.EVERY_PRODUCT, repo.parse(catalog, data, name), data)
     with database.session() as s:
-        page, total = repo.list_products(s, repo.EVERYTHING, offset=1, limit=2)
+        page, total = repo.list_products(s, repo.EVERY_PRODUCT, offset=1, limit=2)
         assert (len(page), total) == (2, 4)
-        cameras, count = repo.list_products(s, repo.EVERYTHING, category="smart-camera")
+        cameras, count = repo.list_products(s, repo.EVERY_PRODUCT, category="smart-camera")
         assert ([p.model for p in cameras], count) == (["HomeCam 3"], 1)
 
 
@@ -124,30 +127,30 @@ def test_each_organisation_sees_only_its_own_products(database: Database, catalo
             "alone": accounts.create_user(s, "d@example.org", password),
             "admin": accounts.create_user(s, "root@example.org", password, is_admin=True),
         }
-        scopes = {name: repo.Scope.of(user) for name, user in users.items()}
+        sight = {name: repo.Visibility.of(user) for name, user in users.items()}
         assert users["maker"].organisation_id == users["colleague"].organisation_id
         data = example("smart-plug-cls")
-        made = repo.create_product(s, scopes["maker"], repo.parse(catalog, data, "up"), data)
+        made = repo.create_product(s, sight["maker"], repo.parse(catalog, data, "up"), data)
         ident, org = made.id, made.organisation_id
-        stored = repo.run_assessment(s, scopes["colleague"], catalog, ident, dt.date(2026, 1, 15))
+        stored = repo.run_assessment(s, sight["colleague"], catalog, ident, dt.date(2026, 1, 15))
         assessment_id = stored.id
     with database.session() as s:
         assert s.scalars(select(Organisation.name).order_by(Organisation.name)).all() == [
             "Acme",
             "Rival",
         ]
-        seen = {name: repo.list_products(s, scope)[1] for name, scope in scopes.items()}
+        seen = {name: repo.list_products(s, v)[1] for name, v in sight.items()}
         assert seen == {"maker": 1, "colleague": 1, "rival": 0, "alone": 0, "admin": 1}
-        assert repo.get_product(s, scopes["admin"], ident).organisation_id == org
+        assert repo.get_product(s, sight["admin"], ident).organisation_id == org
         profile = repo.parse(catalog, data, "up")
         for outsider in ("rival", "alone"):
-            scope = scopes[outsider]
+            hidden = sight[outsider]
             calls = (
-                partial(repo.get_product, s, scope, ident),
-                partial(repo.update_product, s, scope, ident, profile, data),
-                partial(repo.delete_product, s, scope, ident),
-                partial(repo.saved_assessments, s, scope, ident),
-                partial(repo.get_assessment, s, scope, assessment_id),
+                partial(repo.get_product, s, hidden, ident),
+                partial(repo.update_product, s, hidden, ident, profile, data),
+                partial(repo.delete_product, s, hidden, ident),
+                partial(repo.saved_assessments, s, hidden, ident),
+                partial(repo.get_assessment, s, hidden, assessment_id),
             )
             wanted = [f"no product '{ident}'"] * 4 + [f"no assessment '{assessment_id}'"]
             said = []
@@ -156,12 +159,12 @@ def test_each_organisation_sees_only_its_own_products(database: Database, catalo
                     call()
                 said.append(str(caught.value))
             assert said == wanted
-        assert len(repo.saved_assessments(s, scopes["colleague"], ident)) == 1
+        assert len(repo.saved_assessments(s, sight["colleague"], ident)) == 1
 
 
 def test_an_organisation_needs_a_name(database: Database) -> None:
     with (
-        pytest.raises(ValueError, match=r"^organisation: the name is empty$"),
+        pytest.raises(BadInputError, match=r"^organisation: the name is empty$"),
         database.session() as s,
     ):
         accounts.create_user(s, "e@example.org", "long enough password", organisation=" ")

@@ -125,6 +125,7 @@ def test_a_bad_profile_is_a_422_and_writes_nothing(api: TestClient) -> None:
     assert bad.status_code == 422
     assert bad.json()["errors"] == [
         {
+            "file": "body",
             "line": 1,
             "field": "category",
             "message": "unknown category 'laptopp'; did you mean laptop?",

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from prodsec.catalog import Catalog
+from prodsec.errors import BadInputError, ConflictError
 from prodsec.store import accounts
 from prodsec.store.db import Database
 from prodsec.store.models import Login, SignInFailure, User
@@ -73,11 +74,11 @@ def test_the_administrator_is_created_once_without_a_default(database: Database)
 
 def test_passwords_have_a_minimum_and_emails_are_unique(database: Database) -> None:
     add_user(database)
-    for email, password, message in (
-        ("short@example.org", "too short", "password: at least 12 characters"),
-        (EMAIL, "long enough password", f"email: '{EMAIL}' already has an account"),
+    for email, password, kind, message in (
+        ("short@example.org", "too short", BadInputError, "password: at least 12 characters"),
+        (EMAIL, "long enough password", ConflictError, f"email: '{EMAIL}' already has an account"),
     ):
-        with database.session() as s, pytest.raises(ValueError, match=re.escape(message)):
+        with database.session() as s, pytest.raises(kind, match=f"^{re.escape(message)}$"):
             accounts.create_user(s, email, password)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from prodsec.catalog import Catalog
 from prodsec.store import accounts
 from prodsec.store.db import Database
-from prodsec.store.models import Assessment
+from prodsec.store.models import SavedAssessment
 from prodsec.web.app import create_app
 
 from .conftest import EMAIL, PASSWORD, sign_in
@@ -114,7 +114,7 @@ def test_viewing_a_product_stores_nothing(web: TestClient, database: Database) -
     assert page.status_code == 200
     assert "Assessment on 2026-06-01" in page.text
     with database.session() as s:
-        assert s.scalar(select(func.count()).select_from(Assessment)) == 0
+        assert s.scalar(select(func.count()).select_from(SavedAssessment)) == 0
 
 
 def _token(page: str) -> str:
@@ -228,7 +228,7 @@ def test_saving_an_assessment_keeps_its_catalog_revision(
 ) -> None:
     from sqlalchemy import select, update
 
-    from prodsec.store.models import Assessment
+    from prodsec.store.models import SavedAssessment
 
     ident = web.get("/api/v1/products").json()["items"][0]["id"]
     page = web.get(f"/products/{ident}", params={"on": "2026-06-01", "markets": "GB"})
@@ -243,14 +243,14 @@ def test_saving_an_assessment_keeps_its_catalog_revision(
         f"/products/{ident}?on=2026-06-01&markets=GB#saved",
     )
     with database.session() as s:
-        stored = s.scalars(select(Assessment)).one()
+        stored = s.scalars(select(SavedAssessment)).one()
         assert (stored.on.isoformat(), stored.markets) == ("2026-06-01", ["GB"])
         revision = stored.catalog_revision
     listed = web.get(f"/products/{ident}", params={"on": "2026-06-01", "markets": "GB"}).text
     assert "1 saved, newest first" in listed
     assert f"<td>{revision[:12]} (current)</td>" in listed
     with database.session() as s:
-        s.execute(update(Assessment).values(catalog_revision="0" * 64))
+        s.execute(update(SavedAssessment).values(catalog_revision="0" * 64))
     older = web.get(f"/products/{ident}").text
     assert f"<td>{'0' * 12} (older)</td>" in older
     bad = web.post(

@@ -15,7 +15,7 @@ from prodsec.catalog import Catalog, load_catalog
 from prodsec.cli.database import DbOpt
 from prodsec.store import accounts, repo
 from prodsec.store.db import Database
-from prodsec.store.models import Product
+from prodsec.store.models import ProductRecord
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
@@ -23,12 +23,12 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 def load_demo(db: Database, catalog: Catalog, folder: Path = EXAMPLES) -> int:
     """The example products, when the database holds none yet."""
     with db.session() as s:
-        if s.scalar(select(func.count()).select_from(Product)):
+        if s.scalar(select(func.count()).select_from(ProductRecord)):
             return 0
         count = 0
         for path in sorted(folder.glob("*.yaml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            repo.create_product(s, repo.EVERYTHING, repo.parse(catalog, data, str(path)), data)
+            repo.create_product(s, repo.EVERY_PRODUCT, repo.parse(catalog, data, str(path)), data)
             count += 1
     return count
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from prodsec.cli.database import DbOpt
 from prodsec.cli.output import fail
+from prodsec.errors import ProdsecError
 from prodsec.store import accounts
 from prodsec.store.db import Database
 from prodsec.store.models import User
@@ -38,8 +39,8 @@ def add(
     try:
         with Database(db).session() as s:
             accounts.create_user(s, email.strip(), password, admin, organisation)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
+    except ProdsecError as exc:
+        raise fail(str(exc), exc.exit_code) from exc
     where = f" of {organisation.strip()}" if organisation else ""
     typer.echo(f"added {email.strip()}{where}{' (administrator)' if admin else ''}")
 
@@ -55,8 +56,8 @@ def password(
     try:
         with Database(db).session() as s:
             accounts.set_password(s, email.strip(), chosen)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
+    except ProdsecError as exc:
+        raise fail(str(exc), exc.exit_code) from exc
     typer.echo(f"password of {email.strip()} changed; its sign-ins were revoked")
 
 
@@ -70,8 +71,8 @@ def remove(
     try:
         with Database(db).session() as s:
             accounts.remove_user(s, email.strip())
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
+    except ProdsecError as exc:
+        raise fail(str(exc), exc.exit_code) from exc
     typer.echo(f"removed {email.strip()}")
 
 

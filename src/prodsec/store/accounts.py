@@ -16,6 +16,13 @@ import time
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from prodsec.errors import (
+    BadInputError,
+    ConflictError,
+    NotFoundError,
+    TooManyRequestsError,
+    UnauthenticatedError,
+)
 from prodsec.store.db import Database
 from prodsec.store.models import Comment, Login, Organisation, SignInFailure, User
 
@@ -24,19 +31,23 @@ LIFETIME = {"browser": dt.timedelta(hours=12), "api": dt.timedelta(days=30)}
 MIN_PASSWORD = 12
 
 
-class SignInError(Exception):
+class SignInError(UnauthenticatedError):
     """Wrong email or password; the message never says which."""
+
+    title = "Sign-in failed"
 
     def __init__(self) -> None:
         super().__init__("the email or the password is wrong")
 
 
-class ThrottledError(SignInError):
-    """Too many failed sign-ins for one email lately; try again after `wait` seconds."""
+class ThrottledError(TooManyRequestsError):
+    """Too many failed sign-ins for one email lately; try again after `retry_after`
+    seconds."""
+
+    title = "Too many sign-ins"
 
     def __init__(self, wait: int) -> None:
-        Exception.__init__(self, f"too many failed sign-ins; try again in {wait} s")
-        self.wait = wait
+        super().__init__(f"too many failed sign-ins; try again in {wait} s", retry_after=wait)
 
 
 class Throttle:
@@ -96,12 +107,12 @@ def create_user(
     new), whose products the user sees and creates."""
     _check_password(password)
     if session.scalar(select(User).where(User.email == email)) is not None:
-        raise ValueError(f"email: '{email}' already has an account")
+        raise ConflictError(f"email: '{email}' already has an account")
     user = User(email=email, password_hash=hash_password(password), is_admin=is_admin)
     if organisation is not None:
         name = organisation.strip()
         if not name:
-            raise ValueError("organisation: the name is empty")
+            raise BadInputError("the name is empty", field="organisation")
         found = session.scalar(select(Organisation).where(Organisation.name == name))
         user.organisation = found or Organisation(name=name)
     session.add(user)
@@ -111,13 +122,13 @@ def create_user(
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"password: at least {MIN_PASSWORD} characters")
+        raise BadInputError(f"at least {MIN_PASSWORD} characters", field="password")
 
 
 def _account(session: Session, email: str) -> User:
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
-        raise ValueError(f"email: no account '{email}'")
+        raise NotFoundError("account", email)
     return user
 
 
@@ -136,7 +147,7 @@ def remove_user(session: Session, email: str) -> None:
     if user.is_admin:
         admins = session.scalar(select(func.count()).select_from(User).where(User.is_admin))
         if admins == 1:
-            raise ValueError(f"email: '{email}' is the last administrator")
+            raise ConflictError(f"email: '{email}' is the last administrator")
     session.execute(delete(Login).where(Login.user_id == user.id))
     # comments stay, without their author
     session.execute(update(Comment).where(Comment.user_id == user.id).values(user_id=None))

@@ -3,6 +3,11 @@
 A product's profile is stored whole (as JSON) in numbered versions; an assessment keeps
 the catalog revision (the data hash) it was computed with, so an old result can be told
 apart from one the current catalog would give.
+
+The classes are named apart from the core's values of the same things: a `ProductRecord`
+stores the profile the assessment's `Product` is read from, a `SavedAssessment` keeps the
+view of an assessment's `Assessment`. The tables keep their names (`products`,
+`assessments`).
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ class User(Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
-class Product(Base):
+class ProductRecord(Base):
     __tablename__ = "products"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -80,13 +85,13 @@ class ProductVersion(Base):
     number: Mapped[int] = mapped_column(Integer)
     profile: Mapped[dict[str, object]] = mapped_column(JSON)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    product: Mapped[Product] = relationship(back_populates="versions")
-    assessments: Mapped[list[Assessment]] = relationship(
+    product: Mapped[ProductRecord] = relationship(back_populates="versions")
+    assessments: Mapped[list[SavedAssessment]] = relationship(
         back_populates="version", cascade="all, delete-orphan"
     )
 
 
-class Assessment(Base):
+class SavedAssessment(Base):
     __tablename__ = "assessments"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

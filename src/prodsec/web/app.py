@@ -22,7 +22,7 @@ from prodsec.web.api import products as api_products
 from prodsec.web.api import tokens as api_tokens
 from prodsec.web.headers import SecurityHeaders, policy
 from prodsec.web.limits import BodyCap
-from prodsec.web.problems import HANDLERS
+from prodsec.web.problems import HANDLERS, Failsafe
 from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import dashboard, products, session
 
@@ -47,6 +47,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     app.state.db = db or Database()
     app.state.throttle = Throttle(app.state.db)
     app.add_middleware(BodyCap)
+    app.add_middleware(Failsafe)  # inside the security headers: a 500 carries them too
     app.add_middleware(SecurityHeaders)
     for kind, handler in HANDLERS.items():
         app.add_exception_handler(kind, handler)

@@ -11,17 +11,21 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from prodsec.errors import UnauthenticatedError
 from prodsec.store import accounts
 from prodsec.store.models import User
-from prodsec.store.repo import Scope
+from prodsec.store.repo import Visibility
 from prodsec.web.deps import db_of
 
 SESSION_COOKIE = "prodsec_session"
 _UNSET = object()
 
 
-class SignInRequiredError(Exception):
+class SignInRequiredError(UnauthenticatedError):
     """No valid session or token; pages send the browser to /login, the API answers 401."""
+
+    def __init__(self) -> None:
+        super().__init__("send a bearer token (POST /api/v1/tokens)")
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -74,10 +78,10 @@ def signed_in(
 SignedIn = Annotated[User, Depends(signed_in)]
 
 
-def scope_of(user: SignedIn) -> Scope:
-    """The products the signed-in user works with: their organisation's, or every one for
-    an administrator."""
-    return Scope.of(user)
+def visibility_of(user: SignedIn) -> Visibility:
+    """The products the signed-in user may see and change: their organisation's, or every
+    one for an administrator."""
+    return Visibility.of(user)
 
 
-ScopeDep = Annotated[Scope, Depends(scope_of)]
+VisibilityDep = Annotated[Visibility, Depends(visibility_of)]

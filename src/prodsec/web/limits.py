@@ -7,14 +7,16 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from prodsec.errors import LimitExceededError
 from prodsec.web.deps import UPLOAD_LIMIT
+from prodsec.web.problems import answer
 
 BODY_LIMIT = 2 * UPLOAD_LIMIT  # a capped upload plus the form's other fields
 
 
-class BodyTooLargeError(Exception):
+class BodyTooLargeError(LimitExceededError):
     def __init__(self) -> None:
-        super().__init__(f"the request body is over {BODY_LIMIT} bytes")
+        super().__init__(f"the request body is over {BODY_LIMIT} bytes", limit="bytes")
 
 
 class BodyCap:
@@ -27,10 +29,8 @@ class BodyCap:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            from prodsec.web.problems import problem
-
-            answer = problem(Request(scope), 413, "Too large", str(BodyTooLargeError()))
-            await answer(scope, receive, send)
+            refused = await answer(Request(scope), BodyTooLargeError())
+            await refused(scope, receive, send)
             return
         seen = 0
 

@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from prodsec.assess.plan import asked_labels, plan, plan_view
+from prodsec.errors import BadInputError
 from prodsec.store import repo
-from prodsec.web.auth import ScopeDep, signed_in
+from prodsec.web.auth import VisibilityDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, markets_of, page
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(signed_in)])
@@ -22,14 +23,14 @@ router = APIRouter(prefix="/api/v1", dependencies=[Depends(signed_in)])
 async def _profile_body(request: Request) -> tuple[Any, str]:
     raw = await request.body()
     if len(raw) > UPLOAD_LIMIT:
-        raise ValueError(f"a profile is at most {UPLOAD_LIMIT} bytes; this one is {len(raw)}")
+        raise BadInputError(f"a profile is at most {UPLOAD_LIMIT} bytes; this one is {len(raw)}")
     kind = request.headers.get("content-type", "application/json").split(";")[0].strip()
     try:
         data = yaml.safe_load(raw.decode("utf-8"))  # JSON is YAML too; safe loader only
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ValueError(f"the body is not {kind} the server can read: {exc}") from exc
+        raise BadInputError(f"the body is not {kind} the server can read: {exc}") from exc
     if not isinstance(data, dict):
-        raise ValueError("a product profile is a mapping of fields")
+        raise BadInputError("a product profile is a mapping of fields")
     return data, kind
 
 
@@ -51,13 +52,13 @@ def product_view(product: Any, with_profile: bool = True) -> dict[str, Any]:
 
 @router.post("/products", summary="Create a product", status_code=201, tags=["products"])
 async def create_product(
-    request: Request, catalog: CatalogDep, db: DbDep, scope: ScopeDep
+    request: Request, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
 ) -> JSONResponse:
     """Create a product from a profile (JSON or YAML body)."""
     data, _ = await _profile_body(request)
     profile = repo.parse(catalog, data, "body")
     with db.session() as s:
-        product = repo.create_product(s, scope, profile, data)
+        product = repo.create_product(s, visibility, profile, data)
         view = product_view(product)
     return JSONResponse(
         view, status_code=201, headers={"Location": f"/api/v1/products/{view['id']}"}
@@ -66,35 +67,39 @@ async def create_product(
 
 @router.get("/products", summary="List products", tags=["products"])
 def products(
-    db: DbDep, scope: ScopeDep, category: str | None = None, offset: Offset = 0, limit: Limit = 50
+    db: DbDep,
+    visibility: VisibilityDep,
+    category: str | None = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
 ) -> dict[str, Any]:
     with db.session() as s:
-        found, total = repo.list_products(s, scope, offset, limit, category)
+        found, total = repo.list_products(s, visibility, offset, limit, category)
         items = [product_view(p, with_profile=False) for p in found]
     return page(items, total, offset, limit)
 
 
 @router.get("/products/{ident}", summary="One product", tags=["products"])
-def product(ident: str, db: DbDep, scope: ScopeDep) -> dict[str, Any]:
+def product(ident: str, db: DbDep, visibility: VisibilityDep) -> dict[str, Any]:
     with db.session() as s:
-        return product_view(repo.get_product(s, scope, ident))
+        return product_view(repo.get_product(s, visibility, ident))
 
 
 @router.put("/products/{ident}", summary="Replace a product's profile", tags=["products"])
 async def update_product(
-    ident: str, request: Request, catalog: CatalogDep, db: DbDep, scope: ScopeDep
+    ident: str, request: Request, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
 ) -> dict[str, Any]:
     """Replace the profile: a new version; earlier versions and assessments stay."""
     data, _ = await _profile_body(request)
     profile = repo.parse(catalog, data, "body")
     with db.session() as s:
-        return product_view(repo.update_product(s, scope, ident, profile, data))
+        return product_view(repo.update_product(s, visibility, ident, profile, data))
 
 
 @router.delete("/products/{ident}", summary="Delete a product", status_code=204, tags=["products"])
-def delete_product(ident: str, db: DbDep, scope: ScopeDep) -> Response:
+def delete_product(ident: str, db: DbDep, visibility: VisibilityDep) -> Response:
     with db.session() as s:
-        repo.delete_product(s, scope, ident)
+        repo.delete_product(s, visibility, ident)
     return Response(status_code=204)
 
 
@@ -121,14 +126,14 @@ def run_assessment(
     ident: str,
     catalog: CatalogDep,
     db: DbDep,
-    scope: ScopeDep,
+    visibility: VisibilityDep,
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
 ) -> JSONResponse:
     """Assess the product's latest version and store the result."""
     markets = markets_of(catalog, market or ()) or None
     with db.session() as s:
-        stored = repo.run_assessment(s, scope, catalog, ident, on or dt.date.today(), markets)
+        stored = repo.run_assessment(s, visibility, catalog, ident, on or dt.date.today(), markets)
         view = assessment_view(stored)
     return JSONResponse(
         view, status_code=201, headers={"Location": f"/api/v1/assessments/{view['id']}"}
@@ -136,9 +141,9 @@ def run_assessment(
 
 
 @router.get("/assessments/{ident}", summary="One stored assessment", tags=["assessments"])
-def assessment(ident: str, db: DbDep, scope: ScopeDep) -> dict[str, Any]:
+def assessment(ident: str, db: DbDep, visibility: VisibilityDep) -> dict[str, Any]:
     with db.session() as s:
-        return assessment_view(repo.get_assessment(s, scope, ident))
+        return assessment_view(repo.get_assessment(s, visibility, ident))
 
 
 @router.post("/products/{ident}/plans", summary="The cheapest plan of fixes", tags=["plans"])
@@ -146,17 +151,17 @@ def plan_for(
     ident: str,
     catalog: CatalogDep,
     db: DbDep,
-    scope: ScopeDep,
+    visibility: VisibilityDep,
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
     label: Annotated[list[str] | None, Query(description="SCHEME:LEVEL")] = None,
 ) -> dict[str, Any]:
     """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
     with db.session() as s:
-        _, profile = repo.current_profile(s, scope, catalog, ident)
+        _, profile = repo.current_profile(s, visibility, catalog, ident)
     try:
         asked = asked_labels(label or ())
     except ValueError as exc:
-        raise ValueError(f"label: {exc}") from exc
+        raise BadInputError(str(exc), field="label") from exc
     markets = markets_of(catalog, market or ()) or tuple(profile.markets)
     return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked))

@@ -23,6 +23,7 @@ from prodsec.crosswalk.measures import (
     timeline,
     uncovered,
 )
+from prodsec.errors import BadInputError
 from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
 from prodsec.insight.render import Picture, render
 from prodsec.web.deps import CatalogDep, markets_of
@@ -73,7 +74,8 @@ def dashboard(
 ) -> HTMLResponse:
     known = parameters(catalog)
     if parameter not in known:
-        raise ValueError(f"parameter: '{parameter}' is not one of {', '.join(sorted(known))}")
+        listed = ", ".join(sorted(known))
+        raise BadInputError(f"'{parameter}' is not one of {listed}", field="parameter")
     key = (catalog.data_hash, "dashboard", scope, parameter)
     measures = memo(key, lambda: _measures(catalog, scope, parameter))
     query = request.url.query

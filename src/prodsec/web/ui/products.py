@@ -14,8 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.assess.profile import Profile, ProfileError
 from prodsec.assess.report import assessment_view
+from prodsec.errors import BadInputError
 from prodsec.store import repo
-from prodsec.web.auth import ScopeDep, signed_in
+from prodsec.web.auth import VisibilityDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, catalog_of, db_of, markets_of
 from prodsec.web.templating import FORBIDDEN, csrf_ok, page
 
@@ -24,9 +25,9 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
 
 @router.get("/products", response_class=HTMLResponse)
-def products(request: Request, scope: ScopeDep) -> HTMLResponse:
+def products(request: Request, visibility: VisibilityDep) -> HTMLResponse:
     with db_of(request).session() as s:
-        items, total = repo.list_products(s, scope, 0, 200)
+        items, total = repo.list_products(s, visibility, 0, 200)
         return page(request, "products.html", items=items, total=total)
 
 
@@ -67,9 +68,9 @@ def new_product(request: Request) -> HTMLResponse:
 
 
 @router.get("/products/{ident}/edit", response_class=HTMLResponse)
-def edit_product(request: Request, ident: str, scope: ScopeDep) -> HTMLResponse:
+def edit_product(request: Request, ident: str, visibility: VisibilityDep) -> HTMLResponse:
     with db_of(request).session() as s:
-        found = repo.get_product(s, scope, ident)
+        found = repo.get_product(s, visibility, ident)
         data = repo.latest(found).profile
     fields = {
         "manufacturer": found.manufacturer,
@@ -106,29 +107,29 @@ async def _submitted(
         return repo.parse(catalog_of(request), data, "form"), data
     except ProfileError as exc:
         return _form(request, fields, [str(i) for i in exc.issues], 422, editing)
-    except ValueError as exc:
+    except BadInputError as exc:
         return _form(request, fields, [str(exc)], 422, editing)
 
 
 @router.post("/products/new", response_model=None)
-async def create_product(request: Request, scope: ScopeDep) -> Response:
+async def create_product(request: Request, visibility: VisibilityDep) -> Response:
     submitted = await _submitted(request, None)
     if isinstance(submitted, Response):
         return submitted
     with db_of(request).session() as s:
-        ident = repo.create_product(s, scope, *submitted).id
+        ident = repo.create_product(s, visibility, *submitted).id
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
 
 @router.post("/products/{ident}/edit", response_model=None)
-async def save_product(request: Request, ident: str, scope: ScopeDep) -> Response:
+async def save_product(request: Request, ident: str, visibility: VisibilityDep) -> Response:
     with db_of(request).session() as s:
-        repo.get_product(s, scope, ident)
+        repo.get_product(s, visibility, ident)
     submitted = await _submitted(request, ident)
     if isinstance(submitted, Response):
         return submitted
     with db_of(request).session() as s:
-        repo.update_product(s, scope, ident, *submitted)
+        repo.update_product(s, visibility, ident, *submitted)
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
 
@@ -137,9 +138,9 @@ def _profile_data(fields: dict[str, str], text: str) -> dict[str, Any]:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ValueError(f"the profile is not valid YAML: {exc}") from exc
+            raise BadInputError(f"the profile is not valid YAML: {exc}") from exc
         if not isinstance(data, dict):
-            raise ValueError("a profile is a mapping of fields")
+            raise BadInputError("a profile is a mapping of fields")
         return data
     markets = [m.strip().upper() for m in fields["markets"].split(",") if m.strip()]
     return {
@@ -154,7 +155,7 @@ def _profile_data(fields: dict[str, str], text: str) -> dict[str, Any]:
 def product(
     request: Request,
     ident: str,
-    scope: ScopeDep,
+    visibility: VisibilityDep,
     on: dt.date | None = None,
     markets: str = "",
     labels: str = "",
@@ -164,10 +165,13 @@ def product(
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
     catalog = catalog_of(request)
     day = on or dt.date.today()
-    asked = asked_labels([labels])
+    try:
+        asked = asked_labels([labels])
+    except ValueError as exc:
+        raise BadInputError(str(exc), field="labels") from exc
     with db_of(request).session() as s:
-        found = repo.get_product(s, scope, ident)
-        version, profile = repo.current_profile(s, scope, catalog, ident)
+        found = repo.get_product(s, visibility, ident)
+        version, profile = repo.current_profile(s, visibility, catalog, ident)
         chosen = markets_of(catalog, [markets]) or tuple(profile.markets)
         fixes = plan(catalog, profile, day, chosen, asked)
         saved = [
@@ -181,7 +185,7 @@ def product(
                 "current": a.catalog_revision == catalog.data_hash,
                 "created": f"{a.created:%Y-%m-%d %H:%M}",
             }
-            for a in repo.saved_assessments(s, scope, ident)
+            for a in repo.saved_assessments(s, visibility, ident)
         ]
         return page(
             request,
@@ -197,7 +201,7 @@ def product(
 
 
 @router.post("/products/{ident}/assessments", response_model=None)
-async def save_assessment(request: Request, ident: str, scope: ScopeDep) -> Response:
+async def save_assessment(request: Request, ident: str, visibility: VisibilityDep) -> Response:
     """Store the assessment on the day and markets of the form, with the catalog
     revision it used."""
     form = await request.form()
@@ -208,10 +212,10 @@ async def save_assessment(request: Request, ident: str, scope: ScopeDep) -> Resp
     try:
         day = dt.date.fromisoformat(given)
     except ValueError as exc:
-        raise ValueError(f"on: '{given}' is not a date (YYYY-MM-DD)") from exc
+        raise BadInputError(f"'{given}' is not a date (YYYY-MM-DD)", field="on") from exc
     listed = str(form.get("markets") or "")
     markets = markets_of(catalog, [listed])
     with db_of(request).session() as s:
-        repo.run_assessment(s, scope, catalog, ident, day, markets or None)
+        repo.run_assessment(s, visibility, catalog, ident, day, markets or None)
     query = urlencode({"on": day.isoformat(), "markets": listed})
     return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)

@@ -35,9 +35,8 @@ async def login(request: Request) -> Response:
             token, expires = accounts.sign_in(
                 s, email.strip(), password, "browser", request.app.state.throttle
             )
-    except accounts.SignInError as exc:
-        status = 429 if isinstance(exc, accounts.ThrottledError) else 401
-        return page(request, "login.html", status, next=target, email=email, error=str(exc))
+    except (accounts.SignInError, accounts.ThrottledError) as exc:
+        return page(request, "login.html", exc.status, next=target, email=email, error=str(exc))
     answer = RedirectResponse(target, status_code=303)
     answer.set_cookie(
         SESSION_COOKIE,
