@@ -136,26 +136,37 @@ def test_each_error_class_answers_its_status(client: TestClient, index: int) -> 
     assert "www-authenticate" not in page.headers
 
 
-def test_an_unknown_api_route_is_a_404_problem(client: TestClient) -> None:
-    answer = client.get("/api/v1/nope")
-    assert (answer.status_code, answer.headers["content-type"]) == (404, PROBLEM)
+@pytest.mark.parametrize(
+    ("method", "path", "status", "title", "detail", "allow"),
+    [
+        ("GET", "/api/v1/nope", 404, "Not found", "nothing at /api/v1/nope", None),
+        (
+            "DELETE",
+            "/api/v1/instruments",
+            405,
+            "Method not allowed",
+            "DELETE is not allowed at /api/v1/instruments; allowed: GET",
+            "GET",
+        ),
+    ],
+)
+def test_unknown_api_routes_and_wrong_methods_are_problems(
+    client: TestClient,
+    method: str,
+    path: str,
+    status: int,
+    title: str,
+    detail: str,
+    allow: str | None,
+) -> None:
+    answer = client.request(method, path)
+    assert (answer.status_code, answer.headers["content-type"]) == (status, PROBLEM)
+    assert answer.headers.get("allow") == allow
     assert answer.json() == {
         "type": "about:blank",
-        "title": "Not found",
-        "status": 404,
-        "detail": "nothing at /api/v1/nope",
-    }
-
-
-def test_a_wrong_method_is_a_405_problem_naming_the_allowed_ones(client: TestClient) -> None:
-    answer = client.delete("/api/v1/instruments")
-    assert (answer.status_code, answer.headers["content-type"]) == (405, PROBLEM)
-    assert answer.headers["allow"] == "GET"
-    assert answer.json() == {
-        "type": "about:blank",
-        "title": "Method not allowed",
-        "status": 405,
-        "detail": "DELETE is not allowed at /api/v1/instruments; allowed: GET",
+        "title": title,
+        "status": status,
+        "detail": detail,
     }
 
 
