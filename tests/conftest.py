@@ -18,10 +18,20 @@ from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.load import PACKAGED
 from prodsec.store.db import Database
 
+ASSETS = Path(__file__).resolve().parent / "assets"
+
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def small_catalog() -> Catalog:
+    """The small catalog written for the logic tests (tests/assets/catalog/): made-up
+    instruments in fictional markets, so that editing the packaged data never moves them.
+    Data tests keep reading the packaged catalog (`catalog`)."""
+    return load_catalog(ASSETS / "catalog")
 
 
 @pytest.fixture
