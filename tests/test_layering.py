@@ -112,7 +112,6 @@ def _write(root: Path, name: str, source: str) -> None:
 def test_a_planted_violation_fails(tmp_path: Path) -> None:
     for package in ["", "catalog/", "crosswalk/", "assess/", "insight/", "store/", "web/"]:
         _write(tmp_path, f"prodsec/{package}__init__.py", "")
-    _write(tmp_path, "prodsec/errors.py", "")
     _write(tmp_path, "prodsec/store/db.py", "")
     _write(tmp_path, "prodsec/catalog/model.py", "from prodsec import errors, __version__\n")
     # the wrong ones: a lazy import in a function, a relative one, one for type checking,
