@@ -24,10 +24,13 @@ lint: $(STAMP)
 
 ## test: lint, types, then the whole suite (on SQLite and on Debian's PostgreSQL, which
 ## scripts/test-postgres.sh installs and starts when missing), the browser tests on
-## Debian's Chromium (scripts/test-chromium.sh installs it when missing)
+## Debian's Chromium (scripts/test-chromium.sh installs it when missing); fails when line
+## coverage of src/prodsec falls below COVERAGE percent
+COVERAGE := 94
 test: lint
 	pg=$$(sh scripts/test-postgres.sh) && browser=$$(sh scripts/test-chromium.sh) && \
-	PRODSEC_TEST_POSTGRES_URL=$$pg PRODSEC_TEST_CHROMIUM=$$browser $(BIN)/python -m pytest
+	PRODSEC_TEST_POSTGRES_URL=$$pg PRODSEC_TEST_CHROMIUM=$$browser $(BIN)/python -m pytest \
+		--cov=prodsec --cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE)
 
 ## bench: every benchmark, each printing JSON
 bench: $(STAMP)

@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 
 from prodsec.catalog import load_catalog
 from prodsec.crosswalk.derive import crosswalk
@@ -41,10 +42,7 @@ def main() -> None:
     keys = sorted(catalog.instruments)
     worst = max(
         (
-            timed(
-                lambda x=x, y=y: crosswalk(catalog, catalog.instruments[x], catalog.instruments[y]),
-                3,
-            ),
+            timed(partial(crosswalk, catalog, catalog.instruments[x], catalog.instruments[y]), 3),
             f"{x} -> {y}",
         )
         for x in keys

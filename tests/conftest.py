@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 # Every test run gets its own compiled-catalog cache, never the user's.
 os.environ["PRODSEC_CACHE_DIR"] = tempfile.mkdtemp(prefix="prodsec-test-cache-")
@@ -18,10 +18,20 @@ from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.load import PACKAGED
 from prodsec.store.db import Database
 
+ASSETS = Path(__file__).resolve().parent / "assets"
+
 
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def small_catalog() -> Catalog:
+    """The small catalog written for the logic tests (tests/assets/catalog/): made-up
+    instruments in fictional markets, so that editing the packaged data never moves them.
+    Data tests keep reading the packaged catalog (`catalog`)."""
+    return load_catalog(ASSETS / "catalog")
 
 
 @pytest.fixture
@@ -47,38 +57,82 @@ def edit() -> Callable[[Path, str, str], None]:
 # --- databases: every storage and web test runs on SQLite and on PostgreSQL ---------
 # PostgreSQL comes from PRODSEC_TEST_POSTGRES_URL, which `make test` sets after starting
 # Debian's server (scripts/test-postgres.sh); without it the PostgreSQL case fails loudly.
+# Each kind is migrated once per session (the template); a test gets a copy of it.
 
 
-def _fresh_postgres(url: str) -> str:
+class DatabaseTemplates:
+    """One migrated, empty database per kind, made on first use in a session. SQLite: a
+    template file, copied per test. PostgreSQL: the test database, its schema dropped and
+    migrated once, then every table but Alembic's emptied per test (measured faster and
+    steadier than CREATE DATABASE ... TEMPLATE, which waits on other sessions)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._sqlite: Path | None = None
+        self._postgres: tuple[Engine, str] | None = None  # an engine to empty, and how
+
+    def empty(self, kind: str, folder: Path) -> Database:
+        """A migrated, empty database: a SQLite file in `folder`, or the test PostgreSQL
+        database emptied."""
+        if kind == "sqlite":
+            target = folder / "prodsec.db"
+            shutil.copyfile(self._sqlite_template(), target)
+            return Database(f"sqlite:///{target}")
+        url = os.environ.get("PRODSEC_TEST_POSTGRES_URL", "")
+        assert url, "PRODSEC_TEST_POSTGRES_URL is not set: run the suite through `make test`"
+        if self._postgres is None:
+            self._postgres = create_engine(url), _migrated_postgres(url)
+        else:
+            engine, truncate = self._postgres
+            with engine.begin() as conn:
+                conn.execute(text(truncate))
+        return Database(url)
+
+    def close(self) -> None:
+        if self._postgres is not None:
+            self._postgres[0].dispose()
+
+    def _sqlite_template(self) -> Path:
+        if self._sqlite is None:
+            template = self._folder / "template.db"
+            Database(f"sqlite:///{template}").engine.dispose()
+            self._sqlite = template
+        return self._sqlite
+
+
+def _migrated_postgres(url: str) -> str:
+    """Drop the schema, migrate it afresh; the statement that empties it again."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return url
-
-
-def empty_database(kind: str, folder: Path) -> Database:
-    """A migrated, empty database: a SQLite file in `folder`, or the test PostgreSQL
-    database with its schema dropped and recreated."""
-    if kind == "sqlite":
-        return Database(f"sqlite:///{folder / 'prodsec.db'}")
-    url = os.environ.get("PRODSEC_TEST_POSTGRES_URL", "")
-    assert url, "PRODSEC_TEST_POSTGRES_URL is not set: run the suite through `make test`"
-    return Database(_fresh_postgres(url))
+    db = Database(url)
+    tables = sorted(set(inspect(db.engine).get_table_names()) - {"alembic_version"})
+    db.engine.dispose()
+    return f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
 
 
 DATABASES = ["sqlite", "postgresql"]
 
 
+@pytest.fixture(scope="session")
+def new_database(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[str, Path], Database]]:
+    """A migrated, empty database of a kind (see `DatabaseTemplates.empty`), also for
+    fixtures with a wider scope than one test."""
+    templates = DatabaseTemplates(tmp_path_factory.mktemp("templates"))
+    yield templates.empty
+    templates.close()
+
+
 @pytest.fixture(params=DATABASES)
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    db = empty_database(request.param, tmp_path)
+def database(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    new_database: Callable[[str, Path], Database],
+) -> Iterator[Database]:
+    db = new_database(request.param, tmp_path)
     yield db
     db.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def new_database() -> Callable[[str, Path], Database]:
-    """`empty_database` for fixtures with a wider scope than one test."""
-    return empty_database

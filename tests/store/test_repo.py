@@ -78,7 +78,9 @@ def test_create_version_assess_and_delete(database: Database, catalog: Catalog) 
         assert [v.number for v in product.versions] == [1, 2]
         first = repo.get_assessment(s, repo.EVERY_PRODUCT, assessment_id)
         assert (first.version.number, first.result["all_binding_met"]) == (1, True)
-        assert first.result["labels"][-1] == {
+        labels = first.result["labels"]
+        assert isinstance(labels, list)
+        assert labels[-1] == {
             "scheme": "sg-cls@2025",
             "level": "2",
             "status": "held",
