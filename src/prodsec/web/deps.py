@@ -1,17 +1,21 @@
 """What the API and the pages share: the app's catalog and database, the upload cap,
-paging, and reading a list of markets."""
+paging, a form checked against CSRF, and reading a list of markets."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from starlette.datastructures import FormData
 
 from prodsec.catalog import Catalog
+from prodsec.errors import ForbiddenError
 from prodsec.store.db import Database
 
 UPLOAD_LIMIT = 256 * 1024
+CSRF_COOKIE = "prodsec_csrf"
 
 
 def catalog_of(request: Request) -> Catalog:
@@ -28,6 +32,27 @@ CatalogDep = Annotated[Catalog, Depends(catalog_of)]
 DbDep = Annotated[Database, Depends(db_of)]
 Offset = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+class FormExpiredError(ForbiddenError):
+    """A posted form without the CSRF token of this browser (another site sent it, or the
+    page is older than the cookie)."""
+
+    def __init__(self) -> None:
+        super().__init__("The form expired; reload it.")
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, once its token matches the CSRF cookie (a page of this site sent
+    it); a field is at most UPLOAD_LIMIT bytes."""
+    form = await request.form(max_part_size=UPLOAD_LIMIT)
+    sent, kept = form.get("csrf"), request.cookies.get(CSRF_COOKIE)
+    if not (isinstance(sent, str) and kept and hmac.compare_digest(sent, kept)):
+        raise FormExpiredError
+    return form
+
+
+CheckedForm = Annotated[FormData, Depends(checked_form)]
 
 
 def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from prodsec.assess.profile import ProfileError
 from prodsec.catalog import NotFoundError
+from prodsec.errors import ForbiddenError
 from prodsec.store.accounts import SignInError, ThrottledError
 from prodsec.store.repo import NotStoredError
 from prodsec.web.auth import SignInRequiredError
@@ -84,8 +85,14 @@ async def too_large(request: Request, exc: Exception) -> Response:
     return problem(request, 413, "Too large", str(exc))
 
 
+async def forbidden(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ForbiddenError)
+    return problem(request, exc.status, exc.title, str(exc))
+
+
 HANDLERS: dict[type[Exception], Any] = {
     BodyTooLargeError: too_large,
+    ForbiddenError: forbidden,
     SignInRequiredError: sign_in_first,
     SignInError: wrong_password,
     NotFoundError: not_found,

@@ -1,0 +1,36 @@
+"""The cheapest plan of fixes for a product (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from prodsec.assess.plan import asked_labels, plan, plan_view
+from prodsec.store import repo
+from prodsec.web.auth import ScopeDep, signed_in
+from prodsec.web.deps import CatalogDep, DbDep, markets_of
+
+router = APIRouter(prefix="/api/v1", tags=["plans"], dependencies=[Depends(signed_in)])
+
+
+@router.post("/products/{ident}/plans", summary="The cheapest plan of fixes")
+def plan_for(
+    ident: str,
+    catalog: CatalogDep,
+    db: DbDep,
+    scope: ScopeDep,
+    on: dt.date | None = None,
+    market: Annotated[list[str] | None, Query()] = None,
+    label: Annotated[list[str] | None, Query(description="SCHEME:LEVEL")] = None,
+) -> dict[str, Any]:
+    """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
+    with db.session() as s:
+        _, profile = repo.current_profile(s, scope, catalog, ident)
+    try:
+        asked = asked_labels(label or ())
+    except ValueError as exc:
+        raise ValueError(f"label: {exc}") from exc
+    markets = markets_of(catalog, market or ()) or tuple(profile.markets)
+    return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked))
