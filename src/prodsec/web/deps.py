@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from starlette.datastructures import FormData
+from typing_extensions import TypedDict
 
 from prodsec.catalog import Catalog
 from prodsec.errors import ForbiddenError
@@ -55,7 +56,19 @@ async def checked_form(request: Request) -> FormData:
 CheckedForm = Annotated[FormData, Depends(checked_form)]
 
 
-def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any]:
+T = TypeVar("T")
+
+
+class Page(TypedDict, Generic[T]):
+    """One page of a list, and where it sits in the whole."""
+
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+
+def page(items: list[T], total: int, offset: int, limit: int) -> Page[T]:
     """One page of a list: `items` is the page already cut."""
     return {"items": items, "total": total, "offset": offset, "limit": limit}
 

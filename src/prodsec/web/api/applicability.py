@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from prodsec.assess.applicability import applies
-from prodsec.assess.views import answer_view
+from prodsec.assess.views import AnswerPublic, answer_view
 from prodsec.web.deps import CatalogDep
 
 router = APIRouter(prefix="/api/v1", tags=["applicability"])
@@ -21,7 +21,7 @@ def applicability(
     market: Annotated[list[str], Query()],
     on: dt.date | None = None,
     feature: Annotated[list[str] | None, Query()] = None,
-) -> dict[str, Any]:
+) -> AnswerPublic:
     """Which instruments bind a product of CATEGORY in each MARKET on a day."""
     day = on or dt.date.today()
     return answer_view(applies(catalog, category, market, day, feature or []))

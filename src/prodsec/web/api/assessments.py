@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Response
+from typing_extensions import TypedDict
 
+from prodsec.assess.report import AssessmentPublic
 from prodsec.store import repo
 from prodsec.web.auth import ScopeDep, signed_in
 from prodsec.web.deps import CatalogDep, DbDep, markets_of
@@ -15,7 +16,21 @@ from prodsec.web.deps import CatalogDep, DbDep, markets_of
 router = APIRouter(prefix="/api/v1", tags=["assessments"], dependencies=[Depends(signed_in)])
 
 
-def assessment_view(stored: Any) -> dict[str, Any]:
+class StoredAssessmentPublic(TypedDict):
+    """A stored assessment: which version, day, markets and catalog revision, and the
+    assessment itself (as `prodsec assess -f json` prints it)."""
+
+    id: str
+    product: str
+    version: int
+    on: str
+    markets: list[str]
+    catalog_revision: str
+    all_binding_met: bool
+    result: AssessmentPublic
+
+
+def assessment_view(stored: Any) -> StoredAssessmentPublic:
     return {
         "id": stored.id,
         "product": stored.version.product_id,
@@ -35,23 +50,23 @@ def assessment_view(stored: Any) -> dict[str, Any]:
 )
 def run_assessment(
     ident: str,
+    response: Response,
     catalog: CatalogDep,
     db: DbDep,
     scope: ScopeDep,
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
-) -> JSONResponse:
+) -> StoredAssessmentPublic:
     """Assess the product's latest version and store the result."""
     markets = markets_of(catalog, market or ()) or None
     with db.session() as s:
         stored = repo.run_assessment(s, scope, catalog, ident, on or dt.date.today(), markets)
         view = assessment_view(stored)
-    return JSONResponse(
-        view, status_code=201, headers={"Location": f"/api/v1/assessments/{view['id']}"}
-    )
+    response.headers["Location"] = f"/api/v1/assessments/{view['id']}"
+    return view
 
 
 @router.get("/assessments/{ident}", summary="One stored assessment")
-def assessment(ident: str, db: DbDep, scope: ScopeDep) -> dict[str, Any]:
+def assessment(ident: str, db: DbDep, scope: ScopeDep) -> StoredAssessmentPublic:
     with db.session() as s:
         return assessment_view(repo.get_assessment(s, scope, ident))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
@@ -20,13 +20,24 @@ from prodsec.crosswalk.measures import (
     timeline,
     uncovered,
 )
-from prodsec.crosswalk.views import overlap_view, spread_view
+from prodsec.crosswalk.views import (
+    BlocksPublic,
+    CoveragePublic,
+    OverlapPublic,
+    SpreadPublic,
+    TimelinePublic,
+    blocks_view,
+    coverage_view,
+    overlap_view,
+    spread_view,
+    timeline_view,
+)
 from prodsec.web.deps import CatalogDep
 
 router = APIRouter(prefix="/api/v1/harmonise", tags=["harmonisation"])
 
 
-def scope_of(
+def selection_of(
     catalog: CatalogDep,
     bindingness: Annotated[list[Bindingness] | None, Query()] = None,
     category: str | None = None,
@@ -53,55 +64,34 @@ def scope_of(
     )
 
 
-ScopeDep = Annotated[Scope, Depends(scope_of)]
+SelectionDep = Annotated[Scope, Depends(selection_of)]
 
 
 @router.get("/coverage", summary="Hub coverage per instrument")
-def coverage_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
-    rows = coverage(catalog, scope)
-    return {
-        "scope": scope.view(),
-        "instruments": [
-            {"instrument": r.instrument.key, "full": r.full, "partial": r.partial, "total": r.total}
-            for r in rows
-        ],
-    }
+def coverage_of(catalog: CatalogDep, scope: SelectionDep) -> CoveragePublic:
+    return coverage_view(coverage(catalog, scope), scope)
 
 
 @router.get("/overlap", summary="Overlap matrix (Jaccard)")
-def overlap_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
+def overlap_of(catalog: CatalogDep, scope: SelectionDep) -> OverlapPublic:
     return overlap_view(overlap(catalog, scope), scope)
 
 
 @router.get("/common-core", summary="Blocks every instrument requires")
-def common_core_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
-    insts, core = common_core(catalog, scope)
-    return {"scope": scope.view(), "instruments": [i.key for i in insts], "blocks": core}
+def common_core_of(catalog: CatalogDep, scope: SelectionDep) -> BlocksPublic:
+    return blocks_view(catalog, scope, *common_core(catalog, scope))
 
 
 @router.get("/uncovered", summary="Blocks no binding instrument requires")
-def uncovered_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
-    insts, found = uncovered(catalog, scope)
-    return {"scope": scope.view(), "instruments": [i.key for i in insts], "blocks": found}
+def uncovered_of(catalog: CatalogDep, scope: SelectionDep) -> BlocksPublic:
+    return blocks_view(catalog, scope, *uncovered(catalog, scope))
 
 
 @router.get("/spread/{parameter}", summary="A parameter's values across jurisdictions")
-def spread_of(parameter: str, catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
+def spread_of(parameter: str, catalog: CatalogDep, scope: SelectionDep) -> SpreadPublic:
     return spread_view(spread(catalog, scope, parameter), scope)
 
 
 @router.get("/timeline", summary="When obligations start")
-def timeline_of(catalog: CatalogDep, scope: ScopeDep) -> dict[str, Any]:
-    return {
-        "scope": scope.view(),
-        "events": [
-            {
-                "date": m.day.isoformat(),
-                "jurisdiction": m.jurisdiction,
-                "instrument": m.instrument.key,
-                "event": m.kind,
-                "what": m.what,
-            }
-            for m in timeline(catalog, scope)
-        ],
-    }
+def timeline_of(catalog: CatalogDep, scope: SelectionDep) -> TimelinePublic:
+    return timeline_view(timeline(catalog, scope), scope)

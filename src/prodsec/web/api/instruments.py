@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 
 from prodsec.catalog.model import Bindingness, InstrumentType, Layer
-from prodsec.catalog.views import instrument_summary, instrument_view, requirement_view
+from prodsec.catalog.views import (
+    InstrumentPublic,
+    InstrumentSummary,
+    RequirementPublic,
+    instrument_summary,
+    instrument_view,
+    requirement_view,
+)
 from prodsec.web.api.caching import cached
-from prodsec.web.deps import CatalogDep, Limit, Offset, page
+from prodsec.web.deps import CatalogDep, Limit, Offset, Page, page
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -23,7 +28,7 @@ def instruments(
     layer: Layer | None = None,
     offset: Offset = 0,
     limit: Limit = 50,
-) -> dict[str, Any]:
+) -> Page[InstrumentSummary]:
     """Instrument editions, filtered and paginated."""
     found = [
         instrument_summary(i)
@@ -36,14 +41,20 @@ def instruments(
     return page(found[offset : offset + limit], len(found), offset, limit)
 
 
-@router.get("/instruments/{spec}", summary="One instrument edition")
+@router.get(
+    "/instruments/{spec}", summary="One instrument edition", response_model=InstrumentPublic
+)
 async def instrument(spec: str, request: Request, catalog: CatalogDep) -> Response:
     """One instrument edition (`ID@EDITION`, or `ID` for the latest) with its requirements."""
     inst = catalog.instrument(spec)
     return cached(request, catalog, inst.key, lambda: instrument_view(catalog, inst))
 
 
-@router.get("/instruments/{spec}/requirements/{ref}", summary="One requirement")
+@router.get(
+    "/instruments/{spec}/requirements/{ref}",
+    summary="One requirement",
+    response_model=RequirementPublic,
+)
 async def requirement(spec: str, ref: str, request: Request, catalog: CatalogDep) -> Response:
     inst = catalog.instrument(spec)
     req = catalog.requirement(inst.requirement_id(ref))

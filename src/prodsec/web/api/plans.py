@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from prodsec.assess.plan import asked_labels, plan, plan_view
+from prodsec.assess.plan import PlanPublic, asked_labels, plan, plan_view
 from prodsec.store import repo
 from prodsec.web.auth import ScopeDep, signed_in
 from prodsec.web.deps import CatalogDep, DbDep, markets_of
@@ -24,7 +24,7 @@ def plan_for(
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
     label: Annotated[list[str] | None, Query(description="SCHEME:LEVEL")] = None,
-) -> dict[str, Any]:
+) -> PlanPublic:
     """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
     with db.session() as s:
         _, profile = repo.current_profile(s, scope, catalog, ident)

@@ -7,11 +7,12 @@ from typing import Any
 
 import yaml
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import JSONResponse
+from typing_extensions import TypedDict
 
 from prodsec.store import repo
+from prodsec.web.api.profile import PROFILE_BODY
 from prodsec.web.auth import ScopeDep, signed_in
-from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, page
+from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, Page, page
 
 router = APIRouter(prefix="/api/v1", tags=["products"], dependencies=[Depends(signed_in)])
 
@@ -30,57 +31,73 @@ async def _profile_body(request: Request) -> tuple[Any, str]:
     return data, kind
 
 
-def product_view(product: Any, with_profile: bool = True) -> dict[str, Any]:
-    last = repo.latest(product)
-    view: dict[str, Any] = {
+class ProductSummary(TypedDict):
+    """A product in a list: its latest version's names, and every version's number."""
+
+    id: str
+    manufacturer: str
+    model: str
+    category: str
+    organisation: str | None
+    version: int
+    versions: list[int]
+
+
+class ProductPublic(ProductSummary):
+    """A product with its latest version's profile, as it was sent."""
+
+    profile: dict[str, Any]
+
+
+def product_summary(product: Any) -> ProductSummary:
+    return {
         "id": product.id,
         "manufacturer": product.manufacturer,
         "model": product.model,
         "category": product.category,
         "organisation": product.organisation.name if product.organisation else None,
-        "version": last.number,
+        "version": repo.latest(product).number,
         "versions": [v.number for v in product.versions],
     }
-    if with_profile:
-        view["profile"] = last.profile
-    return view
 
 
-@router.post("/products", summary="Create a product", status_code=201)
+def product_view(product: Any) -> ProductPublic:
+    return {**product_summary(product), "profile": repo.latest(product).profile}
+
+
+@router.post("/products", summary="Create a product", status_code=201, openapi_extra=PROFILE_BODY)
 async def create_product(
-    request: Request, catalog: CatalogDep, db: DbDep, scope: ScopeDep
-) -> JSONResponse:
+    request: Request, response: Response, catalog: CatalogDep, db: DbDep, scope: ScopeDep
+) -> ProductPublic:
     """Create a product from a profile (JSON or YAML body)."""
     data, _ = await _profile_body(request)
     profile = repo.parse(catalog, data, "body")
     with db.session() as s:
-        product = repo.create_product(s, scope, profile, data)
-        view = product_view(product)
-    return JSONResponse(
-        view, status_code=201, headers={"Location": f"/api/v1/products/{view['id']}"}
-    )
+        view = product_view(repo.create_product(s, scope, profile, data))
+    response.headers["Location"] = f"/api/v1/products/{view['id']}"
+    return view
 
 
 @router.get("/products", summary="List products")
 def products(
     db: DbDep, scope: ScopeDep, category: str | None = None, offset: Offset = 0, limit: Limit = 50
-) -> dict[str, Any]:
+) -> Page[ProductSummary]:
     with db.session() as s:
         found, total = repo.list_products(s, scope, offset, limit, category)
-        items = [product_view(p, with_profile=False) for p in found]
+        items = [product_summary(p) for p in found]
     return page(items, total, offset, limit)
 
 
 @router.get("/products/{ident}", summary="One product")
-def product(ident: str, db: DbDep, scope: ScopeDep) -> dict[str, Any]:
+def product(ident: str, db: DbDep, scope: ScopeDep) -> ProductPublic:
     with db.session() as s:
         return product_view(repo.get_product(s, scope, ident))
 
 
-@router.put("/products/{ident}", summary="Replace a product's profile")
+@router.put("/products/{ident}", summary="Replace a product's profile", openapi_extra=PROFILE_BODY)
 async def update_product(
     ident: str, request: Request, catalog: CatalogDep, db: DbDep, scope: ScopeDep
-) -> dict[str, Any]:
+) -> ProductPublic:
     """Replace the profile: a new version; earlier versions and assessments stay."""
     data, _ = await _profile_body(request)
     profile = repo.parse(catalog, data, "body")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from prodsec.assess.reach import reach, reach_view
-from prodsec.insight.graph import graph_view, recognition_graph
+from prodsec.assess.reach import ReachPublic, reach, reach_view
+from prodsec.insight.graph import GraphPublic, graph_view, recognition_graph
 from prodsec.web.deps import CatalogDep
 
 router = APIRouter(prefix="/api/v1", tags=["recognition"])
@@ -27,7 +27,7 @@ def recognition_reach(
         str | None,
         Query(description="The label's registration ID; a CLS ID supplies the expiry."),
     ] = None,
-) -> dict[str, Any]:
+) -> ReachPublic:
     """Every edge out of the label, counting or not with why, for a category on a day."""
     found = reach(
         catalog,
@@ -43,5 +43,5 @@ def recognition_reach(
 
 
 @router.get("/recognition/graph", summary="The recognition graph")
-def recognition_graph_of(catalog: CatalogDep, on: dt.date | None = None) -> dict[str, Any]:
+def recognition_graph_of(catalog: CatalogDep, on: dt.date | None = None) -> GraphPublic:
     return graph_view(recognition_graph(catalog, on))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
+from typing_extensions import TypedDict
 
 from prodsec.store import accounts
 from prodsec.web.auth import token_of
@@ -20,8 +20,15 @@ class Credentials(BaseModel):
     password: str
 
 
+class TokenPublic(TypedDict):
+    """A bearer token and when it stops working (ISO 8601, UTC)."""
+
+    token: str
+    expires: str
+
+
 @router.post("/tokens", summary="Sign in: a new API token", status_code=201)
-def new_token(credentials: Credentials, request: Request, db: DbDep) -> dict[str, Any]:
+def new_token(credentials: Credentials, request: Request, db: DbDep) -> TokenPublic:
     """A bearer token for the private routes (products, assessments, plans), valid 30
     days. Send it as `Authorization: Bearer TOKEN`."""
     with db.session() as s:
