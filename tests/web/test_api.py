@@ -60,10 +60,23 @@ def test_measures_crosswalk_applicability_and_reach(api: TestClient) -> None:
             "jurisdiction": ["GB", "AU"], "requirements": "mandatory",
         },
     ).json()  # fmt: skip
+    # the same rows as `prodsec harmonise common-core -f json` (one public shape)
     assert core["blocks"] == [
-        "no-universal-default-passwords",
-        "vulnerability-disclosure-policy",
-        "published-support-period",
+        {
+            "block": "no-universal-default-passwords",
+            "title": "No universal default passwords",
+            "theme": "authentication",
+        },
+        {
+            "block": "vulnerability-disclosure-policy",
+            "title": "Published vulnerability-reporting contact with response timelines",
+            "theme": "vulnerability-handling",
+        },
+        {
+            "block": "published-support-period",
+            "title": "Published support period with an end date",
+            "theme": "support-period",
+        },
     ]
     walk = api.get(
         "/api/v1/crosswalk", params={"source": "uk-psti", "target": "etsi-en-303-645@2.1.1"}

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from typing_extensions import TypedDict
 
 from prodsec.assess.evaluate import (
     POSITIVE,
@@ -437,7 +438,34 @@ def _parameters(catalog: Catalog, block: str, served: list[str]) -> dict[str, Sc
     return found
 
 
-def plan_view(p: Plan) -> dict[str, Any]:
+class FixPublic(TypedDict):
+    block: str
+    cost: int | float
+    parameters: dict[str, Any]
+    markets: list[str]
+    helps: list[str]
+
+
+class LabelOptionPublic(TypedDict):
+    scheme: str
+    level: str
+    cost: int | float
+    helps: list[str]
+
+
+class PlanPublic(TypedDict):
+    """The cheapest fixes (the public shape of `plan`, shared by the CLI and the API)."""
+
+    on: str
+    markets: list[str]
+    asked_labels: list[str]
+    total_cost: int | float
+    fixes: list[FixPublic]
+    labels: list[LabelOptionPublic]
+    unreachable: list[str]
+
+
+def plan_view(p: Plan) -> PlanPublic:
     return {
         "on": p.assessment.on.isoformat(),
         "markets": list(p.assessment.markets),

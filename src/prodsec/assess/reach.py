@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from typing_extensions import TypedDict
+
 from prodsec.catalog import Catalog, NotFoundError
 from prodsec.catalog.editions import current_editions, start
 from prodsec.catalog.model import (
@@ -233,7 +235,50 @@ def _until(path: Path) -> str:
     return "while the label is in force" if path.edge.current_label else "no end date"
 
 
-def path_view(catalog: Catalog, path: Path) -> dict[str, object]:
+class ArrangementPublic(TypedDict):
+    id: str
+    title: str
+
+
+class PathPublic(TypedDict):
+    """One edge out of a label into a market's instrument, counting or not, with why."""
+
+    edge: str
+    kind: str
+    target: str
+    target_title: str
+    markets: list[str]
+    what: str
+    grants: list[str]
+    target_level: str | None
+    origin_level: str | None
+    valid_from: str
+    last_day: str | None
+    until: str
+    current_label: bool
+    arrangement: ArrangementPublic | None
+    reasons: list[str]
+    confidence: str
+    source: str
+    note: str
+
+
+class ReachPublic(TypedDict):
+    """Where a label counts (the public shape of `reach`, shared by the CLI and the API)."""
+
+    scheme: str
+    edition: str
+    level: str | None
+    category: str
+    on: str
+    label_valid_until: str | None
+    markets: list[str]
+    counts: list[PathPublic]
+    does_not_count: list[PathPublic]
+    notes: list[str]
+
+
+def path_view(catalog: Catalog, path: Path) -> PathPublic:
     edge = path.edge
     arrangement = catalog.arrangements.get(edge.arrangement or "")
     return {
@@ -260,7 +305,7 @@ def path_view(catalog: Catalog, path: Path) -> dict[str, object]:
     }
 
 
-def reach_view(catalog: Catalog, r: Reach) -> dict[str, object]:
+def reach_view(catalog: Catalog, r: Reach) -> ReachPublic:
     return {
         "scheme": r.scheme.id,
         "edition": r.scheme.edition,

@@ -1,16 +1,76 @@
-"""An assessment as JSON, plain text, Markdown or a standalone HTML page."""
+"""An assessment as JSON (its public shape, a TypedDict shared by the CLI and the REST API:
+decision 0010), plain text, Markdown or a standalone HTML page."""
 
 from __future__ import annotations
 
 import html
-from typing import Any
+
+from typing_extensions import TypedDict
 
 from prodsec.assess.evaluate import Assessment, Eligibility, InstrumentResult, Judged, Verdict
 
 SHOWN = (Verdict.NOT_MET, Verdict.PARTIALLY_MET, Verdict.UNKNOWN)
 
 
-def _judged(j: Judged) -> dict[str, Any]:
+class BlockVerdictPublic(TypedDict):
+    block: str
+    verdict: str
+
+
+class JudgedPublic(TypedDict):
+    """The verdict on one requirement, with why."""
+
+    ref: str
+    verdict: str
+    reasons: list[str]
+    applies_from: str | None
+    in_effect: bool
+    blocks: list[BlockVerdictPublic]
+    edge: str | None
+
+
+class InstrumentResultPublic(TypedDict):
+    instrument: str
+    title: str
+    state: str
+    markets: list[str]
+    standing: str
+    reason: str
+    product_class: str | None
+    routes: list[str]
+    counts: dict[str, int]
+    requirements: list[JudgedPublic]
+
+
+class ProductNamePublic(TypedDict):
+    manufacturer: str
+    model: str
+    version: str | None
+    category: str
+
+
+class LabelStatusPublic(TypedDict):
+    """Whether the product is eligible for a label level, and what it lacks."""
+
+    scheme: str
+    level: str
+    status: str
+    reasons: list[str]
+    missing: list[str]
+    unknown: list[str]
+
+
+class AssessmentPublic(TypedDict):
+    product: ProductNamePublic
+    on: str
+    markets: list[str]
+    all_binding_met: bool
+    instruments: list[InstrumentResultPublic]
+    labels: list[LabelStatusPublic]
+    notes: list[str]
+
+
+def _judged(j: Judged) -> JudgedPublic:
     return {
         "ref": j.ref,
         "verdict": j.verdict.value,
@@ -22,7 +82,7 @@ def _judged(j: Judged) -> dict[str, Any]:
     }
 
 
-def _instrument(r: InstrumentResult) -> dict[str, Any]:
+def _instrument(r: InstrumentResult) -> InstrumentResultPublic:
     return {
         "instrument": r.instrument.key,
         "title": r.instrument.short_title or r.instrument.title,
@@ -37,7 +97,7 @@ def _instrument(r: InstrumentResult) -> dict[str, Any]:
     }
 
 
-def assessment_view(a: Assessment) -> dict[str, Any]:
+def assessment_view(a: Assessment) -> AssessmentPublic:
     p = a.profile
     return {
         "product": {

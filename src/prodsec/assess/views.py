@@ -1,13 +1,16 @@
-"""Plain dicts of applicability answers for JSON, tables and CSV."""
+"""The public JSON shape of an applicability answer, shared by the CLI (`-f json`) and the
+REST API (a TypedDict, decision 0010), and its rows and text for tables and terminals."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from prodsec.assess.applicability import Answer, Finding, MarketAnswer, State
 from prodsec.catalog.model import Confidence
-from prodsec.catalog.views import edge_label, plain
+from prodsec.catalog.views import Json, edge_label, plain
 
 GROUPS = {
     "binds": (State.BINDS,),
@@ -17,11 +20,54 @@ GROUPS = {
 }
 
 
+class ProductClassPublic(TypedDict):
+    id: str
+    title: str
+
+
+class FindingPublic(TypedDict):
+    """One instrument's answer for a product in a market."""
+
+    instrument: str
+    title: str
+    bindingness: str
+    state: str
+    reason: str
+    starts: str | None
+    ends: str | None
+    product_class: ProductClassPublic | None
+    routes: list[Json]
+    obligations: list[Json]
+    not_applicable_requirements: list[str]
+    exclusion: Json | None
+    recognitions: list[Json]
+    grants: list[Json]
+
+
+class MarketPublic(TypedDict):
+    """A market's findings, grouped: binding now, binding later, voluntary, and the rest."""
+
+    market: str
+    title: str
+    binds: list[FindingPublic]
+    upcoming: list[FindingPublic]
+    voluntary: list[FindingPublic]
+    not_applicable: list[FindingPublic]
+
+
+class AnswerPublic(TypedDict):
+    category: str
+    on: str
+    features: list[str]
+    implied_features: list[str]
+    markets: list[MarketPublic]
+
+
 def _day(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def finding_view(f: Finding) -> dict[str, Any]:
+def finding_view(f: Finding) -> FindingPublic:
     inst = f.instrument
     return {
         "instrument": inst.key,
@@ -43,14 +89,21 @@ def finding_view(f: Finding) -> dict[str, Any]:
     }
 
 
-def market_view(m: MarketAnswer) -> dict[str, Any]:
-    view: dict[str, Any] = {"market": m.market.id, "title": m.market.title}
-    for name, states in GROUPS.items():
-        view[name] = [finding_view(f) for f in m.of(*states)]
-    return view
+def market_view(m: MarketAnswer) -> MarketPublic:
+    def group(name: str) -> list[FindingPublic]:
+        return [finding_view(f) for f in m.of(*GROUPS[name])]
+
+    return {
+        "market": m.market.id,
+        "title": m.market.title,
+        "binds": group("binds"),
+        "upcoming": group("upcoming"),
+        "voluntary": group("voluntary"),
+        "not_applicable": group("not_applicable"),
+    }
 
 
-def answer_view(a: Answer) -> dict[str, Any]:
+def answer_view(a: Answer) -> AnswerPublic:
     return {
         "category": a.category,
         "on": a.on.isoformat(),

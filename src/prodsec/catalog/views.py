@@ -1,7 +1,9 @@
-"""The public JSON shapes of catalog objects, shared by the CLI and (later) the REST API.
+"""The public JSON shapes of catalog objects, shared by the CLI (`-f json`) and the REST
+API, and the functions that build them.
 
-These shapes are documented in docs/cli.md and kept stable: fields are added, never
-renamed or removed without a new major version.
+Each shape is a TypedDict (decision 0010): free at start-up, checked by mypy where it is
+built, and the API's response schema. These shapes are documented in docs/cli.md and kept
+stable: fields are added, never renamed or removed without a new major version.
 """
 
 from __future__ import annotations
@@ -9,13 +11,140 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from enum import Enum
-from typing import Any
+from typing import Any, NotRequired, cast
+
+from typing_extensions import TypedDict
 
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.diff import EditionDiff
 from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Recognition, Requirement
 
 Json = dict[str, Any]
+"""A nested value whose shape follows the catalog's data format (docs/catalog-format.md)."""
+
+
+class MappingPublic(TypedDict):
+    """A mapping of a requirement onto a hub block, or onto another requirement."""
+
+    block: NotRequired[str]
+    requirement: NotRequired[str]
+    relationship: str
+    rationale: str
+    provenance: str
+    status: str
+    confidence: str
+    bindings: Json
+    note: str
+
+
+class RequirementPublic(TypedDict):
+    ref: str
+    id: str
+    parent: str | None
+    title: str
+    gist: str
+    strength: str
+    status: str
+    status_code: str
+    mandatory_type: bool
+    conditions: list[str]
+    features: list[str]
+    levels: list[str]
+    phases: list[str]
+    parameters: list[Json]
+    evidence: list[str]
+    source: str
+    confidence: str
+    previous: list[str] | None
+    superseded_by: str | None
+    note: str
+    mappings: list[MappingPublic]
+
+
+class InstrumentSummary(TypedDict):
+    """An instrument edition in a list."""
+
+    id: str
+    edition: str
+    key: str
+    title: str
+    short_title: str
+    issuer: str
+    type: str
+    bindingness: str
+    layer: str
+    jurisdictions: list[str]
+    revision: int
+    requirement_count: int
+    mandatory_count: int
+
+
+class InstrumentPublic(InstrumentSummary):
+    """An instrument edition with everything about it and its requirements."""
+
+    previous_edition: str | None
+    dates: list[Json]
+    scope: Json
+    actors: list[str]
+    conformity_routes: list[Json]
+    conditions: list[Json]
+    features: list[Json]
+    levels: list[Json]
+    classes: list[Json]
+    label: Json | None
+    sections: list[Json]
+    sources: list[Json]
+    text_licence: str
+    note: str
+    requirements: list[RequirementPublic]
+
+
+class EditionMappingsPublic(TypedDict):
+    """Every mapping of one edition's requirements."""
+
+    instrument: str
+    mappings: list[MappingPublic]
+
+
+class BlockSummary(TypedDict):
+    """A building block in a list."""
+
+    id: str
+    title: str
+    theme: str
+    refines: str | None
+
+
+class MappedFromPublic(MappingPublic):
+    """A requirement's mapping onto a block, with the values it sets for the block's
+    parameters."""
+
+    values: Json
+
+
+class BlockPublic(TypedDict):
+    id: str
+    title: str
+    description: str
+    theme: str
+    duty_of_care: str
+    parameters: list[Json]
+    refines: str | None
+    mapped_from: list[MappedFromPublic]
+
+
+class ChangePublic(TypedDict):
+    kind: str
+    old: list[str]
+    new: list[str]
+    detail: str
+
+
+class DiffPublic(TypedDict):
+    old: str
+    new: str
+    unchanged: int
+    changes: list[ChangePublic]
 
 
 def plain(value: Any) -> Any:
@@ -33,10 +162,9 @@ def plain(value: Any) -> Any:
     return value
 
 
-def mapping_view(m: Mapping) -> Json:
-    target = {"block": m.block} if m.block else {"requirement": m.requirement}
-    return {
-        **target,
+def mapping_view(m: Mapping) -> MappingPublic:
+    view: Json = {"block": m.block} if m.block else {"requirement": m.requirement}
+    view |= {
         "relationship": m.relationship.value,
         "rationale": m.rationale.value,
         "provenance": m.provenance.value,
@@ -45,9 +173,10 @@ def mapping_view(m: Mapping) -> Json:
         "bindings": plain(m.bindings),
         "note": m.note,
     }
+    return cast(MappingPublic, view)
 
 
-def requirement_view(catalog: Catalog, inst: Instrument, req: Requirement) -> Json:
+def requirement_view(catalog: Catalog, inst: Instrument, req: Requirement) -> RequirementPublic:
     rid = inst.requirement_id(req.ref)
     return {
         "ref": req.ref,
@@ -74,7 +203,7 @@ def requirement_view(catalog: Catalog, inst: Instrument, req: Requirement) -> Js
     }
 
 
-def instrument_summary(inst: Instrument) -> Json:
+def instrument_summary(inst: Instrument) -> InstrumentSummary:
     return {
         "id": inst.id,
         "edition": inst.edition,
@@ -92,7 +221,7 @@ def instrument_summary(inst: Instrument) -> Json:
     }
 
 
-def instrument_view(catalog: Catalog, inst: Instrument) -> Json:
+def instrument_view(catalog: Catalog, inst: Instrument) -> InstrumentPublic:
     return {
         **instrument_summary(inst),
         "previous_edition": inst.previous_edition,
@@ -113,9 +242,37 @@ def instrument_view(catalog: Catalog, inst: Instrument) -> Json:
     }
 
 
-def block_view(catalog: Catalog, block: BuildingBlock) -> Json:
+def edition_mappings_view(catalog: Catalog, inst: Instrument) -> EditionMappingsPublic:
+    """An edition's mappings, in the order of its requirements; `requirement` is the
+    mapped requirement (the target's, for a mapping onto another requirement)."""
     return {
-        **plain(block),
+        "instrument": inst.key,
+        "mappings": [
+            {"requirement": inst.requirement_id(r.ref), **view}
+            for r in inst.requirements
+            for view in requirement_view(catalog, inst, r)["mappings"]
+        ],
+    }
+
+
+def block_summary(block: BuildingBlock) -> BlockSummary:
+    return {
+        "id": block.id,
+        "title": block.title,
+        "theme": block.theme.value,
+        "refines": block.refines,
+    }
+
+
+def block_view(catalog: Catalog, block: BuildingBlock) -> BlockPublic:
+    return {
+        "id": block.id,
+        "title": block.title,
+        "description": block.description,
+        "theme": block.theme.value,
+        "duty_of_care": block.duty_of_care.value,
+        "parameters": plain(block.parameters),
+        "refines": block.refines,
         "mapped_from": [
             {
                 "requirement": mr.requirement,
@@ -127,7 +284,7 @@ def block_view(catalog: Catalog, block: BuildingBlock) -> Json:
     }
 
 
-def diff_view(diff: EditionDiff) -> Json:
+def diff_view(diff: EditionDiff) -> DiffPublic:
     return {
         "old": diff.old,
         "new": diff.new,

@@ -81,13 +81,13 @@ def show(
         ]
         emit(fmt, view, rows, ["field", "value"], title=view["id"])
         return
-    view = instrument_view(catalog, inst)
+    edition = instrument_view(catalog, inst)
     rows = [
         {**r, "maps_to": [m.get("block") or m.get("requirement") for m in r["mappings"]]}
-        for r in view["requirements"]
+        for r in edition["requirements"]
     ]
     cols = ["ref", "status_code", "strength", "confidence", "gist", "maps_to"]
-    emit(fmt, view, rows, cols, title=f"{inst.key}: {inst.title}")
+    emit(fmt, edition, rows, cols, title=f"{inst.key}: {inst.title}")
 
 
 class ExportFormat(StrEnum):

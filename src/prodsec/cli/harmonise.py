@@ -6,6 +6,7 @@ ran under in its output.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +29,13 @@ from prodsec.crosswalk.measures import (
     timeline,
     uncovered,
 )
-from prodsec.crosswalk.views import overlap_view, spread_view
+from prodsec.crosswalk.views import (
+    blocks_view,
+    coverage_view,
+    overlap_view,
+    spread_view,
+    timeline_view,
+)
 from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
 from prodsec.insight.render import Picture
 
@@ -59,11 +66,13 @@ OutputOpt = Annotated[
 def _emit(
     fmt: Out,
     scope: Scope,
-    document: dict[str, Any],
-    rows: list[dict[str, Any]],
+    document: Mapping[str, Any],
+    rows: Sequence[Mapping[str, Any]],
     columns: list[str],
     title: str,
 ) -> None:
+    """Print the document (its scope first: a public shape from crosswalk.views has it
+    already) or the rows."""
     if fmt in (Out.SVG, Out.PNG):
         raise fail(f"--format: {title} has no chart; use table, json, csv or md")
     caption = f"{title} ({scope.describe()})"
@@ -104,19 +113,9 @@ def coverage_(
     found = coverage(catalog, scope)
     if _chart(fmt, coverage_chart(found, scope), output):
         return
-    rows = [
-        {
-            "instrument": r.instrument.key,
-            "full": r.full,
-            "partial": r.partial,
-            "total": r.total,
-            "full_share": round(r.full_share, 4),
-            "any_share": round(r.any_share, 4),
-        }
-        for r in found
-    ]
+    document = coverage_view(found, scope)
     cols = ["instrument", "full", "partial", "total", "full_share", "any_share"]
-    _emit(fmt, scope, {"instruments": rows}, rows, cols, "Coverage of the hub")
+    _emit(fmt, scope, document, document["instruments"], cols, "Coverage of the hub")
 
 
 @app.command("overlap")
@@ -144,7 +143,6 @@ def overlap_(
                     {"a": a, "b": b, "all": found.all[i][j], "mandatory": found.mandatory[i][j]}
                 )
     document = overlap_view(found, scope)
-    document.pop("scope")
     _emit(fmt, scope, document, rows, ["a", "b", "all", "mandatory"], "Overlap (Jaccard)")
 
 
@@ -153,10 +151,8 @@ def overlap_(
 def common_core_(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
     """The building blocks that every selected instrument requires (by default counting
     mandatory-type requirements only)."""
-    insts, core = common_core(catalog, scope)
-    rows = [{"block": b, "title": catalog.blocks[b].title} for b in core]
-    document = {"instruments": [i.key for i in insts], "blocks": rows}
-    _emit(fmt, scope, document, rows, ["block", "title"], "Common core")
+    document = blocks_view(catalog, scope, *common_core(catalog, scope))
+    _emit(fmt, scope, document, document["blocks"], ["block", "title"], "Common core")
 
 
 @app.command("uncovered")
@@ -184,13 +180,8 @@ def uncovered_(
         document = {"spine": inst.key, "instruments": [i.key for i in insts], "uncovered": rows}
         _emit(fmt, scope, document, rows, ["requirement", "status", "gist"], "Uncovered")
         return
-    insts, blocks = uncovered(catalog, scope)
-    rows = [
-        {"block": b, "title": catalog.blocks[b].title, "theme": catalog.blocks[b].theme.value}
-        for b in blocks
-    ]
-    document = {"instruments": [i.key for i in insts], "blocks": rows}
-    _emit(fmt, scope, document, rows, ["block", "title", "theme"], "Uncovered blocks")
+    found = blocks_view(catalog, scope, *uncovered(catalog, scope))
+    _emit(fmt, scope, found, found["blocks"], ["block", "title", "theme"], "Uncovered blocks")
 
 
 @app.command("spread")
@@ -205,7 +196,6 @@ def spread_(
     label validity, retention...), the strictest, and who sets none."""
     found = spread(catalog, scope, parameter)
     document = spread_view(found, scope)
-    document.pop("scope")
     rows: list[dict[str, Any]] = [
         {**s, "jurisdictions": ", ".join(s["jurisdictions"])} for s in document["settings"]
     ]
@@ -227,18 +217,9 @@ def timeline_(
     found = timeline(catalog, scope)
     if _chart(fmt, timeline_chart(found, scope), output):
         return
-    rows = [
-        {
-            "date": m.day.isoformat(),
-            "jurisdiction": m.jurisdiction,
-            "instrument": m.instrument.key,
-            "event": m.kind,
-            "what": m.what,
-        }
-        for m in found
-    ]
+    document = timeline_view(found, scope)
     cols = ["date", "jurisdiction", "instrument", "event", "what"]
-    _emit(fmt, scope, {"events": rows}, rows, cols, "Timeline")
+    _emit(fmt, scope, document, document["events"], cols, "Timeline")
 
 
 @app.command("requires")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -29,7 +29,7 @@ FormatOpt = Annotated[
 def emit(
     fmt: Format,
     document: Any,
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
     title: str = "",
 ) -> None:
@@ -53,7 +53,7 @@ def emit(
             Console(soft_wrap=False).print(table)
 
 
-def markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> str:
+def markdown(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str = "") -> str:
     """A GitHub-flavoured Markdown table, with the title as a paragraph above it."""
     out = [f"**{title}**", ""] if title else []
     out.append("| " + " | ".join(columns) + " |")

@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from prodsec.catalog import Catalog
 from prodsec.catalog.model import Recognition, RecognitionKind
 from prodsec.catalog.views import edge_label
@@ -121,7 +123,41 @@ def _component_of(ident: str, ids: list[str], partners: dict[str, set[str]]) -> 
     return next(k for k, part in enumerate(_components(ids, partners)) if ident in part)
 
 
-def graph_view(graph: Graph) -> dict[str, Any]:
+class NodePublic(TypedDict):
+    id: str
+    title: str
+    jurisdictions: list[str]
+    bindingness: str
+
+
+EdgePublic = TypedDict(
+    "EdgePublic",
+    {
+        "id": str,
+        "kind": str,
+        "from": str,
+        "to": str,
+        "label": str,
+        "origin_level": str | None,
+        "target_level": str | None,
+        "grants": list[str],
+        "valid_from": str,
+        "valid_until": str | None,
+        "current_label": bool,
+        "arrangement": str | None,
+    },
+)
+
+
+class GraphPublic(TypedDict):
+    """The recognition graph on a day (shared by the CLI and the API)."""
+
+    on: str | None
+    nodes: list[NodePublic]
+    edges: list[EdgePublic]
+
+
+def graph_view(graph: Graph) -> GraphPublic:
     return {
         "on": None if graph.on is None else graph.on.isoformat(),
         "nodes": [

@@ -17,9 +17,7 @@ from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.store.accounts import Throttle
 from prodsec.store.db import Database
-from prodsec.web.api import catalog as api_catalog
-from prodsec.web.api import products as api_products
-from prodsec.web.api import tokens as api_tokens
+from prodsec.web.api import ROUTERS
 from prodsec.web.headers import SecurityHeaders, policy
 from prodsec.web.limits import BodyCap
 from prodsec.web.problems import HANDLERS, Failsafe
@@ -51,9 +49,8 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     app.add_middleware(SecurityHeaders)
     for kind, handler in HANDLERS.items():
         app.add_exception_handler(kind, handler)
-    app.include_router(api_catalog.router)
-    app.include_router(api_products.router)
-    app.include_router(api_tokens.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.include_router(session.router)
     app.include_router(ui_catalog.router)
     app.include_router(dashboard.router)

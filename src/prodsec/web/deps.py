@@ -1,17 +1,22 @@
 """What the API and the pages share: the app's catalog and database, the upload cap,
-paging, and reading a list of markets."""
+paging, a form checked against CSRF, and reading a list of markets."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
+from starlette.datastructures import FormData
+from typing_extensions import TypedDict
 
 from prodsec.catalog import Catalog
+from prodsec.errors import ForbiddenError
 from prodsec.store.db import Database
 
 UPLOAD_LIMIT = 256 * 1024
+CSRF_COOKIE = "prodsec_csrf"
 
 
 def catalog_of(request: Request) -> Catalog:
@@ -30,7 +35,40 @@ Offset = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
-def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any]:
+class FormExpiredError(ForbiddenError):
+    """A posted form without the CSRF token of this browser (another site sent it, or the
+    page is older than the cookie)."""
+
+    def __init__(self) -> None:
+        super().__init__("The form expired; reload it.")
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, once its token matches the CSRF cookie (a page of this site sent
+    it); a field is at most UPLOAD_LIMIT bytes."""
+    form = await request.form(max_part_size=UPLOAD_LIMIT)
+    sent, kept = form.get("csrf"), request.cookies.get(CSRF_COOKIE)
+    if not (isinstance(sent, str) and kept and hmac.compare_digest(sent, kept)):
+        raise FormExpiredError
+    return form
+
+
+CheckedForm = Annotated[FormData, Depends(checked_form)]
+
+
+T = TypeVar("T")
+
+
+class Page(TypedDict, Generic[T]):
+    """One page of a list, and where it sits in the whole."""
+
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+
+def page(items: list[T], total: int, offset: int, limit: int) -> Page[T]:
     """One page of a list: `items` is the page already cut."""
     return {"items": items, "total": total, "offset": offset, "limit": limit}
 

@@ -3,7 +3,6 @@ and who is signed in, for the header."""
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from pathlib import Path
 from typing import Any
@@ -11,16 +10,15 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from starlette.datastructures import FormData
 
 from prodsec import __version__
 from prodsec.catalog.model import shown
 from prodsec.web.auth import user_of
+from prodsec.web.deps import CSRF_COOKIE
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 templates.env.globals["prodsec_version"] = __version__
 templates.env.filters["shown"] = shown
-CSRF_COOKIE = "prodsec_csrf"
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -34,12 +32,3 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
         secure = request.url.scheme == "https"
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure)
     return response
-
-
-def csrf_ok(request: Request, form: FormData) -> bool:
-    """The form's token matches the cookie (a page of this site sent the form)."""
-    sent, kept = form.get("csrf"), request.cookies.get(CSRF_COOKIE)
-    return isinstance(sent, str) and bool(kept) and hmac.compare_digest(sent, str(kept))
-
-
-FORBIDDEN = "<h1>Forbidden</h1><p>The form expired; reload it.</p>"

@@ -1,1 +1,35 @@
-"""The REST API under /api/v1: public catalog routes and private product routes."""
+"""The REST API under /api/v1: one router per resource, public catalog routes first, then
+the private ones (products, assessments, plans) and sign-in. One OpenAPI spec at
+/api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from prodsec.web.api import (
+    applicability,
+    assessments,
+    blocks,
+    crosswalk,
+    harmonise,
+    instruments,
+    mappings,
+    plans,
+    products,
+    recognition,
+    tokens,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    instruments.router,
+    blocks.router,
+    mappings.router,
+    crosswalk.router,
+    harmonise.router,
+    applicability.router,
+    recognition.router,
+    products.router,
+    assessments.router,
+    plans.router,
+    tokens.router,
+)

@@ -1,23 +1,21 @@
-"""The REST API's private part: products (with versions), assessments and plans. Every
-route needs a signed-in user (a bearer token from POST /api/v1/tokens, or the session
-cookie of the pages)."""
+"""Products and their versions (private: every route needs a signed-in user, with a bearer
+token from POST /api/v1/tokens or the session cookie of the pages)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 import yaml
-from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request, Response
+from typing_extensions import TypedDict
 
-from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.errors import BadInputError
 from prodsec.store import repo
+from prodsec.web.api.profile import PROFILE_BODY
 from prodsec.web.auth import VisibilityDep, signed_in
-from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, markets_of, page
+from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, Page, page
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(signed_in)])
+router = APIRouter(prefix="/api/v1", tags=["products"], dependencies=[Depends(signed_in)])
 
 
 async def _profile_body(request: Request) -> tuple[Any, str]:
@@ -34,61 +32,73 @@ async def _profile_body(request: Request) -> tuple[Any, str]:
     return data, kind
 
 
-def product_view(product: Any, with_profile: bool = True) -> dict[str, Any]:
-    last = repo.latest(product)
-    view: dict[str, Any] = {
+class ProductSummary(TypedDict):
+    """A product in a list: its latest version's names, and every version's number."""
+
+    id: str
+    manufacturer: str
+    model: str
+    category: str
+    organisation: str | None
+    version: int
+    versions: list[int]
+
+
+class ProductPublic(ProductSummary):
+    """A product with its latest version's profile, as it was sent."""
+
+    profile: dict[str, Any]
+
+
+def product_summary(product: Any) -> ProductSummary:
+    return {
         "id": product.id,
         "manufacturer": product.manufacturer,
         "model": product.model,
         "category": product.category,
         "organisation": product.organisation.name if product.organisation else None,
-        "version": last.number,
+        "version": repo.latest(product).number,
         "versions": [v.number for v in product.versions],
     }
-    if with_profile:
-        view["profile"] = last.profile
-    return view
 
 
-@router.post("/products", summary="Create a product", status_code=201, tags=["products"])
+def product_view(product: Any) -> ProductPublic:
+    return {**product_summary(product), "profile": repo.latest(product).profile}
+
+
+@router.post("/products", summary="Create a product", status_code=201, openapi_extra=PROFILE_BODY)
 async def create_product(
-    request: Request, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
-) -> JSONResponse:
+    request: Request, response: Response, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+) -> ProductPublic:
     """Create a product from a profile (JSON or YAML body)."""
     data, _ = await _profile_body(request)
     profile = repo.parse(catalog, data, "body")
     with db.session() as s:
-        product = repo.create_product(s, visibility, profile, data)
-        view = product_view(product)
-    return JSONResponse(
-        view, status_code=201, headers={"Location": f"/api/v1/products/{view['id']}"}
-    )
+        view = product_view(repo.create_product(s, visibility, profile, data))
+    response.headers["Location"] = f"/api/v1/products/{view['id']}"
+    return view
 
 
-@router.get("/products", summary="List products", tags=["products"])
+@router.get("/products", summary="List products")
 def products(
-    db: DbDep,
-    visibility: VisibilityDep,
-    category: str | None = None,
-    offset: Offset = 0,
-    limit: Limit = 50,
-) -> dict[str, Any]:
+    db: DbDep, visibility: VisibilityDep, category: str | None = None, offset: Offset = 0, limit: Limit = 50
+) -> Page[ProductSummary]:
     with db.session() as s:
         found, total = repo.list_products(s, visibility, offset, limit, category)
-        items = [product_view(p, with_profile=False) for p in found]
+        items = [product_summary(p) for p in found]
     return page(items, total, offset, limit)
 
 
-@router.get("/products/{ident}", summary="One product", tags=["products"])
-def product(ident: str, db: DbDep, visibility: VisibilityDep) -> dict[str, Any]:
+@router.get("/products/{ident}", summary="One product")
+def product(ident: str, db: DbDep, visibility: VisibilityDep) -> ProductPublic:
     with db.session() as s:
         return product_view(repo.get_product(s, visibility, ident))
 
 
-@router.put("/products/{ident}", summary="Replace a product's profile", tags=["products"])
+@router.put("/products/{ident}", summary="Replace a product's profile", openapi_extra=PROFILE_BODY)
 async def update_product(
     ident: str, request: Request, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
-) -> dict[str, Any]:
+) -> ProductPublic:
     """Replace the profile: a new version; earlier versions and assessments stay."""
     data, _ = await _profile_body(request)
     profile = repo.parse(catalog, data, "body")
@@ -96,72 +106,8 @@ async def update_product(
         return product_view(repo.update_product(s, visibility, ident, profile, data))
 
 
-@router.delete("/products/{ident}", summary="Delete a product", status_code=204, tags=["products"])
+@router.delete("/products/{ident}", summary="Delete a product", status_code=204)
 def delete_product(ident: str, db: DbDep, visibility: VisibilityDep) -> Response:
     with db.session() as s:
         repo.delete_product(s, visibility, ident)
     return Response(status_code=204)
-
-
-def assessment_view(stored: Any) -> dict[str, Any]:
-    return {
-        "id": stored.id,
-        "product": stored.version.product_id,
-        "version": stored.version.number,
-        "on": stored.on.isoformat(),
-        "markets": stored.markets,
-        "catalog_revision": stored.catalog_revision,
-        "all_binding_met": stored.all_binding_met,
-        "result": stored.result,
-    }
-
-
-@router.post(
-    "/products/{ident}/assessments",
-    summary="Assess a product and store it",
-    status_code=201,
-    tags=["assessments"],
-)
-def run_assessment(
-    ident: str,
-    catalog: CatalogDep,
-    db: DbDep,
-    visibility: VisibilityDep,
-    on: dt.date | None = None,
-    market: Annotated[list[str] | None, Query()] = None,
-) -> JSONResponse:
-    """Assess the product's latest version and store the result."""
-    markets = markets_of(catalog, market or ()) or None
-    with db.session() as s:
-        stored = repo.run_assessment(s, visibility, catalog, ident, on or dt.date.today(), markets)
-        view = assessment_view(stored)
-    return JSONResponse(
-        view, status_code=201, headers={"Location": f"/api/v1/assessments/{view['id']}"}
-    )
-
-
-@router.get("/assessments/{ident}", summary="One stored assessment", tags=["assessments"])
-def assessment(ident: str, db: DbDep, visibility: VisibilityDep) -> dict[str, Any]:
-    with db.session() as s:
-        return assessment_view(repo.get_assessment(s, visibility, ident))
-
-
-@router.post("/products/{ident}/plans", summary="The cheapest plan of fixes", tags=["plans"])
-def plan_for(
-    ident: str,
-    catalog: CatalogDep,
-    db: DbDep,
-    visibility: VisibilityDep,
-    on: dt.date | None = None,
-    market: Annotated[list[str] | None, Query()] = None,
-    label: Annotated[list[str] | None, Query(description="SCHEME:LEVEL")] = None,
-) -> dict[str, Any]:
-    """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
-    with db.session() as s:
-        _, profile = repo.current_profile(s, visibility, catalog, ident)
-    try:
-        asked = asked_labels(label or ())
-    except ValueError as exc:
-        raise BadInputError(str(exc), field="label") from exc
-    markets = markets_of(catalog, market or ()) or tuple(profile.markets)
-    return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked))

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
+from typing_extensions import TypedDict
 
 from prodsec.store import accounts
 from prodsec.web.auth import token_of
 from prodsec.web.deps import DbDep
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", tags=["sign-in"])
 
 
 class Credentials(BaseModel):
@@ -20,8 +20,15 @@ class Credentials(BaseModel):
     password: str
 
 
-@router.post("/tokens", summary="Sign in: a new API token", status_code=201, tags=["sign-in"])
-def new_token(credentials: Credentials, request: Request, db: DbDep) -> dict[str, Any]:
+class TokenPublic(TypedDict):
+    """A bearer token and when it stops working (ISO 8601, UTC)."""
+
+    token: str
+    expires: str
+
+
+@router.post("/tokens", summary="Sign in: a new API token", status_code=201)
+def new_token(credentials: Credentials, request: Request, db: DbDep) -> TokenPublic:
     """A bearer token for the private routes (products, assessments, plans), valid 30
     days. Send it as `Authorization: Bearer TOKEN`."""
     with db.session() as s:
@@ -31,9 +38,7 @@ def new_token(credentials: Credentials, request: Request, db: DbDep) -> dict[str
     return {"token": token, "expires": expires.astimezone(dt.UTC).isoformat()}
 
 
-@router.delete(
-    "/tokens/current", summary="Sign out: revoke this token", status_code=204, tags=["sign-in"]
-)
+@router.delete("/tokens/current", summary="Sign out: revoke this token", status_code=204)
 def end_token(request: Request, db: DbDep) -> Response:
     """Revoke the token this request is sent with."""
     token = token_of(request)

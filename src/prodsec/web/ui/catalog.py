@@ -14,15 +14,14 @@ from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import Scope, overlap
 from prodsec.insight.graph import graph_spec, graph_view, recognition_graph
 from prodsec.insight.render import Picture, render
-from prodsec.web.deps import catalog_of
+from prodsec.web.deps import CatalogDep
 from prodsec.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, q: str = "") -> HTMLResponse:
-    catalog = catalog_of(request)
+def home(request: Request, catalog: CatalogDep, q: str = "") -> HTMLResponse:
     hits = catalog.search(q)[:200] if q.strip() else []
     rows = [
         instrument_summary(i) for i in sorted(catalog.instruments.values(), key=lambda i: i.key)
@@ -36,8 +35,7 @@ def switch(to: str) -> RedirectResponse:
 
 
 @router.get("/instruments/{spec}", response_class=HTMLResponse)
-def instrument(request: Request, spec: str) -> HTMLResponse:
-    catalog = catalog_of(request)
+def instrument(request: Request, spec: str, catalog: CatalogDep) -> HTMLResponse:
     inst = catalog.instrument(spec)
     titles = {s.ref: s.title for s in inst.sections}
     groups: dict[str, list[Any]] = {}
@@ -77,10 +75,9 @@ def instrument(request: Request, spec: str) -> HTMLResponse:
 
 
 @router.get("/instruments/{spec}/requirements/{ref}", response_class=HTMLResponse)
-def requirement(request: Request, spec: str, ref: str) -> HTMLResponse:
+def requirement(request: Request, spec: str, ref: str, catalog: CatalogDep) -> HTMLResponse:
     """One requirement: its reading, facts, mappings, and which other instruments (not
     other editions of this one) require its blocks."""
-    catalog = catalog_of(request)
     inst = catalog.instrument(spec)
     req = catalog.requirement(inst.requirement_id(ref))
     view = requirement_view(catalog, inst, req)
@@ -107,8 +104,7 @@ def requirement(request: Request, spec: str, ref: str) -> HTMLResponse:
 
 
 @router.get("/blocks/{ident}", response_class=HTMLResponse)
-def block(request: Request, ident: str) -> HTMLResponse:
-    catalog = catalog_of(request)
+def block(request: Request, ident: str, catalog: CatalogDep) -> HTMLResponse:
     found = catalog.block(ident)
     rows = [
         {
@@ -123,8 +119,7 @@ def block(request: Request, ident: str) -> HTMLResponse:
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare(request: Request, a: str = "", b: str = "") -> HTMLResponse:
-    catalog = catalog_of(request)
+def compare(request: Request, catalog: CatalogDep, a: str = "", b: str = "") -> HTMLResponse:
     keys = sorted(catalog.instruments)
     x = jaccard = None
     if a and b:
@@ -135,14 +130,14 @@ def compare(request: Request, a: str = "", b: str = "") -> HTMLResponse:
 
 
 @router.get("/recognition", response_class=HTMLResponse)
-def recognition(request: Request, on: dt.date | None = None) -> HTMLResponse:
-    view = graph_view(recognition_graph(catalog_of(request), on))
+def recognition(request: Request, catalog: CatalogDep, on: dt.date | None = None) -> HTMLResponse:
+    view = graph_view(recognition_graph(catalog, on))
     return page(request, "recognition.html", on=on, edges=view["edges"], nodes=len(view["nodes"]))
 
 
 @router.get("/recognition.svg")
-def recognition_svg(request: Request, on: dt.date | None = None) -> Response:
-    svg = render(graph_spec(recognition_graph(catalog_of(request), on)), Picture.SVG)
+def recognition_svg(catalog: CatalogDep, on: dt.date | None = None) -> Response:
+    svg = render(graph_spec(recognition_graph(catalog, on)), Picture.SVG)
     return Response(svg, media_type="image/svg+xml")
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from prodsec.assess.applicability import applies
-from prodsec.assess.views import answer_view
+from prodsec.assess.views import AnswerPublic, answer_view
 from prodsec.catalog import Catalog, NotFoundError
 from prodsec.catalog.model import Bindingness
 from prodsec.crosswalk.measures import (
@@ -156,7 +156,7 @@ def applicability(
 ) -> HTMLResponse:
     day = on or dt.date.today()
     chosen = markets_of(catalog, [markets])
-    answer: dict[str, Any] | None = None
+    answer: AnswerPublic | None = None
     if category and chosen:
         answer = answer_view(applies(catalog, category, list(chosen), day, feature or []))
     return page(

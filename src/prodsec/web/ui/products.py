@@ -10,29 +10,42 @@ from urllib.parse import urlencode
 import yaml
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import FormData
 
 from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.assess.profile import Profile, ProfileError
 from prodsec.assess.report import assessment_view
+from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError
 from prodsec.store import repo
 from prodsec.web.auth import VisibilityDep, signed_in
-from prodsec.web.deps import UPLOAD_LIMIT, catalog_of, db_of, markets_of
-from prodsec.web.templating import FORBIDDEN, csrf_ok, page
+from prodsec.web.deps import (
+    UPLOAD_LIMIT,
+    CatalogDep,
+    CheckedForm,
+    DbDep,
+    Limit,
+    Offset,
+    markets_of,
+)
+from prodsec.web.templating import page
 
 # every product page needs a signed-in user
 router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
 
 @router.get("/products", response_class=HTMLResponse)
-def products(request: Request, visibility: VisibilityDep) -> HTMLResponse:
-    with db_of(request).session() as s:
-        items, total = repo.list_products(s, visibility, 0, 200)
+def products(
+    request: Request, db: DbDep, visibility: VisibilityDep, offset: Offset = 0, limit: Limit = 200
+) -> HTMLResponse:
+    with db.session() as s:
+        items, total = repo.list_products(s, visibility, offset, limit)
         return page(request, "products.html", items=items, total=total)
 
 
 def _form(
     request: Request,
+    catalog: Catalog,
     form: dict[str, str],
     errors: list[str],
     status: int = 200,
@@ -40,7 +53,7 @@ def _form(
 ) -> HTMLResponse:
     """The product form, new (`editing` None) or for a new version of product `editing`;
     a fresh CSRF token in the page and in a cookie."""
-    categories = sorted(catalog_of(request).categories.values(), key=lambda c: c.title)
+    categories = sorted(catalog.categories.values(), key=lambda c: c.title)
     return page(
         request,
         "product_new.html",
@@ -63,13 +76,15 @@ EMPTY_FORM = {
 
 
 @router.get("/products/new", response_class=HTMLResponse)
-def new_product(request: Request) -> HTMLResponse:
-    return _form(request, dict(EMPTY_FORM), [])
+def new_product(request: Request, catalog: CatalogDep) -> HTMLResponse:
+    return _form(request, catalog, dict(EMPTY_FORM), [])
 
 
 @router.get("/products/{ident}/edit", response_class=HTMLResponse)
-def edit_product(request: Request, ident: str, visibility: VisibilityDep) -> HTMLResponse:
-    with db_of(request).session() as s:
+def edit_product(
+    request: Request, ident: str, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+) -> HTMLResponse:
+    with db.session() as s:
         found = repo.get_product(s, visibility, ident)
         data = repo.latest(found).profile
     fields = {
@@ -79,7 +94,7 @@ def edit_product(request: Request, ident: str, visibility: VisibilityDep) -> HTM
         "markets": ", ".join(str(m) for m in _listed(data.get("markets"))),
         "profile": yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
     }
-    return _form(request, fields, [], editing=ident)
+    return _form(request, catalog, fields, [], editing=ident)
 
 
 def _listed(value: object) -> list[object]:
@@ -87,12 +102,9 @@ def _listed(value: object) -> list[object]:
 
 
 async def _submitted(
-    request: Request, editing: str | None
+    request: Request, form: FormData, catalog: Catalog, editing: str | None
 ) -> tuple[Profile, dict[str, Any]] | Response:
     """The checked profile from a posted form, or the form again with what is wrong."""
-    form = await request.form(max_part_size=UPLOAD_LIMIT)
-    if not csrf_ok(request, form):
-        return HTMLResponse(FORBIDDEN, status_code=403)
     fields = {k: str(form.get(k) or "") for k in EMPTY_FORM}
     upload = form.get("upload")
     text = fields["profile"]
@@ -100,35 +112,44 @@ async def _submitted(
         raw = await upload.read(UPLOAD_LIMIT + 1)
         if len(raw) > UPLOAD_LIMIT:
             too_big = [f"the file is larger than {UPLOAD_LIMIT} bytes"]
-            return _form(request, fields, too_big, 413, editing)
+            return _form(request, catalog, fields, too_big, 413, editing)
         text = raw.decode("utf-8", errors="replace")
     try:
         data = _profile_data(fields, text)
-        return repo.parse(catalog_of(request), data, "form"), data
+        return repo.parse(catalog, data, "form"), data
     except ProfileError as exc:
-        return _form(request, fields, [str(i) for i in exc.issues], 422, editing)
+        return _form(request, catalog, fields, [str(i) for i in exc.issues], 422, editing)
     except BadInputError as exc:
-        return _form(request, fields, [str(exc)], 422, editing)
+        return _form(request, catalog, fields, [str(exc)], 422, editing)
 
 
 @router.post("/products/new", response_model=None)
-async def create_product(request: Request, visibility: VisibilityDep) -> Response:
-    submitted = await _submitted(request, None)
+async def create_product(
+    request: Request, form: CheckedForm, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+) -> Response:
+    submitted = await _submitted(request, form, catalog, None)
     if isinstance(submitted, Response):
         return submitted
-    with db_of(request).session() as s:
+    with db.session() as s:
         ident = repo.create_product(s, visibility, *submitted).id
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
 
 @router.post("/products/{ident}/edit", response_model=None)
-async def save_product(request: Request, ident: str, visibility: VisibilityDep) -> Response:
-    with db_of(request).session() as s:
+async def save_product(
+    request: Request,
+    ident: str,
+    form: CheckedForm,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+) -> Response:
+    with db.session() as s:
         repo.get_product(s, visibility, ident)
-    submitted = await _submitted(request, ident)
+    submitted = await _submitted(request, form, catalog, ident)
     if isinstance(submitted, Response):
         return submitted
-    with db_of(request).session() as s:
+    with db.session() as s:
         repo.update_product(s, visibility, ident, *submitted)
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
@@ -155,6 +176,8 @@ def _profile_data(fields: dict[str, str], text: str) -> dict[str, Any]:
 def product(
     request: Request,
     ident: str,
+    catalog: CatalogDep,
+    db: DbDep,
     visibility: VisibilityDep,
     on: dt.date | None = None,
     markets: str = "",
@@ -163,13 +186,9 @@ def product(
     """The assessment and the cheapest plan on a day, for the profile's markets or others
     (a what-if), with labels to become eligible for. Computed on each view and not stored:
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
-    catalog = catalog_of(request)
     day = on or dt.date.today()
-    try:
-        asked = asked_labels([labels])
-    except ValueError as exc:
-        raise BadInputError(str(exc), field="labels") from exc
-    with db_of(request).session() as s:
+    asked = asked_labels([labels])
+    with db.session() as s:
         found = repo.get_product(s, visibility, ident)
         version, profile = repo.current_profile(s, visibility, catalog, ident)
         chosen = markets_of(catalog, [markets]) or tuple(profile.markets)
@@ -201,21 +220,19 @@ def product(
 
 
 @router.post("/products/{ident}/assessments", response_model=None)
-async def save_assessment(request: Request, ident: str, visibility: VisibilityDep) -> Response:
+def save_assessment(
+    ident: str, form: CheckedForm, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+) -> Response:
     """Store the assessment on the day and markets of the form, with the catalog
     revision it used."""
-    form = await request.form()
-    if not csrf_ok(request, form):
-        return HTMLResponse(FORBIDDEN, status_code=403)
-    catalog = catalog_of(request)
     given = str(form.get("on") or dt.date.today().isoformat())
     try:
         day = dt.date.fromisoformat(given)
     except ValueError as exc:
-        raise BadInputError(f"'{given}' is not a date (YYYY-MM-DD)", field="on") from exc
+        raise BadInputError(f"on: '{given}' is not a date (YYYY-MM-DD)") from exc
     listed = str(form.get("markets") or "")
     markets = markets_of(catalog, [listed])
-    with db_of(request).session() as s:
+    with db.session() as s:
         repo.run_assessment(s, visibility, catalog, ident, day, markets or None)
     query = urlencode({"on": day.isoformat(), "markets": listed})
     return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)

@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prodsec.store import accounts
 from prodsec.web.auth import SESSION_COOKIE
-from prodsec.web.deps import db_of
-from prodsec.web.templating import FORBIDDEN, csrf_ok, page
+from prodsec.web.deps import CheckedForm, DbDep
+from prodsec.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,14 +24,11 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 
 
 @router.post("/login", response_model=None)
-async def login(request: Request) -> Response:
-    form = await request.form()
-    if not csrf_ok(request, form):
-        return HTMLResponse(FORBIDDEN, status_code=403)
+def login(request: Request, form: CheckedForm, db: DbDep) -> Response:
     email, password = str(form.get("email") or ""), str(form.get("password") or "")
     target = _next(str(form.get("next") or "/"))
     try:
-        with db_of(request).session() as s:
+        with db.session() as s:
             token, expires = accounts.sign_in(
                 s, email.strip(), password, "browser", request.app.state.throttle
             )
@@ -50,13 +47,10 @@ async def login(request: Request) -> Response:
 
 
 @router.post("/logout", response_model=None)
-async def logout(request: Request) -> Response:
-    form = await request.form()
-    if not csrf_ok(request, form):
-        return HTMLResponse(FORBIDDEN, status_code=403)
+def logout(request: Request, _: CheckedForm, db: DbDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        with db_of(request).session() as s:
+        with db.session() as s:
             accounts.sign_out(s, token)
     answer = RedirectResponse("/", status_code=303)
     answer.delete_cookie(SESSION_COOKIE)
