@@ -23,15 +23,20 @@ from prodsec.cli import (
     tour,
     users,
 )
-from prodsec.cli.output import fail
+from prodsec.cli.output import fail, report
+from prodsec.errors import ProdsecError
 
 
 class DomainErrors(TyperGroup):
-    """Turns the core's errors into clear messages: unknown ids exit 2, broken data exits 1."""
+    """Turns every `ProdsecError` into its lines on stderr and its exit code, once for all
+    commands (unknown ids and bad input exit 2, broken data 1). The core's older exceptions
+    are caught here too until they join the tree."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except ProdsecError as exc:
+            raise report(exc) from exc
         except NotFoundError as exc:
             raise fail(str(exc), 2) from exc
         except CatalogError as exc:
