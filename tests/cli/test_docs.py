@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import typer
 import typer.main
+from typer.core import TyperGroup
 
 from prodsec.cli.app import app
 
@@ -16,10 +18,10 @@ def _commands() -> list[tuple[str, list[str]]]:
     found: list[tuple[str, list[str]]] = []
 
     def walk(command: object, path: str) -> None:
-        subs = getattr(command, "commands", None)
-        if subs:
-            for name, sub in subs.items():
-                walk(sub, f"{path} {name}")
+        if isinstance(command, TyperGroup):  # the root loads its commands on demand
+            ctx = typer.Context(command)
+            for name in command.list_commands(ctx):
+                walk(command.get_command(ctx, name), f"{path} {name}")
             return
         opts = [
             opt

@@ -71,8 +71,7 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: s
     console = Console(soft_wrap=False)
     cells = [[_shown(row.get(c)) for c in columns] for row in rows]
     widest = {
-        c: max([len(c), *(_longest_word(line[i]) for line in cells)])
-        for i, c in enumerate(columns)
+        c: max([len(c), *(_longest_word(line[i]) for line in cells)]) for i, c in enumerate(columns)
     }
     kept = list(columns)
     dropped: list[str] = []
