@@ -49,9 +49,11 @@ class Root(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in GROUPS:
             module = importlib.import_module(f"prodsec.cli.{GROUPS[cmd_name]}")
-            info = TyperInfo(module.app, name=cmd_name)
             return get_group_from_info(
-                info, pretty_exceptions_short=True, suggest_commands=True, rich_markup_mode=None
+                TyperInfo(module.app, name=cmd_name),
+                pretty_exceptions_short=True,
+                suggest_commands=True,
+                rich_markup_mode=None,
             )
         if cmd_name in COMMANDS:
             where, attr = COMMANDS[cmd_name]
