@@ -7,10 +7,12 @@ the solver or the chart renderer.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from typing import Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 from typer.main import get_command_from_info, get_group_from_info
 from typer.models import CommandInfo, TyperInfo
@@ -61,6 +63,17 @@ class Root(TyperGroup):
             info = CommandInfo(name=cmd_name, callback=getattr(module, attr))
             return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
         return None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:  # suggest near names, as a loaded group would
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and "Did you mean" not in exc.message:
+                exc.message = (
+                    f"{exc.message.rstrip('.')}. Did you mean {', '.join(repr(c) for c in close)}?"
+                )
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         from prodsec.assess.profile import ProfileError

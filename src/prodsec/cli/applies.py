@@ -10,6 +10,7 @@ import typer
 from prodsec.assess.applicability import applies
 from prodsec.assess.views import answer_rows, answer_text, answer_view
 from prodsec.catalog import load_catalog
+from prodsec.cli import names
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 
 COLUMNS = [
@@ -68,7 +69,14 @@ def command(
     exclusion or scope limit that rules them out.
     """
     day = dt.date.today() if on is None else parse_day(on, "--on")
-    answer = applies(load_catalog(), category, split(market), day, split(feature or []))
+    catalog = load_catalog()
+    answer = applies(
+        catalog,
+        names.category(catalog, category),
+        names.markets(catalog, split(market)),
+        day,
+        names.features(catalog, split(feature or [])),
+    )
     if fmt is Format.TABLE:
         typer.echo(answer_text(answer), nl=False)
         return

@@ -24,6 +24,7 @@ from prodsec.assess.report import (
 )
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.yamlsrc import Document
+from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, emit, fail
 
@@ -39,7 +40,7 @@ class Report(StrEnum):
 def _markets(catalog: Catalog, given: list[str] | None) -> tuple[str, ...] | None:
     if not given:
         return None
-    return tuple(catalog.market(m).id for m in split(given))
+    return tuple(names.markets(catalog, split(given)))
 
 
 def command(

@@ -15,6 +15,7 @@ from prodsec.catalog.diff import DiffError, diff_editions
 from prodsec.catalog.load import PACKAGED, iter_schemas
 from prodsec.catalog.model import Actor, Bindingness, InstrumentType
 from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
+from prodsec.cli import names
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.cli.pictures import write_json
 from prodsec.crosswalk.oscal import catalog_document
@@ -44,11 +45,13 @@ def list_(
 ) -> None:
     """List every instrument edition in the catalog."""
     catalog = load_catalog()
+    if jurisdiction is not None:
+        jurisdiction = names.jurisdictions(catalog, [jurisdiction])[0]
     items = [
         i
         for i in catalog.instruments.values()
         if (type_ is None or i.type is type_)
-        and (jurisdiction is None or jurisdiction.upper() in i.jurisdictions)
+        and (jurisdiction is None or jurisdiction in i.jurisdictions)
         and (bindingness is None or i.bindingness is bindingness)
         and (actor is None or actor in i.actors)
     ]

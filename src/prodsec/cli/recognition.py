@@ -12,6 +12,7 @@ import typer
 from prodsec.assess.reach import RegistrationError, reach, reach_text, reach_view
 from prodsec.catalog import load_catalog
 from prodsec.catalog.views import edge_label
+from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.cli.pictures import draw, write_json
@@ -123,10 +124,10 @@ def reach_(
         answer = reach(
             catalog,
             scheme,
-            category,
+            names.category(catalog, category),
             day,
             level=level,
-            markets=tuple(split(market or [])),
+            markets=tuple(names.markets(catalog, split(market or []))),
             valid_until=_day(valid_until, "--valid-until"),
             registration=registration,
         )
