@@ -15,6 +15,7 @@ import json
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
+from html import escape
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -120,6 +121,20 @@ def markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str 
         cells = [_shown(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
+
+
+def html_page(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str) -> str:
+    """A standalone HTML page holding one table, the title as its heading."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_shown(row.get(c)))}</td>" for c in columns) + "</tr>\n"
+        for row in rows
+    )
+    return (
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head>\n<body><h1>{escape(title)}</h1>\n"
+        f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table></body></html>\n"
+    )
 
 
 def _cell(value: Any) -> str:
