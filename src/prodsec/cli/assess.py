@@ -78,11 +78,7 @@ def command(
     if batch is not None:
         raise typer.Exit(_batch(catalog, batch, day, chosen, fmt))
     assert product is not None
-    try:
-        profile = load_profile(product, catalog)
-    except ProfileError as exc:
-        raise fail(str(exc)) from exc
-    result = assess(catalog, profile, day, chosen)
+    result = assess(catalog, load_profile(product, catalog), day, chosen)
     match fmt:
         case Report.CSV:  # one row per instrument judged
             rows = assessment_view(result)["instruments"]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from prodsec.assess.plan import Plan, asked_labels, load_costs, plan, plan_view
-from prodsec.assess.profile import ProfileError, load_profile
+from prodsec.assess.profile import load_profile
 from prodsec.catalog import load_catalog
 from prodsec.catalog.model import shown
 from prodsec.cli import names
@@ -58,11 +58,9 @@ def command(
     requirements, labels and markets it helps. Default costs: data/plan-costs.yaml."""
     catalog = load_catalog()
     day = dt.date.today() if on is None else parse_day(on, "--on")
+    profile = load_profile(product, catalog)
     try:
-        profile = load_profile(product, catalog)
         extra = load_costs(costs)
-    except ProfileError as exc:
-        raise fail(str(exc)) from exc
     except (OSError, ValueError) as exc:
         raise fail(f"--costs: {exc}") from exc
     chosen = names.markets(catalog, split(markets or [])) or list(profile.markets)
