@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import track
 
 from prodsec.assess.evaluate import Assessment, Standing, assess
 from prodsec.assess.profile import Profile, ProfileError, check_profile, load_profile
@@ -131,6 +130,8 @@ def _batch(
 ) -> int:
     results: list[tuple[str, Assessment]] = []
     problems: list[str] = []
+    from rich.progress import track
+
     sources = list(_sources(batch))
     err = Console(stderr=True)
     for where, doc, error in track(sources, description="assessing", console=err, transient=True):
