@@ -2,9 +2,9 @@
 
 Target (issue 12): commands that do not touch the database finish within 300 ms of a bare
 `python -c pass` (the floor: the interpreter starting and stopping). Each command runs
-RUNS times in a fresh process; the median wall-clock time counts, and the CPU time the
-children used (user + system) is given beside it, since wall time on a busy machine
-wanders. The catalog's compiled cache is warmed first, as on any second run.
+RUNS times in a fresh process; the median wall-clock time counts, and the median CPU time
+the child used (user + system) is given beside it, each judged against the budget: on an
+idle machine the two agree, on a busy one the wall time wanders and the CPU time holds. The catalog's compiled cache is warmed first, as on any second run.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def main() -> None:
                 "cpu_ms": round(cpu, 1),
                 "over_floor_ms": round(wall - floor_wall, 1),
                 "ratio_to_floor": round(wall / floor_wall, 2),
-                "within_budget": wall - floor_wall <= BUDGET_MS,
+                "within_budget_wall": wall - floor_wall <= BUDGET_MS,
+                "within_budget_cpu": cpu - floor_cpu <= BUDGET_MS,
             }
         )
     if env_columns is None:
