@@ -4,7 +4,8 @@ Target (issue 12): commands that do not touch the database finish within 300 ms 
 `python -c pass` (the floor: the interpreter starting and stopping). Each command runs
 RUNS times in a fresh process; the median wall-clock time counts, and the median CPU time
 the child used (user + system) is given beside it, each judged against the budget: on an
-idle machine the two agree, on a busy one the wall time wanders and the CPU time holds. The catalog's compiled cache is warmed first, as on any second run.
+idle machine the two agree, on a busy one the wall time wanders and the CPU time holds.
+The catalog's compiled cache is warmed first, as on any second run.
 """
 
 from __future__ import annotations
