@@ -2,22 +2,29 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint check bench schemas clean
 
-$(STAMP): pyproject.toml
+# What running needs: prodsec and its runtime dependencies, not the test tools.
+$(RUN_STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# What testing and linting need besides: the dev extra.
+$(DEV_STAMP): $(RUN_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(DEV_STAMP)
 
 ## run: the web app with the demo data at http://127.0.0.1:8000 (SQLite by default)
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/prodsec serve
 
 ## lint: ruff (lint and format) and mypy strict
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
@@ -33,14 +40,15 @@ test: lint
 		--cov=prodsec --cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE)
 
 ## bench: every benchmark, each printing JSON
-bench: $(STAMP)
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/catalog_load.py
 	$(BIN)/python benchmarks/harmonise.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/assess.py
 
 ## schemas: regenerate the JSON Schemas under src/prodsec/data/schemas
-schemas: $(STAMP)
+schemas: $(RUN_STAMP)
 	$(BIN)/prodsec catalog schemas src/prodsec/data/schemas
 
 clean:

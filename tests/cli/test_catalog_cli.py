@@ -268,13 +268,17 @@ def test_tour_runs_and_every_suggestion_works(run: Run, tmp_path: Path) -> None:
     tries = [line.strip() for line in out.split("Try:\n", 1)[1].splitlines() if line.strip()]
     assert tries[-2] == "prodsec recognition reach -s sg-cls -l 2 -c smart-camera --on 2026-01-15"
     cwd = os.getcwd()
-    os.chdir(tmp_path)  # the graph example writes a file
+    os.chdir(tmp_path)  # nothing may land in the working folder
     try:
-        for example in tries:
-            assert run(*shlex.split(example)[1:])[0] == 0, example
+        for example in tries:  # the graph example writes to /tmp/: here, the test's folder
+            args = shlex.split(example.replace("/tmp/", f"{tmp_path}/pictures/"))[1:]
+            (tmp_path / "pictures").mkdir(exist_ok=True)
+            assert run(*args)[0] == 0, example
     finally:
         os.chdir(cwd)
-    assert (tmp_path / "recognition.svg").read_text(encoding="utf-8").startswith("<svg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pictures"]
+    svg = tmp_path / "pictures/recognition.svg"
+    assert svg.read_text(encoding="utf-8").startswith("<svg")
 
 
 def test_show_a_scheme_with_its_levels_and_label(run: Run) -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
+import pytest
+import typer
 import typer.main
+from typer.core import TyperGroup
 
 from prodsec.cli.app import app
+
+from .conftest import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,10 +22,10 @@ def _commands() -> list[tuple[str, list[str]]]:
     found: list[tuple[str, list[str]]] = []
 
     def walk(command: object, path: str) -> None:
-        subs = getattr(command, "commands", None)
-        if subs:
-            for name, sub in subs.items():
-                walk(sub, f"{path} {name}")
+        if isinstance(command, TyperGroup):  # the root loads its commands on demand
+            ctx = typer.Context(command)
+            for name in command.list_commands(ctx):
+                walk(command.get_command(ctx, name), f"{path} {name}")
             return
         opts = [
             opt
@@ -91,3 +97,32 @@ def test_environment_settings_are_documented() -> None:
     doc = (ROOT / "docs/cli.md").read_text(encoding="utf-8")
     for setting in ("PRODSEC_CACHE_DIR", "XDG_CACHE_HOME"):
         assert setting in doc
+
+
+def _readme_tour() -> list[str]:
+    """The `prodsec ...` lines of the README's tour, as written (comments and all)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## A short tour", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.startswith("prodsec ")]
+
+
+def test_the_readme_tour_runs_as_written(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each line in a fresh working folder holding the repository's examples and sources
+    (the tour runs from the repository's folder); `/tmp/` stands for a folder of the test's
+    own. Exit 0, or 1 where the answer is a finding (a product not compliant)."""
+    work, pictures = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    pictures.mkdir()
+    for name in ("examples", "src"):
+        (work / name).symlink_to(ROOT / name)
+    monkeypatch.chdir(work)
+    lines = _readme_tour()
+    assert len(lines) == 17
+    for line in lines:
+        code, _, err = run(*shlex.split(line.replace("/tmp/", f"{pictures}/"), comments=True)[1:])
+        assert (code in (0, 1), "error" in err.lower()) == (True, False), (line, err)
+    assert sorted(p.name for p in work.iterdir()) == ["examples", "src"]  # nothing left behind
+    assert sorted(p.name for p in pictures.iterdir()) == ["overlap.svg", "recognition.svg"]
+    assert (pictures / "overlap.svg").read_text(encoding="utf-8").startswith("<svg")

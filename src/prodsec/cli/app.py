@@ -1,37 +1,88 @@
-"""The root of the `prodsec` command."""
+"""The root of the `prodsec` command.
+
+Each noun's module is imported only when its command runs (or when help lists it), so
+`prodsec --version` and the catalog commands never pay for the database, the web stack,
+the solver or the chart renderer.
+"""
 
 from __future__ import annotations
 
+import difflib
+import importlib
 from typing import Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
+from typer.main import get_command_from_info, get_group_from_info
+from typer.models import CommandInfo, TyperInfo
 
 from prodsec import __version__
-from prodsec.assess.profile import ProfileError
-from prodsec.catalog import CatalogError, NotFoundError
-from prodsec.cli import (
-    applies,
-    assess,
-    blocks,
-    catalog,
-    crossmap,
-    harmonise,
-    plan,
-    recognition,
-    serve,
-    tour,
-    users,
-)
-from prodsec.cli.output import fail
+from prodsec.cli.output import fail, report
+from prodsec.errors import ProdsecError
+
+# command name -> (module under prodsec.cli, its Typer `app` or the function to run)
+GROUPS = {
+    "catalog": "catalog",
+    "blocks": "blocks",
+    "recognition": "recognition",
+    "harmonise": "harmonise",
+    "users": "users",
+}
+COMMANDS = {
+    "applies": ("applies", "command"),
+    "map": ("crossmap", "command"),
+    "assess": ("assess", "command"),
+    "plan": ("plan", "command"),
+    "serve": ("serve", "command"),
+    "tour": ("tour", "tour"),
+}
 
 
-class DomainErrors(TyperGroup):
-    """Turns the core's errors into clear messages: unknown ids exit 2, broken data exits 1."""
+class Root(TyperGroup):
+    """Loads each command on first use, and turns every `ProdsecError` into its lines on
+    stderr and its exit code, once for all commands (unknown ids and bad input exit 2,
+    broken data 1). The core's older exceptions are caught here too until they join the
+    tree."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*GROUPS, *COMMANDS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in GROUPS:
+            module = importlib.import_module(f"prodsec.cli.{GROUPS[cmd_name]}")
+            return get_group_from_info(
+                TyperInfo(module.app, name=cmd_name),
+                pretty_exceptions_short=True,
+                suggest_commands=True,
+                rich_markup_mode=None,
+            )
+        if cmd_name in COMMANDS:
+            where, attr = COMMANDS[cmd_name]
+            module = importlib.import_module(f"prodsec.cli.{where}")
+            info = CommandInfo(name=cmd_name, callback=getattr(module, attr))
+            return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+        return None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:  # suggest near names, as a loaded group would
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and "Did you mean" not in exc.message:
+                exc.message = (
+                    f"{exc.message.rstrip('.')}. Did you mean {', '.join(repr(c) for c in close)}?"
+                )
+            raise
 
     def invoke(self, ctx: Any) -> Any:
+        from prodsec.assess.profile import ProfileError
+        from prodsec.catalog import CatalogError, NotFoundError
+
         try:
             return super().invoke(ctx)
+        except ProdsecError as exc:
+            raise report(exc) from exc
         except NotFoundError as exc:
             raise fail(str(exc), 2) from exc
         except CatalogError as exc:
@@ -41,23 +92,12 @@ class DomainErrors(TyperGroup):
 
 
 app = typer.Typer(
-    cls=DomainErrors,
+    cls=Root,
     help="prodsec: product-security regulation, machine-readable.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.add_typer(catalog.app, name="catalog")
-app.add_typer(blocks.app, name="blocks")
-app.add_typer(recognition.app, name="recognition")
-app.add_typer(harmonise.app, name="harmonise")
-app.add_typer(users.app, name="users")
-app.command("applies")(applies.command)
-app.command("map")(crossmap.command)
-app.command("assess")(assess.command)
-app.command("plan")(plan.command)
-app.command("serve")(serve.command)
-app.command("tour")(tour.tour)
 
 
 def _print_version(value: bool) -> None:

@@ -1,4 +1,7 @@
-"""`prodsec applies`: which instruments bind a product in its markets on a date."""
+"""`prodsec applies`: which instruments bind a product in its markets on a date.
+
+Also the option helpers other commands share (`split`, `parse_day`), which is why the
+command's own machinery loads only when it runs."""
 
 from __future__ import annotations
 
@@ -7,9 +10,7 @@ from typing import Annotated
 
 import typer
 
-from prodsec.assess.applicability import applies
-from prodsec.assess.views import answer_rows, answer_text, answer_view
-from prodsec.catalog import load_catalog
+from prodsec.cli import names
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 
 COLUMNS = [
@@ -67,8 +68,19 @@ def command(
     routes for the product's class, and the instruments that do not apply with the
     exclusion or scope limit that rules them out.
     """
+    from prodsec.assess.applicability import applies
+    from prodsec.assess.views import answer_rows, answer_text, answer_view
+    from prodsec.catalog import load_catalog
+
     day = dt.date.today() if on is None else parse_day(on, "--on")
-    answer = applies(load_catalog(), category, split(market), day, split(feature or []))
+    catalog = load_catalog()
+    answer = applies(
+        catalog,
+        names.category(catalog, category),
+        names.markets(catalog, split(market)),
+        day,
+        names.features(catalog, split(feature or [])),
+    )
     if fmt is Format.TABLE:
         typer.echo(answer_text(answer), nl=False)
         return

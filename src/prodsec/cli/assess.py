@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import track
 
 from prodsec.assess.evaluate import Assessment, Standing, assess
 from prodsec.assess.profile import Profile, ProfileError, check_profile, load_profile
@@ -24,8 +23,9 @@ from prodsec.assess.report import (
 )
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.yamlsrc import Document
+from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
-from prodsec.cli.output import Format, emit, fail
+from prodsec.cli.output import Format, emit, fail, html_page
 
 
 class Report(StrEnum):
@@ -39,7 +39,7 @@ class Report(StrEnum):
 def _markets(catalog: Catalog, given: list[str] | None) -> tuple[str, ...] | None:
     if not given:
         return None
-    return tuple(catalog.market(m).id for m in split(given))
+    return tuple(names.markets(catalog, split(given)))
 
 
 def command(
@@ -58,7 +58,7 @@ def command(
         typer.Option("--batch", help="A folder of profiles, or a JSON Lines file of them."),
     ] = None,
     fmt: Annotated[
-        Report, typer.Option("--format", "-f", help="table, json, md or html; csv for a batch.")
+        Report, typer.Option("--format", "-f", help="table, json, csv, md or html.")
     ] = Report.TABLE,
 ) -> None:
     """Judge a product against every binding and upcoming instrument of its markets:
@@ -77,14 +77,12 @@ def command(
     if batch is not None:
         raise typer.Exit(_batch(catalog, batch, day, chosen, fmt))
     assert product is not None
-    try:
-        profile = load_profile(product, catalog)
-    except ProfileError as exc:
-        raise fail(str(exc)) from exc
-    result = assess(catalog, profile, day, chosen)
+    result = assess(catalog, load_profile(product, catalog), day, chosen)
     match fmt:
-        case Report.CSV:
-            raise fail("--format: one product reports as table, json, md or html")
+        case Report.CSV:  # one row per instrument judged
+            rows = assessment_view(result)["instruments"]
+            cols = ["instrument", "markets", "state", "standing", "routes", "reason"]
+            emit(Format.CSV, rows, rows, cols)
         case Report.TABLE:
             sys.stdout.write(assessment_text(result))
         case Report.JSON:
@@ -130,10 +128,10 @@ def _load(catalog: Catalog, where: str, doc: Document | None) -> Profile:
 def _batch(
     catalog: Catalog, batch: Path, day: dt.date, markets: tuple[str, ...] | None, fmt: Report
 ) -> int:
-    if fmt is Report.HTML:
-        raise fail("--format: a batch reports as table, json, csv or md")
     results: list[tuple[str, Assessment]] = []
     problems: list[str] = []
+    from rich.progress import track
+
     sources = list(_sources(batch))
     err = Console(stderr=True)
     for where, doc, error in track(sources, description="assessing", console=err, transient=True):
@@ -149,13 +147,11 @@ def _batch(
     rows = [_row(where, a) for where, a in results]
     cols = ["source", "product", "compliant", "not_compliant", "incomplete", "all_binding_met"]
     title = f"{len(results)} products assessed on {day}, {len(problems)} problems"
-    emit(
-        Format(fmt.value),
-        {"on": day.isoformat(), "products": rows, "problems": problems},
-        rows,
-        cols,
-        title,
-    )
+    document = {"on": day.isoformat(), "products": rows, "problems": problems}
+    if fmt is Report.HTML:
+        sys.stdout.write(html_page(rows, cols, title))
+    else:
+        emit(Format(fmt.value), document, rows, cols, title)
     for problem in problems:
         typer.echo(f"error: {problem}", err=True)
     if problems:

@@ -11,13 +11,11 @@ import typer
 from rich.console import Console
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
-from prodsec.catalog.diff import DiffError, diff_editions
 from prodsec.catalog.load import PACKAGED, iter_schemas
 from prodsec.catalog.model import Actor, Bindingness, InstrumentType
 from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
+from prodsec.cli import names
 from prodsec.cli.output import Format, FormatOpt, emit, fail
-from prodsec.cli.pictures import write_json
-from prodsec.crosswalk.oscal import catalog_document
 
 app = typer.Typer(
     help="The atlas of instruments: list, show, search, diff, validate.", no_args_is_help=True
@@ -44,11 +42,13 @@ def list_(
 ) -> None:
     """List every instrument edition in the catalog."""
     catalog = load_catalog()
+    if jurisdiction is not None:
+        jurisdiction = names.jurisdictions(catalog, [jurisdiction])[0]
     items = [
         i
         for i in catalog.instruments.values()
         if (type_ is None or i.type is type_)
-        and (jurisdiction is None or jurisdiction.upper() in i.jurisdictions)
+        and (jurisdiction is None or jurisdiction in i.jurisdictions)
         and (bindingness is None or i.bindingness is bindingness)
         and (actor is None or actor in i.actors)
     ]
@@ -108,6 +108,9 @@ def export(
 ) -> None:
     """Export an instrument edition: as an OSCAL catalog (sections as groups, requirements
     as controls, status, strength and confidence as properties), or as prodsec's JSON."""
+    from prodsec.cli.pictures import write_json
+    from prodsec.crosswalk.oscal import catalog_document
+
     catalog = load_catalog()
     inst = catalog.instrument(spec)
     if fmt is ExportFormat.OSCAL:
@@ -142,6 +145,8 @@ def diff(
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """What changed between two editions: added, removed, split, renumbered, status, gist."""
+    from prodsec.catalog.diff import DiffError, diff_editions
+
     catalog = load_catalog()
     try:
         result = diff_editions(catalog, catalog.instrument(old), catalog.instrument(new))

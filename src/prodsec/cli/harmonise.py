@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from prodsec.catalog import Catalog
-from prodsec.cli.output import Format, emit, fail
+from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.cli.pictures import draw
 from prodsec.cli.scope import with_scope
 from prodsec.crosswalk import questions
@@ -55,8 +55,8 @@ class Out(StrEnum):
     PNG = "png"
 
 
-OutOpt = Annotated[
-    Out, typer.Option("--format", "-f", help="table, json, csv or md; svg or png for charts.")
+ChartOpt = Annotated[
+    Out, typer.Option("--format", "-f", help="table, json, csv or md; svg or png for the chart.")
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the chart or JSON to this file.")
@@ -64,7 +64,7 @@ OutputOpt = Annotated[
 
 
 def _emit(
-    fmt: Out,
+    fmt: Out | Format,
     scope: Scope,
     document: Mapping[str, Any],
     rows: Sequence[Mapping[str, Any]],
@@ -73,7 +73,7 @@ def _emit(
 ) -> None:
     """Print the document (its scope first: a public shape from crosswalk.views has it
     already) or the rows."""
-    if fmt in (Out.SVG, Out.PNG):
+    if fmt in (Out.SVG, Out.PNG):  # the charted commands, asked for what has no chart
         raise fail(f"--format: {title} has no chart; use table, json, csv or md")
     caption = f"{title} ({scope.describe()})"
     emit(Format(fmt.value), {"scope": scope.view(), **document}, rows, columns, caption)
@@ -97,7 +97,7 @@ def coverage_(
             "--spine", help="Measure against this instrument's requirements, not the hub."
         ),
     ] = None,
-    fmt: OutOpt = Out.TABLE,
+    fmt: ChartOpt = Out.TABLE,
     output: OutputOpt = None,
 ) -> None:
     """The share of hub blocks each instrument covers, fully and partly (bars as a chart).
@@ -126,7 +126,7 @@ def overlap_(
     mandatory: Annotated[
         bool, typer.Option("--mandatory", help="Chart the mandatory-requirements matrix.")
     ] = False,
-    fmt: OutOpt = Out.TABLE,
+    fmt: ChartOpt = Out.TABLE,
     output: OutputOpt = None,
 ) -> None:
     """Jaccard similarity of required blocks for every pair of instruments, on all
@@ -148,7 +148,7 @@ def overlap_(
 
 @app.command("common-core")
 @with_scope(requirements=Counted.MANDATORY)
-def common_core_(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+def common_core_(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) -> None:
     """The building blocks that every selected instrument requires (by default counting
     mandatory-type requirements only)."""
     document = blocks_view(catalog, scope, *common_core(catalog, scope))
@@ -164,7 +164,7 @@ def uncovered_(
         str | None,
         typer.Option("--spine", help="Report this instrument's requirements, not hub blocks."),
     ] = None,
-    fmt: OutOpt = Out.TABLE,
+    fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """The building blocks that no selected instrument requires; with --spine, the
     spine's requirements that nothing selected relates to (which EN 303 645 provisions
@@ -190,7 +190,7 @@ def spread_(
     catalog: Catalog,
     scope: Scope,
     parameter: Annotated[str, typer.Argument(help="A parameter: min_support_years, ...")],
-    fmt: OutOpt = Out.TABLE,
+    fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """A parameter's values across jurisdictions (support years, reporting deadlines,
     label validity, retention...), the strictest, and who sets none."""
@@ -210,7 +210,7 @@ def spread_(
 @app.command("timeline")
 @with_scope()
 def timeline_(
-    catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE, output: OutputOpt = None
+    catalog: Catalog, scope: Scope, fmt: ChartOpt = Out.TABLE, output: OutputOpt = None
 ) -> None:
     """When each obligation starts and ends, per jurisdiction (every edition of the
     selected instruments; with --on, up to that day)."""
@@ -228,7 +228,7 @@ def requires(
     catalog: Catalog,
     scope: Scope,
     block: Annotated[str, typer.Argument(help="A building block id.")],
-    fmt: OutOpt = Out.TABLE,
+    fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Which selected instruments require a block, fully or partly, through which
     requirements, with their conformity routes; and which do not."""
@@ -242,7 +242,7 @@ def requires(
 
 @app.command("excluded")
 @with_scope()
-def excluded(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+def excluded(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) -> None:
     """Product categories that no selected instrument covers, or that every one leaves
     out: the products that fall between regimes."""
     rows = questions.uncovered_categories(catalog, scope)
@@ -251,7 +251,7 @@ def excluded(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
 
 @app.command("duty-of-care")
 @with_scope()
-def duty_of_care(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+def duty_of_care(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) -> None:
     """Per jurisdiction, the OECD duty-of-care principles (by design, by default,
     lifecycle, end of life, transparency) that no selected requirement puts into practice."""
     rows = questions.duty_gaps(catalog, scope)
@@ -261,7 +261,7 @@ def duty_of_care(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> Non
 
 @app.command("layers")
 @with_scope()
-def layers(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+def layers(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) -> None:
     """Building blocks that only principles or outcomes ask for, with no baseline or
     specification beneath them (the actionability gap)."""
     rows = questions.layer_gaps(catalog, scope)

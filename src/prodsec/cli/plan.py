@@ -9,9 +9,10 @@ from typing import Annotated, Any
 import typer
 
 from prodsec.assess.plan import Plan, asked_labels, load_costs, plan, plan_view
-from prodsec.assess.profile import ProfileError, load_profile
+from prodsec.assess.profile import load_profile
 from prodsec.catalog import load_catalog
 from prodsec.catalog.model import shown
+from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 
@@ -57,18 +58,15 @@ def command(
     requirements, labels and markets it helps. Default costs: data/plan-costs.yaml."""
     catalog = load_catalog()
     day = dt.date.today() if on is None else parse_day(on, "--on")
+    profile = load_profile(product, catalog)
     try:
-        profile = load_profile(product, catalog)
         extra = load_costs(costs)
-    except ProfileError as exc:
-        raise fail(str(exc)) from exc
     except (OSError, ValueError) as exc:
         raise fail(f"--costs: {exc}") from exc
-    chosen = [catalog.market(m).id for m in split(markets or [])] or list(profile.markets)
-    chosen = [
-        m for m in chosen if m not in {catalog.market(d).id for d in split(drop_market or [])}
-    ]
-    chosen += [catalog.market(a).id for a in split(add_market or []) if a not in chosen]
+    chosen = names.markets(catalog, split(markets or [])) or list(profile.markets)
+    dropped = names.markets(catalog, split(drop_market or []))
+    chosen = [m for m in chosen if m not in dropped]
+    chosen += [a for a in names.markets(catalog, split(add_market or [])) if a not in chosen]
     if not chosen:
         raise fail("--drop-market: no market is left to plan for")
     result = plan(catalog, profile, day, tuple(chosen), _labels(labels or []), extra)

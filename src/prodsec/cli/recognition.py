@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import typer
 
 from prodsec.assess.reach import RegistrationError, reach, reach_text, reach_view
 from prodsec.catalog import load_catalog
 from prodsec.catalog.views import edge_label
+from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.cli.pictures import draw, write_json
@@ -103,9 +104,7 @@ def reach_(
             "carries the expiry (CLS: CSA/DDMMYY/...), that is the last valid day.",
         ),
     ] = None,
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format: table or json.")
-    ] = Format.TABLE,
+    fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Where a label counts: through which edge, what it grants, and until when.
 
@@ -123,22 +122,34 @@ def reach_(
         answer = reach(
             catalog,
             scheme,
-            category,
+            names.category(catalog, category),
             day,
             level=level,
-            markets=tuple(split(market or [])),
+            markets=tuple(names.markets(catalog, split(market or []))),
             valid_until=_day(valid_until, "--valid-until"),
             registration=registration,
         )
     except RegistrationError as exc:
         raise fail(f"--{exc.field.replace('_', '-')}: {exc.message}") from exc
-    match fmt:
-        case Format.TABLE:
-            typer.echo(reach_text(catalog, answer), nl=False)
-        case Format.JSON:
-            emit(fmt, reach_view(catalog, answer), [], [])
-        case _:
-            raise fail(f"--format: reach answers as table or json, not {fmt.value}")
+    if fmt is Format.TABLE:
+        typer.echo(reach_text(catalog, answer), nl=False)
+        return
+    view = reach_view(catalog, answer)
+    rows = [
+        {
+            "counts": counts,
+            "markets": edge["markets"],
+            "target": edge["target"],
+            "edge": edge["edge"],
+            "what": edge["what"],
+            "until": edge["until"],
+            "reasons": edge["reasons"],
+        }
+        for counts, key in ((True, "counts"), (False, "does_not_count"))
+        for edge in cast(list[dict[str, Any]], view[key])
+    ]
+    columns = ["counts", "markets", "target", "edge", "what", "until", "reasons"]
+    emit(fmt, view, rows, columns, title=f"Where {answer.scheme.key} counts")
 
 
 @app.command("graph")

@@ -17,6 +17,7 @@ import typer
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.model import Bindingness, Layer
+from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
 from prodsec.crosswalk.measures import Counted, Grain, Scope, Themes
 
@@ -101,7 +102,7 @@ NAMES = [name for name, _, _ in _OPTIONS]
 def build(catalog: Catalog, values: dict[str, Any], requirements: Counted) -> Scope:
     category = values["category"]
     if category is not None:
-        category = catalog.category(category).id
+        category = names.category(catalog, category)
     instruments = tuple(split(values["instrument"] or []))
     for spec in instruments:
         catalog.instrument(spec)
@@ -110,7 +111,7 @@ def build(catalog: Catalog, values: dict[str, Any], requirements: Counted) -> Sc
         bindingness=tuple(values["bindingness"] or ()),
         category=category,
         on=None if on is None else parse_day(on, "--on"),
-        jurisdictions=tuple(j.upper() for j in split(values["jurisdiction"] or [])),
+        jurisdictions=names.jurisdictions(catalog, split(values["jurisdiction"] or [])),
         layers=tuple(values["layer"] or ()),
         instruments=instruments,
         requirements=values["requirements"] or requirements,

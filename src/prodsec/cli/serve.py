@@ -5,30 +5,34 @@ from __future__ import annotations
 import gc
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import yaml
-from sqlalchemy import func, select
 
-from prodsec.catalog import Catalog, load_catalog
 from prodsec.cli.database import DbOpt
-from prodsec.store import accounts, repo
-from prodsec.store.db import Database
-from prodsec.store.models import ProductRecord
+
+if TYPE_CHECKING:  # the database and the web stack load when the command runs, not before
+    from prodsec.catalog import Catalog
+    from prodsec.store.db import Database
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 def load_demo(db: Database, catalog: Catalog, folder: Path = EXAMPLES) -> int:
     """The example products, when the database holds none yet."""
+    import yaml
+    from sqlalchemy import func, select
+
+    from prodsec.store import repo
+    from prodsec.store.models import ProductRecord
+
     with db.session() as s:
         if s.scalar(select(func.count()).select_from(ProductRecord)):
             return 0
         count = 0
         for path in sorted(folder.glob("*.yaml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            repo.create_product(s, repo.EVERY_PRODUCT, repo.parse(catalog, data, str(path)), data)
+            repo.create_product(s, repo.EVERYTHING, repo.parse(catalog, data, str(path)), data)
             count += 1
     return count
 
@@ -48,6 +52,9 @@ def command(
     Products, assessments and plans need a sign-in; the atlas is public."""
     import uvicorn
 
+    from prodsec.catalog import load_catalog
+    from prodsec.store import accounts
+    from prodsec.store.db import Database
     from prodsec.web.app import create_app
 
     catalog = load_catalog()

@@ -15,7 +15,7 @@ TRY = (
     "catalog diff etsi-en-303-645@2.1.1 etsi-en-303-645@3.1.3",
     "applies -c smart-camera -m GB,AU,EU --on 2028-01-01 --feature radio",
     "recognition reach -s sg-cls -l 2 -c smart-camera --on 2026-01-15",
-    "recognition graph -f svg -o recognition.svg",
+    "recognition graph -f svg -o /tmp/recognition.svg",
 )
 
 

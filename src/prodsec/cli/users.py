@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import select
 
 from prodsec.cli.database import DbOpt
 from prodsec.cli.output import fail
-from prodsec.errors import ProdsecError
-from prodsec.store import accounts
-from prodsec.store.db import Database
-from prodsec.store.models import User
+
+if TYPE_CHECKING:  # the database loads when a command runs, not when `prodsec` starts
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(help="Accounts for the web app and the API.", no_args_is_help=True)
+
+
+@contextmanager
+def _session(db: str | None) -> Iterator[Session]:
+    """A session on the database; the store's refusals are `ProdsecError`s, which the root
+    command reports with their exit codes."""
+    from prodsec.store.db import Database
+
+    with Database(db).session() as s:
+        yield s
 
 
 @app.command("add")
@@ -35,12 +45,11 @@ def add(
     db: DbOpt = None,
 ) -> None:
     """Add a user. The password is asked twice and never echoed (at least 12 characters)."""
+    from prodsec.store import accounts
+
     password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    try:
-        with Database(db).session() as s:
-            accounts.create_user(s, email.strip(), password, admin, organisation)
-    except ProdsecError as exc:
-        raise fail(str(exc), exc.exit_code) from exc
+    with _session(db) as s:
+        accounts.create_user(s, email.strip(), password, admin, organisation)
     where = f" of {organisation.strip()}" if organisation else ""
     typer.echo(f"added {email.strip()}{where}{' (administrator)' if admin else ''}")
 
@@ -52,12 +61,11 @@ def password(
 ) -> None:
     """Set a new password (asked twice, never echoed; at least 12 characters). Every
     session and API token of the account is revoked."""
+    from prodsec.store import accounts
+
     chosen = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
-    try:
-        with Database(db).session() as s:
-            accounts.set_password(s, email.strip(), chosen)
-    except ProdsecError as exc:
-        raise fail(str(exc), exc.exit_code) from exc
+    with _session(db) as s:
+        accounts.set_password(s, email.strip(), chosen)
     typer.echo(f"password of {email.strip()} changed; its sign-ins were revoked")
 
 
@@ -68,18 +76,21 @@ def remove(
 ) -> None:
     """Delete an account and its sign-ins (not the last administrator). Its organisation's
     products stay."""
-    try:
-        with Database(db).session() as s:
-            accounts.remove_user(s, email.strip())
-    except ProdsecError as exc:
-        raise fail(str(exc), exc.exit_code) from exc
+    from prodsec.store import accounts
+
+    with _session(db) as s:
+        accounts.remove_user(s, email.strip())
     typer.echo(f"removed {email.strip()}")
 
 
 @app.command("list")
 def listing(db: DbOpt = None) -> None:
     """Every user: email, administrator or not, organisation (or -), when added."""
-    with Database(db).session() as s:
+    from sqlalchemy import select
+
+    from prodsec.store.models import User
+
+    with _session(db) as s:
         for user in s.scalars(select(User).order_by(User.email)):
             role = "administrator" if user.is_admin else "user"
             org = user.organisation.name if user.organisation else "-"

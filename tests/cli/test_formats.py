@@ -1,0 +1,83 @@
+"""Every `--format` a command offers in its help works: each choice of each command runs
+(exit 0, or 1 where the answer is a finding) and prints something, or writes its file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+import typer.main
+from typer.core import TyperGroup
+
+from prodsec.cli.app import app
+
+from .conftest import Run
+
+ROOT = Path(__file__).resolve().parents[2]
+CAMERA = str(ROOT / "examples/smart-camera.yaml")
+
+# what each command with a --format runs on (a list of invocations)
+SAMPLES: dict[str, list[list[str]]] = {
+    "applies": [["-c", "smart-camera", "-m", "GB,EU", "--on", "2028-01-01"]],
+    "assess": [[CAMERA, "--on", "2028-01-01"], ["--batch", str(ROOT / "examples")]],
+    "blocks list": [[]],
+    "blocks show": [["published-support-period"]],
+    "catalog diff": [["etsi-en-303-645@2.1.1", "etsi-en-303-645@3.1.3"]],
+    "catalog export": [["uk-psti"]],
+    "catalog list": [[]],
+    "catalog search": [["support period"]],
+    "catalog show": [["uk-psti@2025-12-04"], ["etsi-en-303-645@3.1.3", "5.1-5"]],
+    "harmonise common-core": [["-b", "mandatory", "-j", "GB,AU"]],
+    "harmonise coverage": [["-b", "mandatory"]],
+    "harmonise duty-of-care": [["-b", "mandatory"]],
+    "harmonise excluded": [["-b", "mandatory"]],
+    "harmonise layers": [[]],
+    "harmonise overlap": [["-b", "mandatory", "--on", "2028-01-01"]],
+    "harmonise requires": [["published-support-period"]],
+    "harmonise spread": [["early_warning_hours", "-b", "mandatory"]],
+    "harmonise timeline": [["-j", "GB"]],
+    "harmonise uncovered": [["-b", "mandatory"]],
+    "map": [["etsi-en-303-645@2.1.1", "uk-cop-iot@2018"]],
+    "plan": [[CAMERA, "-m", "GB,AU", "--on", "2026-06-01"]],
+    "recognition graph": [[]],
+    "recognition list": [[]],
+    "recognition reach": [["-s", "sg-cls", "-l", "2", "-c", "smart-camera", "--on", "2026-01-15"]],
+}
+
+
+def _formats() -> dict[str, list[str]]:
+    """Every leaf command with a --format option, and the choices its help offers."""
+    found: dict[str, list[str]] = {}
+
+    def walk(command: object, path: str) -> None:
+        if isinstance(command, TyperGroup):
+            ctx = typer.Context(command)
+            for name in command.list_commands(ctx):
+                walk(command.get_command(ctx, name), f"{path} {name}".strip())
+            return
+        for param in getattr(command, "params", []):
+            if "--format" in param.opts:
+                found[path] = list(param.type.choices)
+
+    walk(typer.main.get_command(app), "")
+    return found
+
+
+FORMATS = _formats()
+
+
+def test_every_command_with_a_format_has_a_sample() -> None:
+    assert sorted(FORMATS) == sorted(SAMPLES)
+
+
+@pytest.mark.parametrize(
+    ("command", "choice"), [(c, f) for c, choices in FORMATS.items() for f in choices]
+)
+def test_every_offered_format_works(run: Run, tmp_path: Path, command: str, choice: str) -> None:
+    for number, args in enumerate(SAMPLES[command]):
+        out_file = tmp_path / f"out{number}.{choice}"
+        extra = ["-o", str(out_file)] if choice in ("svg", "png") else []
+        code, out, err = run(*command.split(), *args, "-f", choice, *extra)
+        assert (code in (0, 1), "error" in err.lower()) == (True, False), err
+        assert out.strip() or out_file.stat().st_size > 0
