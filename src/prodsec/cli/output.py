@@ -67,7 +67,7 @@ def emit(
             print_table(rows, columns, title)
 
 
-def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str = "") -> None:
+def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str = "") -> None:
     """A Rich table as wide as the terminal at most, identifiers whole (see the module)."""
     console = Console(soft_wrap=False)
     cells = [[_shown(row.get(c)) for c in columns] for row in rows]

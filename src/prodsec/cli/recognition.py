@@ -145,8 +145,8 @@ def reach_(
             "until": edge["until"],
             "reasons": edge["reasons"],
         }
-        for counts, key in ((True, "counts"), (False, "does_not_count"))
-        for edge in cast(list[dict[str, Any]], view[key])
+        for counts, edges in ((True, view["counts"]), (False, view["does_not_count"]))
+        for edge in cast(list[dict[str, Any]], edges)
     ]
     columns = ["counts", "markets", "target", "edge", "what", "until", "reasons"]
     emit(fmt, view, rows, columns, title=f"Where {answer.scheme.key} counts")

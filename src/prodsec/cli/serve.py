@@ -32,7 +32,7 @@ def load_demo(db: Database, catalog: Catalog, folder: Path = EXAMPLES) -> int:
         count = 0
         for path in sorted(folder.glob("*.yaml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            repo.create_product(s, repo.EVERYTHING, repo.parse(catalog, data, str(path)), data)
+            repo.create_product(s, repo.EVERY_PRODUCT, repo.parse(catalog, data, str(path)), data)
             count += 1
     return count
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from prodsec.cli.database import DbOpt
-from prodsec.cli.output import fail
 
 if TYPE_CHECKING:  # the database loads when a command runs, not when `prodsec` starts
     from sqlalchemy.orm import Session

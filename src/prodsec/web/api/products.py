@@ -81,7 +81,11 @@ async def create_product(
 
 @router.get("/products", summary="List products")
 def products(
-    db: DbDep, visibility: VisibilityDep, category: str | None = None, offset: Offset = 0, limit: Limit = 50
+    db: DbDep,
+    visibility: VisibilityDep,
+    category: str | None = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
 ) -> Page[ProductSummary]:
     with db.session() as s:
         found, total = repo.list_products(s, visibility, offset, limit, category)
