@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
 from prodsec.catalog.model import Bindingness
 from prodsec.crosswalk.measures import (
     Counted,
@@ -23,6 +23,7 @@ from prodsec.crosswalk.measures import (
     timeline,
     uncovered,
 )
+from prodsec.errors import NotFoundError
 
 MANDATORY = (Bindingness.MANDATORY,)
 GB_AU = Scope(

@@ -36,7 +36,7 @@ from prodsec.assess.evaluate import (
 )
 from prodsec.assess.profile import Profile
 from prodsec.assess.reach import edition_on
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
 from prodsec.catalog.load import PACKAGED
 from prodsec.catalog.model import (
     Instrument,
@@ -48,6 +48,7 @@ from prodsec.catalog.model import (
     Stricter,
     refers_to,
 )
+from prodsec.errors import BadInputError, NotFoundError
 
 DONE = (Verdict.MET, Verdict.NOT_APPLICABLE)
 
@@ -74,7 +75,7 @@ def load_costs(extra: Path | None = None) -> Costs:
     if extra is not None:
         given = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
         if not isinstance(given, dict):
-            raise ValueError(
+            raise BadInputError(
                 f"{extra}: a costs file is a mapping of default, themes, blocks, labels"
             )
         for key in ("themes", "blocks"):
@@ -84,15 +85,18 @@ def load_costs(extra: Path | None = None) -> Costs:
             labels[scheme] = {**labels.get(scheme, {}), **levels}
         data["labels"] = labels
         data["default"] = given.get("default", data["default"])
-    return Costs(
-        float(data["default"]),
-        {k: float(v) for k, v in (data.get("themes") or {}).items()},
-        {k: float(v) for k, v in (data.get("blocks") or {}).items()},
-        {
-            s: {str(lv): float(c) for lv, c in v.items()}
-            for s, v in (data.get("labels") or {}).items()
-        },
-    )
+    try:
+        return Costs(
+            float(data["default"]),
+            {k: float(v) for k, v in (data.get("themes") or {}).items()},
+            {k: float(v) for k, v in (data.get("blocks") or {}).items()},
+            {
+                s: {str(lv): float(c) for lv, c in v.items()}
+                for s, v in (data.get("labels") or {}).items()
+            },
+        )
+    except (TypeError, ValueError, AttributeError) as exc:  # a cost that is not a number
+        raise BadInputError(str(exc)) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +261,14 @@ def _targets(a: Assessment) -> list[tuple[InstrumentResult, str]]:
 
 def asked_labels(items: Iterable[str]) -> list[tuple[str, str]]:
     """`SCHEME:LEVEL` items (an item may hold several, comma-separated) as pairs;
-    ValueError naming the first malformed one."""
+    BadInputError naming the first malformed one."""
     found = []
     for part in (p.strip() for item in items for p in item.split(",")):
         if not part:
             continue
         scheme, _, level = part.partition(":")
         if not scheme or not level:
-            raise ValueError(f"'{part}' is not SCHEME:LEVEL (for example sg-cls:2)")
+            raise BadInputError(f"'{part}' is not SCHEME:LEVEL (for example sg-cls:2)")
         found.append((scheme, level))
     return found
 
@@ -341,7 +345,7 @@ def plan(
         constraints=LinearConstraint(matrix.tocsr(), lower, [float("inf")] * len(lower)),
     )
     if not solution.success:
-        raise ValueError(f"no plan satisfies every target: {solution.message}")
+        raise BadInputError(f"no plan satisfies every target: {solution.message}")
     chosen = {model.names[i] for i, v in enumerate(solution.x) if v > 0.5}
     return _read(catalog, found, build, chosen, solution.x, tuple(unreachable), asked)
 

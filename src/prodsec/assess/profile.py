@@ -21,7 +21,7 @@ from typing import Annotated
 
 from annotated_types import MinLen
 
-from prodsec.catalog import Catalog, Issue, NotFoundError
+from prodsec.catalog import Catalog
 from prodsec.catalog.catalog import near
 from prodsec.catalog.load import validate_document
 from prodsec.catalog.model import (
@@ -34,16 +34,15 @@ from prodsec.catalog.model import (
     frozen,
 )
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
+from prodsec.errors import DataError, Issue, NotFoundError
 
 
-class ProfileError(Exception):
-    """A product profile did not load; `issues` lists every problem with its place."""
+class ProfileError(DataError):
+    """A product profile did not load; `issues` lists every problem with its place. The
+    user's own file, so the CLI exits 2 (as for bad input), the API answers 422."""
 
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = sorted(set(issues))
-        count = len(self.issues)
-        head = f"{count} problem{'s' if count != 1 else ''} in the product profile"
-        super().__init__("\n".join([head, *(str(i) for i in self.issues)]))
+    exit_code = 2
+    what = "the product profile"
 
 
 @frozen

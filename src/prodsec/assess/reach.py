@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
 from prodsec.catalog.editions import current_editions, start
 from prodsec.catalog.model import (
     Instrument,
@@ -22,6 +22,7 @@ from prodsec.catalog.model import (
     RecognitionKind,
     refers_to,
 )
+from prodsec.errors import BadInputError, NotFoundError
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -82,22 +83,15 @@ def edition_on(catalog: Catalog, ident: str, on: dt.date) -> Instrument:
     return current_editions(catalog.editions(catalog.instrument(ident).id), on)[-1]
 
 
-class RegistrationError(ValueError):
-    """A registration ID that is not the scheme's, or a valid-until day it contradicts."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field, self.message = field, message
-        super().__init__(f"{field}: {message}")
-
-
 def registered_until(held: Instrument, registration: str, given: dt.date | None) -> dt.date | None:
     """The label's last valid day: the expiry its registration ID carries (CLS), else the
-    one given. RegistrationError for an ID of the wrong form or a contradicting day."""
+    one given. BadInputError (with the field) for an ID of the wrong form or a
+    contradicting day."""
     if held.label is None:
-        raise RegistrationError("registration", f"{held.id} issues no labels")
+        raise BadInputError(f"{held.id} issues no labels", field="registration")
     issue = held.label.registration_issue(held.id, registration, given)
     if issue is not None:
-        raise RegistrationError(*issue)
+        raise BadInputError(issue[1], field=issue[0])
     return held.label.read_registration(registration)[1] or given
 
 
@@ -124,7 +118,7 @@ def reach(
 ) -> Reach:
     """Every edge out of `scheme`, judged for a label at `level` on a `category` product.
     A `registration` ID is checked against the scheme's form, and the expiry it carries
-    (CLS) is the label's last valid day (RegistrationError otherwise)."""
+    (CLS) is the label's last valid day (BadInputError otherwise)."""
     held = catalog.instrument(scheme) if "@" in scheme else edition_on(catalog, scheme, on)
     if registration is not None:
         valid_until = registered_until(held, registration, valid_until)

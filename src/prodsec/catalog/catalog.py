@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from prodsec.catalog.errors import NotFoundError
 from prodsec.catalog.model import (
     Arrangement,
     BlockId,
@@ -25,6 +24,7 @@ from prodsec.catalog.model import (
     RequirementId,
     Scalar,
 )
+from prodsec.errors import NotFoundError
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from prodsec import __version__
 from prodsec.catalog.catalog import Catalog
-from prodsec.catalog.errors import CatalogError, Issue
 from prodsec.catalog.model import (
     BlockFile,
     CategoryFile,
@@ -36,6 +35,7 @@ from prodsec.catalog.validate import (
     check_vocabularies,
 )
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
+from prodsec.errors import DataError, Issue
 
 CACHE_FORMAT = 1
 PACKAGED = Path(__file__).resolve().parent.parent / "data"
@@ -46,6 +46,12 @@ MARKETS_FILE = "markets.yaml"
 RECOGNITION_FILE = "recognition.yaml"
 
 T = TypeVar("T")
+
+
+class CatalogError(DataError):
+    """The catalog did not load; `issues` lists every problem found, sorted by place."""
+
+    what = "the catalog data"
 
 
 VOCABULARIES = (BLOCKS_FILE, FEATURES_FILE, CATEGORIES_FILE, MARKETS_FILE, RECOGNITION_FILE)

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from prodsec.catalog.errors import Issue
 from prodsec.catalog.model import (
     BuildingBlock,
     Category,
@@ -21,6 +20,7 @@ from prodsec.catalog.model import (
     refers_to,
 )
 from prodsec.catalog.yamlsrc import Document
+from prodsec.errors import Issue
 
 T = TypeVar("T")
 

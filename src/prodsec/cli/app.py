@@ -9,7 +9,7 @@ from typer.core import TyperGroup
 
 from prodsec import __version__
 from prodsec.assess.profile import ProfileError
-from prodsec.catalog import CatalogError, NotFoundError
+from prodsec.catalog import CatalogError
 from prodsec.cli import (
     applies,
     assess,
@@ -24,6 +24,7 @@ from prodsec.cli import (
     users,
 )
 from prodsec.cli.output import fail
+from prodsec.errors import NotFoundError, ProdsecError
 
 
 class DomainErrors(TyperGroup):
@@ -38,6 +39,8 @@ class DomainErrors(TyperGroup):
             raise fail(str(exc), 1) from exc
         except ProfileError as exc:
             raise fail(str(exc), 2) from exc
+        except ProdsecError as exc:
+            raise fail(str(exc), exc.exit_code) from exc
 
 
 app = typer.Typer(

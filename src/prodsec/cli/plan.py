@@ -14,12 +14,13 @@ from prodsec.catalog import load_catalog
 from prodsec.catalog.model import shown
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
+from prodsec.errors import BadInputError
 
 
 def _labels(given: list[str]) -> list[tuple[str, str]]:
     try:
         return asked_labels(given)
-    except ValueError as exc:
+    except BadInputError as exc:
         raise fail(f"--labels: {exc}") from exc
 
 
@@ -62,7 +63,7 @@ def command(
         extra = load_costs(costs)
     except ProfileError as exc:
         raise fail(str(exc)) from exc
-    except (OSError, ValueError) as exc:
+    except (OSError, BadInputError) as exc:
         raise fail(f"--costs: {exc}") from exc
     chosen = [catalog.market(m).id for m in split(markets or [])] or list(profile.markets)
     chosen = [

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
 from prodsec.catalog.editions import current_editions, ended, start
 from prodsec.catalog.model import (
     Bindingness,
@@ -36,6 +36,7 @@ from prodsec.catalog.model import (
     Stricter,
     Theme,
 )
+from prodsec.errors import NotFoundError
 
 
 class Grain(StrEnum):

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from prodsec.assess.profile import ProfileError
-from prodsec.catalog import NotFoundError
+from prodsec.errors import BadInputError, NotFoundError
 from prodsec.store.accounts import SignInError, ThrottledError
 from prodsec.store.repo import NotStoredError
 from prodsec.web.auth import SignInRequiredError
@@ -92,5 +92,6 @@ HANDLERS: dict[type[Exception], Any] = {
     NotStoredError: not_found,
     ProfileError: bad_profile,
     RequestValidationError: bad_request,
+    BadInputError: bad_value,
     ValueError: bad_value,
 }

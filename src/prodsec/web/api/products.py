@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from prodsec.assess.plan import asked_labels, plan, plan_view
+from prodsec.errors import BadInputError
 from prodsec.store import repo
 from prodsec.web.auth import ScopeDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, markets_of, page
@@ -156,7 +157,7 @@ def plan_for(
         _, profile = repo.current_profile(s, scope, catalog, ident)
     try:
         asked = asked_labels(label or ())
-    except ValueError as exc:
-        raise ValueError(f"label: {exc}") from exc
+    except BadInputError as exc:
+        raise BadInputError(exc.message, field="label") from exc
     markets = markets_of(catalog, market or ()) or tuple(profile.markets)
     return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked))

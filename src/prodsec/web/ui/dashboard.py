@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from prodsec.assess.applicability import applies
 from prodsec.assess.views import answer_view
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
 from prodsec.catalog.model import Bindingness
 from prodsec.crosswalk.measures import (
     Scope,
@@ -23,6 +23,7 @@ from prodsec.crosswalk.measures import (
     timeline,
     uncovered,
 )
+from prodsec.errors import NotFoundError
 from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
 from prodsec.insight.render import Picture, render
 from prodsec.web.deps import CatalogDep, markets_of
