@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Bindingness
+from prodsec.catalog.vocab import Bindingness
 from prodsec.crosswalk.measures import (
     Counted,
     Grain,

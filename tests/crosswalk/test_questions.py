@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Bindingness, Layer
+from prodsec.catalog.vocab import Bindingness, Layer
 from prodsec.crosswalk.measures import Counted, Scope, select
 from prodsec.crosswalk.questions import (
     duty_gaps,

@@ -23,28 +23,25 @@ rest.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.editions import current_editions, ended, lineage_start, start
+from prodsec.catalog.memo import per_catalog
 from prodsec.catalog.model import (
-    Bindingness,
-    Confidence,
     ConformityRoute,
-    DateKind,
     Exclusion,
     Instrument,
-    Layer,
     Market,
     ProductClass,
-    Recognition,
     Requirement,
-    holds,
-    refers_to,
 )
+from prodsec.catalog.recognition import Recognition, refers_to
+from prodsec.catalog.vocab import Bindingness, Confidence, DateKind, Layer
+from prodsec.catalog.when import holds
 
 
 class State(StrEnum):
@@ -238,17 +235,24 @@ def _obligations(
     return tuple(found), tuple(skipped)
 
 
-Start = tuple[dt.date, Confidence | None]
-_STARTS: weakref.WeakKeyDictionary[Catalog, dict[str, Start]] = weakref.WeakKeyDictionary()
-"""Each catalog's requirement start dates by requirement ID: they depend on the data only."""
+class Start(NamedTuple):
+    """The day a requirement first applied, and how sure the catalog is of it."""
+
+    date: dt.date
+    confidence: Confidence | None
+
+
+@per_catalog
+def starts_of(catalog: Catalog) -> dict[str, Start]:
+    """Each catalog's requirement start dates by requirement ID: they depend on the data
+    only, so they fill in as they are asked for and last as long as the catalog."""
+    return {}
 
 
 def first_start(catalog: Catalog, inst: Instrument, req: Requirement) -> Start:
     """When a requirement first applied, following its lineage into earlier editions (a
     PSTI paragraph carried into an amended edition has applied since the first one)."""
-    starts = _STARTS.get(catalog)
-    if starts is None:
-        starts = _STARTS[catalog] = {}
+    starts = starts_of(catalog)
     rid = inst.requirement_id(req.ref)
     found = starts.get(rid)
     if found is None:
@@ -264,7 +268,7 @@ def _first_start(catalog: Catalog, inst: Instrument, req: Requirement) -> Start:
     refs = req.previous if req.previous is not None else (req.ref,)
     earlier = [r for r in before.requirements if r.ref in refs]
     starts = [first_start(catalog, before, r) for r in earlier]
-    return min([found, *starts], key=lambda pair: pair[0])
+    return min([found, *starts], key=lambda s: s.date)
 
 
 def _requirement_start(inst: Instrument, req: Requirement) -> Start:
@@ -277,11 +281,11 @@ def _requirement_start(inst: Instrument, req: Requirement) -> Start:
     dated = [d for d in inst.dates if d.kind is DateKind.APPLIES]
     for event in dated:
         if set(event.refs) & set(chain):
-            return event.date, event.confidence
+            return Start(event.date, event.confidence)
     general = [d for d in dated if not d.refs]
     if general:
-        return general[0].date, general[0].confidence
-    return start(inst), None
+        return Start(general[0].date, general[0].confidence)
+    return Start(start(inst), None)
 
 
 def _product_class(inst: Instrument, product: Product) -> ProductClass | None:

@@ -25,29 +25,16 @@ from typing import Any
 
 import yaml
 
-from prodsec.assess.evaluate import (
-    POSITIVE,
-    Assessment,
-    InstrumentResult,
-    Judge,
-    LabelResult,
-    Verdict,
-    assess,
-)
+from prodsec.assess.evaluate import assess
+from prodsec.assess.judge import Judge
 from prodsec.assess.profile import Profile
 from prodsec.assess.reach import edition_on
+from prodsec.assess.verdicts import POSITIVE, Assessment, InstrumentResult, LabelResult, Verdict
 from prodsec.catalog import Catalog
 from prodsec.catalog.load import PACKAGED
-from prodsec.catalog.model import (
-    Instrument,
-    InstrumentType,
-    RecognitionKind,
-    Relationship,
-    Requirement,
-    Scalar,
-    Stricter,
-    refers_to,
-)
+from prodsec.catalog.model import Instrument, Requirement
+from prodsec.catalog.recognition import RecognitionKind, refers_to
+from prodsec.catalog.vocab import InstrumentType, Relationship, Scalar, Stricter
 from prodsec.errors import BadInputError, NotFoundError
 
 DONE = (Verdict.MET, Verdict.NOT_APPLICABLE)

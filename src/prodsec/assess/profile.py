@@ -24,7 +24,7 @@ from annotated_types import MinLen
 from prodsec.catalog import Catalog
 from prodsec.catalog.catalog import near
 from prodsec.catalog.load import validate_document
-from prodsec.catalog.model import (
+from prodsec.catalog.vocab import (
     InstrumentType,
     Jurisdiction,
     Scalar,

@@ -15,13 +15,8 @@ from dataclasses import dataclass
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.editions import current_editions, start
-from prodsec.catalog.model import (
-    Instrument,
-    Level,
-    Recognition,
-    RecognitionKind,
-    refers_to,
-)
+from prodsec.catalog.model import Instrument, Level
+from prodsec.catalog.recognition import Recognition, RecognitionKind, refers_to
 from prodsec.errors import BadInputError, NotFoundError
 
 ONE_DAY = dt.timedelta(days=1)

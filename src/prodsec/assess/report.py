@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from prodsec.assess.evaluate import Assessment, Eligibility, InstrumentResult, Judged, Verdict
+from prodsec.assess.verdicts import Assessment, Eligibility, InstrumentResult, Judged, Verdict
 
 SHOWN = (Verdict.NOT_MET, Verdict.PARTIALLY_MET, Verdict.UNKNOWN)
 

@@ -6,8 +6,8 @@ from collections import Counter
 from typing import Any
 
 from prodsec.assess.applicability import Answer, Finding, MarketAnswer, State
-from prodsec.catalog.model import Confidence
 from prodsec.catalog.views import edge_label, plain
+from prodsec.catalog.vocab import Confidence
 
 GROUPS = {
     "binds": (State.BINDS,),

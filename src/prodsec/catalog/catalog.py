@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from prodsec.catalog.model import (
-    Arrangement,
-    BlockId,
     BuildingBlock,
     Category,
     Instrument,
@@ -19,11 +17,10 @@ from prodsec.catalog.model import (
     MappingSet,
     Market,
     ProductFeature,
-    Recognition,
     Requirement,
-    RequirementId,
-    Scalar,
 )
+from prodsec.catalog.recognition import Arrangement, Recognition
+from prodsec.catalog.vocab import BlockId, RequirementId, Scalar
 from prodsec.errors import NotFoundError
 
 

@@ -24,8 +24,8 @@ from prodsec.catalog.model import (
     Instrument,
     MappingSet,
     MarketFile,
-    RecognitionFile,
 )
+from prodsec.catalog.recognition import RecognitionFile
 from prodsec.catalog.validate import (
     Parsed,
     check_instrument,
@@ -37,7 +37,7 @@ from prodsec.catalog.validate import (
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
 from prodsec.errors import DataError, Issue
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the model split into vocab, when and recognition
 PACKAGED = Path(__file__).resolve().parent.parent / "data"
 BLOCKS_FILE = "building-blocks.yaml"
 FEATURES_FILE = "features.yaml"

@@ -13,12 +13,10 @@ from prodsec.catalog.model import (
     MappingSet,
     Market,
     ProductFeature,
-    Recognition,
-    RecognitionFile,
-    check_value,
-    literals,
-    refers_to,
 )
+from prodsec.catalog.recognition import Recognition, RecognitionFile, refers_to
+from prodsec.catalog.vocab import check_value
+from prodsec.catalog.when import literals
 from prodsec.catalog.yamlsrc import Document
 from prodsec.errors import Issue
 

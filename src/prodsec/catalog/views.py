@@ -13,7 +13,8 @@ from typing import Any
 
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.diff import EditionDiff
-from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Recognition, Requirement
+from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Requirement
+from prodsec.catalog.recognition import Recognition
 
 Json = dict[str, Any]
 

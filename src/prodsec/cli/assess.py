@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import track
 
-from prodsec.assess.evaluate import Assessment, Standing, assess
+from prodsec.assess.evaluate import assess
 from prodsec.assess.profile import Profile, ProfileError, check_profile, load_profile
 from prodsec.assess.report import (
     assessment_html,
@@ -22,6 +22,7 @@ from prodsec.assess.report import (
     assessment_text,
     assessment_view,
 )
+from prodsec.assess.verdicts import Assessment, Standing
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.yamlsrc import Document
 from prodsec.cli.applies import parse_day, split

@@ -13,8 +13,8 @@ from rich.console import Console
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
 from prodsec.catalog.diff import diff_editions
 from prodsec.catalog.load import PACKAGED, iter_schemas
-from prodsec.catalog.model import Actor, Bindingness, InstrumentType
 from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
+from prodsec.catalog.vocab import Actor, Bindingness, InstrumentType
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.cli.pictures import write_json
 from prodsec.crosswalk.oscal import catalog_document

@@ -11,7 +11,7 @@ import typer
 from prodsec.assess.plan import Plan, asked_labels, load_costs, plan, plan_view
 from prodsec.assess.profile import ProfileError, load_profile
 from prodsec.catalog import load_catalog
-from prodsec.catalog.model import shown
+from prodsec.catalog.vocab import shown
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.errors import BadInputError

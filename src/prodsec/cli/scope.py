@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Bindingness, Layer
+from prodsec.catalog.vocab import Bindingness, Layer
 from prodsec.cli.applies import parse_day, split
 from prodsec.crosswalk.measures import Counted, Grain, Scope, Themes
 

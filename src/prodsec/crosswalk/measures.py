@@ -26,16 +26,8 @@ from enum import StrEnum
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.editions import current_editions, ended, start
-from prodsec.catalog.model import (
-    Bindingness,
-    BuildingBlock,
-    Instrument,
-    Layer,
-    Relationship,
-    Scalar,
-    Stricter,
-    Theme,
-)
+from prodsec.catalog.model import BuildingBlock, Instrument
+from prodsec.catalog.vocab import Bindingness, Layer, Relationship, Scalar, Stricter, Theme
 from prodsec.errors import NotFoundError
 
 

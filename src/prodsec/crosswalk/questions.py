@@ -7,14 +7,8 @@ from collections import defaultdict
 from typing import Any
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import (
-    DutyOfCare,
-    Instrument,
-    Layer,
-    Relationship,
-    Requirement,
-    shown,
-)
+from prodsec.catalog.model import Instrument, Requirement
+from prodsec.catalog.vocab import DutyOfCare, Layer, Relationship, shown
 from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import Counted, Cover, Scope, footprint, select
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Recognition, RecognitionKind
+from prodsec.catalog.recognition import Recognition, RecognitionKind
 from prodsec.catalog.views import edge_label
 
 WIDTH, HEIGHT = 1240, 720

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from prodsec import __version__
-from prodsec.catalog.model import shown
+from prodsec.catalog.vocab import shown
 from prodsec.web.auth import user_of
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))

@@ -15,8 +15,8 @@ from prodsec.assess.applicability import applies
 from prodsec.assess.reach import reach, reach_view
 from prodsec.assess.views import answer_view
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Bindingness, InstrumentType, Layer
 from prodsec.catalog.views import block_view, instrument_summary, instrument_view, requirement_view
+from prodsec.catalog.vocab import Bindingness, InstrumentType, Layer
 from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import (
     Counted,

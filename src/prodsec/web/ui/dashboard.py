@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from prodsec.assess.applicability import applies
 from prodsec.assess.views import answer_view
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Bindingness
+from prodsec.catalog.vocab import Bindingness
 from prodsec.crosswalk.measures import (
     Scope,
     common_core,
