@@ -26,12 +26,25 @@ def _instrument(judge: Judge, group: Group) -> InstrumentResult:
     upcoming = finding.state is State.UPCOMING
     judged: list[Judged] = []
     bad = unknown = False
-    for ref, req, ob in judge.index.layout(finding):
+    for slot in judge.index.layout(finding):
+        ob = slot.obligation
         if ob is None:
-            judged.append(Judged(ref, Verdict.NOT_APPLICABLE, judge.ruled_out(inst, req)))
+            reasons = judge.ruled_out(inst, slot.requirement)
+            judged.append(Judged(slot.ref, Verdict.NOT_APPLICABLE, reasons))
             continue
-        verdict, reasons, blocks, edge = judge.found(inst, req)
-        judged.append(Judged(ref, verdict, reasons, ob.applies_from, ob.in_effect, blocks, edge))
+        found = judge.found(inst, slot.requirement)
+        verdict = found.verdict
+        judged.append(
+            Judged(
+                slot.ref,
+                verdict,
+                found.reasons,
+                ob.applies_from,
+                ob.in_effect,
+                found.blocks,
+                found.edge,
+            )
+        )
         if ob.in_effect or upcoming:
             if verdict is Verdict.NOT_MET or verdict is Verdict.PARTIALLY_MET:
                 bad = True

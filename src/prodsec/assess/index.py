@@ -8,7 +8,7 @@ instrument are worked out once and shared by every `Judge` on that catalog.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from prodsec.assess.applicability import Answer, Finding, Obligation, State, applies
 from prodsec.assess.reach import edition_on
@@ -20,7 +20,8 @@ from prodsec.catalog.recognition import Recognition, refers_to
 from prodsec.catalog.vocab import InstrumentType, Relationship, Scalar
 
 
-class Binding(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Binding:
     """A building block a requirement maps onto, with the parameter values the mapping binds."""
 
     block: str
@@ -31,7 +32,8 @@ Blocks = tuple[Binding, ...]
 """A requirement's building blocks: requirements with the same ones share one tuple."""
 
 
-class Row(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Row:
     """A requirement's blocks and the recognition edges that may grant it (whatever their
     dates)."""
 
@@ -39,14 +41,16 @@ class Row(NamedTuple):
     edges: tuple[Recognition, ...]
 
 
-class Group(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Group:
     """A binding or upcoming instrument edition, with the markets it binds in."""
 
     finding: Finding
     markets: tuple[str, ...]
 
 
-class Slot(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Slot:
     """A requirement of a finding: its obligation with its dates, or None where the
     product's features rule it out."""
 
@@ -55,7 +59,8 @@ class Slot(NamedTuple):
     obligation: Obligation | None
 
 
-class CategoryFacts(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class CategoryFacts:
     """A category's lineage (itself and every ancestor) and the features it implies."""
 
     lineage: frozenset[str]
@@ -149,7 +154,7 @@ class Index:
             for m in self.catalog.mappings_of(rid)
             if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
         )
-        key = tuple((b, tuple(sorted(bd.items()))) for b, bd in pairs)
+        key = tuple((b.block, tuple(sorted(b.bindings.items()))) for b in pairs)
         found = self._shared.setdefault(key, pairs)
         if not any(b.bindings for b in found):
             self.plain.add(id(found))

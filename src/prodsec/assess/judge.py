@@ -61,8 +61,9 @@ class Judge:
         self.index = index_of(catalog)
         self.profile = profile
         self.on = on
-        self.lineage, implied = self.index.category(profile.category)
-        self.features = frozenset(profile.features) | implied
+        facts = self.index.category(profile.category)
+        self.lineage = facts.lineage
+        self.features = frozenset(profile.features) | facts.implied
         self.claims = {c.block: c for c in profile.claims}
         self.req_claims = {c.requirement: c for c in profile.requirement_claims}
         years = profile.lifecycle.support_years()
@@ -128,8 +129,8 @@ class Judge:
         return tuple(found) or ("its conditions do not hold for this product",)
 
     def requirement(self, inst: Instrument, req: Requirement, edges: bool = True) -> Judged:
-        verdict, reasons, blocks, edge = self.found(inst, req, edges)
-        return Judged(req.ref, verdict, reasons, blocks=blocks, edge=edge)
+        found = self.found(inst, req, edges)
+        return Judged(req.ref, found.verdict, found.reasons, blocks=found.blocks, edge=found.edge)
 
     def found(self, inst: Instrument, req: Requirement, edges: bool = True) -> Found:
         """A requirement's verdict, reasons, block verdicts and deciding edge, memoised."""
@@ -147,7 +148,8 @@ class Judge:
                 return Found(
                     CLAIMED[claim.status], (f"claimed {claim.status.value}{note}",), (), None
                 )
-        mapped, granting = self.index.rows(inst)[req.ref]
+        row = self.index.rows(inst)[req.ref]
+        mapped, granting = row.blocks, row.edges
         if edges and granting:
             for edge in granting:
                 if edge.current(self.on):
@@ -167,8 +169,8 @@ class Judge:
             return self._combine_blocks(mapped)
         claims = self.claims
         states = []
-        for block, _ in mapped:
-            claim = claims.get(block)
+        for binding in mapped:
+            claim = claims.get(binding.block)
             states.append(0 if claim is None else 1 if claim.met else 2)
         key = (id(mapped), tuple(states))
         found = index.outcomes.get(key)
@@ -183,13 +185,13 @@ class Judge:
         verdicts = []
         reasons = []
         met = unmet = unknown = False
-        for block, bindings in mapped:
-            key = id(bindings)  # every mapping has its own bindings object
+        for binding in mapped:
+            key = id(binding.bindings)  # every mapping has its own bindings object
             hit = memo.get(key)
             if hit is None:
-                hit = memo[key] = self.block(block, bindings)
+                hit = memo[key] = self.block(binding.block, binding.bindings)
             verdict = hit.verdict
-            verdicts.append(BlockVerdict(block, verdict))
+            verdicts.append(BlockVerdict(binding.block, verdict))
             reasons.append(hit.reason)
             if verdict is Verdict.MET:
                 met = True
