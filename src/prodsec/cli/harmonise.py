@@ -19,7 +19,7 @@ from prodsec.cli.scope import with_scope
 from prodsec.crosswalk import questions
 from prodsec.crosswalk.measures import (
     Counted,
-    Scope,
+    Selection,
     common_core,
     coverage,
     overlap,
@@ -58,7 +58,7 @@ OutputOpt = Annotated[
 
 def _emit(
     fmt: Out,
-    scope: Scope,
+    scope: Selection,
     document: dict[str, Any],
     rows: list[dict[str, Any]],
     columns: list[str],
@@ -81,7 +81,7 @@ def _chart(fmt: Out, spec: dict[str, Any], output: Path | None) -> bool:
 @with_scope()
 def coverage_(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     spine: Annotated[
         str | None,
         typer.Option(
@@ -123,7 +123,7 @@ def coverage_(
 @with_scope()
 def overlap_(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     mandatory: Annotated[
         bool, typer.Option("--mandatory", help="Chart the mandatory-requirements matrix.")
     ] = False,
@@ -150,7 +150,7 @@ def overlap_(
 
 @app.command("common-core")
 @with_scope(requirements=Counted.MANDATORY)
-def common_core_(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+def common_core_(catalog: Catalog, scope: Selection, fmt: OutOpt = Out.TABLE) -> None:
     """The building blocks that every selected instrument requires (by default counting
     mandatory-type requirements only)."""
     insts, core = common_core(catalog, scope)
@@ -163,7 +163,7 @@ def common_core_(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> Non
 @with_scope(requirements=Counted.MANDATORY)
 def uncovered_(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     spine: Annotated[
         str | None,
         typer.Option("--spine", help="Report this instrument's requirements, not hub blocks."),
@@ -197,7 +197,7 @@ def uncovered_(
 @with_scope()
 def spread_(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     parameter: Annotated[str, typer.Argument(help="A parameter: min_support_years, ...")],
     fmt: OutOpt = Out.TABLE,
 ) -> None:
@@ -220,7 +220,7 @@ def spread_(
 @app.command("timeline")
 @with_scope()
 def timeline_(
-    catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE, output: OutputOpt = None
+    catalog: Catalog, scope: Selection, fmt: OutOpt = Out.TABLE, output: OutputOpt = None
 ) -> None:
     """When each obligation starts and ends, per jurisdiction (every edition of the
     selected instruments; with --on, up to that day)."""
@@ -245,7 +245,7 @@ def timeline_(
 @with_scope()
 def requires(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     block: Annotated[str, typer.Argument(help="A building block id.")],
     fmt: OutOpt = Out.TABLE,
 ) -> None:
@@ -261,7 +261,7 @@ def requires(
 
 @app.command("excluded")
 @with_scope()
-def excluded(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+def excluded(catalog: Catalog, scope: Selection, fmt: OutOpt = Out.TABLE) -> None:
     """Product categories that no selected instrument covers, or that every one leaves
     out: the products that fall between regimes."""
     rows = questions.uncovered_categories(catalog, scope)
@@ -270,7 +270,7 @@ def excluded(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
 
 @app.command("duty-of-care")
 @with_scope()
-def duty_of_care(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+def duty_of_care(catalog: Catalog, scope: Selection, fmt: OutOpt = Out.TABLE) -> None:
     """Per jurisdiction, the OECD duty-of-care principles (by design, by default,
     lifecycle, end of life, transparency) that no selected requirement puts into practice."""
     rows = questions.duty_gaps(catalog, scope)
@@ -280,7 +280,7 @@ def duty_of_care(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> Non
 
 @app.command("layers")
 @with_scope()
-def layers(catalog: Catalog, scope: Scope, fmt: OutOpt = Out.TABLE) -> None:
+def layers(catalog: Catalog, scope: Selection, fmt: OutOpt = Out.TABLE) -> None:
     """Building blocks that only principles or outcomes ask for, with no baseline or
     specification beneath them (the actionability gap)."""
     rows = questions.layer_gaps(catalog, scope)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from prodsec.crosswalk.derive import Crosswalk, Relation
-from prodsec.crosswalk.measures import Overlap, Scope, Spread
+from prodsec.crosswalk.measures import Overlap, Selection, Spread
 
 
 def _ref(rid: str) -> str:
@@ -81,18 +81,18 @@ def crosswalk_rows(x: Crosswalk) -> list[dict[str, Any]]:
     return rows
 
 
-def overlap_view(o: Overlap, scope: Scope) -> dict[str, Any]:
+def overlap_view(o: Overlap, selection: Selection) -> dict[str, Any]:
     return {
-        "scope": scope.view(),
+        "scope": selection.view(),
         "instruments": [i.key for i in o.instruments],
         "jaccard_all_requirements": [list(row) for row in o.all],
         "jaccard_mandatory_requirements": [list(row) for row in o.mandatory],
     }
 
 
-def spread_view(s: Spread, scope: Scope) -> dict[str, Any]:
+def spread_view(s: Spread, selection: Selection) -> dict[str, Any]:
     return {
-        "scope": scope.view(),
+        "scope": selection.view(),
         "parameter": s.parameter,
         "stricter": s.stricter.value,
         "strictest": s.strictest,

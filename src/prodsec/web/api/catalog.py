@@ -21,7 +21,7 @@ from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import (
     Counted,
     Grain,
-    Scope,
+    Selection,
     Themes,
     common_core,
     coverage,
@@ -151,12 +151,12 @@ def scope_of(
     requirements: Counted = Counted.ALL,
     grain: Grain = Grain.OUTCOME,
     themes: Themes = Themes.SECURITY,
-) -> Scope:
+) -> Selection:
     if category is not None:
         catalog.category(category)
     for spec in instrument or ():
         catalog.instrument(spec)
-    return Scope(
+    return Selection(
         bindingness=tuple(bindingness or ()),
         category=category,
         on=on,
@@ -168,7 +168,7 @@ def scope_of(
     )
 
 
-ScopeDep = Annotated[Scope, Depends(scope_of)]
+ScopeDep = Annotated[Selection, Depends(scope_of)]
 
 
 @router.get("/harmonise/coverage", summary="Hub coverage per instrument", tags=["harmonisation"])

@@ -14,7 +14,7 @@ from prodsec.assess.views import answer_view
 from prodsec.catalog import Catalog
 from prodsec.catalog.vocab import Bindingness
 from prodsec.crosswalk.measures import (
-    Scope,
+    Selection,
     common_core,
     coverage,
     overlap,
@@ -45,10 +45,10 @@ def _scope(
     category: str = "",
     on: dt.date | None = None,
     jurisdictions: str = "",
-) -> Scope:
+) -> Selection:
     if category:
         catalog.category(category)
-    return Scope(
+    return Selection(
         bindingness=(bindingness,) if bindingness else (),
         category=category or None,
         on=on,
@@ -56,7 +56,7 @@ def _scope(
     )
 
 
-Filtered = Annotated[Scope, Depends(_scope)]
+Filtered = Annotated[Selection, Depends(_scope)]
 
 
 def _shade(value: float | None) -> str:
@@ -98,11 +98,11 @@ def dashboard(
     )
 
 
-def _measures(catalog: Catalog, scope: Scope, parameter: str) -> dict[str, Any]:
+def _measures(catalog: Catalog, scope: Selection, parameter: str) -> dict[str, Any]:
     """Everything the dashboard shows under one filter; a pure function of the catalog."""
     matrix = overlap(catalog, scope)
     core_of, core = common_core(catalog, scope)
-    binding = Scope(
+    binding = Selection(
         bindingness=(Bindingness.MANDATORY,),
         category=scope.category,
         on=scope.on,
