@@ -100,7 +100,7 @@ class Answer:
     markets: tuple[MarketAnswer, ...]
 
 
-class Product:
+class ProductFacts:
     """A category with its ancestors and every feature the product has."""
 
     __slots__ = ("category", "features", "lineage")
@@ -128,7 +128,7 @@ def applies(
     given = frozenset(features)
     for feature in sorted(given):
         catalog.feature(feature)
-    product = Product(catalog, category, given)
+    product = ProductFacts(catalog, category, given)
     answers = tuple(
         MarketAnswer(market, tuple(_market(catalog, product, market, on)))
         for market in (catalog.market(m) for m in markets)
@@ -136,7 +136,9 @@ def applies(
     return Answer(product.category, on, given, product.features - given, answers)
 
 
-def _market(catalog: Catalog, product: Product, market: Market, on: dt.date) -> Iterable[Finding]:
+def _market(
+    catalog: Catalog, product: ProductFacts, market: Market, on: dt.date
+) -> Iterable[Finding]:
     laws = {*market.jurisdictions, "INT"}
     ids = sorted(
         {
@@ -151,7 +153,7 @@ def _market(catalog: Catalog, product: Product, market: Market, on: dt.date) -> 
 
 
 def _finding(
-    catalog: Catalog, inst: Instrument, product: Product, market: Market, on: dt.date
+    catalog: Catalog, inst: Instrument, product: ProductFacts, market: Market, on: dt.date
 ) -> Finding:
     begins, ends = start(inst), ended(inst)
     scope = inst.scope
@@ -217,7 +219,7 @@ def _finding(
 
 
 def _obligations(
-    catalog: Catalog, inst: Instrument, product: Product, on: dt.date
+    catalog: Catalog, inst: Instrument, product: ProductFacts, on: dt.date
 ) -> tuple[tuple[Obligation, ...], tuple[str, ...]]:
     """The mandatory-type requirements whose conditions and features the product meets."""
     terms = {t.id: t.when for t in (*inst.conditions, *inst.features)}
@@ -288,7 +290,7 @@ def _requirement_start(inst: Instrument, req: Requirement) -> Start:
     return Start(start(inst), None)
 
 
-def _product_class(inst: Instrument, product: Product) -> ProductClass | None:
+def _product_class(inst: Instrument, product: ProductFacts) -> ProductClass | None:
     matching = [
         c
         for c in inst.classes
