@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from prodsec.assess.judge import Judge
 from prodsec.assess.profile import HeldLabel
 from prodsec.assess.verdicts import POSITIVE, SHORT, Eligibility, LabelResult, Verdict
-from prodsec.catalog.model import Instrument, Level
+from prodsec.catalog.model import Instrument
 from prodsec.catalog.recognition import Recognition, RecognitionKind
+from prodsec.catalog.schemes import Level
 from prodsec.catalog.vocab import InstrumentType
 
 PARTIAL_CRITERIA = (

@@ -149,7 +149,7 @@ def _expiries(profile: Profile, catalog: Catalog) -> Profile:
     for label in profile.labels:
         issued = catalog.instrument(label.scheme).label
         if label.valid_until is None and label.registration and issued is not None:
-            _, expiry = issued.read_registration(label.registration)
+            expiry = issued.read_registration(label.registration).expiry
             label = dataclasses.replace(label, valid_until=expiry)
         labels.append(label)
     return dataclasses.replace(profile, labels=tuple(labels))
@@ -230,7 +230,7 @@ def _label(
     if label.registration and scheme.label is not None:
         issue = scheme.label.registration_issue(scheme.id, label.registration, label.valid_until)
         if issue is not None:
-            yield doc.issue((*at, issue[0]), issue[1])
+            yield doc.issue((*at, issue.field), issue.message)
 
 
 def _contradictions(doc: Document, p: Profile) -> Iterator[Issue]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.editions import current_editions, start
-from prodsec.catalog.model import Instrument, Level
+from prodsec.catalog.model import Instrument
 from prodsec.catalog.recognition import Recognition, RecognitionKind, refers_to
+from prodsec.catalog.schemes import Level
 from prodsec.errors import BadInputError, NotFoundError
 
 ONE_DAY = dt.timedelta(days=1)
@@ -86,8 +87,8 @@ def registered_until(held: Instrument, registration: str, given: dt.date | None)
         raise BadInputError(f"{held.id} issues no labels", field="registration")
     issue = held.label.registration_issue(held.id, registration, given)
     if issue is not None:
-        raise BadInputError(issue[1], field=issue[0])
-    return held.label.read_registration(registration)[1] or given
+        raise BadInputError(issue.message, field=issue.field)
+    return held.label.read_registration(registration).expiry or given
 
 
 def _level(scheme: Instrument, wanted: str | None) -> Level | None:

@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from prodsec.assess.applicability import State
 from prodsec.assess.profile import Profile
-from prodsec.catalog.model import Instrument, Level
+from prodsec.catalog.model import Instrument
+from prodsec.catalog.schemes import Level
 
 
 class Verdict(StrEnum):

@@ -18,6 +18,7 @@ from typing import Annotated
 
 from annotated_types import Ge, MinLen
 
+from prodsec.catalog.schemes import Label, Level
 from prodsec.catalog.vocab import (
     Actor,
     Bindingness,
@@ -28,7 +29,6 @@ from prodsec.catalog.vocab import (
     InstrumentType,
     Jurisdiction,
     Layer,
-    LevelId,
     Name,
     ParamType,
     Pattern,
@@ -203,95 +203,6 @@ class ProductClass:
 
     def __post_init__(self) -> None:
         check_literals(self.when)
-
-
-@frozen
-class Level:
-    """A scheme level (CLS level 2, JC-STAR STAR-1). A requirement naming no level holds at
-    every level; a `cumulative` level also takes every lower-ranked level's requirements.
-    `routes` are the conformity routes open at this level; `confidence` says how sure the
-    requirement set is; `offered` is false while the scheme takes no applications for the
-    level (as its sources were last read), so no product can become eligible for it;
-    `complete` is false when the catalog holds only part of the level's criteria, so
-    meeting those shown is not enough to call a product eligible."""
-
-    id: LevelId
-    title: Text
-    rank: int
-    routes: tuple[Slug, ...] = ()
-    cumulative: bool = True
-    confidence: Confidence | None = None
-    offered: bool = True
-    complete: bool = True
-    note: str = ""
-
-
-@frozen
-class Label:
-    """What a labelling scheme issues: the mark, its longest term, the registration id."""
-
-    mark: Text
-    source: Text
-    validity_years: Annotated[int, Ge(1)] | None = None
-    validity_note: str = ""
-    registration_format: str = ""
-    registration_pattern: str = ""
-    registration_expiry: str = ""
-    """A `strptime` format for the pattern's `expiry` group, when the ID carries the
-    label's last valid day (CLS: `CSA/<DDMMYY>/...`)."""
-    registry: str = ""
-    issuing: bool = True
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        if self.registration_pattern:
-            try:
-                compiled = re.compile(self.registration_pattern)
-            except re.error as exc:
-                raise ValueError(
-                    f"registration_pattern is not a regular expression: {exc}"
-                ) from exc
-            if self.registration_expiry and "expiry" not in compiled.groupindex:
-                raise ValueError(
-                    "registration_expiry needs an (?P<expiry>...) group in the pattern"
-                )
-        elif self.registration_expiry:
-            raise ValueError("registration_expiry needs a registration_pattern")
-
-    def read_registration(self, ident: str) -> tuple[bool, dt.date | None]:
-        """Whether an ID has the scheme's form, and the last valid day it carries (None
-        when the scheme's IDs carry none). ValueError for an expiry that is no date."""
-        if not self.registration_pattern:
-            return True, None
-        found = re.match(self.registration_pattern, ident)
-        if found is None:
-            return False, None
-        if not self.registration_expiry:
-            return True, None
-        text = found.group("expiry")
-        try:
-            return True, dt.datetime.strptime(text, self.registration_expiry).date()
-        except ValueError as exc:
-            raise ValueError(f"its expiry '{text}' is not a date") from exc
-
-    def registration_issue(
-        self, scheme: str, ident: str, valid_until: dt.date | None
-    ) -> tuple[str, str] | None:
-        """What is wrong with a held label's registration ID, or with its valid_until
-        against the expiry the ID carries, as (field, message); None when nothing is."""
-        try:
-            matches, expiry = self.read_registration(ident)
-        except ValueError as exc:
-            return "registration", f"'{ident}': {exc}"
-        if not matches:
-            form = f" ({self.registration_format})" if self.registration_format else ""
-            return "registration", f"'{ident}' is not a {scheme} registration ID{form}"
-        if expiry is not None and valid_until is not None and expiry != valid_until:
-            return (
-                "valid_until",
-                f"{valid_until} is not the expiry the registration ID carries ({expiry})",
-            )
-        return None
 
 
 @frozen
