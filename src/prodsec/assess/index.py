@@ -95,6 +95,9 @@ class Index:
         self._groups: dict[int, tuple[Answer, list[Group]]] = {}
         self._laws: dict[tuple[str, ...], frozenset[str]] = {}
         self._rows: dict[int, dict[str, Row]] = {}
+        self.row_of: dict[int, Row] = {}
+        """Each requirement's row by the requirement's id (the catalog holds each edition's
+        requirements once), filled as `rows` builds an edition's."""
         self._layouts: dict[int, tuple[Finding, list[Slot]]] = {}
         self._editions: dict[tuple[str, dt.date], Instrument] = {}
         self._levels: dict[tuple[str, str], tuple[Requirement, ...]] = {}
@@ -139,13 +142,13 @@ class Index:
         found = self._rows.get(id(inst))
         if found is None:
             edges = self.edges[inst.key]
-            found = self._rows[id(inst)] = {
-                r.ref: Row(
+            found = self._rows[id(inst)] = {}
+            for r in inst.requirements:
+                row = found[r.ref] = Row(
                     self._blocks(inst.requirement_id(r.ref)),
                     tuple(e for e in edges if r.ref in e.grants),
                 )
-                for r in inst.requirements
-            }
+                self.row_of[id(r)] = row
         return found
 
     def _blocks(self, rid: str) -> Blocks:

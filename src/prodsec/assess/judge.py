@@ -148,7 +148,7 @@ class Judge:
                 return Found(
                     CLAIMED[claim.status], (f"claimed {claim.status.value}{note}",), (), None
                 )
-        row = self.index.rows(inst)[req.ref]
+        row = self.index.row_of.get(id(req)) or self.index.rows(inst)[req.ref]
         mapped, granting = row.blocks, row.edges
         if edges and granting:
             for edge in granting:
