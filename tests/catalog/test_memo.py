@@ -41,3 +41,8 @@ def test_the_assessment_index_is_per_catalog(catalog: Catalog) -> None:
     other = load_catalog()
     assert index_of(other) is not index
     assert index_of(other).catalog is other
+    assert index_of(catalog) is index
+    gone = weakref.ref(other)
+    del other
+    gc.collect()
+    assert gone() is None

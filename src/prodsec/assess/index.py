@@ -8,6 +8,7 @@ instrument are worked out once and shared by every `Judge` on that catalog.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 from prodsec.assess.applicability import Answer, Finding, Obligation, State, applies
@@ -75,7 +76,7 @@ class Index:
     LIMIT = 4096
 
     def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
+        self._catalog = weakref.ref(catalog)  # weakly: the index must not keep it alive
         # requirements that map onto the same blocks with the same bindings share one tuple,
         # so a product judges each such combination once; built per instrument on first use
         self._shared: dict[tuple[object, ...], Blocks] = {}
@@ -100,9 +101,16 @@ class Index:
         requirements once), filled as `rows` builds an edition's."""
         self._layouts: dict[int, tuple[Finding, list[Slot]]] = {}
         self._editions: dict[tuple[str, dt.date], Instrument] = {}
+        self._named: dict[str, Instrument] = {}
         self._levels: dict[tuple[str, str], tuple[Requirement, ...]] = {}
         self._mandatory: dict[int, tuple[Requirement, ...]] = {}
         self._schemes: dict[tuple[str, ...], frozenset[str]] = {}
+
+    @property
+    def catalog(self) -> Catalog:
+        found = self._catalog()
+        assert found is not None, "the index outlived its catalog"
+        return found
 
     def groups(self, answer: Answer) -> list[Group]:
         """Each binding or upcoming instrument edition once, with the markets it binds in."""
@@ -188,9 +196,12 @@ class Index:
 
     def origin(self, edge: Recognition, on: dt.date) -> Instrument:
         """The edition an edge starts from on a day: the one it names, else the one in force."""
-        if "@" in edge.origin:
-            return self.catalog.instrument(edge.origin)
-        return self.edition(edge.origin, on)
+        if "@" not in edge.origin:
+            return self.edition(edge.origin, on)
+        found = self._named.get(edge.origin)
+        if found is None:
+            found = self._named[edge.origin] = self.catalog.instrument(edge.origin)
+        return found
 
     def mandatory(self, inst: Instrument) -> tuple[Requirement, ...]:
         """An edition's requirements of a mandatory type (shall, must), in order."""

@@ -23,7 +23,7 @@ import datetime as dt
 
 from prodsec.assess.index import Blocks, index_of
 from prodsec.assess.profile import ClaimStatus, HeldLabel, Profile
-from prodsec.assess.verdicts import BlockFinding, BlockVerdict, Credit, Found, Judged, Verdict
+from prodsec.assess.verdicts import BlockFinding, Credit, Found, Judged, Verdict
 from prodsec.catalog import Catalog
 from prodsec.catalog.model import Instrument, Requirement
 from prodsec.catalog.recognition import Recognition
@@ -84,17 +84,17 @@ class Judge:
         claim = self.claims.get(block_id)
         if not bindings:  # the common case: no parameter to check
             if claim is None:
-                return BlockFinding(Verdict.UNKNOWN, f"{block_id}: nothing claimed")
+                return BlockFinding(block_id, Verdict.UNKNOWN, f"{block_id}: nothing claimed")
             if claim.met:
-                return BlockFinding(Verdict.MET, f"{block_id}: claimed met")
-            return BlockFinding(Verdict.NOT_MET, f"{block_id}: claimed not met")
+                return BlockFinding(block_id, Verdict.MET, f"{block_id}: claimed met")
+            return BlockFinding(block_id, Verdict.NOT_MET, f"{block_id}: claimed not met")
         values: dict[str, Scalar] = {**self.derived, **((claim.parameters or {}) if claim else {})}
         if claim is None:
             if bindings and all(name in self.derived for name in bindings):
                 return self._parameters(block_id, bindings, values, "from the lifecycle dates")
-            return BlockFinding(Verdict.UNKNOWN, f"{block_id}: nothing claimed")
+            return BlockFinding(block_id, Verdict.UNKNOWN, f"{block_id}: nothing claimed")
         if not claim.met:
-            return BlockFinding(Verdict.NOT_MET, f"{block_id}: claimed not met")
+            return BlockFinding(block_id, Verdict.NOT_MET, f"{block_id}: claimed not met")
         return self._parameters(block_id, bindings, values, "claimed met")
 
     def _parameters(
@@ -106,14 +106,17 @@ class Judge:
             value = values.get(name)
             if value is None:
                 return BlockFinding(
+                    block_id,
                     Verdict.UNKNOWN,
                     f"{block_id}: {how}, but {name} is not given ({required} needed)",
                 )
             if param is not None and not satisfies(param.stricter, value, required):
                 return BlockFinding(
-                    Verdict.NOT_MET, f"{block_id}: {name} is {value} where {required} is needed"
+                    block_id,
+                    Verdict.NOT_MET,
+                    f"{block_id}: {name} is {value} where {required} is needed",
                 )
-        return BlockFinding(Verdict.MET, f"{block_id}: {how}")
+        return BlockFinding(block_id, Verdict.MET, f"{block_id}: {how}")
 
     # --- requirements --------------------------------------------------------------
 
@@ -191,7 +194,7 @@ class Judge:
             if hit is None:
                 hit = memo[key] = self.block(binding.block, binding.bindings)
             verdict = hit.verdict
-            verdicts.append(BlockVerdict(binding.block, verdict))
+            verdicts.append(hit)
             reasons.append(hit.reason)
             if verdict is Verdict.MET:
                 met = True

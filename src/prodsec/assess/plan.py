@@ -156,7 +156,7 @@ class _Builder:
         for m in self.catalog.mappings_of(rid):
             if m.block is None or m.relationship is Relationship.NO_RELATIONSHIP:
                 continue
-            verdict, _ = self.judge.block(m.block, m.bindings)
+            verdict = self.judge.block(m.block, m.bindings).verdict
             if verdict is not Verdict.MET and m.block not in found:
                 found.append(m.block)
         return found

@@ -17,7 +17,7 @@ def _judged(j: Judged) -> dict[str, Any]:
         "reasons": list(j.reasons),
         "applies_from": None if j.applies_from is None else j.applies_from.isoformat(),
         "in_effect": j.in_effect,
-        "blocks": [{"block": b, "verdict": v.value} for b, v in j.blocks],
+        "blocks": [{"block": b.block, "verdict": b.verdict.value} for b in j.blocks],
         "edge": j.edge,
     }
 

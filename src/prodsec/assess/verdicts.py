@@ -54,16 +54,11 @@ SHORT = (Verdict.NOT_MET, Verdict.PARTIALLY_MET)
 """The verdicts that fall short."""
 
 
-class BlockVerdict(NamedTuple):
-    """A building block a requirement maps onto, and its verdict for the product."""
+class BlockFinding(NamedTuple):
+    """A building block a requirement maps onto, judged for the product: its verdict and
+    the reason, as a person reads it."""
 
     block: str
-    verdict: Verdict
-
-
-class BlockFinding(NamedTuple):
-    """One building block judged: its verdict and the reason, as a person reads it."""
-
     verdict: Verdict
     reason: str
 
@@ -74,7 +69,7 @@ class Found(NamedTuple):
 
     verdict: Verdict
     reasons: tuple[str, ...]
-    blocks: tuple[BlockVerdict, ...]
+    blocks: tuple[BlockFinding, ...]
     edge: str | None
 
 
@@ -95,7 +90,7 @@ class Judged:
     reasons: tuple[str, ...]
     applies_from: dt.date | None = None
     in_effect: bool = True
-    blocks: tuple[BlockVerdict, ...] = ()
+    blocks: tuple[BlockFinding, ...] = ()
     edge: str | None = None
 
 
