@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from prodsec.assess.applicability import Answer, Finding, Obligation, State, applies
@@ -16,12 +17,16 @@ from prodsec.assess.reach import edition_on
 from prodsec.assess.verdicts import Found
 from prodsec.catalog import Catalog
 from prodsec.catalog.memo import per_catalog
-from prodsec.catalog.model import Instrument, Requirement
+from prodsec.catalog.model import Instrument, Mapping, Requirement
 from prodsec.catalog.recognition import Recognition, refers_to
 from prodsec.catalog.vocab import InstrumentType, Relationship, Scalar
 
+# Binding, Row and Slot are not frozen: an index builds one per mapping or requirement
+# when it meets an instrument (frozen dataclasses are several times slower to build, and
+# the first assessment after loading the catalog waits for them). None changes once made.
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Binding:
     """A building block a requirement maps onto, with the parameter values the mapping binds."""
 
@@ -33,7 +38,7 @@ Blocks = tuple[Binding, ...]
 """A requirement's building blocks: requirements with the same ones share one tuple."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Row:
     """A requirement's blocks and the recognition edges that may grant it (whatever their
     dates)."""
@@ -50,7 +55,7 @@ class Group:
     markets: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Slot:
     """A requirement of a finding: its obligation with its dates, or None where the
     product's features rule it out."""
@@ -149,26 +154,29 @@ class Index:
         catalog's order, whatever their dates), by ref, for one instrument edition."""
         found = self._rows.get(id(inst))
         if found is None:
+            catalog = self.catalog
             edges = self.edges[inst.key]
             found = self._rows[id(inst)] = {}
             for r in inst.requirements:
                 row = found[r.ref] = Row(
-                    self._blocks(inst.requirement_id(r.ref)),
+                    self._blocks(catalog.mappings_of(inst.requirement_id(r.ref))),
                     tuple(e for e in edges if r.ref in e.grants),
                 )
                 self.row_of[id(r)] = row
         return found
 
-    def _blocks(self, rid: str) -> Blocks:
-        pairs = tuple(
-            Binding(m.block, m.bindings)
-            for m in self.catalog.mappings_of(rid)
+    def _blocks(self, mappings: Iterable[Mapping]) -> Blocks:
+        kept = [
+            (m.block, m.bindings)
+            for m in mappings
             if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
-        )
-        key = tuple((b.block, tuple(sorted(b.bindings.items()))) for b in pairs)
-        found = self._shared.setdefault(key, pairs)
-        if not any(b.bindings for b in found):
-            self.plain.add(id(found))
+        ]
+        key = tuple((block, tuple(sorted(bindings.items()))) for block, bindings in kept)
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = tuple(Binding(b, bindings) for b, bindings in kept)
+            if not any(bindings for _, bindings in kept):
+                self.plain.add(id(found))
         return found
 
     def layout(self, finding: Finding) -> list[Slot]:
