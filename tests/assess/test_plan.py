@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from prodsec.assess.plan import Costs, asked_labels, load_costs, plan
+from prodsec.assess.costs import Costs, load_costs
+from prodsec.assess.plan import asked_labels, plan
 from prodsec.assess.profile import load_profile
 from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError, NotFoundError

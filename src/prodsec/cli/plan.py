@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from prodsec.assess.plan import Plan, asked_labels, load_costs, plan, plan_view
+from prodsec.assess.costs import load_costs
+from prodsec.assess.plan import Plan, asked_labels, plan, plan_view
 from prodsec.assess.profile import ProfileError, load_profile
 from prodsec.catalog import load_catalog
 from prodsec.catalog.vocab import shown
