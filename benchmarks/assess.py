@@ -24,8 +24,9 @@ import sys
 import time
 from pathlib import Path
 
-from prodsec.assess import applicability, evaluate
+from prodsec.assess.applicability import starts_of
 from prodsec.assess.evaluate import assess
+from prodsec.assess.index import index_of
 from prodsec.assess.profile import Profile, load_profile
 from prodsec.catalog import load_catalog
 
@@ -55,8 +56,8 @@ def main() -> None:
     singles = []
     for p in base:
         for day in DAYS:
-            evaluate._INDEXES.clear()
-            applicability._STARTS.clear()
+            index_of.clear()
+            starts_of.clear()
             t0 = time.perf_counter()
             assess(catalog, p, day)
             singles.append((time.perf_counter() - t0) * 1000)

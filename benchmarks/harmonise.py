@@ -19,7 +19,7 @@ from functools import partial
 
 from prodsec.catalog import load_catalog
 from prodsec.crosswalk.derive import crosswalk
-from prodsec.crosswalk.measures import Scope, overlap
+from prodsec.crosswalk.measures import Selection, overlap
 
 
 def timed(fn: Callable[[], object], runs: int) -> float:
@@ -34,7 +34,7 @@ def timed(fn: Callable[[], object], runs: int) -> float:
 
 def main() -> None:
     catalog = load_catalog()
-    every = Scope(instruments=tuple(sorted(catalog.instruments)))
+    every = Selection(instruments=tuple(sorted(catalog.instruments)))
     matrix_ms = timed(lambda: overlap(catalog, every), 15)
     a = catalog.instrument("etsi-en-303-645@3.1.3")
     b = catalog.instrument("eu-cra@2024-2847")

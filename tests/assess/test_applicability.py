@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from prodsec.assess.applicability import Answer, Finding, applies
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
+from prodsec.errors import NotFoundError
 
 
 def ask(catalog: Catalog, category: str, markets: str, on: str, *features: str) -> Answer:

@@ -6,8 +6,9 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from prodsec.assess.evaluate import Assessment, Eligibility, InstrumentResult, assess
+from prodsec.assess.evaluate import assess
 from prodsec.assess.profile import ClaimStatus, RequirementClaim, load_profile
+from prodsec.assess.verdicts import Assessment, Eligibility, InstrumentResult
 from prodsec.catalog import Catalog
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

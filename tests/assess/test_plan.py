@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from prodsec.assess.plan import Costs, load_costs, plan
+from prodsec.assess.costs import Costs, load_costs
+from prodsec.assess.plan import asked_labels, plan
 from prodsec.assess.profile import load_profile
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
+from prodsec.errors import BadInputError, NotFoundError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 JUNE_2026 = dt.date(2026, 6, 1)
@@ -110,8 +112,25 @@ def test_costs_files_lay_over_the_defaults(tmp_path: Path) -> None:
     assert costs.labels["sg-cls"]["3"] == 25.0
     bad = tmp_path / "bad.yaml"
     bad.write_text("- 1\n- 2\n")
-    with pytest.raises(ValueError, match="a costs file is a mapping"):
+    with pytest.raises(BadInputError) as caught:
         load_costs(bad)
+    assert (
+        str(caught.value) == f"{bad}: a costs file is a mapping of default, themes, blocks, labels"
+    )
+    assert caught.value.exit_code == 2
+    assert not isinstance(caught.value, ValueError)
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("default: cheap\n")
+    with pytest.raises(BadInputError) as caught:
+        load_costs(wrong)
+    assert str(caught.value) == "could not convert string to float: 'cheap'"
+
+
+def test_asked_labels_must_be_scheme_and_level() -> None:
+    assert asked_labels(["sg-cls:2, jp-jc-star:1", ""]) == [("sg-cls", "2"), ("jp-jc-star", "1")]
+    with pytest.raises(BadInputError) as caught:
+        asked_labels(["sg-cls"])
+    assert str(caught.value) == "'sg-cls' is not SCHEME:LEVEL (for example sg-cls:2)"
 
 
 def test_a_level_not_offered_is_out_of_reach_and_star_1_is_planned(catalog: Catalog) -> None:

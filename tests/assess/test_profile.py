@@ -10,6 +10,7 @@ import pytest
 
 from prodsec.assess.profile import ProfileError, load_profile
 from prodsec.catalog import Catalog
+from prodsec.errors import DataError
 
 
 def problems(catalog: Catalog, path: Path) -> list[str]:
@@ -31,6 +32,10 @@ def test_schema_errors_name_line_and_field(catalog: Catalog, tmp_path: Path) -> 
         "colour: blue\n",
         encoding="utf-8",
     )
+    with pytest.raises(DataError) as caught:
+        load_profile(path, catalog)
+    assert (caught.value.exit_code, caught.value.status) == (2, 422)
+    assert str(caught.value).splitlines()[0] == "4 problems in the product profile"
     assert problems(catalog, path) == [
         "p.yaml:1: model: required field is missing",
         "p.yaml:5: lifecycle.general_availability: Input should be a valid date or datetime, "

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from prodsec.assess.reach import Reach, reach
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
+from prodsec.errors import BadInputError, NotFoundError
 
 
 def ask(catalog: Catalog, scheme: str, category: str, on: str, **extra: object) -> Reach:
@@ -175,6 +176,8 @@ def test_a_level_must_exist(catalog: Catalog) -> None:
     with pytest.raises(NotFoundError) as caught:
         ask(catalog, "sg-cls", "router", "2026-01-15", level="5")
     assert str(caught.value) == "unknown level '5'; valid values: 1, 2, 3, 4"
+    assert not isinstance(caught.value, KeyError)
+    assert (caught.value.exit_code, caught.value.status) == (2, 404)
     unnamed = ask(catalog, "sg-cls", "router", "2026-01-15", markets=("DE",))
     assert table(unnamed) == [
         (
@@ -207,3 +210,15 @@ def test_a_label_counts_only_where_the_target_covers_the_product(catalog: Catalo
         "uk-psti may not apply to the product: Laptop computers are excepted unless designed "
         "exclusively for children under 14",
     )
+
+
+def test_a_registration_id_of_the_wrong_form_is_bad_input(catalog: Catalog) -> None:
+    with pytest.raises(BadInputError) as caught:
+        reach(catalog, "sg-cls", "smart-camera", dt.date(2026, 7, 1), "2", registration="X1")
+    assert (caught.value.field, str(caught.value)) == (
+        "registration",
+        "registration: 'X1' is not a sg-cls registration ID (CSA/<expiry DDMMYY>/<product ID>)",
+    )
+    with pytest.raises(BadInputError) as caught:
+        reach(catalog, "uk-psti", "smart-camera", dt.date(2026, 7, 1), registration="X1")
+    assert str(caught.value) == "registration: uk-psti issues no labels"

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from prodsec.assess.applicability import Answer, applies
-from prodsec.assess.evaluate import Assessment, InstrumentResult, Judge, assess
+from prodsec.assess.evaluate import assess
+from prodsec.assess.judge import Judge
 from prodsec.assess.profile import load_profile
+from prodsec.assess.verdicts import Assessment, InstrumentResult
 from prodsec.catalog import Catalog
 
 
@@ -263,7 +265,7 @@ def test_a_requirement_over_two_blocks_is_partly_met_when_one_fails(
     judge = Judge(small_catalog, load_profile(path, small_catalog), dt.date(2026, 6, 1))
     scheme = small_catalog.instrument("xb-label@1")
     found = [
-        (j.verdict.value, j.reasons, [(b, v.value) for b, v in j.blocks])
+        (j.verdict.value, j.reasons, [(f.block, f.verdict.value) for f in j.blocks])
         for j in (judge.requirement(scheme, r) for r in scheme.requirements)
     ]
     assert found == [

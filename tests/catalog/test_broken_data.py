@@ -10,6 +10,7 @@ import pytest
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
 from prodsec.catalog.load import cache_dir, data_hash
+from prodsec.errors import DataError
 
 V2 = "instruments/etsi-en-303-645/2.1.1.yaml"
 
@@ -122,6 +123,12 @@ def test_broken_catalog_loads_nothing_and_caches_nothing(data_copy: Path, edit: 
     assert [str(i).replace(str(data_copy) + os.sep, "") for i in caught.value.issues] == [
         "categories.yaml:11: categories[router].parents[1]: unknown category 'smart-devices'"
     ]
+    assert str(caught.value).replace(str(data_copy) + os.sep, "") == (
+        "1 problem in the catalog data\n"
+        "categories.yaml:11: categories[router].parents[1]: unknown category 'smart-devices'"
+    )
+    assert isinstance(caught.value, DataError)
+    assert (caught.value.exit_code, caught.value.status) == (1, 422)
     after = sorted(cache_dir().glob("*")) if cache_dir().exists() else []
     assert after == before
     assert not any(data_hash(data_copy)[:32] in p.name for p in after)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.diff import ChangeKind, DiffError, diff_editions
+from prodsec.catalog.diff import ChangeKind, diff_editions
+from prodsec.errors import BadInputError
 
 
 def _diff(catalog: Catalog, old: str, new: str):  # type: ignore[no-untyped-def]
@@ -70,10 +71,12 @@ def test_same_edition_has_no_changes(catalog: Catalog) -> None:
 
 
 def test_different_instruments_cannot_be_diffed(catalog: Catalog) -> None:
-    with pytest.raises(
-        DiffError, match=r"different instruments: etsi-en-303-645@2\.1\.1 and uk-cop-iot@2018"
-    ):
+    with pytest.raises(BadInputError) as caught:
         _diff(catalog, "etsi-en-303-645@2.1.1", "uk-cop-iot@2018")
+    assert str(caught.value) == (
+        "cannot diff editions of different instruments: etsi-en-303-645@2.1.1 and uk-cop-iot@2018"
+    )
+    assert (caught.value.exit_code, caught.value.status) == (2, 400)
 
 
 def test_scheme_levels_redefined_show_as_level_changes(catalog: Catalog) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Relationship
+from prodsec.catalog.vocab import Relationship
 from prodsec.crosswalk.derive import compose, crosswalk
 
 R = Relationship

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from prodsec.catalog import Catalog, NotFoundError
-from prodsec.catalog.model import Bindingness
+from prodsec.catalog import Catalog
+from prodsec.catalog.vocab import Bindingness
 from prodsec.crosswalk.measures import (
     Counted,
     Grain,
-    Scope,
+    Selection,
     Themes,
     common_core,
     coverage,
@@ -23,9 +23,10 @@ from prodsec.crosswalk.measures import (
     timeline,
     uncovered,
 )
+from prodsec.errors import NotFoundError
 
 MANDATORY = (Bindingness.MANDATORY,)
-GB_AU = Scope(
+GB_AU = Selection(
     bindingness=MANDATORY,
     category="consumer-iot-device",
     on=dt.date(2026, 6, 1),
@@ -72,13 +73,13 @@ def test_before_australia_applies_only_gb_binds(catalog: Catalog) -> None:
 
 
 def test_psti_and_australia_overlap(catalog: Catalog) -> None:
-    pair = Scope(instruments=("uk-psti@2025-12-04", "au-smart-devices@2025"))
+    pair = Selection(instruments=("uk-psti@2025-12-04", "au-smart-devices@2025"))
     found = overlap(catalog, pair)
     assert found.all == ((1.0, 1.0), (1.0, 1.0))
     # counting market obligations: PSTI adds duties of importers and notifications
     everything = overlap(catalog, dataclasses.replace(pair, themes=Themes.ALL))
     assert everything.all[0][1] == pytest.approx(4 / 6)
-    red_ctm = overlap(catalog, Scope(instruments=("eu-red-da@2022-30", "us-fcc-ctm@2024")))
+    red_ctm = overlap(catalog, Selection(instruments=("eu-red-da@2022-30", "us-fcc-ctm@2024")))
     assert red_ctm.all[0][1] == pytest.approx(1 / 12)
 
 
@@ -88,7 +89,7 @@ def test_jaccard_of_nothing_is_undefined() -> None:
 
 
 def test_coverage_counts_full_and_partial(catalog: Catalog) -> None:
-    rows = coverage(catalog, Scope(bindingness=MANDATORY, on=dt.date(2028, 1, 1)))
+    rows = coverage(catalog, Selection(bindingness=MANDATORY, on=dt.date(2028, 1, 1)))
     found = {r.instrument.key: (r.full, r.partial, r.total) for r in rows}
     assert found == {
         "au-smart-devices@2025": (3, 0, 67),
@@ -101,14 +102,14 @@ def test_coverage_counts_full_and_partial(catalog: Catalog) -> None:
 
 
 def test_uncovered_by_the_binding_regimes_of_gb_au_and_the_eu(catalog: Catalog) -> None:
-    scope = Scope(
+    selection = Selection(
         bindingness=MANDATORY,
         category="consumer-iot-device",
         on=dt.date(2028, 1, 1),
         jurisdictions=("GB", "AU", "EU"),
         requirements=Counted.MANDATORY,
     )
-    insts, blocks = uncovered(catalog, scope)
+    insts, blocks = uncovered(catalog, selection)
     assert keys(insts) == ["au-smart-devices@2025", "eu-cra@2024-2847", "uk-psti@2025-12-04"]
     assert blocks[:4] == [
         "changeable-credentials",
@@ -120,7 +121,7 @@ def test_uncovered_by_the_binding_regimes_of_gb_au_and_the_eu(catalog: Catalog) 
 
 
 def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> None:
-    years = spread(catalog, Scope(bindingness=MANDATORY), "min_support_years")
+    years = spread(catalog, Selection(bindingness=MANDATORY), "min_support_years")
     assert [(s.instrument.key, s.value, s.ref) for s in years.settings] == [
         ("eu-cra@2024-2847", 5, "Art13-8")
     ]
@@ -133,7 +134,7 @@ def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> No
         "us-ca-sb327@2018",
         "us-or-hb2395@2019",
     ]
-    labels = spread(catalog, Scope(), "validity_years")
+    labels = spread(catalog, Selection(), "validity_years")
     assert sorted((s.instrument.id, s.value) for s in labels.settings) == [
         ("de-bsi-itsk", 2),
         ("jp-jc-star", 2),
@@ -147,7 +148,7 @@ def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> No
 
 def test_an_unknown_parameter_lists_the_known_ones(catalog: Catalog) -> None:
     with pytest.raises(NotFoundError) as caught:
-        spread(catalog, Scope(), "support_years")
+        spread(catalog, Selection(), "support_years")
     assert str(caught.value).startswith(
         "unknown parameter 'support_years'; valid values: acknowledgement_days, "
         "availability_years, depth, early_warning_hours"
@@ -156,7 +157,8 @@ def test_an_unknown_parameter_lists_the_known_ones(catalog: Catalog) -> None:
 
 def test_timeline_of_gb_and_au(catalog: Catalog) -> None:
     events = timeline(
-        catalog, Scope(bindingness=MANDATORY, jurisdictions=("GB", "AU"), on=dt.date(2026, 12, 31))
+        catalog,
+        Selection(bindingness=MANDATORY, jurisdictions=("GB", "AU"), on=dt.date(2026, 12, 31)),
     )
     applies = [
         (m.day.isoformat(), m.jurisdiction, m.instrument.key) for m in events if m.kind == "applies"
@@ -170,13 +172,13 @@ def test_timeline_of_gb_and_au(catalog: Catalog) -> None:
 
 
 def test_q1_nothing_is_common_to_every_binding_consumer_iot_regime(catalog: Catalog) -> None:
-    scope = Scope(
+    selection = Selection(
         bindingness=MANDATORY,
         category="consumer-iot-device",
         on=dt.date(2026, 1, 1),
         requirements=Counted.MANDATORY,
     )
-    insts, core = common_core(catalog, scope)
+    insts, core = common_core(catalog, selection)
     assert (keys(insts), core) == (
         ["eu-red-da@2022-30", "uk-psti@2025-12-04", "us-ca-sb327@2018", "us-or-hb2395@2019"],
         [],

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Bindingness, Layer
-from prodsec.crosswalk.measures import Counted, Scope, select
+from prodsec.catalog.vocab import Bindingness, Layer
+from prodsec.crosswalk.measures import Counted, Selection, select
 from prodsec.crosswalk.questions import (
     duty_gaps,
     layer_gaps,
@@ -16,7 +16,7 @@ from prodsec.crosswalk.questions import (
     uncovered_categories,
 )
 
-BINDING_2028 = Scope(bindingness=(Bindingness.MANDATORY,), on=dt.date(2028, 1, 1))
+BINDING_2028 = Selection(bindingness=(Bindingness.MANDATORY,), on=dt.date(2028, 1, 1))
 
 
 def test_q3_who_requires_a_support_period_with_an_end_date(catalog: Catalog) -> None:
@@ -66,13 +66,13 @@ def test_q16_who_requires_a_reporting_contact_but_no_response_timelines(
 
 
 def test_q5_en_303_645_provisions_no_binding_regime_asks_for(catalog: Catalog) -> None:
-    scope = Scope(
+    selection = Selection(
         bindingness=(Bindingness.MANDATORY,),
         on=dt.date(2028, 1, 1),
         jurisdictions=("GB", "AU", "EU"),
         requirements=Counted.MANDATORY,
     )
-    insts, refs = spine_uncovered(catalog, scope, catalog.instrument("etsi-en-303-645@2.1.1"))
+    insts, refs = spine_uncovered(catalog, selection, catalog.instrument("etsi-en-303-645@2.1.1"))
     assert [i.key for i in insts] == [
         "au-smart-devices@2025",
         "eu-cra@2024-2847",
@@ -88,7 +88,9 @@ def test_q6_scheme_coverage_of_en_303_645_and_the_cls_redefinition(catalog: Cata
     rows = {
         r["instrument"]: (r["full"], r["partial"])
         for r in spine_coverage(
-            catalog, Scope(instruments=("sg-cls@2020", "sg-cls@2025", "fi-traficom-label")), spine
+            catalog,
+            Selection(instruments=("sg-cls@2020", "sg-cls@2025", "fi-traficom-label")),
+            spine,
         )
     }
     assert rows == {
@@ -120,12 +122,12 @@ def test_q9_duty_of_care_gaps_per_jurisdiction(catalog: Catalog) -> None:
 
 
 def test_q10_what_only_principles_and_outcomes_ask_for(catalog: Catalog) -> None:
-    scope = Scope(
+    selection = Selection(
         jurisdictions=("US", "INT"), layers=(Layer.PRINCIPLE, Layer.OUTCOME, Layer.BASELINE)
     )
     # in the US and internationally, sharing vulnerability information is asked for only
     # by the OECD and UN norms, with no baseline beneath
-    rows = {r["block"]: r["asked_by"] for r in layer_gaps(catalog, scope)}
+    rows = {r["block"]: r["asked_by"] for r in layer_gaps(catalog, selection)}
     assert rows == {
         "vulnerability-information-sharing": "oecd-0482@2022, un-gge-2021@A-76-135",
         "support-period-rationale": "us-nist-ir-8259b@2021 (partly)",

@@ -10,11 +10,11 @@ import datetime as dt
 import pytest
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Bindingness
+from prodsec.catalog.vocab import Bindingness
 from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import (
     Counted,
-    Scope,
+    Selection,
     common_core,
     coverage,
     overlap,
@@ -128,7 +128,7 @@ def test_the_reverse_crosswalk_inverts_the_direct_mapping(small_catalog: Catalog
 def test_coverage_counts_full_and_partial_blocks_over_the_hub(small_catalog: Catalog) -> None:
     rows = [
         (r.instrument.key, r.full, r.partial, r.total, r.full_share, r.any_share)
-        for r in coverage(small_catalog, Scope())
+        for r in coverage(small_catalog, Selection())
     ]
     assert rows == [
         ("xa-law@2", 4, 0, 5, 0.8, 0.8),
@@ -138,7 +138,7 @@ def test_coverage_counts_full_and_partial_blocks_over_the_hub(small_catalog: Cat
 
 
 def test_overlap_is_jaccard_on_all_and_on_mandatory_requirements(small_catalog: Catalog) -> None:
-    o = overlap(small_catalog, Scope())
+    o = overlap(small_catalog, Selection())
     assert [i.key for i in o.instruments] == ["xa-law@2", "xb-label@1", "xx-std@1"]
     # law and label share 3 of 5 blocks; the standard holds 4 of each one's 5
     assert o.all == ((1.0, 0.6, 0.8), (0.6, 1.0, 0.8), (0.8, 0.8, 1.0))
@@ -147,10 +147,10 @@ def test_overlap_is_jaccard_on_all_and_on_mandatory_requirements(small_catalog: 
 
 
 def test_common_core_and_what_no_mandatory_regime_covers(small_catalog: Catalog) -> None:
-    insts, core = common_core(small_catalog, Scope())
+    insts, core = common_core(small_catalog, Selection())
     assert [i.key for i in insts] == ["xa-law@2", "xb-label@1", "xx-std@1"]
     assert core == ["unique-passwords", "reporting-contact", "signed-updates"]
-    mandatory = Scope(bindingness=(Bindingness.MANDATORY,), requirements=Counted.MANDATORY)
+    mandatory = Selection(bindingness=(Bindingness.MANDATORY,), requirements=Counted.MANDATORY)
     insts, left = uncovered(small_catalog, mandatory)
     assert ([i.key for i in insts], left) == (["xa-law@2"], ["sbom"])
 
@@ -158,14 +158,14 @@ def test_common_core_and_what_no_mandatory_regime_covers(small_catalog: Catalog)
 def test_spread_takes_the_strictest_value_in_the_block_s_direction(
     small_catalog: Catalog,
 ) -> None:
-    answer = spread(small_catalog, Scope(), "answer_days")  # lower asks more
+    answer = spread(small_catalog, Selection(), "answer_days")  # lower asks more
     assert [(s.instrument.key, s.value, s.unit, s.ref) for s in answer.settings] == [
         ("xa-law@2", 30, "days", "R2"),
         ("xb-label@1", 7, "days", "L2"),
         ("xx-std@1", 14, "days", "S2"),
     ]
     assert (answer.silent, answer.strictest, answer.blocks) == ((), 7, ("reporting-contact",))
-    support = spread(small_catalog, Scope(), "min_years")  # higher asks more
+    support = spread(small_catalog, Selection(), "min_years")  # higher asks more
     assert [(s.instrument.key, s.value) for s in support.settings] == [("xa-law@2", 5)]
     assert [i.key for i in support.silent] == ["xb-label@1", "xx-std@1"]
     assert support.strictest == 5
@@ -186,14 +186,14 @@ def test_spread_takes_the_strictest_value_in_the_block_s_direction(
 def test_select_on_a_day_takes_the_edition_in_effect(
     small_catalog: Catalog, on: str, expected: list[str]
 ) -> None:
-    found = select(small_catalog, Scope(on=dt.date.fromisoformat(on)))
+    found = select(small_catalog, Selection(on=dt.date.fromisoformat(on)))
     assert [i.key for i in found] == expected
 
 
 def test_timeline_lists_every_edition_s_dates_per_jurisdiction(small_catalog: Catalog) -> None:
     rows = [
         (m.day.isoformat(), m.jurisdiction, m.kind, m.what)
-        for m in timeline(small_catalog, Scope(on=dt.date(2026, 12, 31)))
+        for m in timeline(small_catalog, Selection(on=dt.date(2026, 12, 31)))
     ]
     assert rows == [
         ("2024-01-10", "XA", "adopted", "xa-law@1 adopted"),

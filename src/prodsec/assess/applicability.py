@@ -23,28 +23,25 @@ rest.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.editions import current_editions, ended, lineage_start, start
+from prodsec.catalog.memo import per_catalog
 from prodsec.catalog.model import (
-    Bindingness,
-    Confidence,
     ConformityRoute,
-    DateKind,
     Exclusion,
     Instrument,
-    Layer,
     Market,
     ProductClass,
-    Recognition,
     Requirement,
-    holds,
-    refers_to,
 )
+from prodsec.catalog.recognition import Recognition, refers_to
+from prodsec.catalog.vocab import Bindingness, Confidence, DateKind, Layer
+from prodsec.catalog.when import holds
 
 
 class State(StrEnum):
@@ -103,7 +100,7 @@ class Answer:
     markets: tuple[MarketAnswer, ...]
 
 
-class Product:
+class ProductFacts:
     """A category with its ancestors and every feature the product has."""
 
     __slots__ = ("category", "features", "lineage")
@@ -131,7 +128,7 @@ def applies(
     given = frozenset(features)
     for feature in sorted(given):
         catalog.feature(feature)
-    product = Product(catalog, category, given)
+    product = ProductFacts(catalog, category, given)
     answers = tuple(
         MarketAnswer(market, tuple(_market(catalog, product, market, on)))
         for market in (catalog.market(m) for m in markets)
@@ -139,7 +136,9 @@ def applies(
     return Answer(product.category, on, given, product.features - given, answers)
 
 
-def _market(catalog: Catalog, product: Product, market: Market, on: dt.date) -> Iterable[Finding]:
+def _market(
+    catalog: Catalog, product: ProductFacts, market: Market, on: dt.date
+) -> Iterable[Finding]:
     laws = {*market.jurisdictions, "INT"}
     ids = sorted(
         {
@@ -154,7 +153,7 @@ def _market(catalog: Catalog, product: Product, market: Market, on: dt.date) -> 
 
 
 def _finding(
-    catalog: Catalog, inst: Instrument, product: Product, market: Market, on: dt.date
+    catalog: Catalog, inst: Instrument, product: ProductFacts, market: Market, on: dt.date
 ) -> Finding:
     begins, ends = start(inst), ended(inst)
     scope = inst.scope
@@ -220,7 +219,7 @@ def _finding(
 
 
 def _obligations(
-    catalog: Catalog, inst: Instrument, product: Product, on: dt.date
+    catalog: Catalog, inst: Instrument, product: ProductFacts, on: dt.date
 ) -> tuple[tuple[Obligation, ...], tuple[str, ...]]:
     """The mandatory-type requirements whose conditions and features the product meets."""
     terms = {t.id: t.when for t in (*inst.conditions, *inst.features)}
@@ -238,17 +237,24 @@ def _obligations(
     return tuple(found), tuple(skipped)
 
 
-Start = tuple[dt.date, Confidence | None]
-_STARTS: weakref.WeakKeyDictionary[Catalog, dict[str, Start]] = weakref.WeakKeyDictionary()
-"""Each catalog's requirement start dates by requirement ID: they depend on the data only."""
+class Start(NamedTuple):
+    """The day a requirement first applied, and how sure the catalog is of it."""
+
+    date: dt.date
+    confidence: Confidence | None
+
+
+@per_catalog
+def starts_of(catalog: Catalog) -> dict[str, Start]:
+    """Each catalog's requirement start dates by requirement ID: they depend on the data
+    only, so they fill in as they are asked for and last as long as the catalog."""
+    return {}
 
 
 def first_start(catalog: Catalog, inst: Instrument, req: Requirement) -> Start:
     """When a requirement first applied, following its lineage into earlier editions (a
     PSTI paragraph carried into an amended edition has applied since the first one)."""
-    starts = _STARTS.get(catalog)
-    if starts is None:
-        starts = _STARTS[catalog] = {}
+    starts = starts_of(catalog)
     rid = inst.requirement_id(req.ref)
     found = starts.get(rid)
     if found is None:
@@ -264,7 +270,7 @@ def _first_start(catalog: Catalog, inst: Instrument, req: Requirement) -> Start:
     refs = req.previous if req.previous is not None else (req.ref,)
     earlier = [r for r in before.requirements if r.ref in refs]
     starts = [first_start(catalog, before, r) for r in earlier]
-    return min([found, *starts], key=lambda pair: pair[0])
+    return min([found, *starts], key=lambda s: s.date)
 
 
 def _requirement_start(inst: Instrument, req: Requirement) -> Start:
@@ -277,14 +283,14 @@ def _requirement_start(inst: Instrument, req: Requirement) -> Start:
     dated = [d for d in inst.dates if d.kind is DateKind.APPLIES]
     for event in dated:
         if set(event.refs) & set(chain):
-            return event.date, event.confidence
+            return Start(event.date, event.confidence)
     general = [d for d in dated if not d.refs]
     if general:
-        return general[0].date, general[0].confidence
-    return start(inst), None
+        return Start(general[0].date, general[0].confidence)
+    return Start(start(inst), None)
 
 
-def _product_class(inst: Instrument, product: Product) -> ProductClass | None:
+def _product_class(inst: Instrument, product: ProductFacts) -> ProductClass | None:
     matching = [
         c
         for c in inst.classes

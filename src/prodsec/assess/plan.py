@@ -20,80 +20,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import yaml
 from typing_extensions import TypedDict
 
-from prodsec.assess.evaluate import (
-    POSITIVE,
-    Assessment,
-    InstrumentResult,
-    Judge,
-    LabelResult,
-    Verdict,
-    assess,
-)
+from prodsec.assess.costs import Costs, load_costs
+from prodsec.assess.evaluate import assess
+from prodsec.assess.judge import Judge
 from prodsec.assess.profile import Profile
 from prodsec.assess.reach import edition_on
-from prodsec.catalog import Catalog, NotFoundError
-from prodsec.catalog.load import PACKAGED
-from prodsec.catalog.model import (
-    Instrument,
-    InstrumentType,
-    RecognitionKind,
-    Relationship,
-    Requirement,
-    Scalar,
-    Stricter,
-    refers_to,
-)
+from prodsec.assess.verdicts import POSITIVE, Assessment, InstrumentResult, LabelResult, Verdict
+from prodsec.catalog import Catalog
+from prodsec.catalog.model import Instrument, Requirement
+from prodsec.catalog.recognition import RecognitionKind, refers_to
+from prodsec.catalog.vocab import InstrumentType, Relationship, Scalar, Stricter
+from prodsec.errors import BadInputError, NotFoundError
 
 DONE = (Verdict.MET, Verdict.NOT_APPLICABLE)
-
-
-@dataclass(frozen=True, slots=True)
-class Costs:
-    default: float
-    themes: dict[str, float]
-    blocks: dict[str, float]
-    labels: dict[str, dict[str, float]]
-
-    def block(self, catalog: Catalog, block: str) -> float:
-        if block in self.blocks:
-            return self.blocks[block]
-        return self.themes.get(catalog.blocks[block].theme.value, self.default)
-
-    def label(self, scheme: str, level: str) -> float:
-        return self.labels.get(scheme, {}).get(level, 10 * self.default)
-
-
-def load_costs(extra: Path | None = None) -> Costs:
-    """The default costs, with a user's file laid over them."""
-    data: dict[str, Any] = yaml.safe_load((PACKAGED / "plan-costs.yaml").read_text())
-    if extra is not None:
-        given = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
-        if not isinstance(given, dict):
-            raise ValueError(
-                f"{extra}: a costs file is a mapping of default, themes, blocks, labels"
-            )
-        for key in ("themes", "blocks"):
-            data[key] = {**(data.get(key) or {}), **(given.get(key) or {})}
-        labels = {s: dict(v) for s, v in (data.get("labels") or {}).items()}
-        for scheme, levels in (given.get("labels") or {}).items():
-            labels[scheme] = {**labels.get(scheme, {}), **levels}
-        data["labels"] = labels
-        data["default"] = given.get("default", data["default"])
-    return Costs(
-        float(data["default"]),
-        {k: float(v) for k, v in (data.get("themes") or {}).items()},
-        {k: float(v) for k, v in (data.get("blocks") or {}).items()},
-        {
-            s: {str(lv): float(c) for lv, c in v.items()}
-            for s, v in (data.get("labels") or {}).items()
-        },
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +109,7 @@ class _Builder:
         for m in self.catalog.mappings_of(rid):
             if m.block is None or m.relationship is Relationship.NO_RELATIONSHIP:
                 continue
-            verdict, _ = self.judge.block(m.block, m.bindings)
+            verdict = self.judge.block(m.block, m.bindings).verdict
             if verdict is not Verdict.MET and m.block not in found:
                 found.append(m.block)
         return found
@@ -258,14 +201,14 @@ def _targets(a: Assessment) -> list[tuple[InstrumentResult, str]]:
 
 def asked_labels(items: Iterable[str]) -> list[tuple[str, str]]:
     """`SCHEME:LEVEL` items (an item may hold several, comma-separated) as pairs;
-    ValueError naming the first malformed one."""
+    BadInputError naming the first malformed one."""
     found = []
     for part in (p.strip() for item in items for p in item.split(",")):
         if not part:
             continue
         scheme, _, level = part.partition(":")
         if not scheme or not level:
-            raise ValueError(f"'{part}' is not SCHEME:LEVEL (for example sg-cls:2)")
+            raise BadInputError(f"'{part}' is not SCHEME:LEVEL (for example sg-cls:2)")
         found.append((scheme, level))
     return found
 
@@ -342,7 +285,7 @@ def plan(
         constraints=LinearConstraint(matrix.tocsr(), lower, [float("inf")] * len(lower)),
     )
     if not solution.success:
-        raise ValueError(f"no plan satisfies every target: {solution.message}")
+        raise BadInputError(f"no plan satisfies every target: {solution.message}")
     chosen = {model.names[i] for i, v in enumerate(solution.x) if v > 0.5}
     return _read(catalog, found, build, chosen, solution.x, tuple(unreachable), asked)
 

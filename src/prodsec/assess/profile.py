@@ -21,10 +21,10 @@ from typing import Annotated
 
 from annotated_types import MinLen
 
-from prodsec.catalog import Catalog, Issue, NotFoundError
+from prodsec.catalog import Catalog
 from prodsec.catalog.catalog import near
 from prodsec.catalog.load import validate_document
-from prodsec.catalog.model import (
+from prodsec.catalog.vocab import (
     InstrumentType,
     Jurisdiction,
     Scalar,
@@ -34,16 +34,15 @@ from prodsec.catalog.model import (
     frozen,
 )
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
+from prodsec.errors import DataError, Issue, NotFoundError
 
 
-class ProfileError(Exception):
-    """A product profile did not load; `issues` lists every problem with its place."""
+class ProfileError(DataError):
+    """A product profile did not load; `issues` lists every problem with its place. The
+    user's own file, so the CLI exits 2 (as for bad input), the API answers 422."""
 
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = sorted(set(issues))
-        count = len(self.issues)
-        head = f"{count} problem{'s' if count != 1 else ''} in the product profile"
-        super().__init__("\n".join([head, *(str(i) for i in self.issues)]))
+    exit_code = 2
+    what = "the product profile"
 
 
 @frozen
@@ -150,7 +149,7 @@ def _expiries(profile: Profile, catalog: Catalog) -> Profile:
     for label in profile.labels:
         issued = catalog.instrument(label.scheme).label
         if label.valid_until is None and label.registration and issued is not None:
-            _, expiry = issued.read_registration(label.registration)
+            expiry = issued.read_registration(label.registration).expiry
             label = dataclasses.replace(label, valid_until=expiry)
         labels.append(label)
     return dataclasses.replace(profile, labels=tuple(labels))
@@ -231,7 +230,7 @@ def _label(
     if label.registration and scheme.label is not None:
         issue = scheme.label.registration_issue(scheme.id, label.registration, label.valid_until)
         if issue is not None:
-            yield doc.issue((*at, issue[0]), issue[1])
+            yield doc.issue((*at, issue.field), issue.message)
 
 
 def _contradictions(doc: Document, p: Profile) -> Iterator[Issue]:

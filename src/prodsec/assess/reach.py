@@ -15,15 +15,12 @@ from dataclasses import dataclass
 
 from typing_extensions import TypedDict
 
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
 from prodsec.catalog.editions import current_editions, start
-from prodsec.catalog.model import (
-    Instrument,
-    Level,
-    Recognition,
-    RecognitionKind,
-    refers_to,
-)
+from prodsec.catalog.model import Instrument
+from prodsec.catalog.recognition import Recognition, RecognitionKind, refers_to
+from prodsec.catalog.schemes import Level
+from prodsec.errors import BadInputError, NotFoundError
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -84,23 +81,16 @@ def edition_on(catalog: Catalog, ident: str, on: dt.date) -> Instrument:
     return current_editions(catalog.editions(catalog.instrument(ident).id), on)[-1]
 
 
-class RegistrationError(ValueError):
-    """A registration ID that is not the scheme's, or a valid-until day it contradicts."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field, self.message = field, message
-        super().__init__(f"{field}: {message}")
-
-
 def registered_until(held: Instrument, registration: str, given: dt.date | None) -> dt.date | None:
     """The label's last valid day: the expiry its registration ID carries (CLS), else the
-    one given. RegistrationError for an ID of the wrong form or a contradicting day."""
+    one given. BadInputError (with the field) for an ID of the wrong form or a
+    contradicting day."""
     if held.label is None:
-        raise RegistrationError("registration", f"{held.id} issues no labels")
+        raise BadInputError(f"{held.id} issues no labels", field="registration")
     issue = held.label.registration_issue(held.id, registration, given)
     if issue is not None:
-        raise RegistrationError(*issue)
-    return held.label.read_registration(registration)[1] or given
+        raise BadInputError(issue.message, field=issue.field)
+    return held.label.read_registration(registration).expiry or given
 
 
 def _level(scheme: Instrument, wanted: str | None) -> Level | None:
@@ -126,7 +116,7 @@ def reach(
 ) -> Reach:
     """Every edge out of `scheme`, judged for a label at `level` on a `category` product.
     A `registration` ID is checked against the scheme's form, and the expiry it carries
-    (CLS) is the label's last valid day (RegistrationError otherwise)."""
+    (CLS) is the label's last valid day (BadInputError otherwise)."""
     held = catalog.instrument(scheme) if "@" in scheme else edition_on(catalog, scheme, on)
     if registration is not None:
         valid_until = registered_until(held, registration, valid_until)

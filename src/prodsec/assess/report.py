@@ -7,7 +7,7 @@ import html
 
 from typing_extensions import TypedDict
 
-from prodsec.assess.evaluate import Assessment, Eligibility, InstrumentResult, Judged, Verdict
+from prodsec.assess.verdicts import Assessment, Eligibility, InstrumentResult, Judged, Verdict
 
 SHOWN = (Verdict.NOT_MET, Verdict.PARTIALLY_MET, Verdict.UNKNOWN)
 
@@ -77,7 +77,7 @@ def _judged(j: Judged) -> JudgedPublic:
         "reasons": list(j.reasons),
         "applies_from": None if j.applies_from is None else j.applies_from.isoformat(),
         "in_effect": j.in_effect,
-        "blocks": [{"block": b, "verdict": v.value} for b, v in j.blocks],
+        "blocks": [{"block": b.block, "verdict": b.verdict.value} for b in j.blocks],
         "edge": j.edge,
     }
 

@@ -9,8 +9,8 @@ from typing import Any
 from typing_extensions import TypedDict
 
 from prodsec.assess.applicability import Answer, Finding, MarketAnswer, State
-from prodsec.catalog.model import Confidence
 from prodsec.catalog.views import Json, edge_label, plain
+from prodsec.catalog.vocab import Confidence
 
 GROUPS = {
     "binds": (State.BINDS,),

@@ -9,10 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from prodsec.catalog.errors import NotFoundError
 from prodsec.catalog.model import (
-    Arrangement,
-    BlockId,
     BuildingBlock,
     Category,
     Instrument,
@@ -20,11 +17,11 @@ from prodsec.catalog.model import (
     MappingSet,
     Market,
     ProductFeature,
-    Recognition,
     Requirement,
-    RequirementId,
-    Scalar,
 )
+from prodsec.catalog.recognition import Arrangement, Recognition
+from prodsec.catalog.vocab import BlockId, RequirementId, Scalar
+from prodsec.errors import NotFoundError
 
 
 @dataclass(frozen=True, slots=True)

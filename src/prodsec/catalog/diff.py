@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.model import Instrument, Requirement
+from prodsec.errors import BadInputError
 
 Pairs = set[tuple[str, str]]
 
@@ -47,10 +48,6 @@ class EditionDiff:
 
     def of_kind(self, kind: ChangeKind) -> list[Change]:
         return [c for c in self.changes if c.kind is kind]
-
-
-class DiffError(ValueError):
-    """The two instruments cannot be compared (different ids)."""
 
 
 def _step(before: Instrument, after: Instrument) -> Pairs:
@@ -87,7 +84,9 @@ def _chain(catalog: Catalog, older: Instrument, newer: Instrument) -> Pairs | No
 
 def lineage(catalog: Catalog, old: Instrument, new: Instrument) -> Pairs:
     if old.id != new.id:
-        raise DiffError(f"cannot diff editions of different instruments: {old.key} and {new.key}")
+        raise BadInputError(
+            f"cannot diff editions of different instruments: {old.key} and {new.key}"
+        )
     forward = _chain(catalog, old, new)
     if forward is not None:
         return forward

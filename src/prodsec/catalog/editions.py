@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from prodsec.catalog.catalog import Catalog
-from prodsec.catalog.model import DateKind, Instrument
+from prodsec.catalog.model import Instrument
+from prodsec.catalog.vocab import DateKind
 
 START_KINDS = (DateKind.APPLIES, DateKind.IN_FORCE, DateKind.PUBLISHED, DateKind.ADOPTED)
 

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from prodsec import __version__
 from prodsec.catalog.catalog import Catalog
-from prodsec.catalog.errors import CatalogError, Issue
 from prodsec.catalog.model import (
     BlockFile,
     CategoryFile,
@@ -25,8 +24,8 @@ from prodsec.catalog.model import (
     Instrument,
     MappingSet,
     MarketFile,
-    RecognitionFile,
 )
+from prodsec.catalog.recognition import RecognitionFile
 from prodsec.catalog.validate import (
     Parsed,
     check_instrument,
@@ -36,8 +35,9 @@ from prodsec.catalog.validate import (
     check_vocabularies,
 )
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
+from prodsec.errors import DataError, Issue
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the model split into vocab, when and recognition
 PACKAGED = Path(__file__).resolve().parent.parent / "data"
 BLOCKS_FILE = "building-blocks.yaml"
 FEATURES_FILE = "features.yaml"
@@ -46,6 +46,12 @@ MARKETS_FILE = "markets.yaml"
 RECOGNITION_FILE = "recognition.yaml"
 
 T = TypeVar("T")
+
+
+class CatalogError(DataError):
+    """The catalog did not load; `issues` lists every problem found, sorted by place."""
+
+    what = "the catalog data"
 
 
 VOCABULARIES = (BLOCKS_FILE, FEATURES_FILE, CATEGORIES_FILE, MARKETS_FILE, RECOGNITION_FILE)

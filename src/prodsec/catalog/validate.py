@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from prodsec.catalog.errors import Issue
 from prodsec.catalog.model import (
     BuildingBlock,
     Category,
@@ -14,13 +13,12 @@ from prodsec.catalog.model import (
     MappingSet,
     Market,
     ProductFeature,
-    Recognition,
-    RecognitionFile,
-    check_value,
-    literals,
-    refers_to,
 )
+from prodsec.catalog.recognition import Recognition, RecognitionFile, refers_to
+from prodsec.catalog.vocab import check_value
+from prodsec.catalog.when import literals
 from prodsec.catalog.yamlsrc import Document
+from prodsec.errors import Issue
 
 T = TypeVar("T")
 

@@ -17,7 +17,8 @@ from typing_extensions import TypedDict
 
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.diff import EditionDiff
-from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Recognition, Requirement
+from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Requirement
+from prodsec.catalog.recognition import Recognition
 
 Json = dict[str, Any]
 """A nested value whose shape follows the catalog's data format (docs/catalog-format.md)."""

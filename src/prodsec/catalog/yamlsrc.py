@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from prodsec.catalog.errors import Issue, display_path
+from prodsec.errors import DataError, Issue
 
 PathKey = tuple[str | int, ...]
 
@@ -64,10 +64,22 @@ class Document:
         return Issue(self.name, self.line(loc), self.field_name(loc), message)
 
 
-class YamlError(Exception):
+def display_path(path: Path) -> str:
+    """A path as a person wants to read it: relative to the working folder when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class YamlError(DataError):
+    """A file that cannot be read or parsed as YAML: one located problem."""
+
+    what = "the YAML file"
+
     def __init__(self, issue: Issue) -> None:
         self.issue = issue
-        super().__init__(str(issue))
+        super().__init__([issue])
 
 
 def read_document(path: Path) -> Document:

@@ -18,7 +18,7 @@ from typer.main import get_command_from_info, get_group_from_info
 from typer.models import CommandInfo, TyperInfo
 
 from prodsec import __version__
-from prodsec.cli.output import fail, report
+from prodsec.cli.output import report
 from prodsec.errors import ProdsecError
 
 # command name -> (module under prodsec.cli, its Typer `app` or the function to run)
@@ -42,8 +42,7 @@ COMMANDS = {
 class Root(TyperGroup):
     """Loads each command on first use, and turns every `ProdsecError` into its lines on
     stderr and its exit code, once for all commands (unknown ids and bad input exit 2,
-    broken data 1). The core's older exceptions are caught here too until they join the
-    tree."""
+    broken data 1)."""
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*GROUPS, *COMMANDS]
@@ -76,19 +75,10 @@ class Root(TyperGroup):
             raise
 
     def invoke(self, ctx: Any) -> Any:
-        from prodsec.assess.profile import ProfileError
-        from prodsec.catalog import CatalogError, NotFoundError
-
         try:
             return super().invoke(ctx)
         except ProdsecError as exc:
             raise report(exc) from exc
-        except NotFoundError as exc:
-            raise fail(str(exc), 2) from exc
-        except CatalogError as exc:
-            raise fail(str(exc), 1) from exc
-        except ProfileError as exc:
-            raise fail(str(exc), 2) from exc
 
 
 app = typer.Typer(

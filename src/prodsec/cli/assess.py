@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from prodsec.assess.evaluate import Assessment, Standing, assess
+from prodsec.assess.evaluate import assess
 from prodsec.assess.profile import Profile, ProfileError, check_profile, load_profile
 from prodsec.assess.report import (
     assessment_html,
@@ -21,6 +21,7 @@ from prodsec.assess.report import (
     assessment_text,
     assessment_view,
 )
+from prodsec.assess.verdicts import Assessment, Standing
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.yamlsrc import Document
 from prodsec.cli import names

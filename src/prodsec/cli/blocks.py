@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from prodsec.catalog import load_catalog
-from prodsec.catalog.model import Theme
 from prodsec.catalog.views import block_view
+from prodsec.catalog.vocab import Theme
 from prodsec.cli.output import Format, FormatOpt, emit
 
 app = typer.Typer(

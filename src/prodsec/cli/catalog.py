@@ -12,10 +12,11 @@ from rich.console import Console
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
 from prodsec.catalog.load import PACKAGED, iter_schemas
-from prodsec.catalog.model import Actor, Bindingness, InstrumentType
 from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
+from prodsec.catalog.vocab import Actor, Bindingness, InstrumentType
 from prodsec.cli import names
 from prodsec.cli.output import Format, FormatOpt, emit, fail
+from prodsec.errors import BadInputError
 
 app = typer.Typer(
     help="The atlas of instruments: list, show, search, diff, validate.", no_args_is_help=True
@@ -145,12 +146,12 @@ def diff(
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """What changed between two editions: added, removed, split, renumbered, status, gist."""
-    from prodsec.catalog.diff import DiffError, diff_editions
+    from prodsec.catalog.diff import diff_editions
 
     catalog = load_catalog()
     try:
         result = diff_editions(catalog, catalog.instrument(old), catalog.instrument(new))
-    except DiffError as exc:
+    except BadInputError as exc:
         raise fail(str(exc)) from exc
     view = diff_view(result)
     rows = [

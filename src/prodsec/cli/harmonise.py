@@ -20,7 +20,7 @@ from prodsec.cli.scope import with_scope
 from prodsec.crosswalk import questions
 from prodsec.crosswalk.measures import (
     Counted,
-    Scope,
+    Selection,
     common_core,
     coverage,
     overlap,
@@ -65,7 +65,7 @@ OutputOpt = Annotated[
 
 def _emit(
     fmt: Out | Format,
-    scope: Scope,
+    scope: Selection,
     document: Mapping[str, Any],
     rows: Sequence[Mapping[str, Any]],
     columns: list[str],
@@ -90,7 +90,7 @@ def _chart(fmt: Out, spec: dict[str, Any], output: Path | None) -> bool:
 @with_scope()
 def coverage_(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     spine: Annotated[
         str | None,
         typer.Option(
@@ -122,7 +122,7 @@ def coverage_(
 @with_scope()
 def overlap_(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     mandatory: Annotated[
         bool, typer.Option("--mandatory", help="Chart the mandatory-requirements matrix.")
     ] = False,
@@ -148,7 +148,7 @@ def overlap_(
 
 @app.command("common-core")
 @with_scope(requirements=Counted.MANDATORY)
-def common_core_(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) -> None:
+def common_core_(catalog: Catalog, scope: Selection, fmt: FormatOpt = Format.TABLE) -> None:
     """The building blocks that every selected instrument requires (by default counting
     mandatory-type requirements only)."""
     document = blocks_view(catalog, scope, *common_core(catalog, scope))
@@ -159,7 +159,7 @@ def common_core_(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) 
 @with_scope(requirements=Counted.MANDATORY)
 def uncovered_(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     spine: Annotated[
         str | None,
         typer.Option("--spine", help="Report this instrument's requirements, not hub blocks."),
@@ -188,7 +188,7 @@ def uncovered_(
 @with_scope()
 def spread_(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     parameter: Annotated[str, typer.Argument(help="A parameter: min_support_years, ...")],
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
@@ -210,7 +210,7 @@ def spread_(
 @app.command("timeline")
 @with_scope()
 def timeline_(
-    catalog: Catalog, scope: Scope, fmt: ChartOpt = Out.TABLE, output: OutputOpt = None
+    catalog: Catalog, scope: Selection, fmt: ChartOpt = Out.TABLE, output: OutputOpt = None
 ) -> None:
     """When each obligation starts and ends, per jurisdiction (every edition of the
     selected instruments; with --on, up to that day)."""
@@ -226,7 +226,7 @@ def timeline_(
 @with_scope()
 def requires(
     catalog: Catalog,
-    scope: Scope,
+    scope: Selection,
     block: Annotated[str, typer.Argument(help="A building block id.")],
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
@@ -242,7 +242,7 @@ def requires(
 
 @app.command("excluded")
 @with_scope()
-def excluded(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) -> None:
+def excluded(catalog: Catalog, scope: Selection, fmt: FormatOpt = Format.TABLE) -> None:
     """Product categories that no selected instrument covers, or that every one leaves
     out: the products that fall between regimes."""
     rows = questions.uncovered_categories(catalog, scope)
@@ -251,7 +251,7 @@ def excluded(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) -> N
 
 @app.command("duty-of-care")
 @with_scope()
-def duty_of_care(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) -> None:
+def duty_of_care(catalog: Catalog, scope: Selection, fmt: FormatOpt = Format.TABLE) -> None:
     """Per jurisdiction, the OECD duty-of-care principles (by design, by default,
     lifecycle, end of life, transparency) that no selected requirement puts into practice."""
     rows = questions.duty_gaps(catalog, scope)
@@ -261,7 +261,7 @@ def duty_of_care(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) 
 
 @app.command("layers")
 @with_scope()
-def layers(catalog: Catalog, scope: Scope, fmt: FormatOpt = Format.TABLE) -> None:
+def layers(catalog: Catalog, scope: Selection, fmt: FormatOpt = Format.TABLE) -> None:
     """Building blocks that only principles or outcomes ask for, with no baseline or
     specification beneath them (the actionability gap)."""
     rows = questions.layer_gaps(catalog, scope)

@@ -8,19 +8,21 @@ from typing import Annotated, Any
 
 import typer
 
-from prodsec.assess.plan import Plan, asked_labels, load_costs, plan, plan_view
+from prodsec.assess.costs import load_costs
+from prodsec.assess.plan import Plan, asked_labels, plan, plan_view
 from prodsec.assess.profile import load_profile
 from prodsec.catalog import load_catalog
-from prodsec.catalog.model import shown
+from prodsec.catalog.vocab import shown
 from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
+from prodsec.errors import BadInputError
 
 
 def _labels(given: list[str]) -> list[tuple[str, str]]:
     try:
         return asked_labels(given)
-    except ValueError as exc:
+    except BadInputError as exc:
         raise fail(f"--labels: {exc}") from exc
 
 
@@ -61,7 +63,7 @@ def command(
     profile = load_profile(product, catalog)
     try:
         extra = load_costs(costs)
-    except (OSError, ValueError) as exc:
+    except (OSError, BadInputError) as exc:
         raise fail(f"--costs: {exc}") from exc
     chosen = names.markets(catalog, split(markets or [])) or list(profile.markets)
     dropped = names.markets(catalog, split(drop_market or []))

@@ -9,13 +9,14 @@ from typing import Annotated, Any, cast
 
 import typer
 
-from prodsec.assess.reach import RegistrationError, reach, reach_text, reach_view
+from prodsec.assess.reach import reach, reach_text, reach_view
 from prodsec.catalog import load_catalog
 from prodsec.catalog.views import edge_label
 from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.cli.pictures import draw, write_json
+from prodsec.errors import BadInputError
 from prodsec.insight.graph import graph_spec, graph_view, recognition_graph
 from prodsec.insight.render import Picture
 
@@ -129,7 +130,7 @@ def reach_(
             valid_until=_day(valid_until, "--valid-until"),
             registration=registration,
         )
-    except RegistrationError as exc:
+    except BadInputError as exc:
         raise fail(f"--{exc.field.replace('_', '-')}: {exc.message}") from exc
     if fmt is Format.TABLE:
         typer.echo(reach_text(catalog, answer), nl=False)

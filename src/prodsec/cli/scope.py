@@ -1,6 +1,6 @@
 """The filter options every harmonisation command shares, declared once.
 
-`@with_scope` adds the options to a command and hands it a ready `Scope`; unknown
+`@with_scope` adds the options to a command and hands it a ready `Selection`; unknown
 categories and instruments are reported with near matches (exit 2) before any work.
 """
 
@@ -16,10 +16,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Bindingness, Layer
+from prodsec.catalog.vocab import Bindingness, Layer
 from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
-from prodsec.crosswalk.measures import Counted, Grain, Scope, Themes
+from prodsec.crosswalk.measures import Counted, Grain, Selection, Themes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,7 +99,7 @@ _OPTIONS: list[tuple[str, Any, Any]] = [
 NAMES = [name for name, _, _ in _OPTIONS]
 
 
-def build(catalog: Catalog, values: dict[str, Any], requirements: Counted) -> Scope:
+def build(catalog: Catalog, values: dict[str, Any], requirements: Counted) -> Selection:
     category = values["category"]
     if category is not None:
         category = names.category(catalog, category)
@@ -107,7 +107,7 @@ def build(catalog: Catalog, values: dict[str, Any], requirements: Counted) -> Sc
     for spec in instruments:
         catalog.instrument(spec)
     on = values["on"]
-    return Scope(
+    return Selection(
         bindingness=tuple(values["bindingness"] or ()),
         category=category,
         on=None if on is None else parse_day(on, "--on"),

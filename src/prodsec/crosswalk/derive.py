@@ -25,7 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Confidence, Instrument, Mapping, Relationship
+from prodsec.catalog.model import Instrument, Mapping
+from prodsec.catalog.vocab import Confidence, Relationship
 
 R = Relationship
 INVERSE = {

@@ -1,7 +1,7 @@
 """Harmonisation measures over the hub: coverage, overlap, common core, uncovered blocks,
 the spread of a parameter, and the timeline of obligations.
 
-Every measure runs under a `Scope` (which instruments, which requirements, which blocks)
+Every measure runs under a `Selection` (which instruments, which requirements, which blocks)
 and states it, because a number without its filter misleads. Defaults:
 
 - the editions in effect on the day (`on`), else the latest edition of each instrument;
@@ -24,18 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from prodsec.catalog import Catalog, NotFoundError
+from prodsec.catalog import Catalog
 from prodsec.catalog.editions import current_editions, ended, start
-from prodsec.catalog.model import (
-    Bindingness,
-    BuildingBlock,
-    Instrument,
-    Layer,
-    Relationship,
-    Scalar,
-    Stricter,
-    Theme,
-)
+from prodsec.catalog.model import BuildingBlock, Instrument
+from prodsec.catalog.vocab import Bindingness, Layer, Relationship, Scalar, Stricter, Theme
+from prodsec.errors import NotFoundError
 
 
 class Grain(StrEnum):
@@ -62,7 +55,7 @@ FULL = (Relationship.EQUAL, Relationship.SUPERSET_OF)
 
 
 @dataclass(frozen=True, slots=True)
-class Scope:
+class Selection:
     """Which instruments, requirements and blocks a measure looks at."""
 
     bindingness: tuple[Bindingness, ...] = ()
@@ -114,31 +107,31 @@ class Scope:
 # --- which instruments and blocks ----------------------------------------------------
 
 
-def _editions(catalog: Catalog, scope: Scope) -> Iterable[Instrument]:
+def _editions(catalog: Catalog, selection: Selection) -> Iterable[Instrument]:
     ids = sorted({i.id for i in catalog.instruments.values()})
     for ident in ids:
-        if scope.on is None:
+        if selection.on is None:
             yield catalog.instrument(ident)
             continue
-        for inst in current_editions(catalog.editions(ident), scope.on):
+        for inst in current_editions(catalog.editions(ident), selection.on):
             end = ended(inst)
-            if start(inst) <= scope.on and (end is None or scope.on < end):
+            if start(inst) <= selection.on and (end is None or selection.on < end):
                 yield inst
 
 
-def select(catalog: Catalog, scope: Scope) -> list[Instrument]:
+def select(catalog: Catalog, selection: Selection) -> list[Instrument]:
     """The instrument editions a measure runs over, in id order."""
-    if scope.instruments:
-        return [catalog.instrument(spec) for spec in scope.instruments]
-    lineage = set(catalog.lineage(scope.category)) if scope.category else set()
-    wanted = set(scope.jurisdictions)
+    if selection.instruments:
+        return [catalog.instrument(spec) for spec in selection.instruments]
+    lineage = set(catalog.lineage(selection.category)) if selection.category else set()
+    wanted = set(selection.jurisdictions)
     found = []
-    for inst in _editions(catalog, scope):
-        if scope.bindingness and inst.bindingness not in scope.bindingness:
+    for inst in _editions(catalog, selection):
+        if selection.bindingness and inst.bindingness not in selection.bindingness:
             continue
         if wanted and not wanted & set(inst.jurisdictions):
             continue
-        if scope.layers and inst.layer not in scope.layers:
+        if selection.layers and inst.layer not in selection.layers:
             continue
         if lineage and inst.scope.leaves_out(lineage) is not None:
             continue
@@ -146,24 +139,24 @@ def select(catalog: Catalog, scope: Scope) -> list[Instrument]:
     return found
 
 
-def _counts(block: BuildingBlock, scope: Scope) -> bool:
-    return scope.themes is Themes.ALL or block.theme is not Theme.MARKET_OBLIGATIONS
+def _counts(block: BuildingBlock, selection: Selection) -> bool:
+    return selection.themes is Themes.ALL or block.theme is not Theme.MARKET_OBLIGATIONS
 
 
-def hub(catalog: Catalog, scope: Scope) -> list[BuildingBlock]:
+def hub(catalog: Catalog, selection: Selection) -> list[BuildingBlock]:
     """The blocks measured: every block, or only outcome-level ones, within the themes."""
     return [
         b
         for b in catalog.blocks.values()
-        if _counts(b, scope) and (scope.grain is Grain.DETAIL or b.refines is None)
+        if _counts(b, selection) and (selection.grain is Grain.DETAIL or b.refines is None)
     ]
 
 
 def footprint(
-    catalog: Catalog, inst: Instrument, scope: Scope, counted: Counted | None = None
+    catalog: Catalog, inst: Instrument, selection: Selection, counted: Counted | None = None
 ) -> dict[str, Cover]:
     """The blocks an instrument requires, each fully or partly."""
-    counted = counted or scope.requirements
+    counted = counted or selection.requirements
     found: dict[str, Cover] = {}
     for req in inst.requirements:
         if counted is Counted.MANDATORY and not req.mandatory_type:
@@ -173,9 +166,9 @@ def footprint(
                 continue
             block = catalog.blocks[m.block]
             cover = Cover.FULL if m.relationship in FULL else Cover.PARTIAL
-            if scope.grain is Grain.OUTCOME and block.refines is not None:
+            if selection.grain is Grain.OUTCOME and block.refines is not None:
                 block, cover = catalog.blocks[block.refines], Cover.PARTIAL
-            if not _counts(block, scope):
+            if not _counts(block, selection):
                 continue
             if found.get(block.id) is not Cover.FULL:
                 found[block.id] = cover
@@ -201,11 +194,11 @@ class CoverageRow:
         return (self.full + self.partial) / self.total if self.total else 0.0
 
 
-def coverage(catalog: Catalog, scope: Scope) -> list[CoverageRow]:
-    total = len(hub(catalog, scope))
+def coverage(catalog: Catalog, selection: Selection) -> list[CoverageRow]:
+    total = len(hub(catalog, selection))
     rows = []
-    for inst in select(catalog, scope):
-        fp = footprint(catalog, inst, scope)
+    for inst in select(catalog, selection):
+        fp = footprint(catalog, inst, selection)
         full = sum(c is Cover.FULL for c in fp.values())
         rows.append(CoverageRow(inst, full, len(fp) - full, total))
     return rows
@@ -224,34 +217,34 @@ class Overlap:
     mandatory: tuple[tuple[float | None, ...], ...]
 
 
-def overlap(catalog: Catalog, scope: Scope) -> Overlap:
+def overlap(catalog: Catalog, selection: Selection) -> Overlap:
     """Jaccard similarity of the required blocks of every pair, on all requirements and on
     mandatory-type requirements only."""
-    insts = tuple(select(catalog, scope))
+    insts = tuple(select(catalog, selection))
     matrices = []
     for counted in (Counted.ALL, Counted.MANDATORY):
-        sets = [set(footprint(catalog, i, scope, counted)) for i in insts]
+        sets = [set(footprint(catalog, i, selection, counted)) for i in insts]
         matrices.append(tuple(tuple(jaccard(a, b) for b in sets) for a in sets))
     return Overlap(insts, matrices[0], matrices[1])
 
 
-def common_core(catalog: Catalog, scope: Scope) -> tuple[list[Instrument], list[str]]:
+def common_core(catalog: Catalog, selection: Selection) -> tuple[list[Instrument], list[str]]:
     """The blocks every selected instrument requires, in hub order."""
-    insts = select(catalog, scope)
+    insts = select(catalog, selection)
     if not insts:
         return [], []
-    sets = [set(footprint(catalog, i, scope)) for i in insts]
+    sets = [set(footprint(catalog, i, selection)) for i in insts]
     shared = set.intersection(*sets)
-    return insts, [b.id for b in hub(catalog, scope) if b.id in shared]
+    return insts, [b.id for b in hub(catalog, selection) if b.id in shared]
 
 
-def uncovered(catalog: Catalog, scope: Scope) -> tuple[list[Instrument], list[str]]:
+def uncovered(catalog: Catalog, selection: Selection) -> tuple[list[Instrument], list[str]]:
     """The blocks that no selected instrument requires, in hub order."""
-    insts = select(catalog, scope)
+    insts = select(catalog, selection)
     required: set[str] = set()
     for inst in insts:
-        required |= set(footprint(catalog, inst, scope))
-    return insts, [b.id for b in hub(catalog, scope) if b.id not in required]
+        required |= set(footprint(catalog, inst, selection))
+    return insts, [b.id for b in hub(catalog, selection) if b.id not in required]
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +291,7 @@ def parameters(catalog: Catalog) -> dict[str, tuple[Stricter, str]]:
     return found
 
 
-def spread(catalog: Catalog, scope: Scope, parameter: str) -> Spread:
+def spread(catalog: Catalog, selection: Selection, parameter: str) -> Spread:
     """A parameter's values across the selected instruments, and who sets none."""
     known = parameters(catalog)
     if parameter not in known:
@@ -306,7 +299,7 @@ def spread(catalog: Catalog, scope: Scope, parameter: str) -> Spread:
     stricter, unit = known[parameter]
     settings: list[Setting] = []
     silent: list[Instrument] = []
-    for inst in select(catalog, scope):
+    for inst in select(catalog, selection):
         found = _settings(catalog, inst, parameter, unit)
         settings += found
         if not found:
@@ -342,10 +335,10 @@ class Milestone:
 TIMELINE_KINDS = ("adopted", "in-force", "applies", "transition-end", "repealed", "milestone")
 
 
-def timeline(catalog: Catalog, scope: Scope) -> list[Milestone]:
+def timeline(catalog: Catalog, selection: Selection) -> list[Milestone]:
     """When each obligation starts (and ends), per jurisdiction, for every edition of the
     selected instruments; with `on`, up to that day."""
-    undated = dataclasses.replace(scope, on=None)
+    undated = dataclasses.replace(selection, on=None)
     ids = {i.id for i in select(catalog, undated)}
     found: list[Milestone] = []
     for ident in sorted(ids):
@@ -353,12 +346,12 @@ def timeline(catalog: Catalog, scope: Scope) -> list[Milestone]:
             for event in inst.dates:
                 if event.kind.value not in TIMELINE_KINDS:
                     continue
-                if scope.on is not None and event.date > scope.on:
+                if selection.on is not None and event.date > selection.on:
                     continue
                 what = _what(inst, event.refs, event.kind.value)
                 note = f"{what}: {event.note}" if event.note else what
                 for place in inst.jurisdictions:
-                    if scope.jurisdictions and place not in scope.jurisdictions:
+                    if selection.jurisdictions and place not in selection.jurisdictions:
                         continue
                     found.append(Milestone(event.date, place, inst, event.kind.value, note))
     found.sort(key=lambda m: (m.jurisdiction, m.day, m.instrument.key, m.kind))

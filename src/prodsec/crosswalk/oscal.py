@@ -17,7 +17,8 @@ import uuid
 from typing import Any
 
 from prodsec import __version__
-from prodsec.catalog.model import Confidence, Instrument, Relationship, Requirement
+from prodsec.catalog.model import Instrument, Requirement
+from prodsec.catalog.vocab import Confidence, Relationship
 from prodsec.crosswalk.derive import Crosswalk, Relation
 
 OSCAL_VERSION = "1.2.3"

@@ -7,36 +7,32 @@ from collections import defaultdict
 from typing import Any
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import (
-    DutyOfCare,
-    Instrument,
-    Layer,
-    Relationship,
-    Requirement,
-    shown,
-)
+from prodsec.catalog.model import Instrument, Requirement
+from prodsec.catalog.vocab import DutyOfCare, Layer, Relationship, shown
 from prodsec.crosswalk.derive import crosswalk
-from prodsec.crosswalk.measures import Counted, Cover, Scope, footprint, select
+from prodsec.crosswalk.measures import Counted, Cover, Selection, footprint, select
 
 FULL = (Relationship.EQUAL, Relationship.SUPERSET_OF)
 BELOW = (Layer.BASELINE, Layer.SPECIFICATION)
 
 
-def _counted(catalog: Catalog, scope: Scope, rid: str) -> bool:
-    return scope.requirements is Counted.ALL or catalog.requirement(rid).mandatory_type
+def _counted(catalog: Catalog, selection: Selection, rid: str) -> bool:
+    return selection.requirements is Counted.ALL or catalog.requirement(rid).mandatory_type
 
 
-def spine_coverage(catalog: Catalog, scope: Scope, spine: Instrument) -> list[dict[str, Any]]:
+def spine_coverage(
+    catalog: Catalog, selection: Selection, spine: Instrument
+) -> list[dict[str, Any]]:
     """For each selected instrument, how many of the spine's requirements it relates to:
     fully (equal, or its requirement holds the spine's) or partly."""
     total = len(spine.requirements)
     rows = []
-    for inst in select(catalog, scope):
+    for inst in select(catalog, selection):
         if inst.key == spine.key:
             continue
         best: dict[str, bool] = {}
         for r in crosswalk(catalog, inst, spine).relations:
-            if _counted(catalog, scope, r.source):
+            if _counted(catalog, selection, r.source):
                 best[r.target] = best.get(r.target, False) or r.relationship in FULL
         full = sum(best.values())
         rows.append(
@@ -53,26 +49,28 @@ def spine_coverage(catalog: Catalog, scope: Scope, spine: Instrument) -> list[di
 
 
 def spine_uncovered(
-    catalog: Catalog, scope: Scope, spine: Instrument
+    catalog: Catalog, selection: Selection, spine: Instrument
 ) -> tuple[list[Instrument], set[str]]:
     """The spine's requirement refs that no selected instrument relates to."""
-    insts = [i for i in select(catalog, scope) if i.key != spine.key]
+    insts = [i for i in select(catalog, selection) if i.key != spine.key]
     reached: set[str] = set()
     for inst in insts:
         for r in crosswalk(catalog, inst, spine).relations:
-            if _counted(catalog, scope, r.source):
+            if _counted(catalog, selection, r.source):
                 reached.add(r.target.partition(":")[2])
     return insts, {r.ref for r in spine.requirements} - reached
 
 
-def requirement_row(catalog: Catalog, scope: Scope, inst: Instrument, block: str) -> dict[str, Any]:
+def requirement_row(
+    catalog: Catalog, selection: Selection, inst: Instrument, block: str
+) -> dict[str, Any]:
     """Whether an instrument requires a block, through which requirements, by which routes."""
-    covers = footprint(catalog, inst, scope).get(block)
+    covers = footprint(catalog, inst, selection).get(block)
     family = {block} | {b.id for b in catalog.blocks.values() if b.refines == block}
     found = [
         r
         for r in inst.requirements
-        if (scope.requirements is Counted.ALL or r.mandatory_type)
+        if (selection.requirements is Counted.ALL or r.mandatory_type)
         and any(m.block in family for m in catalog.mappings_of(inst.requirement_id(r.ref)))
     ]
     return {
@@ -105,9 +103,9 @@ def _block_values(
     )
 
 
-def uncovered_categories(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]:
+def uncovered_categories(catalog: Catalog, selection: Selection) -> list[dict[str, Any]]:
     """Categories that no selected instrument covers, with why."""
-    insts = select(catalog, scope)
+    insts = select(catalog, selection)
     rows = []
     for cat in catalog.categories.values():
         lineage = set(catalog.lineage(cat.id))
@@ -124,11 +122,11 @@ def uncovered_categories(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]
     return rows
 
 
-def duty_gaps(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]:
+def duty_gaps(catalog: Catalog, selection: Selection) -> list[dict[str, Any]]:
     """Per jurisdiction, which duty-of-care principles the selected requirements cover."""
     covered: dict[str, set[DutyOfCare]] = defaultdict(set)
-    for inst in select(catalog, scope):
-        duties = {catalog.blocks[b].duty_of_care for b in footprint(catalog, inst, scope)}
+    for inst in select(catalog, selection):
+        duties = {catalog.blocks[b].duty_of_care for b in footprint(catalog, inst, selection)}
         for place in inst.jurisdictions:
             covered[place] |= duties
     return [
@@ -141,13 +139,13 @@ def duty_gaps(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]:
     ]
 
 
-def layer_gaps(catalog: Catalog, scope: Scope) -> list[dict[str, Any]]:
+def layer_gaps(catalog: Catalog, selection: Selection) -> list[dict[str, Any]]:
     """Blocks that principle or outcome instruments ask for and no baseline or
     specification in the selection does."""
     above: dict[str, list[str]] = defaultdict(list)
     below: set[str] = set()
-    for inst in select(catalog, scope):
-        blocks = footprint(catalog, inst, scope)
+    for inst in select(catalog, selection):
+        blocks = footprint(catalog, inst, selection)
         if inst.layer in BELOW:
             below |= set(blocks)
         else:

@@ -12,7 +12,7 @@ from prodsec.catalog import Catalog
 from prodsec.catalog.model import Instrument
 from prodsec.catalog.views import plain
 from prodsec.crosswalk.derive import Crosswalk, Relation
-from prodsec.crosswalk.measures import CoverageRow, Milestone, Overlap, Scope, Spread
+from prodsec.crosswalk.measures import CoverageRow, Milestone, Overlap, Selection, Spread
 
 Value = bool | int | float | str
 """A parameter's value (a date as YYYY-MM-DD)."""
@@ -134,8 +134,8 @@ class TimelinePublic(TypedDict):
     events: list[EventPublic]
 
 
-def scope_view(scope: Scope) -> ScopePublic:
-    return cast(ScopePublic, scope.view())
+def scope_view(selection: Selection) -> ScopePublic:
+    return cast(ScopePublic, selection.view())
 
 
 def _ref(rid: str) -> str:
@@ -211,10 +211,10 @@ def crosswalk_rows(x: Crosswalk) -> list[dict[str, Any]]:
     return rows
 
 
-def coverage_view(rows: list[CoverageRow], scope: Scope) -> CoveragePublic:
+def coverage_view(rows: list[CoverageRow], selection: Selection) -> CoveragePublic:
     """Hub coverage per instrument; the shares rounded to four places."""
     return {
-        "scope": scope_view(scope),
+        "scope": scope_view(selection),
         "instruments": [
             {
                 "instrument": r.instrument.key,
@@ -229,9 +229,9 @@ def coverage_view(rows: list[CoverageRow], scope: Scope) -> CoveragePublic:
     }
 
 
-def overlap_view(o: Overlap, scope: Scope) -> OverlapPublic:
+def overlap_view(o: Overlap, selection: Selection) -> OverlapPublic:
     return {
-        "scope": scope_view(scope),
+        "scope": scope_view(selection),
         "instruments": [i.key for i in o.instruments],
         "jaccard_all_requirements": [list(row) for row in o.all],
         "jaccard_mandatory_requirements": [list(row) for row in o.mandatory],
@@ -239,11 +239,11 @@ def overlap_view(o: Overlap, scope: Scope) -> OverlapPublic:
 
 
 def blocks_view(
-    catalog: Catalog, scope: Scope, instruments: list[Instrument], blocks: list[str]
+    catalog: Catalog, selection: Selection, instruments: list[Instrument], blocks: list[str]
 ) -> BlocksPublic:
     """The common core or the uncovered blocks, with their titles and themes."""
     return {
-        "scope": scope_view(scope),
+        "scope": scope_view(selection),
         "instruments": [i.key for i in instruments],
         "blocks": [
             {"block": b, "title": catalog.blocks[b].title, "theme": catalog.blocks[b].theme.value}
@@ -252,9 +252,9 @@ def blocks_view(
     }
 
 
-def timeline_view(found: list[Milestone], scope: Scope) -> TimelinePublic:
+def timeline_view(found: list[Milestone], selection: Selection) -> TimelinePublic:
     return {
-        "scope": scope_view(scope),
+        "scope": scope_view(selection),
         "events": [
             {
                 "date": m.day.isoformat(),
@@ -268,9 +268,9 @@ def timeline_view(found: list[Milestone], scope: Scope) -> TimelinePublic:
     }
 
 
-def spread_view(s: Spread, scope: Scope) -> SpreadPublic:
+def spread_view(s: Spread, selection: Selection) -> SpreadPublic:
     return {
-        "scope": scope_view(scope),
+        "scope": scope_view(selection),
         "parameter": s.parameter,
         "stricter": s.stricter.value,
         "strictest": plain(s.strictest),

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from prodsec.crosswalk.measures import CoverageRow, Milestone, Overlap, Scope
+from prodsec.crosswalk.measures import CoverageRow, Milestone, Overlap, Selection
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 Spec = dict[str, Any]
 
 
-def _title(text: str, scope: Scope) -> dict[str, Any]:
+def _title(text: str, scope: Selection) -> dict[str, Any]:
     return {"text": text, "subtitle": scope.describe(), "anchor": "start"}
 
 
-def coverage_chart(rows: list[CoverageRow], scope: Scope) -> Spec:
+def coverage_chart(rows: list[CoverageRow], scope: Selection) -> Spec:
     """Stacked bars: the share of hub blocks each instrument covers fully and partly."""
     values = []
     for r in rows:
@@ -67,7 +67,7 @@ def coverage_chart(rows: list[CoverageRow], scope: Scope) -> Spec:
     }
 
 
-def overlap_chart(o: Overlap, scope: Scope, mandatory: bool = False) -> Spec:
+def overlap_chart(o: Overlap, scope: Selection, mandatory: bool = False) -> Spec:
     """A heatmap of Jaccard similarity between every pair, with the value in each cell."""
     matrix = o.mandatory if mandatory else o.all
     keys = [i.key for i in o.instruments]
@@ -117,7 +117,7 @@ def overlap_chart(o: Overlap, scope: Scope, mandatory: bool = False) -> Spec:
     }
 
 
-def timeline_chart(milestones: list[Milestone], scope: Scope) -> Spec:
+def timeline_chart(milestones: list[Milestone], scope: Selection) -> Spec:
     """When obligations start and end, one row per jurisdiction, one mark per event."""
     values = [
         {

@@ -11,7 +11,7 @@ from typing import Any
 from typing_extensions import TypedDict
 
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Recognition, RecognitionKind
+from prodsec.catalog.recognition import Recognition, RecognitionKind
 from prodsec.catalog.views import edge_label
 
 WIDTH, HEIGHT = 1240, 720

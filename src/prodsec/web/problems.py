@@ -24,14 +24,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from prodsec.assess.profile import ProfileError
-from prodsec.assess.reach import RegistrationError
-from prodsec.catalog import NotFoundError as CatalogNotFoundError
 from prodsec.errors import (
-    BadInputError,
-    DataError,
-    Issue,
-    NotFoundError,
     ProdsecError,
     TooManyRequestsError,
     UnauthenticatedError,
@@ -71,7 +64,8 @@ def problem(
 
 async def answer(request: Request, exc: Exception) -> Response:
     """The one handler of the error tree."""
-    error = in_tree(exc)
+    assert isinstance(exc, ProdsecError)
+    error = exc
     headers: dict[str, str] = {}
     if isinstance(error, UnauthenticatedError):
         if not for_api(request):
@@ -88,20 +82,6 @@ async def answer(request: Request, exc: Exception) -> Response:
 def _to_login(request: Request) -> Response:
     wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?{urlencode({'next': wanted})}", status_code=303)
-
-
-def in_tree(exc: Exception) -> ProdsecError:
-    """The error as its kind in the tree. The core's exceptions that do not derive from
-    `ProdsecError` yet are translated here; once they do, they pass through unchanged."""
-    if isinstance(exc, ProdsecError):
-        return exc
-    if isinstance(exc, CatalogNotFoundError):
-        return NotFoundError(exc.kind, exc.wanted, exc.suggestions, exc.valid)
-    if isinstance(exc, ProfileError):
-        return DataError([Issue(i.file, i.line, i.field, i.message) for i in exc.issues])
-    if isinstance(exc, RegistrationError):
-        return BadInputError(exc.message, field=exc.field)
-    raise exc
 
 
 async def bad_request(request: Request, exc: Exception) -> Response:
@@ -134,9 +114,6 @@ async def routing(request: Request, exc: Exception) -> Response:
 
 HANDLERS: dict[type[Exception], Any] = {
     ProdsecError: answer,
-    CatalogNotFoundError: answer,
-    ProfileError: answer,
-    RegistrationError: answer,
     RequestValidationError: bad_request,
     HTTPException: routing,
 }

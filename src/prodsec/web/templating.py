@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from prodsec import __version__
-from prodsec.catalog.model import shown
+from prodsec.catalog.vocab import shown
 from prodsec.web.auth import user_of
 from prodsec.web.deps import CSRF_COOKIE
 

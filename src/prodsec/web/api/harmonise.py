@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from prodsec.catalog.model import Bindingness
+from prodsec.catalog.vocab import Bindingness
 from prodsec.crosswalk.measures import (
     Counted,
     Grain,
-    Scope,
+    Selection,
     Themes,
     common_core,
     coverage,
@@ -47,12 +47,12 @@ def selection_of(
     requirements: Counted = Counted.ALL,
     grain: Grain = Grain.OUTCOME,
     themes: Themes = Themes.SECURITY,
-) -> Scope:
+) -> Selection:
     if category is not None:
         catalog.category(category)
     for spec in instrument or ():
         catalog.instrument(spec)
-    return Scope(
+    return Selection(
         bindingness=tuple(bindingness or ()),
         category=category,
         on=on,
@@ -64,7 +64,7 @@ def selection_of(
     )
 
 
-SelectionDep = Annotated[Scope, Depends(selection_of)]
+SelectionDep = Annotated[Selection, Depends(selection_of)]
 
 
 @router.get("/coverage", summary="Hub coverage per instrument")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from prodsec.catalog.model import Bindingness, InstrumentType, Layer
 from prodsec.catalog.views import (
     InstrumentPublic,
     InstrumentSummary,
@@ -13,6 +12,7 @@ from prodsec.catalog.views import (
     instrument_view,
     requirement_view,
 )
+from prodsec.catalog.vocab import Bindingness, InstrumentType, Layer
 from prodsec.web.api.caching import cached
 from prodsec.web.deps import CatalogDep, Limit, Offset, Page, page
 

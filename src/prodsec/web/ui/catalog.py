@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from prodsec.catalog.diff import diff_editions
 from prodsec.catalog.views import instrument_summary, requirement_view
 from prodsec.crosswalk.derive import crosswalk
-from prodsec.crosswalk.measures import Scope, overlap
+from prodsec.crosswalk.measures import Selection, overlap
 from prodsec.insight.graph import graph_spec, graph_view, recognition_graph
 from prodsec.insight.render import Picture, render
 from prodsec.web.deps import CatalogDep
@@ -125,7 +125,7 @@ def compare(request: Request, catalog: CatalogDep, a: str = "", b: str = "") -> 
     if a and b:
         left, right = catalog.instrument(a), catalog.instrument(b)
         x = crosswalk(catalog, left, right)
-        jaccard = overlap(catalog, Scope(instruments=(left.key, right.key))).all[0][1]
+        jaccard = overlap(catalog, Selection(instruments=(left.key, right.key))).all[0][1]
     return page(request, "compare.html", keys=keys, a=a, b=b, x=x, jaccard=jaccard)
 
 

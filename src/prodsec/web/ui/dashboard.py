@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from prodsec.assess.applicability import applies
 from prodsec.assess.views import AnswerPublic, answer_view
-from prodsec.catalog import Catalog, NotFoundError
-from prodsec.catalog.model import Bindingness
+from prodsec.catalog import Catalog
+from prodsec.catalog.vocab import Bindingness
 from prodsec.crosswalk.measures import (
-    Scope,
+    Selection,
     common_core,
     coverage,
     overlap,
@@ -23,7 +23,7 @@ from prodsec.crosswalk.measures import (
     timeline,
     uncovered,
 )
-from prodsec.errors import BadInputError
+from prodsec.errors import BadInputError, NotFoundError
 from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
 from prodsec.insight.render import Picture, render
 from prodsec.web.deps import CatalogDep, markets_of
@@ -45,10 +45,10 @@ def _scope(
     category: str = "",
     on: dt.date | None = None,
     jurisdictions: str = "",
-) -> Scope:
+) -> Selection:
     if category:
         catalog.category(category)
-    return Scope(
+    return Selection(
         bindingness=(bindingness,) if bindingness else (),
         category=category or None,
         on=on,
@@ -56,7 +56,7 @@ def _scope(
     )
 
 
-Filtered = Annotated[Scope, Depends(_scope)]
+Filtered = Annotated[Selection, Depends(_scope)]
 
 
 def _shade(value: float | None) -> str:
@@ -99,11 +99,11 @@ def dashboard(
     )
 
 
-def _measures(catalog: Catalog, scope: Scope, parameter: str) -> dict[str, Any]:
+def _measures(catalog: Catalog, scope: Selection, parameter: str) -> dict[str, Any]:
     """Everything the dashboard shows under one filter; a pure function of the catalog."""
     matrix = overlap(catalog, scope)
     core_of, core = common_core(catalog, scope)
-    binding = Scope(
+    binding = Selection(
         bindingness=(Bindingness.MANDATORY,),
         category=scope.category,
         on=scope.on,

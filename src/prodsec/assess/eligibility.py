@@ -1,0 +1,124 @@
+"""Label eligibility: for every level of every labelling scheme on offer to a product, or
+reachable from a label it holds, whether it holds the label, can get it on its own
+evidence, through recognition, through a simplified application, or not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from prodsec.assess.judge import Judge
+from prodsec.assess.profile import HeldLabel
+from prodsec.assess.verdicts import POSITIVE, SHORT, Eligibility, LabelResult, Verdict
+from prodsec.catalog.model import Instrument
+from prodsec.catalog.recognition import Recognition, RecognitionKind
+from prodsec.catalog.schemes import Level
+from prodsec.catalog.vocab import InstrumentType
+
+PARTIAL_CRITERIA = (
+    "every requirement of the level in the catalog is met, but the catalog holds only part "
+    "of the level's criteria"
+)
+
+
+def label_results(
+    judge: Judge, markets: tuple[str, ...], compliant: set[str]
+) -> tuple[LabelResult, ...]:
+    """Every level of the schemes of the markets, of the labels held and of where those
+    lead. `compliant`: the keys of the instrument editions the product is compliant with."""
+    laws = judge.index.laws(markets)
+    return tuple(
+        found
+        for scheme in schemes(judge, markets)
+        for found in scheme_labels(judge, scheme, compliant, bool(laws & set(scheme.jurisdictions)))
+    )
+
+
+def schemes(judge: Judge, markets: tuple[str, ...]) -> list[Instrument]:
+    """The schemes of the markets, the schemes of labels held, and where those lead."""
+    held = tuple(sorted({label.scheme for label in judge.profile.labels}))
+    key = (markets, held, judge.on)
+    found = judge.index.scheme_lists.get(key)
+    if found is None:
+        ids = set(judge.index.schemes_in(markets)) | set(held)
+        for scheme in held:
+            for e in judge.catalog.recognitions:
+                if e.origin.partition("@")[0] == scheme and e.target_level is not None:
+                    ids.add(e.target.partition("@")[0])
+        found = [judge.index.edition(ident, judge.on) for ident in sorted(ids)]
+        judge.index.scheme_lists[key] = found
+    return found
+
+
+def scheme_labels(
+    judge: Judge, scheme: Instrument, compliant: set[str], listed: bool
+) -> list[LabelResult]:
+    """Every level of one scheme: held, eligible on the product's own evidence, through
+    recognition, or not. `listed`: the scheme is on offer in the product's markets (else
+    only levels the product holds or can get are kept)."""
+    held = [lb for lb in judge.held(scheme.id) if lb.current(judge.on)]
+    if not held and scheme.scope.leaves_out(judge.lineage) is not None:
+        return []
+    routes: dict[str, list[Recognition]] = {}
+    for edge in judge.index.edges[scheme.key]:
+        if edge.target_level is not None and edge.current(judge.on):
+            routes.setdefault(edge.target_level, []).append(edge)
+    found = []
+    for level in scheme.levels:
+        result = _level(judge, scheme, level, held, routes.get(level.id, ()), compliant)
+        if result is not None and (listed or result.status in POSITIVE):
+            found.append(result)
+    return found
+
+
+def _level(
+    judge: Judge,
+    scheme: Instrument,
+    level: Level,
+    held: list[HeldLabel],
+    routes: Iterable[Recognition],
+    compliant: set[str],
+) -> LabelResult | None:
+    for label in held:
+        if judge.at_least(scheme, label, level.id):
+            until = f" until {label.valid_until}" if label.valid_until else ""
+            at = f" (level {label.level})" if label.level and label.level != level.id else ""
+            return LabelResult(scheme, level, Eligibility.HELD, (f"held{at}{until}",))
+    if scheme.scope.leaves_out(judge.lineage) is not None:
+        return None
+    if not level.offered:
+        why = "the scheme takes no applications for this level (as its sources were last read)"
+        return LabelResult(scheme, level, Eligibility.NOT_OFFERED, (why,))
+    missing: list[str] = []
+    unknown: list[str] = []
+    requirements = judge.index.level_requirements(scheme, level.id)
+    for req in requirements:
+        verdict = judge.found(scheme, req).verdict
+        if verdict is Verdict.UNKNOWN:
+            unknown.append(req.ref)
+        elif verdict in SHORT:
+            missing.append(req.ref)
+    if requirements and not missing and not unknown and level.complete:
+        return LabelResult(
+            scheme, level, Eligibility.ELIGIBLE, ("every requirement of the level met",)
+        )
+    for edge in routes:
+        origin = judge.index.origin(edge, judge.on)
+        if origin.type is InstrumentType.LABELLING_SCHEME:
+            holds, why = judge.edge_holds(edge)
+        else:
+            holds = origin.key in compliant and judge.category_ok(edge)
+            why = f"{edge.kind.value.replace('-', ' ')} through {edge.id}: {origin.key} compliant"
+        if holds:
+            status = (
+                Eligibility.SIMPLIFIED
+                if edge.kind is RecognitionKind.SIMPLIFIED_APPLICATION
+                else Eligibility.THROUGH_RECOGNITION
+            )
+            return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
+    if missing:
+        status, why = Eligibility.NOT_ELIGIBLE, "requirements not met"
+    elif unknown or not requirements:
+        status, why = Eligibility.UNKNOWN, "evidence missing"
+    else:
+        status, why = Eligibility.UNKNOWN, PARTIAL_CRITERIA
+    return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
