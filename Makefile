@@ -33,7 +33,7 @@ lint: $(DEV_STAMP)
 ## scripts/test-postgres.sh installs and starts when missing), the browser tests on
 ## Debian's Chromium (scripts/test-chromium.sh installs it when missing); fails when line
 ## coverage of src/prodsec falls below COVERAGE percent
-COVERAGE := 94
+COVERAGE := 97
 test: lint
 	pg=$$(sh scripts/test-postgres.sh) && browser=$$(sh scripts/test-chromium.sh) && \
 	PRODSEC_TEST_POSTGRES_URL=$$pg PRODSEC_TEST_CHROMIUM=$$browser $(BIN)/python -m pytest \
