@@ -139,7 +139,7 @@ def test_a_bad_profile_is_a_422_and_writes_nothing(api: TestClient) -> None:
     assert bad.json()["errors"] == [
         {
             "file": "body",
-            "line": 1,
+            "line": 3,
             "field": "category",
             "message": "unknown category 'laptopp'; did you mean laptop?",
         }

@@ -19,6 +19,7 @@ from prodsec.store.accounts import Throttle
 from prodsec.store.db import Database
 from prodsec.web.api import ROUTERS
 from prodsec.web.headers import SecurityHeaders, policy
+from prodsec.web.inputs import InputGuard
 from prodsec.web.limits import BodyCap
 from prodsec.web.problems import HANDLERS, Failsafe
 from prodsec.web.ui import catalog as ui_catalog
@@ -45,6 +46,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     app.state.db = db or Database()
     app.state.throttle = Throttle(app.state.db)
     app.add_middleware(BodyCap)
+    app.add_middleware(InputGuard)
     app.add_middleware(Failsafe)  # inside the security headers: a 500 carries them too
     app.add_middleware(SecurityHeaders)
     for kind, handler in HANDLERS.items():

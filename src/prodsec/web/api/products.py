@@ -1,16 +1,23 @@
 """Products and their versions (private: every route needs a signed-in user, with a bearer
-token from POST /api/v1/tokens or the session cookie of the pages)."""
+token from POST /api/v1/tokens or the session cookie of the pages).
+
+A profile's body is read on the event loop; parsing it, checking it and storing it run in
+a worker thread, so a large or slow one never holds up other requests."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 from typing_extensions import TypedDict
 
+from prodsec.assess.profile import Profile, profile_document
+from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError
 from prodsec.store import repo
+from prodsec.store.db import Database
+from prodsec.store.repo import Visibility
 from prodsec.web.api.profile import PROFILE_BODY
 from prodsec.web.auth import VisibilityDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, Page, page
@@ -18,18 +25,23 @@ from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, Pag
 router = APIRouter(prefix="/api/v1", tags=["products"], dependencies=[Depends(signed_in)])
 
 
-async def _profile_body(request: Request) -> tuple[Any, str]:
+async def _profile_text(request: Request) -> str:
+    """The body as text, at most UPLOAD_LIMIT bytes of UTF-8 (JSON or YAML)."""
     raw = await request.body()
     if len(raw) > UPLOAD_LIMIT:
         raise BadInputError(f"a profile is at most {UPLOAD_LIMIT} bytes; this one is {len(raw)}")
-    kind = request.headers.get("content-type", "application/json").split(";")[0].strip()
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))  # JSON is YAML too; safe loader only
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        kind = request.headers.get("content-type", "application/json").split(";")[0].strip()
         raise BadInputError(f"the body is not {kind} the server can read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise BadInputError("a product profile is a mapping of fields")
-    return data, kind
+
+
+def _checked(catalog: Catalog, text: str) -> tuple[Profile, dict[str, Any]]:
+    """The body parsed (no aliases, within the profile's limits) and checked: its errors
+    name the body's lines."""
+    doc = profile_document(text, "body")
+    return repo.parse(catalog, doc.data, "body", doc.lines), doc.data
 
 
 class ProductSummary(TypedDict):
@@ -71,12 +83,16 @@ async def create_product(
     request: Request, response: Response, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
 ) -> ProductPublic:
     """Create a product from a profile (JSON or YAML body)."""
-    data, _ = await _profile_body(request)
-    profile = repo.parse(catalog, data, "body")
-    with db.session() as s:
-        view = product_view(repo.create_product(s, visibility, profile, data))
+    text = await _profile_text(request)
+    view = await run_in_threadpool(_create, catalog, db, visibility, text)
     response.headers["Location"] = f"/api/v1/products/{view['id']}"
     return view
+
+
+def _create(catalog: Catalog, db: Database, visibility: Visibility, text: str) -> ProductPublic:
+    checked = _checked(catalog, text)
+    with db.session() as s:
+        return product_view(repo.create_product(s, visibility, *checked))
 
 
 @router.get("/products", summary="List products")
@@ -104,10 +120,16 @@ async def update_product(
     ident: str, request: Request, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
 ) -> ProductPublic:
     """Replace the profile: a new version; earlier versions and assessments stay."""
-    data, _ = await _profile_body(request)
-    profile = repo.parse(catalog, data, "body")
+    text = await _profile_text(request)
+    return await run_in_threadpool(_update, catalog, db, visibility, ident, text)
+
+
+def _update(
+    catalog: Catalog, db: Database, visibility: Visibility, ident: str, text: str
+) -> ProductPublic:
+    checked = _checked(catalog, text)
     with db.session() as s:
-        return product_view(repo.update_product(s, visibility, ident, profile, data))
+        return product_view(repo.update_product(s, visibility, ident, *checked))
 
 
 @router.delete("/products/{ident}", summary="Delete a product", status_code=204)
