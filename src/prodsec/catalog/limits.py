@@ -99,6 +99,21 @@ def plain_text_problem(text: str, length: int, lines: bool = False) -> str | Non
     return None if bad is None else f"control character {bad} is not allowed"
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_too_deep(text: str, max_depth: int) -> bool:
+    """Whether JSON `text` nests deeper than `max_depth` (a linear scan of its brackets
+    outside strings, before a recursive parser sees it)."""
+    depth = 0
+    for found in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if found.group() in "[{" else -1
+        if depth > max_depth:
+            return True
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Bounded:
     """A string of at most `length` characters without control characters (tabs and line
