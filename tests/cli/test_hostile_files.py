@@ -107,7 +107,7 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path, run: Run) -> None:
     folder = tmp_path / "taken"
     folder.mkdir()
     (folder / "inside").write_text("x", encoding="utf-8")
-    with pytest.raises(OSError):
+    with pytest.raises(IsADirectoryError):
         write_file(folder, b"data")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
     code, _, err = run(

@@ -28,6 +28,7 @@ from prodsec.catalog.limits import (
     Day,
     Evidence,
     Fraction,
+    InRange,
     Line,
     Note,
     Reference,
@@ -44,7 +45,9 @@ from prodsec.errors import BadInputError, DataError, Issue, NotFoundError
 Id = Annotated[Slug, Bounded(limits.ID_LENGTH)]
 Market = Annotated[Jurisdiction, Bounded(limits.ID_LENGTH)]
 ParameterName = Annotated[str, MinLen(1), Bounded(limits.ID_LENGTH)]
-ParameterValue = bool | Whole | Fraction | Annotated[str, Bounded(limits.TEXT_LENGTH)] | Day
+ParameterValue = Annotated[
+    bool | Whole | Fraction | Annotated[str, Bounded(limits.TEXT_LENGTH)] | Day, InRange()
+]
 EvidenceList = Annotated[tuple[Evidence, ...], MaxLen(limits.MAX_EVIDENCE)]
 
 

@@ -142,6 +142,29 @@ class Bounded:
 
 
 @dataclass(frozen=True, slots=True)
+class InRange:
+    """A value of several kinds (a claim's parameter): checked by its kind before the
+    kinds are tried, so a number out of range is one clear problem, not one per kind."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(self.check, handler(source))
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        # (NaN and infinity fail the comparison too)
+        if isinstance(value, int | float) and not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+            raise ValueError(f"a number from -{MAX_MAGNITUDE} to {MAX_MAGNITUDE}")
+        if isinstance(value, str) and (problem := plain_text_problem(value, TEXT_LENGTH)):
+            raise ValueError(problem)
+        if isinstance(value, dt.date) and not EARLIEST_DAY <= value <= LATEST_DAY:
+            raise ValueError(f"a day from {EARLIEST_DAY} to {LATEST_DAY}")
+        return value  # pydantic's channel above; the loader locates it
+
+
+@dataclass(frozen=True, slots=True)
 class Finite:
     """A float that is a number: no infinity, no NaN (in JSON Schema too)."""
 
