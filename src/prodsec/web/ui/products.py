@@ -18,7 +18,7 @@ from prodsec.assess.report import assessment_view
 from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError
 from prodsec.store import repo
-from prodsec.web.auth import VisibilityDep, signed_in
+from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
 from prodsec.web.deps import (
     UPLOAD_LIMIT,
     CatalogDep,
@@ -125,13 +125,18 @@ async def _submitted(
 
 @router.post("/products/new", response_model=None)
 async def create_product(
-    request: Request, form: CheckedForm, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+    request: Request,
+    form: CheckedForm,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> Response:
     submitted = await _submitted(request, form, catalog, None)
     if isinstance(submitted, Response):
         return submitted
     with db.session() as s:
-        ident = repo.create_product(s, visibility, *submitted).id
+        ident = repo.create_product(s, visibility, *submitted, actor).id
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
 
@@ -143,6 +148,7 @@ async def save_product(
     catalog: CatalogDep,
     db: DbDep,
     visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> Response:
     with db.session() as s:
         repo.get_product(s, visibility, ident)
@@ -150,7 +156,7 @@ async def save_product(
     if isinstance(submitted, Response):
         return submitted
     with db.session() as s:
-        repo.update_product(s, visibility, ident, *submitted)
+        repo.update_product(s, visibility, ident, *submitted, actor)
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
 
@@ -203,6 +209,7 @@ def product(
                 "revision": a.catalog_revision[:12],
                 "current": a.catalog_revision == catalog.data_hash,
                 "created": f"{a.created:%Y-%m-%d %H:%M}",
+                "author": a.author,
             }
             for a in repo.saved_assessments(s, visibility, ident)
         ]
@@ -221,7 +228,12 @@ def product(
 
 @router.post("/products/{ident}/assessments", response_model=None)
 def save_assessment(
-    ident: str, form: CheckedForm, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+    ident: str,
+    form: CheckedForm,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> Response:
     """Store the assessment on the day and markets of the form, with the catalog
     revision it used."""
@@ -233,6 +245,6 @@ def save_assessment(
     listed = str(form.get("markets") or "")
     markets = markets_of(catalog, [listed])
     with db.session() as s:
-        repo.run_assessment(s, visibility, catalog, ident, day, markets or None)
+        repo.run_assessment(s, visibility, catalog, ident, day, markets or None, actor)
     query = urlencode({"on": day.isoformat(), "markets": listed})
     return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)
