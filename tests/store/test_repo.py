@@ -94,7 +94,8 @@ def test_create_version_assess_and_delete(database: Database, catalog: Catalog) 
     with database.session() as s:  # a tombstone: stored, seen by no one
         assert len(s.scalars(select(ProductVersion)).all()) == 2
         tombstone = s.get(ProductRecord, ident)
-        assert tombstone is not None and tombstone.deleted_by == "cli"
+        assert tombstone is not None
+        assert (tombstone.deleted_by, tombstone.deleted_at is not None) == ("cli", True)
         assert repo.list_products(s, repo.EVERY_PRODUCT) == ([], 0)
         with pytest.raises(repo.NotStoredError):
             repo.get_assessment(s, repo.EVERY_PRODUCT, assessment_id)

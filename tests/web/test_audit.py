@@ -74,7 +74,7 @@ def test_every_change_is_recorded_with_its_author(api: TestClient, admin: TestCl
                 "on": "2026-01-15",
                 "all_binding_met": False,
             },
-        ),  # fmt: skip
+        ),
         (EMAIL, "changed", f"product:{ident}", "testclient", {**names, "version": 2}),
         (EMAIL, "created", f"product:{ident}", "testclient", {**names, "version": 1}),
     ]
@@ -136,7 +136,7 @@ def test_racing_puts_from_two_servers(database: Database, catalog: Catalog) -> N
             barrier.wait()
             body = {**made["profile"], "model": f"plug {i}"}
             sent = (one, two)[i % 2].put(f"/api/v1/products/{made['id']}", json=body)
-            return sent.status_code
+            return int(sent.status_code)
 
         with ThreadPoolExecutor(20) as pool:
             codes = list(pool.map(put, range(20)))
