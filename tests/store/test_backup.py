@@ -162,4 +162,4 @@ def test_an_organisation_exports_its_own_data(database: Database, catalog: Catal
     assert {e["organisation_id"] for e in found["audit_log"]} == {acme}
     with pytest.raises(NotFoundError) as unknown, database.session() as s:
         list(backup.export_organisation(s, "Acme Ltd"))
-    assert str(unknown.value) == "unknown organisation 'Acme Ltd'; did you mean Acme, Rival?"
+    assert str(unknown.value) == "unknown organisation 'Acme Ltd'; did you mean Acme?"

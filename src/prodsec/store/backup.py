@@ -11,6 +11,7 @@ transaction: a bad line or a refusal writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -78,7 +79,7 @@ def export_organisation(session: Session, name: str) -> Iterator[str]:
     found = session.scalar(select(Organisation).where(Organisation.name == name))
     if found is None:
         known = list(session.scalars(select(Organisation.name).order_by(Organisation.name)))
-        raise NotFoundError("organisation", name, known)
+        raise NotFoundError("organisation", name, difflib.get_close_matches(name, known))
     products = select(ProductRecord.id).where(ProductRecord.organisation_id == found.id)
     versions = select(ProductVersion.id).where(ProductVersion.product_id.in_(products))
     parts: list[tuple[Table, Any]] = [
