@@ -8,11 +8,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import yaml
 from sqlalchemy import func, select
 
 from prodsec.catalog import Catalog
 from prodsec.cli.serve import EXAMPLES, load_demo
+from prodsec.errors import ConflictError
 from prodsec.store import audit, repo
 from prodsec.store.db import Database
 from prodsec.store.models import AuditEntry, ProductRecord, ProductVersion
@@ -80,3 +82,37 @@ def test_deleted_demo_products_do_not_come_back(database: Database, catalog: Cat
     assert load_demo(database, catalog) == 0
     with database.session() as s:
         assert repo.list_products(s, repo.EVERY_PRODUCT) == ([], 0)
+
+
+def test_a_clash_that_gets_through_is_a_conflict(
+    database: Database, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a number still clash (a stale read), the client is told to try again (409)
+    and nothing is written."""
+    data = yaml.safe_load((EXAMPLES / "laptop.yaml").read_text())
+    profile = repo.parse(catalog, data, "laptop")
+    with database.session() as s:
+        ident = repo.create_product(s, repo.EVERY_PRODUCT, profile, data, audit.CLI).id
+    monkeypatch.setattr(repo, "_next_number", lambda session, ident: 1)
+    with pytest.raises(ConflictError) as caught, database.session() as s:
+        repo.update_product(s, repo.EVERY_PRODUCT, ident, profile, data, audit.CLI)
+    assert (str(caught.value), caught.value.status) == (
+        f"product '{ident}' was changed at the same time; send the change again",
+        409,
+    )
+    with database.session() as s:
+        assert [v.number for v in repo.get_product(s, repo.EVERY_PRODUCT, ident).versions] == [1]
+        assert s.scalar(select(func.count()).select_from(AuditEntry)) == 1
+
+
+def test_a_product_deleted_meanwhile_is_not_stored(database: Database, catalog: Catalog) -> None:
+    data = yaml.safe_load((EXAMPLES / "laptop.yaml").read_text())
+    profile = repo.parse(catalog, data, "laptop")
+    with database.session() as s:
+        ident = repo.create_product(s, repo.EVERY_PRODUCT, profile, data, audit.CLI).id
+    with database.session() as slow:
+        repo.get_product(slow, repo.EVERY_PRODUCT, ident)  # seen before the delete
+        with database.session() as fast:
+            repo.delete_product(fast, repo.EVERY_PRODUCT, ident, audit.CLI)
+        with pytest.raises(repo.NotStoredError, match=f"no product '{ident}'"):
+            repo.update_product(slow, repo.EVERY_PRODUCT, ident, profile, data, audit.CLI)

@@ -190,10 +190,7 @@ def update_product(
         model=profile.model,
         category=profile.category,
     )
-    newest = session.scalar(
-        select(func.max(ProductVersion.number)).where(ProductVersion.product_id == ident)
-    )
-    number = (newest or 0) + 1
+    number = _next_number(session, ident)
     product.versions.append(ProductVersion(number=number, profile=_plain(data), author=by.name))
     try:
         session.flush()
@@ -203,6 +200,14 @@ def update_product(
         ) from exc
     _record(session, by, Action.CHANGED, product, {"version": number})
     return product
+
+
+def _next_number(session: Session, ident: str) -> int:
+    """The number of the product's next version (read under the product's lock)."""
+    newest = session.scalar(
+        select(func.max(ProductVersion.number)).where(ProductVersion.product_id == ident)
+    )
+    return (newest or 0) + 1
 
 
 def delete_product(
