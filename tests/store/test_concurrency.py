@@ -111,8 +111,9 @@ def test_a_product_deleted_meanwhile_is_not_stored(database: Database, catalog: 
     with database.session() as s:
         ident = repo.create_product(s, repo.EVERY_PRODUCT, profile, data, audit.CLI).id
     with database.session() as slow:
-        repo.get_product(slow, repo.EVERY_PRODUCT, ident)  # seen before the delete
+        seen = repo.get_product(slow, repo.EVERY_PRODUCT, ident)  # held before the delete
         with database.session() as fast:
             repo.delete_product(fast, repo.EVERY_PRODUCT, ident, audit.CLI)
         with pytest.raises(repo.NotStoredError, match=f"no product '{ident}'"):
             repo.update_product(slow, repo.EVERY_PRODUCT, ident, profile, data, audit.CLI)
+        assert seen.deleted_at is None  # what this session read: the lock saw further
