@@ -22,6 +22,7 @@ from prodsec.web.headers import SecurityHeaders, policy
 from prodsec.web.inputs import InputGuard
 from prodsec.web.limits import BodyCap
 from prodsec.web.problems import HANDLERS, Failsafe
+from prodsec.web.ui import audit as ui_audit
 from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import dashboard, products, session
 
@@ -57,6 +58,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     app.include_router(ui_catalog.router)
     app.include_router(dashboard.router)
     app.include_router(products.router)
+    app.include_router(ui_audit.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(SWAGGER_AT, StaticFiles(directory=SWAGGER), name="swagger")
 

@@ -21,9 +21,10 @@ from prodsec.assess.report import assessment_view
 from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError
 from prodsec.store import repo
+from prodsec.store.audit import Actor
 from prodsec.store.db import Database
 from prodsec.store.repo import Visibility
-from prodsec.web.auth import VisibilityDep, signed_in
+from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
 from prodsec.web.deps import (
     UPLOAD_LIMIT,
     CatalogDep,
@@ -124,6 +125,7 @@ def _saved(
     catalog: Catalog,
     db: Database,
     visibility: Visibility,
+    actor: Actor,
     editing: str | None,
 ) -> Response:
     """Check the posted profile and store it (a new product, or a new version of product
@@ -143,9 +145,9 @@ def _saved(
         return _form(request, catalog, fields, [_unreadable(exc)], 422, editing)
     with db.session() as s:
         if editing is None:
-            ident = repo.create_product(s, visibility, profile, data).id
+            ident = repo.create_product(s, visibility, profile, data, actor).id
         else:
-            ident = repo.update_product(s, visibility, editing, profile, data).id
+            ident = repo.update_product(s, visibility, editing, profile, data, actor).id
     return RedirectResponse(f"/products/{ident}", status_code=303)
 
 
@@ -158,10 +160,17 @@ def _unreadable(exc: BadInputError) -> str:
 
 @router.post("/products/new", response_model=None)
 async def create_product(
-    request: Request, form: CheckedForm, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+    request: Request,
+    form: CheckedForm,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> Response:
     fields, text = await _posted(form)
-    return await run_in_threadpool(_saved, request, fields, text, catalog, db, visibility, None)
+    return await run_in_threadpool(
+        _saved, request, fields, text, catalog, db, visibility, actor, None
+    )
 
 
 @router.post("/products/{ident}/edit", response_model=None)
@@ -172,9 +181,12 @@ async def save_product(
     catalog: CatalogDep,
     db: DbDep,
     visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> Response:
     fields, text = await _posted(form)
-    return await run_in_threadpool(_saved, request, fields, text, catalog, db, visibility, ident)
+    return await run_in_threadpool(
+        _saved, request, fields, text, catalog, db, visibility, actor, ident
+    )
 
 
 def _profile_data(
@@ -226,6 +238,7 @@ def product(
                 "revision": a.catalog_revision[:12],
                 "current": a.catalog_revision == catalog.data_hash,
                 "created": f"{a.created:%Y-%m-%d %H:%M}",
+                "author": a.author,
             }
             for a in repo.saved_assessments(s, visibility, ident)
         ]
@@ -244,7 +257,12 @@ def product(
 
 @router.post("/products/{ident}/assessments", response_model=None)
 def save_assessment(
-    ident: str, form: CheckedForm, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+    ident: str,
+    form: CheckedForm,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> Response:
     """Store the assessment on the day and markets of the form, with the catalog
     revision it used."""
@@ -256,6 +274,6 @@ def save_assessment(
     listed = str(form.get("markets") or "")
     markets = markets_of(catalog, [listed])
     with db.session() as s:
-        repo.run_assessment(s, visibility, catalog, ident, day, markets or None)
+        repo.run_assessment(s, visibility, catalog, ident, day, markets or None, actor)
     query = urlencode({"on": day.isoformat(), "markets": listed})
     return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)
