@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,9 @@ def test_health_answers_with_the_database_and_the_catalog(
             "database": "unavailable",
             "catalog_revision": catalog.data_hash,
         }
+
+
+def test_every_setting_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
+    for field in fields(Settings):
+        assert f"`PRODSEC_{field.name.upper()}`" in doc
