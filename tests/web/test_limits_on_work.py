@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
 
@@ -140,7 +141,8 @@ def test_the_renderer_refuses_past_its_queue_and_its_wait() -> None:
         finally:
             renderer.close()
 
-    body, full, retry = asyncio.run(crowd())
+    with ThreadPoolExecutor(1) as thread:  # its own loop, whatever runs in this thread
+        body, full, retry = thread.submit(asyncio.run, crowd()).result()
     assert body.startswith(b"<svg")
     assert (full, retry) == ("the chart renderer is busy; try again in 1 s", "1")
 
