@@ -64,6 +64,7 @@ def command(
 
     catalog = load_catalog()
     database = Database(db)
+    database.check_writable()
     chosen = os.environ.get("PRODSEC_ADMIN_PASSWORD") or None
     with database.session() as s:
         password = accounts.ensure_admin(s, chosen)
