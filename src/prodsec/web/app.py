@@ -43,7 +43,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     )
     app.state.catalog = catalog or load_catalog()
     app.state.db = db or Database()
-    app.state.throttle = Throttle(app.state.db)
+    app.state.throttle = Throttle()
     app.add_middleware(BodyCap)
     app.add_middleware(Failsafe)  # inside the security headers: a 500 carries them too
     app.add_middleware(SecurityHeaders)
