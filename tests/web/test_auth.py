@@ -122,7 +122,9 @@ def test_the_spec_declares_the_bearer_scheme(api: TestClient) -> None:
     assert "security" not in spec["paths"]["/api/v1/instruments"]["get"]
 
 
-def test_repeated_failures_are_throttled_per_account_and_client(database: Database, catalog: Catalog) -> None:
+def test_repeated_failures_are_throttled_per_account_and_client(
+    database: Database, catalog: Catalog
+) -> None:
     add_user(database)
     client = TestClient(create_app(database, catalog))
     for _ in range(5):
