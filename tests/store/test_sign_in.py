@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from prodsec.errors import BadInputError
+from prodsec.errors import BadInputError, NotFoundError
 from prodsec.store import accounts
 from prodsec.store.db import Database
 from prodsec.store.models import SignInFailure, User
@@ -147,7 +147,7 @@ def test_sessions_are_listed_and_revoked_by_their_owner_only(database: Database)
         assert [accounts.is_token(login, browser.token) for login in logins].count(True) == 1
         assert accounts.login_for(s, api.token) is not None
         (stranger,) = accounts.logins_of(s, other.id)
-        with pytest.raises(accounts.NotFoundError, match=f"^unknown session '{stranger.id}'$"):
+        with pytest.raises(NotFoundError, match=f"^unknown session '{stranger.id}'$"):
             accounts.revoke(s, owner.id, stranger.id)
         mine = next(login for login in logins if login.kind == "api")
         accounts.revoke(s, owner.id, mine.id)

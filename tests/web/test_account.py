@@ -164,11 +164,12 @@ def test_the_client_is_the_proxy_s_last_forwarded_address_only_when_trusted(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def guess(forwarded: str) -> int:
-        return client.post(
+        answer = client.post(
             "/api/v1/tokens",
             json={"email": EMAIL, "password": "guess guess!"},
             headers={"x-forwarded-for": forwarded},
-        ).status_code
+        )
+        return answer.status_code
 
     # untrusted: the header is ignored, every attempt comes from the test client
     assert [guess(f"10.0.0.{n}") for n in range(6)] == [401] * 5 + [429]
