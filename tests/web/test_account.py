@@ -169,7 +169,8 @@ def test_the_client_is_the_proxy_s_last_forwarded_address_only_when_trusted(
             json={"email": EMAIL, "password": "guess guess!"},
             headers={"x-forwarded-for": forwarded},
         )
-        return answer.status_code
+        code: int = answer.status_code
+        return code
 
     # untrusted: the header is ignored, every attempt comes from the test client
     assert [guess(f"10.0.0.{n}") for n in range(6)] == [401] * 5 + [429]
