@@ -351,7 +351,8 @@ def logins_of(session: Session, user_id: str) -> list[Login]:
 
 def revoke(session: Session, user_id: str, login_id: str) -> Login:
     """End one of the user's own sessions or tokens (NotFoundError for any other)."""
-    login = session.get(Login, login_id)
+    well_formed = len(login_id) <= 36 and "\x00" not in login_id
+    login = session.get(Login, login_id) if well_formed else None
     if login is None or login.user_id != user_id:
         raise NotFoundError("session", login_id)
     session.delete(login)
