@@ -217,9 +217,17 @@ def notice(failures: int, day: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _Checked:
+    """A right password: whose, and the attempt the throttle recorded for it."""
+
     user_id: str
     email: str
+    client: str
     attempt: int | None
+    throttle: Throttle | None
+
+    def settle(self, session: Session) -> None:
+        if self.throttle is not None and self.attempt is not None:
+            self.throttle.settle(session, self.attempt, self.email, self.client)
 
 
 def _check(
@@ -244,7 +252,7 @@ def _check(
     if not verify_password(password, found[1]):
         record_failure(db, address, found[0])
         raise SignInError
-    return _Checked(found[0], address, attempt)
+    return _Checked(found[0], address, client, attempt, throttle)
 
 
 def record_failure(db: Database, email: str, user_id: str | None) -> None:
@@ -258,16 +266,13 @@ def record_failure(db: Database, email: str, user_id: str | None) -> None:
         )
 
 
-def record_success(
-    db: Database, checked: _Checked, kind: str, client: str, throttle: Throttle | None
-) -> SignIn:
+def record_success(db: Database, checked: _Checked, kind: str) -> SignIn:
     """A right password: a new token of `kind`; the attempt and the failures from this
     client go, the account's count of failures is read and reset, its expired tokens
     dropped."""
     now = dt.datetime.now(dt.UTC)
     with db.session() as s:
-        if throttle is not None and checked.attempt is not None:
-            throttle.settle(s, checked.attempt, checked.email, client[:64])
+        checked.settle(s)
         user = s.get(User, checked.user_id, with_for_update=True)
         if user is None:  # removed while its password was checked
             raise SignInError
@@ -292,7 +297,7 @@ def sign_in(
     `client` (its address); SignInError otherwise, ThrottledError over a limit,
     BadInputError for an address no account can have."""
     checked = _check(db, email, password, client, throttle)
-    return record_success(db, checked, kind, client, throttle)
+    return record_success(db, checked, kind)
 
 
 def change_password(
@@ -310,8 +315,7 @@ def change_password(
     checked = _check(db, user.email, current, client, throttle)
     hashed = hash_password(new)
     with db.session() as s:
-        if throttle is not None and checked.attempt is not None:
-            throttle.settle(s, checked.attempt, checked.email, client[:64])
+        checked.settle(s)
         s.execute(update(User).where(User.id == user.id).values(password_hash=hashed))
         s.execute(delete(Login).where(Login.user_id == user.id, Login.token_hash != _digest(keep)))
 
@@ -354,7 +358,7 @@ def revoke(session: Session, user_id: str, login_id: str) -> Login:
     well_formed = len(login_id) <= 36 and "\x00" not in login_id
     login = session.get(Login, login_id) if well_formed else None
     if login is None or login.user_id != user_id:
-        raise NotFoundError("session", login_id)
+        raise NotFoundError("session", login_id[:36])
     session.delete(login)
     return login
 
