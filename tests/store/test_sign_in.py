@@ -158,3 +158,12 @@ def test_sessions_are_listed_and_revoked_by_their_owner_only(database: Database)
         assert accounts.user_for(s, api.token) is None
         assert accounts.user_for(s, browser.token) is not None
         assert accounts.user_for(s, theirs.token) is not None
+
+
+def test_odd_stored_hashes_and_vanished_accounts_sign_no_one_in(database: Database) -> None:
+    assert accounts.verify_password(PASSWORD, "md5$abc") is False
+    with database.session() as s, pytest.raises(BadInputError, match=r"^password: at most 1024"):
+        accounts.create_user(s, EMAIL, "p" * 1025)
+    gone = accounts._Checked("no-such-id", EMAIL, "x", None, None)
+    with pytest.raises(accounts.SignInError):
+        accounts.record_success(database, gone, "api")

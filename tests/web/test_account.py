@@ -108,6 +108,12 @@ def test_the_next_sign_in_tells_of_failed_ones_once(client: TestClient) -> None:
     line = '<p class="notice" role="status">2 failed sign-in attempts since your last sign-in</p>'
     assert line in client.get("/products").text
     assert 'class="notice"' not in client.get("/products").text
+    # a notice never shown (the sign-in went to no page) is dropped by the next sign-in
+    out = client.post("/logout", data={"csrf": _csrf(client.get("/products").text)})
+    assert out.status_code == 200
+    client.cookies.set("prodsec_notice", "7:", domain="testserver.local")
+    sign_in(client)
+    assert 'class="notice"' not in client.get("/products").text
     client.post("/api/v1/tokens", json={"email": EMAIL, "password": "guess guess!"})
     answer = client.post("/api/v1/tokens", json={"email": EMAIL, "password": PASSWORD}).json()
     assert re.fullmatch(

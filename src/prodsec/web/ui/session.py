@@ -53,6 +53,8 @@ def login(request: Request, form: CheckedForm, db: DbDep) -> Response:
     if signed.failures:
         told = f"{signed.failures}:{signed.day}"
         answer.set_cookie(NOTICE_COOKIE, told, httponly=True, samesite="lax", secure=secure)
+    elif NOTICE_COOKIE in request.cookies:
+        answer.delete_cookie(NOTICE_COOKIE)  # one never shown belongs to an older sign-in
     return answer
 
 
