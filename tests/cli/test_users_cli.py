@@ -30,7 +30,15 @@ def test_add_and_list_users(run: Run, tmp_path: Path) -> None:
     )
     assert (code, err) == (1, "error: email: 'ana@example.org' already has an account\n")
     code, out, _ = run(
-        "users", "add", "cy@acme.example", "-o", "Acme", "--db", url, input="a long password\n" * 2
+        "users",
+        "add",
+        "cy@acme.example",
+        "-o",
+        "Acme",
+        "--create-organisation",
+        "--db",
+        url,
+        input="a long password\n" * 2,
     )
     assert out.endswith("added cy@acme.example of Acme\n")
     code, out, _ = run("users", "list", "--db", url)
@@ -39,9 +47,9 @@ def test_add_and_list_users(run: Run, tmp_path: Path) -> None:
         0,
         f"ana@example.org\tadministrator\t-\t{today}\ncy@acme.example\tuser\tAcme\t{today}\n",
     )
+    signed = accounts.sign_in(Database(url), "ana@example.org", "a long password", "api")
     with Database(url).session() as s:
-        token, _ = accounts.sign_in(s, "ana@example.org", "a long password", "api")
-        assert accounts.user_for(s, token) is not None
+        assert accounts.user_for(s, signed.token) is not None
 
 
 def test_change_a_password_and_remove_users(run: Run, tmp_path: Path) -> None:
@@ -49,8 +57,8 @@ def test_change_a_password_and_remove_users(run: Run, tmp_path: Path) -> None:
     for email, admin in (("ana@example.org", ["--admin"]), ("bo@example.org", [])):
         code, _, _ = run("users", "add", email, *admin, "--db", url, input="a long password\n" * 2)
         assert code == 0
+    old = accounts.sign_in(Database(url), "bo@example.org", "a long password", "api").token
     with Database(url).session() as s:
-        old, _ = accounts.sign_in(s, "bo@example.org", "a long password", "api")
         s.add(Comment(subject="product:x", user_id=accounts.user_for(s, old).id, body="hi"))  # type: ignore[union-attr]
     code, out, _ = run(
         "users", "password", "bo@example.org", "--db", url, input="another password\n" * 2
@@ -61,9 +69,9 @@ def test_change_a_password_and_remove_users(run: Run, tmp_path: Path) -> None:
     )
     with Database(url).session() as s:
         assert accounts.user_for(s, old) is None
-        with pytest.raises(accounts.SignInError):
-            accounts.sign_in(s, "bo@example.org", "a long password", "api")
-        accounts.sign_in(s, "bo@example.org", "another password", "api")
+    with pytest.raises(accounts.SignInError):
+        accounts.sign_in(Database(url), "bo@example.org", "a long password", "api")
+    accounts.sign_in(Database(url), "bo@example.org", "another password", "api")
     code, _, err = run(
         "users", "password", "cy@example.org", "--db", url, input="another password\n" * 2
     )

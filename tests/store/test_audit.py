@@ -28,7 +28,11 @@ def _laptop(catalog: Catalog) -> tuple[Profile, dict[str, object]]:
 def test_record_names_users_names_and_emails(database: Database) -> None:
     with database.session() as s:
         user = accounts.create_user(
-            s, "a@acme.example", "long enough password", organisation="Acme"
+            s,
+            "a@acme.example",
+            "long enough password",
+            organisation="Acme",
+            create_organisation=True,
         )
         target = audit.Target("user", user.id)
         audit.record(s, user, audit.Action.SIGNED_IN, target, "10.0.0.1", {"kind": "browser"})
@@ -48,6 +52,7 @@ def test_record_names_users_names_and_emails(database: Database) -> None:
             for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))
         ]
     assert rows == [
+        ("cli", None, "user-added", "a@acme.example", "cli", {}, org),
         ("a@acme.example", ident, "signed-in", ident, "10.0.0.1", {"kind": "browser"}, None),
         ("who@example.org", None, "sign-in-failed", ident, "10.0.0.2", {}, None),
         ("cli", None, "user-added", ident, "cli", {}, org),

@@ -26,10 +26,18 @@ def _fill(db: Database, catalog: Catalog) -> dict[str, str]:
     assessments, a sign-in, a failure, a comment, audit entries."""
     with db.session() as s:
         maker = accounts.create_user(
-            s, "a@acme.example", "long enough password", organisation="Acme"
+            s,
+            "a@acme.example",
+            "long enough password",
+            organisation="Acme",
+            create_organisation=True,
         )
         rival = accounts.create_user(
-            s, "b@rival.example", "long enough password", organisation="Rival"
+            s,
+            "b@rival.example",
+            "long enough password",
+            organisation="Rival",
+            create_organisation=True,
         )
         made = {}
         for user, name in ((maker, "laptop"), (rival, "smart-camera"), (maker, "smart-plug-cls")):
@@ -41,9 +49,9 @@ def _fill(db: Database, catalog: Catalog) -> dict[str, str]:
             repo.run_assessment(s, sight, catalog, product.id, dt.date(2026, 1, 15), None, by)
             made[name] = product.id
         repo.delete_product(s, repo.Visibility.of(maker), made["smart-plug-cls"], audit.CLI)
-        accounts.sign_in(s, "a@acme.example", "long enough password", "api")
         s.add(SignInFailure(email="x@example.org", at=1767225600.25))
         s.add(Comment(subject=f"product:{made['laptop']}", user_id=maker.id, body="first"))
+    accounts.sign_in(db, "a@acme.example", "long enough password", "api")
     return made
 
 
@@ -64,7 +72,7 @@ def test_a_backup_restores_into_either_database(
     header = json.loads(lines[0])
     assert (header["format"], header["revision"]) == ("prodsec-backup", "0005")
     tables = [json.loads(line)["table"] for line in _rows(lines)]
-    assert (tables.count("products"), tables.count("audit_log")) == (3, 10)
+    assert (tables.count("products"), tables.count("audit_log")) == (3, 13)
     database.engine.dispose()
     for kind in ("sqlite", "postgresql"):
         (tmp_path / kind).mkdir()
@@ -78,7 +86,7 @@ def test_a_backup_restores_into_either_database(
                 s, audit.CLI, audit.Action.USER_ADDED, audit.Target("user", "u"), "cli"
             )
             s.flush()
-            assert entry.id == 11
+            assert entry.id == 14
             failure = SignInFailure(email="y@example.org", at=1.0)
             s.add(failure)
             s.flush()
@@ -157,7 +165,8 @@ def test_an_organisation_exports_its_own_data(database: Database, catalog: Catal
     assert [o["name"] for o in found["organisations"]] == ["Acme"]
     assert (len(found["product_versions"]), len(found["assessments"])) == (4, 2)
     assert [e["action"] for e in found["audit_log"]] == [
-        "created", "changed", "assessed", "created", "changed", "assessed", "deleted",
+        "user-added", "created", "changed", "assessed", "created", "changed", "assessed",
+        "deleted",
     ]  # fmt: skip
     assert {e["organisation_id"] for e in found["audit_log"]} == {acme}
     with pytest.raises(NotFoundError) as unknown, database.session() as s:

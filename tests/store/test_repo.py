@@ -130,9 +130,13 @@ def test_each_organisation_sees_only_its_own_products(database: Database, catalo
     password = "long enough password"
     with database.session() as s:
         users = {
-            "maker": accounts.create_user(s, "a@acme.example", password, organisation="Acme"),
+            "maker": accounts.create_user(
+                s, "a@acme.example", password, organisation="Acme", create_organisation=True
+            ),
             "colleague": accounts.create_user(s, "b@acme.example", password, organisation=" Acme"),
-            "rival": accounts.create_user(s, "c@rival.example", password, organisation="Rival"),
+            "rival": accounts.create_user(
+                s, "c@rival.example", password, organisation="Rival", create_organisation=True
+            ),
             "alone": accounts.create_user(s, "d@example.org", password),
             "admin": accounts.create_user(s, "root@example.org", password, is_admin=True),
         }

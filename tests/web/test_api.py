@@ -177,7 +177,13 @@ def test_another_organisation_gets_404_for_a_product(api: TestClient, database: 
     assert made.json()["organisation"] is None
     ran = api.post(f"/api/v1/products/{ident}/assessments", params={"on": "2026-01-15"}).json()
     with database.session() as s:
-        accounts.create_user(s, "b@rival.example", "long enough password", organisation="Rival")
+        accounts.create_user(
+            s,
+            "b@rival.example",
+            "long enough password",
+            organisation="Rival",
+            create_organisation=True,
+        )
     token = api.post(
         "/api/v1/tokens", json={"email": "b@rival.example", "password": "long enough password"}
     ).json()["token"]

@@ -48,8 +48,8 @@ def test_the_api_wants_a_token_for_products_only(database: Database, catalog: Ca
 
 def test_tokens_are_stored_as_hashes_and_expire(database: Database) -> None:
     add_user(database)
+    token = accounts.sign_in(database, EMAIL, PASSWORD, "api").token
     with database.session() as s:
-        token, _ = accounts.sign_in(s, EMAIL, PASSWORD, "api")
         stored = s.scalars(select(Login)).one()
         user = s.scalars(select(User)).one()
         assert token not in stored.token_hash
@@ -68,8 +68,7 @@ def test_the_administrator_is_created_once_without_a_default(database: Database)
         assert generated is not None
         assert len(generated) >= 24
         assert accounts.ensure_admin(s) is None
-        token, _ = accounts.sign_in(s, accounts.ADMIN, generated, "browser")
-        assert token
+    assert accounts.sign_in(database, accounts.ADMIN, generated, "browser").token
 
 
 def test_passwords_have_a_minimum_and_emails_are_unique(database: Database) -> None:
@@ -123,7 +122,9 @@ def test_the_spec_declares_the_bearer_scheme(api: TestClient) -> None:
     assert "security" not in spec["paths"]["/api/v1/instruments"]["get"]
 
 
-def test_repeated_failures_are_throttled_per_email(database: Database, catalog: Catalog) -> None:
+def test_repeated_failures_are_throttled_per_account_and_client(
+    database: Database, catalog: Catalog
+) -> None:
     add_user(database)
     client = TestClient(create_app(database, catalog))
     for _ in range(5):
@@ -154,16 +155,30 @@ def test_repeated_failures_are_throttled_per_email(database: Database, catalog: 
         assert emails == [EMAIL] * 5 + ["x@example.org"]
 
 
-def test_a_success_clears_the_failures(database: Database) -> None:
-    throttle = accounts.Throttle(database, attempts=2, window=60)
-    throttle.failed("a@example.org", 0.0)
-    throttle.succeeded("a@example.org")
-    throttle.failed("a@example.org", 1.0)
-    throttle.check("a@example.org", 2.0)
-    throttle.failed("a@example.org", 2.0)
+def test_a_success_clears_the_failures_of_its_client(database: Database) -> None:
+    throttle = accounts.Throttle(attempts=2, window=60)
+
+    def attempt(client: str, at: float) -> int:
+        with database.session() as s:
+            return throttle.admit(s, "a@example.org", client, at)
+
+    first = attempt("here", 0.0)
+    attempt("there", 0.5)
+    with database.session() as s:
+        throttle.settle(s, first, "a@example.org", "here")
+    attempt("here", 1.0)
+    attempt("here", 2.0)
     with pytest.raises(accounts.ThrottledError, match="try again in 59 s"):
-        throttle.check("a@example.org", 2.5)
-    throttle.check("a@example.org", 61.5)
+        attempt("here", 2.5)
+    attempt("here", 61.5)
+    with database.session() as s:
+        kept = s.execute(select(SignInFailure.client, SignInFailure.at).order_by("at")).all()
+        assert [tuple(row) for row in kept] == [
+            ("there", 0.5),
+            ("here", 1.0),
+            ("here", 2.0),
+            ("here", 61.5),
+        ]
 
 
 def test_the_session_cookie_does_not_change_anything_through_the_api(web: TestClient) -> None:

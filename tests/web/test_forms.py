@@ -17,6 +17,8 @@ def test_every_page_form_refuses_a_forged_post(web: TestClient) -> None:
         if isinstance(r, APIRoute) and "POST" in (r.methods or set())
     )
     assert posts == [
+        "/account/logins/{login_id}/revoke",
+        "/account/password",
         "/login",
         "/logout",
         "/products/new",

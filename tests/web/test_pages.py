@@ -288,7 +288,13 @@ def test_pages_show_only_the_organisations_products(
     """The demo products belong to no organisation: a user of one sees none of them."""
     ident = web.get("/api/v1/products").json()["items"][0]["id"]
     with database.session() as s:
-        accounts.create_user(s, "b@rival.example", "long enough password", organisation="Rival")
+        accounts.create_user(
+            s,
+            "b@rival.example",
+            "long enough password",
+            organisation="Rival",
+            create_organisation=True,
+        )
     with TestClient(create_app(database, catalog)) as rival:
         sign_in(rival, "b@rival.example", "long enough password")
         listing = rival.get("/products")

@@ -72,7 +72,7 @@ MAX_QUERY_LENGTH = 8 * KIB
 """The longest query string of a request, in bytes as sent."""
 QUERY_VALUE_LENGTH = 1_000
 """The longest value of one query parameter (names, ids and lists of them)."""
-EMAIL_LENGTH = 320
+EMAIL_LENGTH = 254
 PASSWORD_LENGTH = 1_000
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -50,6 +50,12 @@ def command(
         bool,
         typer.Option("--demo/--no-demo", help="Load the example products into an empty database."),
     ] = True,
+    hsts: Annotated[
+        bool,
+        typer.Option(
+            "--hsts", help="Send Strict-Transport-Security (only behind TLS; as PRODSEC_HSTS=1)."
+        ),
+    ] = False,
 ) -> None:
     """Serve the web pages and the REST API (/api/v1, its OpenAPI spec at
     /api/v1/openapi.json). On first start an administrator is created and its generated
@@ -81,6 +87,8 @@ def command(
         f"serving http://{host}:{port}/ (database {database.engine.url.render_as_string()})",
         err=True,
     )
+    if hsts:
+        os.environ["PRODSEC_HSTS"] = "1"  # read by the app's security headers
     app = create_app(database, catalog)
     # the solver behind every product page's plan, imported now rather than on the first
     # product page someone opens (about 0.4 s)

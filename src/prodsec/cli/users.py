@@ -37,20 +37,26 @@ def add(
         typer.Option(
             "--organisation",
             "-o",
-            help="The organisation the user works for (created when new): the user sees and "
-            "creates that organisation's products only.",
+            help="The organisation the user works for: the user sees and creates that "
+            "organisation's products only. It must exist, unless --create-organisation.",
         ),
     ] = None,
+    create_organisation: Annotated[
+        bool,
+        typer.Option("--create-organisation", help="Create the --organisation when it is new."),
+    ] = False,
     db: DbOpt = None,
 ) -> None:
-    """Add a user. The password is asked twice and never echoed (at least 12 characters)."""
+    """Add a user. The email is stored stripped and lower-cased, and must be new in any
+    case. The password is asked twice and never echoed (at least 12 characters)."""
     from prodsec.store import accounts
 
+    address = accounts.normal_email(email)
     password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     with _session(db) as s:
-        accounts.create_user(s, email.strip(), password, admin, organisation)
+        accounts.create_user(s, address, password, admin, organisation, create_organisation)
     where = f" of {organisation.strip()}" if organisation else ""
-    typer.echo(f"added {email.strip()}{where}{' (administrator)' if admin else ''}")
+    typer.echo(f"added {address}{where}{' (administrator)' if admin else ''}")
 
 
 @app.command("password")

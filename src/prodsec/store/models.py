@@ -56,6 +56,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_sign_in: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Failed sign-ins since `last_sign_in`, told to the user at the next sign-in."""
     organisation: Mapped[Organisation | None] = relationship()
 
 
@@ -137,17 +140,21 @@ class Login(Base):
     """`browser` or `api`."""
     expires: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_used: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     user: Mapped[User] = relationship()
 
 
 class SignInFailure(Base):
-    """A failed sign-in for an email, at a Unix time; the throttle counts the recent ones."""
+    """A sign-in attempt for an email from a client (its address), at a Unix time: written
+    before the password is checked, kept when it was wrong; the throttle counts the recent
+    ones."""
 
     __tablename__ = "sign_in_failures"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     email: Mapped[str] = mapped_column(String(320), index=True)
-    at: Mapped[float] = mapped_column(Float)
+    client: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
+    at: Mapped[float] = mapped_column(Float, index=True)
 
 
 class AuditEntry(Base):

@@ -61,7 +61,7 @@ def create_app(
     )
     app.state.catalog = catalog or load_catalog()
     app.state.db = db or Database()
-    app.state.throttle = Throttle(app.state.db)
+    app.state.throttle = Throttle()
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
     app.state.picture_cost = settings.picture_cost
     app.state.pictures = Pictures(int(settings.picture_cache_mb * 1024 * 1024))

@@ -6,6 +6,8 @@ Products, assessments and plans are a manufacturer's own data and need a signed-
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -19,7 +21,13 @@ from prodsec.store.repo import Visibility
 from prodsec.web.deps import db_of
 
 SESSION_COOKIE = "prodsec_session"
+NOTICE_COOKIE = "prodsec_notice"
+"""Set at sign-in when sign-ins failed since the last one (`COUNT:DATE`), shown once."""
+TRUSTED_PROXY = "PRODSEC_TRUSTED_PROXY"
+"""Set to 1 when the app runs behind a proxy that sets X-Forwarded-For: the client is then
+the address that proxy saw (the list's last entry), not the proxy itself."""
 _UNSET = object()
+_NOTICE = re.compile(r"(\d{1,9}):(\d{4}-\d{2}-\d{2})?")
 
 
 class SignInRequiredError(UnauthenticatedError):
@@ -43,6 +51,24 @@ def token_of(request: Request) -> str | None:
     if request.url.path.startswith("/api/") and request.method not in SAFE_METHODS:
         return None
     return request.cookies.get(SESSION_COOKIE)
+
+
+def client_of(request: Request) -> str:
+    """The address sign-in limits key on: the peer, or the trusted proxy's last
+    X-Forwarded-For entry when TRUSTED_PROXY is 1."""
+    if os.environ.get(TRUSTED_PROXY) == "1":
+        forwarded = request.headers.get("x-forwarded-for", "").rsplit(",", 1)[-1].strip()
+        if forwarded:
+            return forwarded[:64]
+    return request.client.host if request.client else ""
+
+
+def notice_of(request: Request) -> str | None:
+    """The line about failed sign-ins a signed-in user reads once after signing in."""
+    found = _NOTICE.fullmatch(request.cookies.get(NOTICE_COOKIE, ""))
+    if found is None or user_of(request) is None:
+        return None
+    return accounts.notice(int(found.group(1)), found.group(2) or "")
 
 
 def user_of(request: Request) -> User | None:
@@ -86,11 +112,6 @@ def visibility_of(user: SignedIn) -> Visibility:
 
 
 VisibilityDep = Annotated[Visibility, Depends(visibility_of)]
-
-
-def client_of(request: Request) -> str:
-    """The address a request came from, as the audit log names it."""
-    return request.client.host if request.client else "unknown"
 
 
 def actor_of(request: Request, user: SignedIn) -> Actor:

@@ -4,12 +4,22 @@ The pages load scripts, styles and images from the site only; no page may be fra
 browsers must not guess content types; links leave no referrer outside the site. A
 response that sets its own Content-Security-Policy (the Swagger page, whose start-up
 script is allowed by its hash) keeps it.
+
+Private answers are not stored by browsers or proxies (`Cache-Control: no-store`): every
+API answer, every page for a signed-in request or of the sign-in and account pages, unless
+the answer says otherwise (the public catalog routes send their own Cache-Control with an
+ETag, and stay cacheable). With HSTS on (`PRODSEC_HSTS=1`, or `prodsec serve --hsts`,
+for a site served over TLS) browsers are told to use HTTPS only, for a year.
 """
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
+import os
+
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from prodsec.web.auth import SESSION_COOKIE
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -25,6 +35,10 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+HSTS_SETTING = "PRODSEC_HSTS"
+HSTS = "max-age=31536000"
+PRIVATE = ("/api/", "/account", "/login", "/logout", "/products")
+"""Paths whose answers are never stored, signed in or not."""
 
 
 def policy(*script_hashes: str) -> str:
@@ -35,9 +49,22 @@ def policy(*script_hashes: str) -> str:
     return POLICY.replace("script-src 'self'", f"script-src 'self' {allowed}")
 
 
+def private(scope: Scope, answer: MutableHeaders) -> bool:
+    """Whether this answer may hold someone's own data: one under PRIVATE, or a page (the
+    header names who is signed in) for a request with credentials."""
+    if "etag" in answer:
+        return False
+    if str(scope["path"]).startswith(PRIVATE):
+        return True
+    sent = Headers(scope=scope)
+    signed = "authorization" in sent or f"{SESSION_COOKIE}=" in sent.get("cookie", "")
+    return signed and answer.get("content-type", "").startswith("text/html")
+
+
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool | None = None) -> None:
         self.app = app
+        self.hsts = os.environ.get(HSTS_SETTING) == "1" if hsts is None else hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,6 +77,10 @@ class SecurityHeaders:
                 for name, value in HEADERS.items():
                     headers.setdefault(name, value)
                 headers.setdefault("Content-Security-Policy", POLICY)
+                if self.hsts:
+                    headers.setdefault("Strict-Transport-Security", HSTS)
+                if private(scope, headers):
+                    headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, with_headers)

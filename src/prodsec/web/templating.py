@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from prodsec import __version__
 from prodsec.catalog.vocab import shown
-from prodsec.web.auth import user_of
+from prodsec.web.auth import NOTICE_COOKIE, notice_of, user_of
 from prodsec.web.deps import CSRF_COOKIE
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -26,8 +26,11 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
     SameSite=Strict cookie, issued with the first page)."""
     token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
     user = user_of(request)
-    context = {"csrf": token, "user": user.email if user else None, **context}
+    notice = notice_of(request)
+    context = {"csrf": token, "user": user.email if user else None, "notice": notice, **context}
     response = templates.TemplateResponse(request, name, context, status_code=status)
+    if NOTICE_COOKIE in request.cookies and user is not None:
+        response.delete_cookie(NOTICE_COOKIE)  # said once
     if request.cookies.get(CSRF_COOKIE) != token:
         secure = request.url.scheme == "https"
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure)

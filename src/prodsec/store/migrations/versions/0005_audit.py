@@ -1,7 +1,7 @@
 """The audit log (append-only), authors of versions and assessments, product tombstones.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 
 REFUSE_SQLITE = """
 CREATE TRIGGER audit_log_no_{verb} BEFORE {verb} ON audit_log
