@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from prodsec.catalog import Catalog
 from prodsec.store import accounts
 from prodsec.store.db import Database
+from prodsec.store.models import AuditEntry, User
 from prodsec.web.app import create_app
 
 from .conftest import EMAIL, sign_in
@@ -146,3 +148,30 @@ def test_racing_puts_from_two_servers(database: Database, catalog: Catalog) -> N
         assert versions == list(range(1, 22))
     for app in servers:
         app.state.db.engine.dispose()
+
+
+def test_sign_ins_and_account_changes_are_recorded(
+    api: TestClient, admin: TestClient, database: Database
+) -> None:
+    wrong = api.post("/api/v1/tokens", json={"email": "nobody@example.org", "password": "x" * 12})
+    assert wrong.status_code == 401
+    with database.session() as s:
+        root = s.scalar(select(User).where(User.email == ADMIN))
+        assert root is not None
+        s.expunge(root)
+    accounts.change_password(database, root, ADMIN_PASSWORD, "a newer admin password", "")
+    with database.session() as s:
+        accounts.remove_user(s, EMAIL)
+        found = [
+            (e.actor, e.action, e.target_id, e.client)
+            for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        ]
+    assert found == [
+        ("cli", "user-added", EMAIL, "cli"),
+        (EMAIL, "signed-in", EMAIL, "testclient"),
+        ("cli", "user-added", ADMIN, "cli"),
+        (ADMIN, "signed-in", ADMIN, "testclient"),
+        ("nobody@example.org", "sign-in-failed", "nobody@example.org", "testclient"),
+        (ADMIN, "password-changed", ADMIN, ""),
+        ("cli", "user-removed", EMAIL, "cli"),
+    ]
