@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from prodsec.catalog.yamlsrc import read_document
 from prodsec.errors import DataError
-from tests.fuzz.strategies import PROPERTIES, line_count, texts
+
+from .strategies import PROPERTIES, line_count, texts
 
 KEYS = st.sampled_from(["id", "ref", "requirements", "mappings", "edition"]) | st.text(max_size=8)
 
@@ -29,11 +30,13 @@ def test_any_text_gives_a_document_with_lines_inside_it(text: str, path: Path) -
     try:
         doc = read_document(path)
     except DataError as exc:
-        assert [i.file for i in exc.issues] == [str(path)]
-        assert 1 <= exc.issues[0].line <= last, (exc.issues, text)
+        issues = exc.issues
+    else:
+        assert all(1 <= line <= last for line in doc.lines.values()), (doc.lines, text)
+        assert all(1 <= doc.line(loc) <= last for loc in doc.lines)
         return
-    assert all(1 <= line <= last for line in doc.lines.values()), (doc.lines, text)
-    assert all(1 <= doc.line(loc) <= last for loc in doc.lines)
+    assert [i.file for i in issues] == [str(path)]
+    assert 1 <= issues[0].line <= last, (issues, text)
 
 
 @PROPERTIES
@@ -41,9 +44,13 @@ def test_any_text_gives_a_document_with_lines_inside_it(text: str, path: Path) -
 def test_any_bytes_give_a_document_or_a_data_error(raw: bytes, path: Path) -> None:
     path.write_bytes(raw)
     try:
-        read_document(path)
+        doc = read_document(path)
     except DataError as exc:
-        assert len(exc.issues) == 1
+        files = [i.file for i in exc.issues]
+    else:
+        assert doc.path == path
+        return
+    assert files == [str(path)]
 
 
 def test_an_error_at_the_end_of_the_text_names_its_last_line(path: Path) -> None:

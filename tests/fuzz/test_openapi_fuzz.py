@@ -19,7 +19,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from prodsec.catalog import load_catalog
 from prodsec.store.db import Database
 from prodsec.web.app import create_app
-from tests.fuzz.conftest import LiveServer
+
+from .conftest import LiveServer
 
 CHECKS = [not_a_server_error, response_schema_conformance]
 REVOKES = ("DELETE", "/api/v1/tokens/current")
@@ -50,7 +51,7 @@ def test_the_live_server_publishes_the_fuzzed_spec(live_server: LiveServer) -> N
     derandomize=True,
     database=None,
 )
-def test_no_operation_answers_5xx(case: schemathesis.Case, live_server: LiveServer) -> None:
+def test_no_operation_answers_5xx(case: schemathesis.Case[Any], live_server: LiveServer) -> None:
     spare = (case.operation.method.upper(), case.operation.path) == REVOKES
     token = live_server.spare_token if spare else live_server.token
     case.call_and_validate(

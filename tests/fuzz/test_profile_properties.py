@@ -17,7 +17,8 @@ from pydantic import TypeAdapter
 from prodsec.assess.profile import ClaimStatus, Profile, ProfileError, load_profile
 from prodsec.catalog import Catalog
 from prodsec.catalog.vocab import InstrumentType
-from tests.fuzz.strategies import PROPERTIES, dumped, line_count, texts
+
+from .strategies import PROPERTIES, dumped, line_count, texts
 
 FIELDS = [f.name for f in dataclasses.fields(Profile)]
 KEYS = st.sampled_from([*FIELDS, "block", "met", "scheme", "valid_from"]) | st.text(max_size=8)
@@ -44,11 +45,16 @@ def test_any_text_gives_a_profile_or_located_issues(
     try:
         load_profile(path, small_catalog)
     except ProfileError as exc:
-        assert exc.issues
-        for issue in exc.issues:
-            assert issue.file == str(path)
-            assert 1 <= issue.line <= line_count(text), (issue, text)
-            assert issue.field and issue.message
+        issues = exc.issues
+    else:
+        return
+    assert issues
+    last = line_count(text)
+    for issue in issues:
+        assert issue.file == str(path)
+        assert 1 <= issue.line <= last, (issue, text)
+        assert issue.field, issue
+        assert issue.message, issue
 
 
 def _day(lo: int = 2020, hi: int = 2040) -> st.SearchStrategy[dt.date]:
