@@ -31,7 +31,7 @@ def db_of(request: Request) -> Database:
 
 CatalogDep = Annotated[Catalog, Depends(catalog_of)]
 DbDep = Annotated[Database, Depends(db_of)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]  # past a database's integer: a 422
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
