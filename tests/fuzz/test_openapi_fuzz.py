@@ -22,7 +22,10 @@ import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
 
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.cli.serve import EXAMPLES
@@ -31,7 +34,7 @@ from prodsec.web.app import create_app
 
 from .conftest import LiveServer
 
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 REVOKES = ("DELETE", "/api/v1/tokens/current")
 MAX_EXAMPLES = 30
 

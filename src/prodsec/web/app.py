@@ -20,6 +20,7 @@ from prodsec.store.db import Database
 from prodsec.web.api import ROUTERS
 from prodsec.web.headers import SecurityHeaders, policy
 from prodsec.web.limits import BodyCap
+from prodsec.web.openapi import declare_problems
 from prodsec.web.problems import HANDLERS, Failsafe
 from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import dashboard, products, session
@@ -55,6 +56,7 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     app.include_router(ui_catalog.router)
     app.include_router(dashboard.router)
     app.include_router(products.router)
+    declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(SWAGGER_AT, StaticFiles(directory=SWAGGER), name="swagger")
 
