@@ -1,6 +1,6 @@
-"""A live server for the fuzz run: the real app under uvicorn on a loopback port, in a
-thread of the test process, on a fresh SQLite database with the demo products and a user
-who holds API tokens."""
+"""The app for the fuzz tests: signed in through the TestClient, or live under uvicorn on a
+loopback port, in a thread of the test process, on a fresh SQLite database with the demo
+products and a user who holds API tokens."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 
 from prodsec.catalog import Catalog
 from prodsec.cli.serve import load_demo
@@ -22,6 +24,18 @@ from prodsec.store.db import Database
 from prodsec.web.app import create_app
 
 EMAIL, PASSWORD = "fuzzer@example.org", "correct horse battery"
+
+
+@contextmanager
+def signed_in(db: Database, catalog: Catalog) -> Iterator[TestClient]:
+    """The app on `db` through the TestClient, with a new user's bearer token; a bug in a
+    route is a 500 answer, as a client would see it, not an exception in the test."""
+    with db.session() as s:
+        accounts.create_user(s, EMAIL, PASSWORD)
+    with TestClient(create_app(db, catalog), raise_server_exceptions=False) as client:
+        answer = client.post("/api/v1/tokens", json={"email": EMAIL, "password": PASSWORD})
+        client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+        yield client
 
 
 @dataclass(frozen=True, slots=True)

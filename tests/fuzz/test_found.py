@@ -8,20 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from prodsec.catalog import Catalog
-from prodsec.store import accounts
 from prodsec.store.db import Database
-from prodsec.web.app import create_app
 
-EMAIL, PASSWORD = "found@example.org", "correct horse battery"
+from .conftest import signed_in
 
 
 @pytest.fixture
 def client(database: Database, catalog: Catalog) -> Iterator[TestClient]:
-    with database.session() as s:
-        accounts.create_user(s, EMAIL, PASSWORD)
-    with TestClient(create_app(database, catalog), raise_server_exceptions=False) as test_client:
-        answer = test_client.post("/api/v1/tokens", json={"email": EMAIL, "password": PASSWORD})
-        test_client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+    with signed_in(database, catalog) as test_client:
         yield test_client
 
 

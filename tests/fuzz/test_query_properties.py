@@ -4,7 +4,7 @@ answer is never a 5xx, and an error is problem+json."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +15,21 @@ from hypothesis import strategies as st
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.vocab import InstrumentType
-from prodsec.store import accounts
 from prodsec.store.db import Database
-from prodsec.web.app import create_app
 
+from .conftest import signed_in
 from .strategies import PROPERTIES
-
-EMAIL, PASSWORD = "reader@example.org", "correct horse battery"
 
 
 @pytest.fixture(scope="module")
 def client(
-    tmp_path_factory: pytest.TempPathFactory, catalog: Catalog, new_database: Any
+    tmp_path_factory: pytest.TempPathFactory,
+    catalog: Catalog,
+    new_database: Callable[[str, Path], Database],
 ) -> Iterator[TestClient]:
     """The app on a SQLite database, signed in (the product list is private)."""
-    db: Database = new_database("sqlite", Path(tmp_path_factory.mktemp("api")))
-    with db.session() as s:
-        accounts.create_user(s, EMAIL, PASSWORD)
-    with TestClient(create_app(db, catalog), raise_server_exceptions=False) as test_client:
-        answer = test_client.post("/api/v1/tokens", json={"email": EMAIL, "password": PASSWORD})
-        test_client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+    db = new_database("sqlite", tmp_path_factory.mktemp("api"))
+    with signed_in(db, catalog) as test_client:
         yield test_client
     db.engine.dispose()
 
