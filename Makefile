@@ -46,6 +46,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/harmonise.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/assess.py
+	$(BIN)/python -m benchmarks.load
 
 ## schemas: regenerate the JSON Schemas under src/prodsec/data/schemas
 schemas: $(RUN_STAMP)

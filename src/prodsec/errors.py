@@ -185,6 +185,13 @@ class TooManyRequestsError(ProdsecError):
 
 
 class UnavailableError(ProdsecError):
+    """Something prodsec needs is not there or is busy; `retry_after` seconds, when given,
+    say when to try again (the web sends them as Retry-After)."""
+
     exit_code = 2
     status = 503
     title = "Unavailable"
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

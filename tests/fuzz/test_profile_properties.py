@@ -61,11 +61,12 @@ def _day(lo: int = 2020, hi: int = 2040) -> st.SearchStrategy[dt.date]:
     return st.dates(dt.date(lo, 1, 1), dt.date(hi, 12, 31))
 
 
-# Characters of the BMP: the profile reader is YAML 1.1, which refuses the surrogate-pair
-# escapes (`\\ud83d\\ude00`) that JSON writers use beyond it. Without NEL, LS and PS, which
-# PyYAML's writer leaves bare in a plain scalar, where its reader folds them into a space.
+# Characters of the BMP without control characters (a profile refuses them): the reader
+# is YAML 1.1, which refuses the surrogate-pair escapes (`\\ud83d\\ude00`) that JSON
+# writers use beyond the BMP. Without NEL, LS and PS either, which PyYAML's writer leaves
+# bare in a plain scalar, where its reader folds them into a space.
 chars = st.characters(
-    max_codepoint=0xFFFF, exclude_categories=["Cs"], exclude_characters="\x85\u2028\u2029"
+    max_codepoint=0xFFFF, exclude_categories=["Cs", "Cc"], exclude_characters="\u2028\u2029"
 )
 words = st.text(chars, min_size=1, max_size=30).filter(str.strip)
 

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, select
 from prodsec.assess.profile import ProfileError
 from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError
-from prodsec.store import accounts, repo
+from prodsec.store import accounts, audit, repo
 from prodsec.store.db import Database
 from prodsec.store.models import Base, Organisation, ProductRecord, ProductVersion, User
 
@@ -33,6 +33,7 @@ def test_migrations_create_every_table(database: Database) -> None:
     assert tables == [
         "alembic_version",
         "assessments",
+        "audit_log",
         "comments",
         "logins",
         "organisations",
@@ -89,11 +90,17 @@ def test_create_version_assess_and_delete(database: Database, catalog: Catalog) 
             "unknown": [],
         }
     with database.session() as s:
-        repo.delete_product(s, repo.EVERY_PRODUCT, ident)
-    with database.session() as s:
-        assert s.scalars(select(ProductVersion)).all() == []
+        repo.delete_product(s, repo.EVERY_PRODUCT, ident, audit.CLI)
+    with database.session() as s:  # a tombstone: stored, seen by no one
+        assert len(s.scalars(select(ProductVersion)).all()) == 2
+        tombstone = s.get(ProductRecord, ident)
+        assert tombstone is not None
+        assert (tombstone.deleted_by, tombstone.deleted_at is not None) == ("cli", True)
+        assert repo.list_products(s, repo.EVERY_PRODUCT) == ([], 0)
         with pytest.raises(repo.NotStoredError):
             repo.get_assessment(s, repo.EVERY_PRODUCT, assessment_id)
+        with pytest.raises(repo.NotStoredError, match=f"no product '{ident}'"):
+            repo.delete_product(s, repo.EVERY_PRODUCT, ident, audit.CLI)
 
 
 def test_a_bad_profile_writes_nothing(database: Database, catalog: Catalog) -> None:

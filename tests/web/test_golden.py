@@ -80,20 +80,20 @@ def test_an_assessment_has_one_shape(api: TestClient) -> None:
     assert cli_json("assess", str(PRODUCT), "--on", "2026-01-15", "-f", "json") == expected
     stored = api.get(f"/api/v1/assessments/{ran.json()['id']}").json()
     assert sorted(stored) == [
-        "all_binding_met", "catalog_revision", "id", "markets", "on", "product", "result",
-        "version",
+        "all_binding_met", "author", "catalog_revision", "id", "markets", "on", "product",
+        "result", "version",
     ]  # fmt: skip
     assert stored["result"] == expected
 
 
 def test_every_operation_publishes_its_answer(api: TestClient) -> None:
-    """Each of the API's 26 operations has a 2xx answer with a schema that is not empty
+    """Each of the API's 27 operations has a 2xx answer with a schema that is not empty
     (a 204 has no body, so it declares no content); the product routes declare their
     request body, the product profile's JSON Schema."""
     spec = api.get("/api/v1/openapi.json").json()
     schemas = spec["components"]["schemas"]
     operations = [(m.upper(), p, op) for p, ops in spec["paths"].items() for m, op in ops.items()]
-    assert len(operations) == 26
+    assert len(operations) == 27
     missing = []
     for method, path, op in operations:
         answers = {code: r for code, r in op["responses"].items() if code.startswith("2")}

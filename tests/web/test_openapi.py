@@ -24,7 +24,7 @@ def test_every_operation_declares_its_problems(tmp_path: Path) -> None:
         for method, op in ops.items()
     }
     assert {tuple(media) for media in declared.values()} == {("application/problem+json",)}
-    assert len(declared) == 26
+    assert {("post", "/api/v1/products"), ("delete", "/api/v1/tokens/current")} <= set(declared)
     assert [
         (m, p)
         for p, ops in spec["paths"].items()

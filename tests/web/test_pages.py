@@ -307,7 +307,10 @@ def test_pages_show_only_the_organisations_products(
                 "markets": "GB",
             },
         )
-        assert "Category smart-camera; version 1; organisation Rival." in made.text
+        assert (
+            "Category smart-camera; version 1 saved by b@rival.example; organisation Rival."
+            in made.text
+        )
     mine = web.get("/products")
     assert _text(mine.text, "<caption>", "</caption>") == "5 products"
     assert '<th scope="col">Organisation</th>' in mine.text

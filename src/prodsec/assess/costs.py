@@ -10,8 +10,9 @@ from typing import Any
 
 import yaml
 
-from prodsec.catalog import Catalog
+from prodsec.catalog import Catalog, limits
 from prodsec.catalog.load import PACKAGED
+from prodsec.catalog.yamlsrc import read_document
 from prodsec.errors import BadInputError
 
 
@@ -35,7 +36,7 @@ def load_costs(extra: Path | None = None) -> Costs:
     """The default costs, with a user's file laid over them."""
     data: dict[str, Any] = yaml.safe_load((PACKAGED / "plan-costs.yaml").read_text())
     if extra is not None:
-        given = yaml.safe_load(extra.read_text(encoding="utf-8")) or {}
+        given = read_document(extra, limits.PROFILE).data or {}
         if not isinstance(given, dict):
             raise BadInputError(
                 f"{extra}: a costs file is a mapping of default, themes, blocks, labels"

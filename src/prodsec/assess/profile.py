@@ -19,22 +19,36 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from annotated_types import MinLen
+from annotated_types import MaxLen, MinLen
 
-from prodsec.catalog import Catalog
+from prodsec.catalog import Catalog, limits
 from prodsec.catalog.catalog import near
-from prodsec.catalog.load import validate_document
-from prodsec.catalog.vocab import (
-    InstrumentType,
-    Jurisdiction,
-    Scalar,
-    Slug,
-    Text,
-    check_value,
-    frozen,
+from prodsec.catalog.limits import (
+    Bounded,
+    Day,
+    Evidence,
+    Fraction,
+    InRange,
+    Line,
+    Note,
+    Reference,
+    Short,
+    Whole,
 )
-from prodsec.catalog.yamlsrc import Document, YamlError, read_document
-from prodsec.errors import DataError, Issue, NotFoundError
+from prodsec.catalog.load import validate_document
+from prodsec.catalog.vocab import InstrumentType, Jurisdiction, Slug, check_value, frozen
+from prodsec.catalog.yamlsrc import Document, YamlError, parse_text, read_document
+from prodsec.errors import BadInputError, DataError, Issue, NotFoundError
+
+# The profile's own field types: every string bounded and free of control characters,
+# every number and day in a sane range, every list capped (the bounds: catalog/limits.py).
+Id = Annotated[Slug, Bounded(limits.ID_LENGTH)]
+Market = Annotated[Jurisdiction, Bounded(limits.ID_LENGTH)]
+ParameterName = Annotated[str, MinLen(1), Bounded(limits.ID_LENGTH)]
+ParameterValue = Annotated[
+    bool | Whole | Fraction | Annotated[str, Bounded(limits.TEXT_LENGTH)] | Day, InRange()
+]
+EvidenceList = Annotated[tuple[Evidence, ...], MaxLen(limits.MAX_EVIDENCE)]
 
 
 class ProfileError(DataError):
@@ -50,10 +64,10 @@ class Lifecycle:
     """OpenEoX-style dates: general availability, end of sales, end of security support
     (the last day security updates are promised), end of life."""
 
-    general_availability: dt.date | None = None
-    end_of_sales: dt.date | None = None
-    end_of_security_support: dt.date | None = None
-    end_of_life: dt.date | None = None
+    general_availability: Day | None = None
+    end_of_sales: Day | None = None
+    end_of_security_support: Day | None = None
+    end_of_life: Day | None = None
 
     def support_years(self) -> float | None:
         """Years of security support from general availability, when both dates are known."""
@@ -67,11 +81,13 @@ class BlockClaim:
     """The manufacturer's claim about one building block: met or not, with the values of
     the block's parameters and references to evidence."""
 
-    block: Slug
+    block: Id
     met: bool
-    parameters: dict[str, Scalar] | None = None
-    evidence: tuple[Text, ...] = ()
-    note: str = ""
+    parameters: (
+        Annotated[dict[ParameterName, ParameterValue], MaxLen(limits.MAX_PARAMETERS)] | None
+    ) = None
+    evidence: EvidenceList = ()
+    note: Note = ""
 
 
 class ClaimStatus(StrEnum):
@@ -86,19 +102,19 @@ class RequirementClaim:
     """A claim about one requirement (`ID@EDITION:REF`), such as a line of an EN 303 645
     conformance statement; it decides that requirement directly."""
 
-    requirement: Text
+    requirement: Annotated[str, MinLen(1), Bounded(limits.REFERENCE_LENGTH)]
     status: ClaimStatus
-    evidence: tuple[Text, ...] = ()
-    note: str = ""
+    evidence: EvidenceList = ()
+    note: Note = ""
 
 
 @frozen
 class HeldLabel:
-    scheme: Slug
-    valid_from: dt.date
-    level: str | None = None
-    valid_until: dt.date | None = None
-    registration: str = ""
+    scheme: Id
+    valid_from: Day
+    level: Short | None = None
+    valid_until: Day | None = None
+    registration: Reference = ""
 
     def current(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
@@ -106,17 +122,19 @@ class HeldLabel:
 
 @frozen
 class Profile:
-    manufacturer: Text
-    model: Text
-    category: Slug
-    markets: Annotated[tuple[Jurisdiction, ...], MinLen(1)]
-    version: str = ""
+    manufacturer: Line
+    model: Line
+    category: Id
+    markets: Annotated[tuple[Market, ...], MinLen(1), MaxLen(limits.MAX_MARKETS)]
+    version: Short = ""
     lifecycle: Lifecycle = Lifecycle()
-    features: tuple[Slug, ...] = ()
-    claims: tuple[BlockClaim, ...] = ()
-    requirement_claims: tuple[RequirementClaim, ...] = ()
-    labels: tuple[HeldLabel, ...] = ()
-    note: str = ""
+    features: Annotated[tuple[Id, ...], MaxLen(limits.MAX_FEATURES)] = ()
+    claims: Annotated[tuple[BlockClaim, ...], MaxLen(limits.MAX_CLAIMS)] = ()
+    requirement_claims: Annotated[
+        tuple[RequirementClaim, ...], MaxLen(limits.MAX_REQUIREMENT_CLAIMS)
+    ] = ()
+    labels: Annotated[tuple[HeldLabel, ...], MaxLen(limits.MAX_LABELS)] = ()
+    note: Note = ""
 
     def claim(self, block: str) -> BlockClaim | None:
         return next((c for c in self.claims if c.block == block), None)
@@ -125,10 +143,23 @@ class Profile:
 def load_profile(path: Path, catalog: Catalog) -> Profile:
     """Read and check a profile; raise ProfileError listing every problem."""
     try:
-        doc = read_document(path)
+        doc = read_document(path, limits.PROFILE)
     except YamlError as exc:
         raise ProfileError([exc.issue]) from exc
     return check_profile(doc, catalog)
+
+
+def profile_document(text: str, source: str) -> Document:
+    """A profile sent as text (YAML, or JSON: JSON is YAML too) and named `source`, parsed
+    within the profile's limits; raise BadInputError naming the line where it cannot be
+    parsed, or when it is not a mapping."""
+    try:
+        doc = parse_text(text, Path(source), limits.PROFILE)
+    except YamlError as exc:
+        raise BadInputError(issues=[exc.issue]) from exc
+    if not isinstance(doc.data, dict):
+        raise BadInputError("a product profile is a mapping of fields")
+    return doc
 
 
 def check_profile(doc: Document, catalog: Catalog) -> Profile:

@@ -1,7 +1,11 @@
 """Reading YAML data files with the line of every value, for `file:line: field` errors.
 
-PyYAML composes the node tree (with libyaml where present); we build the Python values
-ourselves so that duplicate keys are an error and every path in the document knows its line.
+PyYAML parses (with libyaml where present); we compose the node tree from its events and
+build the Python values ourselves, so that duplicate keys are an error, every path in the
+document knows its line, and hostile input stops early: an anchor or an alias is refused
+where it stands (nothing is ever expanded), and so is a document over its `ParseLimits`
+(bytes, levels of nesting, values) as soon as the parser passes the limit. JSON is YAML
+too, so request bodies in JSON take the same road.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from prodsec.catalog.limits import CATALOG_FILE, ParseLimits
 from prodsec.errors import DataError, Issue
 
 PathKey = tuple[str | int, ...]
@@ -25,6 +30,10 @@ def last_line(text: str) -> int:
     """The number of a text's last line, as YAML counts lines (an error found at the end of
     the stream is marked one line past the text)."""
     return len(_BREAKS.split(text))
+
+
+_SEQUENCE = "tag:yaml.org,2002:seq"
+_MAPPING = "tag:yaml.org,2002:map"
 
 
 @dataclass(slots=True)
@@ -90,16 +99,32 @@ class YamlError(DataError):
         super().__init__([issue])
 
 
-def read_document(path: Path) -> Document:
-    """Parse one YAML file; raise YamlError naming the line for syntax errors and duplicate keys."""
-    doc = Document(path, None)
+def read_document(path: Path, limits: ParseLimits = CATALOG_FILE) -> Document:
+    """Parse one YAML file; raise YamlError naming the line for syntax errors, duplicate
+    keys, anchors and aliases, and a file over `limits`."""
+    name = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise YamlError(Issue(doc.name, 1, "(file)", f"cannot read: {exc}")) from exc
+        with path.open("rb") as fh:
+            raw = fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise YamlError(Issue(name, 1, "(file)", f"cannot read: {exc}")) from exc
+    if len(raw) > limits.max_bytes:
+        raise YamlError(Issue(name, 1, "(file)", f"a file is read up to {limits.max_bytes} bytes"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlError(Issue(name, 1, "(file)", f"cannot read: {exc}")) from exc
+    return parse_text(text, path, limits)
+
+
+def parse_text(text: str, path: Path, limits: ParseLimits) -> Document:
+    """Parse YAML (or JSON) text that came from `path` (a file, or a name such as `body`)."""
+    doc = Document(path, None)
+    if len(text) > limits.max_bytes:  # characters: never more than the bytes they came as
+        raise YamlError(Issue(doc.name, 1, "(limit)", f"more than {limits.max_bytes} bytes"))
     loader = _Loader(text)
     try:
-        root = loader.get_single_node()
+        root = _Composer(loader, doc, limits).single()
         doc.data = {} if root is None else _build(root, (), doc.lines, loader, doc)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -112,10 +137,71 @@ def read_document(path: Path) -> Document:
     return doc
 
 
+class _Composer:
+    """The node tree of one document, from the parser's events, within `limits`."""
+
+    def __init__(self, loader: Any, doc: Document, limits: ParseLimits) -> None:
+        self.loader, self.doc, self.limits = loader, doc, limits
+        self.count = 0
+
+    def refuse(self, event: Any, field: str, message: str) -> YamlError:
+        return YamlError(Issue(self.doc.name, event.start_mark.line + 1, field, message))
+
+    def single(self) -> yaml.Node | None:
+        loader = self.loader
+        loader.get_event()  # the stream's start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # the document's start
+        node = self.node(1)
+        loader.get_event()  # the document's end
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise self.refuse(loader.get_event(), "(syntax)", "only one document is allowed")
+        return node
+
+    def node(self, depth: int) -> yaml.Node:
+        loader = self.loader
+        event = loader.get_event()
+        start: Any = event.start_mark  # libyaml's marks serve as well as PyYAML's
+        if isinstance(event, yaml.AliasEvent):
+            raise self.refuse(event, "(syntax)", "aliases are not allowed")
+        if event.anchor is not None:
+            raise self.refuse(event, "(syntax)", "anchors and aliases are not allowed")
+        self.count += 1
+        if self.count > self.limits.max_nodes:
+            raise self.refuse(event, "(limit)", f"more than {self.limits.max_nodes} values")
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            return yaml.ScalarNode(tag, event.value, start, start, style=event.style)
+        if depth > self.limits.max_depth:
+            message = f"nested deeper than {self.limits.max_depth} levels"
+            raise self.refuse(event, "(limit)", message)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[yaml.Node] = []
+            while not loader.check_event(yaml.SequenceEndEvent):
+                items.append(self.node(depth + 1))
+            loader.get_event()
+            tag = event.tag if event.tag not in (None, "!") else _SEQUENCE
+            return yaml.SequenceNode(tag, items, start, start, flow_style=event.flow_style)
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = self.node(depth + 1)
+            pairs.append((key, self.node(depth + 1)))
+        loader.get_event()
+        tag = event.tag if event.tag not in (None, "!") else _MAPPING
+        return yaml.MappingNode(tag, pairs, start, start, flow_style=event.flow_style)
+
+
 def _build(
     node: yaml.Node, loc: PathKey, lines: dict[PathKey, int], loader: Any, doc: Document
 ) -> Any:
     lines.setdefault(loc, node.start_mark.line + 1)
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in (_SEQUENCE, _MAPPING):
+        line = node.start_mark.line + 1
+        message = f"could not determine a constructor for the tag '{node.tag}'"
+        raise YamlError(Issue(doc.name, line, "(syntax)", message))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:

@@ -28,6 +28,7 @@ GROUPS = {
     "recognition": "recognition",
     "harmonise": "harmonise",
     "users": "users",
+    "db": "db",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -22,7 +22,7 @@ from prodsec.assess.report import (
     assessment_view,
 )
 from prodsec.assess.verdicts import Assessment, Standing
-from prodsec.catalog import Catalog, load_catalog
+from prodsec.catalog import Catalog, limits, load_catalog
 from prodsec.catalog.yamlsrc import Document
 from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
@@ -112,6 +112,10 @@ def _sources(batch: Path) -> Iterator[tuple[str, Document | None, str | None]]:
         if not line.strip():
             continue
         where = f"{batch}:{number}"
+        if limits.json_too_deep(line, limits.PROFILE.max_depth):
+            deepest = limits.PROFILE.max_depth
+            yield where, None, f"{where}: (limit): nested deeper than {deepest} levels"
+            continue
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:

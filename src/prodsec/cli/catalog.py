@@ -15,7 +15,7 @@ from prodsec.catalog.load import PACKAGED, iter_schemas
 from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
 from prodsec.catalog.vocab import Actor, Bindingness, InstrumentType
 from prodsec.cli import names
-from prodsec.cli.output import Format, FormatOpt, emit, fail
+from prodsec.cli.output import Format, FormatOpt, emit, fail, write_file
 from prodsec.errors import BadInputError
 
 app = typer.Typer(
@@ -200,7 +200,5 @@ def schemas(
     folder.mkdir(parents=True, exist_ok=True)
     product = ("product.schema.json", TypeAdapter(Profile).json_schema())
     for name, schema in [*iter_schemas(), product]:
-        (folder / name).write_text(
-            json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        write_file(folder / name, (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode())
         Console(stderr=True).print(f"wrote {folder / name}", highlight=False)

@@ -9,22 +9,19 @@ from typing import Any
 
 import typer
 
-from prodsec.cli.output import fail
+from prodsec.cli.output import fail, write_file
 from prodsec.insight.render import Picture, render
 
 
 def write(data: bytes, output: Path | None) -> None:
-    """Bytes to `output` (through a temporary file, so nothing half-written remains), or
-    to stdout when no file is named."""
+    """Bytes to `output` (whole or not at all: `write_file`), or to stdout when no file
+    is named."""
     if output is None:
         sys.stdout.write(data.decode())
         return
-    tmp = output.with_name(output.name + ".part")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(output)
+        write_file(output, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise fail(f"--output: cannot write {output}: {exc.strerror}") from exc
     typer.echo(f"wrote {output}", err=True)
 

@@ -19,20 +19,25 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 def load_demo(db: Database, catalog: Catalog, folder: Path = EXAMPLES) -> int:
-    """The example products, when the database holds none yet."""
+    """The example products, when the database holds none yet (deleted ones count: a
+    tombstone keeps the demo from coming back). Two servers starting on one empty database
+    load them once: the second waits for the first, then finds its products."""
     import yaml
     from sqlalchemy import func, select
 
     from prodsec.store import repo
+    from prodsec.store.audit import SYSTEM
     from prodsec.store.models import ProductRecord
 
     with db.session() as s:
+        repo.exclusive(s)
         if s.scalar(select(func.count()).select_from(ProductRecord)):
             return 0
         count = 0
         for path in sorted(folder.glob("*.yaml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            repo.create_product(s, repo.EVERY_PRODUCT, repo.parse(catalog, data, str(path)), data)
+            profile = repo.parse(catalog, data, str(path))
+            repo.create_product(s, repo.EVERY_PRODUCT, profile, data, SYSTEM)
             count += 1
     return count
 
@@ -59,6 +64,7 @@ def command(
 
     catalog = load_catalog()
     database = Database(db)
+    database.check_writable()
     chosen = os.environ.get("PRODSEC_ADMIN_PASSWORD") or None
     with database.session() as s:
         password = accounts.ensure_admin(s, chosen)

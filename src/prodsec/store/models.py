@@ -68,6 +68,9 @@ class ProductRecord(Base):
     model: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(100), index=True)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    """A deleted product stays as a tombstone: gone from lists, 404 to everyone."""
+    deleted_by: Mapped[str | None] = mapped_column(String(320))
     versions: Mapped[list[ProductVersion]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="ProductVersion.number"
     )
@@ -84,6 +87,8 @@ class ProductVersion(Base):
     )
     number: Mapped[int] = mapped_column(Integer)
     profile: Mapped[dict[str, object]] = mapped_column(JSON)
+    author: Mapped[str | None] = mapped_column(String(320))
+    """Who saved it: the user's email at the time, or `cli` / `system` (None: before 0005)."""
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     product: Mapped[ProductRecord] = relationship(back_populates="versions")
     assessments: Mapped[list[SavedAssessment]] = relationship(
@@ -103,6 +108,7 @@ class SavedAssessment(Base):
     catalog_revision: Mapped[str] = mapped_column(String(64))
     all_binding_met: Mapped[bool] = mapped_column(Boolean)
     result: Mapped[dict[str, object]] = mapped_column(JSON)
+    author: Mapped[str | None] = mapped_column(String(320))
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[ProductVersion] = relationship(back_populates="assessments")
 
@@ -142,3 +148,26 @@ class SignInFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     email: Mapped[str] = mapped_column(String(320), index=True)
     at: Mapped[float] = mapped_column(Float)
+
+
+class AuditEntry(Base):
+    """One line of the audit log: who did what to which row, when and from where. Rows
+    are only ever added (no code updates or deletes one; triggers refuse it in the
+    database, see migration 0005). No foreign keys: an entry outlives its user and its
+    target."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+    actor: Mapped[str] = mapped_column(String(320), index=True)
+    """The user's email at the time, or `cli` / `system`."""
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target_kind: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[str] = mapped_column(String(320))
+    organisation_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    """The organisation whose data it touched (None: none, or not an organisation's)."""
+    client: Mapped[str] = mapped_column(String(100))
+    """The client's address, or `cli`."""
+    detail: Mapped[dict[str, object]] = mapped_column(JSON)

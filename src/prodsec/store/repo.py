@@ -5,6 +5,13 @@ one raises ProfileError and changes nothing. Every call names the `Visibility` i
 and writes with: a product belongs to the organisation of the user who created it, and a
 user sees only that organisation's products (a product they cannot see is "not stored", so
 its existence is not given away). Administrators see every product.
+
+Every change names its `Actor` and records an audit entry in the same transaction. A
+deleted product stays as a tombstone (`deleted_at`, `deleted_by`): it leaves every list
+and answers "not stored" (404) like a product that never was. A new version's number is
+allocated under a lock on the product's row (an UPDATE of it: PostgreSQL's row lock,
+SQLite's write lock), so two servers saving one product at once number their versions
+one after the other; what still clashes is a ConflictError (409: try again).
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from prodsec.assess.evaluate import assess
@@ -22,7 +30,8 @@ from prodsec.assess.profile import Profile, check_profile
 from prodsec.assess.report import assessment_view
 from prodsec.catalog import Catalog
 from prodsec.catalog.yamlsrc import Document
-from prodsec.errors import NotFoundError
+from prodsec.errors import ConflictError, NotFoundError
+from prodsec.store.audit import SYSTEM, Action, Actor, Target, record
 from prodsec.store.models import ProductRecord, ProductVersion, SavedAssessment, User
 
 
@@ -50,9 +59,12 @@ class Visibility:
         return cls(user.organisation_id, everything=user.is_admin)
 
     def sees(self, product: ProductRecord) -> bool:
+        if product.deleted_at is not None:
+            return False
         return self.everything or product.organisation_id == self.organisation_id
 
     def narrow(self, query: Select[Any]) -> Select[Any]:
+        query = query.where(ProductRecord.deleted_at.is_(None))
         if self.everything:
             return query
         if self.organisation_id is None:
@@ -62,6 +74,21 @@ class Visibility:
 
 EVERY_PRODUCT = Visibility(everything=True)
 """What the server's own command line sees (loading the demo data, for example)."""
+
+
+START_UP_LOCK = 0x70726F64
+"""The PostgreSQL advisory lock that one-off start-up work (the demo products) holds."""
+
+
+def exclusive(session: Session) -> None:
+    """Make this transaction, from now to its end, the only one doing one-off work: a
+    second server starting at the same time waits here, then sees what the first wrote.
+    PostgreSQL: an advisory lock; SQLite: the write lock (BEGIN IMMEDIATE, so call this
+    before anything else in the session)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": START_UP_LOCK})
+    else:
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def parse(
@@ -83,7 +110,7 @@ def _plain(data: Any) -> Any:
 
 
 def create_product(
-    session: Session, visibility: Visibility, profile: Profile, data: Any
+    session: Session, visibility: Visibility, profile: Profile, data: Any, by: Actor = SYSTEM
 ) -> ProductRecord:
     """A new product owned by the visibility's organisation, with the profile as version 1."""
     product = ProductRecord(
@@ -92,10 +119,29 @@ def create_product(
         model=profile.model,
         category=profile.category,
     )
-    product.versions.append(ProductVersion(number=1, profile=_plain(data)))
+    product.versions.append(ProductVersion(number=1, profile=_plain(data), author=by.name))
     session.add(product)
     session.flush()
+    _record(session, by, Action.CREATED, product, {"version": 1})
     return product
+
+
+def _record(
+    session: Session,
+    by: Actor,
+    action: Action,
+    product: ProductRecord,
+    detail: dict[str, object],
+) -> None:
+    record(
+        session,
+        by,
+        action,
+        Target("product", product.id),
+        by.client,
+        {"manufacturer": product.manufacturer, "model": product.model, **detail},
+        organisation=product.organisation_id,
+    )
 
 
 def get_product(session: Session, visibility: Visibility, ident: str) -> ProductRecord:
@@ -105,24 +151,75 @@ def get_product(session: Session, visibility: Visibility, ident: str) -> Product
     return found
 
 
-def update_product(
-    session: Session, visibility: Visibility, ident: str, profile: Profile, data: Any
+def _locked(
+    session: Session, visibility: Visibility, ident: str, **values: object
 ) -> ProductRecord:
-    """A new version of the profile; earlier versions and their assessments stay."""
+    """The product, once this transaction holds the lock on its row: an UPDATE (of
+    `values`, or of nothing) waits for every other writer of the product to finish, and
+    what is read after it is what they committed. A product deleted meanwhile is not
+    stored."""
     product = get_product(session, visibility, ident)
-    product.manufacturer, product.model, product.category = (
-        profile.manufacturer,
-        profile.model,
-        profile.category,
+    changes = values or {"deleted_at": ProductRecord.deleted_at}
+    locked = session.execute(
+        update(ProductRecord)
+        .where(ProductRecord.id == ident, ProductRecord.deleted_at.is_(None))
+        .values(**changes)
+        .execution_options(synchronize_session=False)
     )
-    number = max((v.number for v in product.versions), default=0) + 1
-    product.versions.append(ProductVersion(number=number, profile=_plain(data)))
-    session.flush()
+    if locked.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotStoredError("product", ident)
+    session.refresh(product)
+    session.expire(product, ["versions"])
     return product
 
 
-def delete_product(session: Session, visibility: Visibility, ident: str) -> None:
-    session.delete(get_product(session, visibility, ident))
+def update_product(
+    session: Session,
+    visibility: Visibility,
+    ident: str,
+    profile: Profile,
+    data: Any,
+    by: Actor = SYSTEM,
+) -> ProductRecord:
+    """A new version of the profile; earlier versions and their assessments stay."""
+    product = _locked(
+        session,
+        visibility,
+        ident,
+        manufacturer=profile.manufacturer,
+        model=profile.model,
+        category=profile.category,
+    )
+    number = _next_number(session, ident)
+    product.versions.append(ProductVersion(number=number, profile=_plain(data), author=by.name))
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the lock makes this rare; the client may try again
+        raise ConflictError(
+            f"product '{ident}' was changed at the same time; send the change again"
+        ) from exc
+    _record(session, by, Action.CHANGED, product, {"version": number})
+    return product
+
+
+def _next_number(session: Session, ident: str) -> int:
+    """The number of the product's next version (read under the product's lock)."""
+    newest = session.scalar(
+        select(func.max(ProductVersion.number)).where(ProductVersion.product_id == ident)
+    )
+    return (newest or 0) + 1
+
+
+def delete_product(
+    session: Session, visibility: Visibility, ident: str, by: Actor = SYSTEM
+) -> None:
+    """Leave a tombstone: the product, its versions and assessments stay stored, seen by
+    no one."""
+    product = _locked(session, visibility, ident)
+    product.deleted_at = dt.datetime.now(dt.UTC)
+    product.deleted_by = by.name
+    _record(session, by, Action.DELETED, product, {})
+    session.flush()
 
 
 def list_products(
@@ -163,6 +260,7 @@ def run_assessment(
     ident: str,
     on: dt.date,
     markets: tuple[str, ...] | None = None,
+    by: Actor = SYSTEM,
 ) -> SavedAssessment:
     """Assess the product's latest version and store the result with the catalog revision."""
     version, profile = current_profile(session, visibility, catalog, ident)
@@ -174,9 +272,17 @@ def run_assessment(
         catalog_revision=catalog.data_hash,
         all_binding_met=result.all_binding_met,
         result=assessment_view(result),
+        author=by.name,
     )
     session.add(stored)
     session.flush()
+    detail = {
+        "assessment": stored.id,
+        "version": version.number,
+        "on": on.isoformat(),
+        "all_binding_met": result.all_binding_met,
+    }
+    _record(session, by, Action.ASSESSED, version.product, detail)
     return stored
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -15,13 +17,19 @@ from fastapi.staticfiles import StaticFiles
 
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
+from prodsec.insight.render import Renderer
 from prodsec.store.accounts import Throttle
 from prodsec.store.db import Database
+from prodsec.web import health
 from prodsec.web.api import ROUTERS
 from prodsec.web.headers import SecurityHeaders, policy
+from prodsec.web.inputs import InputGuard
 from prodsec.web.limits import BodyCap
+from prodsec.web.memo import Pictures
 from prodsec.web.openapi import declare_problems
 from prodsec.web.problems import HANDLERS, Failsafe
+from prodsec.web.ratelimit import RateLimiter, Settings
+from prodsec.web.ui import audit as ui_audit
 from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import dashboard, products, session
 
@@ -32,7 +40,16 @@ interactive API page works offline, with no CDN."""
 SWAGGER_AT = "/api/v1/docs/assets"
 
 
-def create_app(db: Database | None = None, catalog: Catalog | None = None) -> FastAPI:
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.renderer.close()
+
+
+def create_app(
+    db: Database | None = None, catalog: Catalog | None = None, settings: Settings | None = None
+) -> FastAPI:
+    settings = settings or Settings.from_env()
     app = FastAPI(
         title="prodsec",
         version=__version__,
@@ -41,11 +58,19 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.catalog = catalog or load_catalog()
     app.state.db = db or Database()
     app.state.throttle = Throttle(app.state.db)
+    app.state.limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
+    app.state.picture_cost = settings.picture_cost
+    app.state.pictures = Pictures(int(settings.picture_cache_mb * 1024 * 1024))
+    app.state.renderer = Renderer(
+        settings.render_workers, settings.render_queue, settings.render_wait
+    )
     app.add_middleware(BodyCap)
+    app.add_middleware(InputGuard)
     app.add_middleware(Failsafe)  # inside the security headers: a 500 carries them too
     app.add_middleware(SecurityHeaders)
     for kind, handler in HANDLERS.items():
@@ -56,6 +81,8 @@ def create_app(db: Database | None = None, catalog: Catalog | None = None) -> Fa
     app.include_router(ui_catalog.router)
     app.include_router(dashboard.router)
     app.include_router(products.router)
+    app.include_router(ui_audit.router)
+    app.include_router(health.router)
     declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(SWAGGER_AT, StaticFiles(directory=SWAGGER), name="swagger")

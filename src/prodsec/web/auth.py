@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from prodsec.errors import UnauthenticatedError
 from prodsec.store import accounts
+from prodsec.store.audit import Actor
 from prodsec.store.models import User
 from prodsec.store.repo import Visibility
 from prodsec.web.deps import db_of
@@ -85,3 +86,16 @@ def visibility_of(user: SignedIn) -> Visibility:
 
 
 VisibilityDep = Annotated[Visibility, Depends(visibility_of)]
+
+
+def client_of(request: Request) -> str:
+    """The address a request came from, as the audit log names it."""
+    return request.client.host if request.client else "unknown"
+
+
+def actor_of(request: Request, user: SignedIn) -> Actor:
+    """Who the signed-in user's changes are recorded as in the audit log, and from where."""
+    return Actor.of(user, client_of(request))
+
+
+ActorDep = Annotated[Actor, Depends(actor_of)]

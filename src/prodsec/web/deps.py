@@ -11,11 +11,11 @@ from fastapi import Depends, Query, Request
 from starlette.datastructures import FormData
 from typing_extensions import TypedDict
 
-from prodsec.catalog import Catalog
-from prodsec.errors import ForbiddenError
+from prodsec.catalog import Catalog, limits
+from prodsec.errors import BadInputError, ForbiddenError
 from prodsec.store.db import Database
 
-UPLOAD_LIMIT = 256 * 1024
+UPLOAD_LIMIT = limits.PROFILE.max_bytes
 CSRF_COOKIE = "prodsec_csrf"
 
 
@@ -31,8 +31,8 @@ def db_of(request: Request) -> Database:
 
 CatalogDep = Annotated[Catalog, Depends(catalog_of)]
 DbDep = Annotated[Database, Depends(db_of)]
-Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]  # past a database's integer: a 422
-Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=limits.MAX_OFFSET)]
+Limit = Annotated[int, Query(ge=1, le=limits.MAX_PAGE)]
 
 
 class FormExpiredError(ForbiddenError):
@@ -45,11 +45,15 @@ class FormExpiredError(ForbiddenError):
 
 async def checked_form(request: Request) -> FormData:
     """The posted form, once its token matches the CSRF cookie (a page of this site sent
-    it); a field is at most UPLOAD_LIMIT bytes."""
+    it); a field is at most UPLOAD_LIMIT bytes, and text without control characters
+    (tabs and line breaks allowed)."""
     form = await request.form(max_part_size=UPLOAD_LIMIT)
     sent, kept = form.get("csrf"), request.cookies.get(CSRF_COOKIE)
     if not (isinstance(sent, str) and kept and hmac.compare_digest(sent, kept)):
         raise FormExpiredError
+    for name, value in form.multi_items():
+        if isinstance(value, str) and (bad := limits.control_character(value, lines=True)):
+            raise BadInputError(f"control character {bad} is not allowed", field=name)
     return form
 
 

@@ -28,6 +28,7 @@ from prodsec.errors import (
     ProdsecError,
     TooManyRequestsError,
     UnauthenticatedError,
+    UnavailableError,
 )
 from prodsec.web.auth import SignInRequiredError
 from prodsec.web.templating import page
@@ -73,7 +74,7 @@ async def answer(request: Request, exc: Exception) -> Response:
                 return _to_login(request)
         else:
             headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(error, TooManyRequestsError):
+    if isinstance(error, TooManyRequestsError | UnavailableError) and error.retry_after:
         headers["Retry-After"] = str(error.retry_after)
     detail = error.lines()[0]
     return problem(request, error.status, error.title, detail, headers, **error.extra())

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from prodsec.web.api import (
     applicability,
     assessments,
+    audit,
     blocks,
     crosswalk,
     harmonise,
@@ -32,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     assessments.router,
     plans.router,
     tokens.router,
+    audit.router,
 )

@@ -10,7 +10,7 @@ from typing_extensions import TypedDict
 
 from prodsec.assess.report import AssessmentPublic
 from prodsec.store import repo
-from prodsec.web.auth import VisibilityDep, signed_in
+from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
 from prodsec.web.deps import CatalogDep, DbDep, markets_of
 
 router = APIRouter(prefix="/api/v1", tags=["assessments"], dependencies=[Depends(signed_in)])
@@ -18,7 +18,8 @@ router = APIRouter(prefix="/api/v1", tags=["assessments"], dependencies=[Depends
 
 class StoredAssessmentPublic(TypedDict):
     """A stored assessment: which version, day, markets and catalog revision, and the
-    assessment itself (as `prodsec assess -f json` prints it)."""
+    assessment itself (as `prodsec assess -f json` prints it); who stored it (null for
+    assessments older than the audit log)."""
 
     id: str
     product: str
@@ -28,6 +29,7 @@ class StoredAssessmentPublic(TypedDict):
     catalog_revision: str
     all_binding_met: bool
     result: AssessmentPublic
+    author: str | None
 
 
 def assessment_view(stored: Any) -> StoredAssessmentPublic:
@@ -40,6 +42,7 @@ def assessment_view(stored: Any) -> StoredAssessmentPublic:
         "catalog_revision": stored.catalog_revision,
         "all_binding_met": stored.all_binding_met,
         "result": stored.result,
+        "author": stored.author,
     }
 
 
@@ -54,13 +57,16 @@ def run_assessment(
     catalog: CatalogDep,
     db: DbDep,
     visibility: VisibilityDep,
+    actor: ActorDep,
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
 ) -> StoredAssessmentPublic:
     """Assess the product's latest version and store the result."""
     markets = markets_of(catalog, market or ()) or None
     with db.session() as s:
-        stored = repo.run_assessment(s, visibility, catalog, ident, on or dt.date.today(), markets)
+        stored = repo.run_assessment(
+            s, visibility, catalog, ident, on or dt.date.today(), markets, actor
+        )
         view = assessment_view(stored)
     response.headers["Location"] = f"/api/v1/assessments/{view['id']}"
     return view

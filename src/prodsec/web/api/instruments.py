@@ -44,7 +44,7 @@ def instruments(
 @router.get(
     "/instruments/{spec}", summary="One instrument edition", response_model=InstrumentPublic
 )
-async def instrument(spec: str, request: Request, catalog: CatalogDep) -> Response:
+def instrument(spec: str, request: Request, catalog: CatalogDep) -> Response:
     """One instrument edition (`ID@EDITION`, or `ID` for the latest) with its requirements."""
     inst = catalog.instrument(spec)
     return cached(request, catalog, inst.key, lambda: instrument_view(catalog, inst))
@@ -55,7 +55,7 @@ async def instrument(spec: str, request: Request, catalog: CatalogDep) -> Respon
     summary="One requirement",
     response_model=RequirementPublic,
 )
-async def requirement(spec: str, ref: str, request: Request, catalog: CatalogDep) -> Response:
+def requirement(spec: str, ref: str, request: Request, catalog: CatalogDep) -> Response:
     inst = catalog.instrument(spec)
     req = catalog.requirement(inst.requirement_id(ref))
     return cached(

@@ -1,35 +1,48 @@
 """Products and their versions (private: every route needs a signed-in user, with a bearer
-token from POST /api/v1/tokens or the session cookie of the pages)."""
+token from POST /api/v1/tokens or the session cookie of the pages).
+
+A profile's body is read on the event loop; parsing it, checking it and storing it run in
+a worker thread, so a large or slow one never holds up other requests."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 from typing_extensions import TypedDict
 
+from prodsec.assess.profile import Profile, profile_document
+from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError
 from prodsec.store import repo
+from prodsec.store.audit import Actor
+from prodsec.store.db import Database
+from prodsec.store.repo import Visibility
 from prodsec.web.api.profile import PROFILE_BODY
-from prodsec.web.auth import VisibilityDep, signed_in
+from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CatalogDep, DbDep, Limit, Offset, Page, page
 
 router = APIRouter(prefix="/api/v1", tags=["products"], dependencies=[Depends(signed_in)])
 
 
-async def _profile_body(request: Request) -> tuple[Any, str]:
+async def _profile_text(request: Request) -> str:
+    """The body as text, at most UPLOAD_LIMIT bytes of UTF-8 (JSON or YAML)."""
     raw = await request.body()
     if len(raw) > UPLOAD_LIMIT:
         raise BadInputError(f"a profile is at most {UPLOAD_LIMIT} bytes; this one is {len(raw)}")
-    kind = request.headers.get("content-type", "application/json").split(";")[0].strip()
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))  # JSON is YAML too; safe loader only
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        kind = request.headers.get("content-type", "application/json").split(";")[0].strip()
         raise BadInputError(f"the body is not {kind} the server can read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise BadInputError("a product profile is a mapping of fields")
-    return data, kind
+
+
+def _checked(catalog: Catalog, text: str) -> tuple[Profile, dict[str, Any]]:
+    """The body parsed (no aliases, within the profile's limits) and checked: its errors
+    name the body's lines."""
+    doc = profile_document(text, "body")
+    return repo.parse(catalog, doc.data, "body", doc.lines), doc.data
 
 
 class ProductSummary(TypedDict):
@@ -45,9 +58,11 @@ class ProductSummary(TypedDict):
 
 
 class ProductPublic(ProductSummary):
-    """A product with its latest version's profile, as it was sent."""
+    """A product with its latest version's profile, as it was sent, and who saved that
+    version (an email, or `cli` / `system`; null for versions older than the audit log)."""
 
     profile: dict[str, Any]
+    author: str | None
 
 
 def product_summary(product: Any) -> ProductSummary:
@@ -63,20 +78,32 @@ def product_summary(product: Any) -> ProductSummary:
 
 
 def product_view(product: Any) -> ProductPublic:
-    return {**product_summary(product), "profile": repo.latest(product).profile}
+    newest = repo.latest(product)
+    return {**product_summary(product), "profile": newest.profile, "author": newest.author}
 
 
 @router.post("/products", summary="Create a product", status_code=201, openapi_extra=PROFILE_BODY)
 async def create_product(
-    request: Request, response: Response, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+    request: Request,
+    response: Response,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> ProductPublic:
     """Create a product from a profile (JSON or YAML body)."""
-    data, _ = await _profile_body(request)
-    profile = repo.parse(catalog, data, "body")
-    with db.session() as s:
-        view = product_view(repo.create_product(s, visibility, profile, data))
+    text = await _profile_text(request)
+    view = await run_in_threadpool(_create, catalog, db, visibility, actor, text)
     response.headers["Location"] = f"/api/v1/products/{view['id']}"
     return view
+
+
+def _create(
+    catalog: Catalog, db: Database, visibility: Visibility, actor: Actor, text: str
+) -> ProductPublic:
+    checked = _checked(catalog, text)
+    with db.session() as s:
+        return product_view(repo.create_product(s, visibility, *checked, actor))
 
 
 @router.get("/products", summary="List products")
@@ -101,17 +128,30 @@ def product(ident: str, db: DbDep, visibility: VisibilityDep) -> ProductPublic:
 
 @router.put("/products/{ident}", summary="Replace a product's profile", openapi_extra=PROFILE_BODY)
 async def update_product(
-    ident: str, request: Request, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+    ident: str,
+    request: Request,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> ProductPublic:
     """Replace the profile: a new version; earlier versions and assessments stay."""
-    data, _ = await _profile_body(request)
-    profile = repo.parse(catalog, data, "body")
+    text = await _profile_text(request)
+    return await run_in_threadpool(_update, catalog, db, visibility, actor, ident, text)
+
+
+def _update(
+    catalog: Catalog, db: Database, visibility: Visibility, actor: Actor, ident: str, text: str
+) -> ProductPublic:
+    checked = _checked(catalog, text)
     with db.session() as s:
-        return product_view(repo.update_product(s, visibility, ident, profile, data))
+        return product_view(repo.update_product(s, visibility, ident, *checked, actor))
 
 
 @router.delete("/products/{ident}", summary="Delete a product", status_code=204)
-def delete_product(ident: str, db: DbDep, visibility: VisibilityDep) -> Response:
+def delete_product(ident: str, db: DbDep, visibility: VisibilityDep, actor: ActorDep) -> Response:
+    """Delete a product: it leaves the lists and answers 404 from now on; a tombstone stays
+    stored (who deleted it, when), with its versions and assessments."""
     with db.session() as s:
-        repo.delete_product(s, visibility, ident)
+        repo.delete_product(s, visibility, ident, actor)
     return Response(status_code=204)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from typing_extensions import TypedDict
 
+from prodsec.catalog import limits
 from prodsec.store import accounts
 from prodsec.web.auth import token_of
 from prodsec.web.deps import DbDep
@@ -16,8 +18,8 @@ router = APIRouter(prefix="/api/v1", tags=["sign-in"])
 
 
 class Credentials(BaseModel):
-    email: str
-    password: str
+    email: Annotated[str, limits.Bounded(limits.EMAIL_LENGTH)]
+    password: Annotated[str, limits.Bounded(limits.PASSWORD_LENGTH)]
 
 
 class TokenPublic(TypedDict):

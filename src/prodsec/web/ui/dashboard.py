@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from prodsec.assess.applicability import applies
 from prodsec.assess.views import AnswerPublic, answer_view
@@ -25,9 +26,10 @@ from prodsec.crosswalk.measures import (
 )
 from prodsec.errors import BadInputError, NotFoundError
 from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
-from prodsec.insight.render import Picture, render
+from prodsec.insight.render import Picture, Renderer
 from prodsec.web.deps import CatalogDep, markets_of
-from prodsec.web.memo import memo
+from prodsec.web.memo import Pictures, memo
+from prodsec.web.ratelimit import spend
 from prodsec.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -129,20 +131,35 @@ CHARTS = {"coverage", "overlap", "timeline"}
 
 
 @router.get("/harmonise/{chart}.{ext}")
-def chart(chart: str, ext: str, catalog: CatalogDep, scope: Filtered) -> Response:
-    """The dashboard's pictures as SVG or PNG, under the same filters."""
+async def chart(
+    request: Request, chart: str, ext: str, catalog: CatalogDep, scope: Filtered
+) -> Response:
+    """The dashboard's pictures as SVG or PNG, under the same filters. Each is rendered
+    once per (catalog revision, filter, chart, format) in a worker process and kept in
+    the app's `Pictures`; only a render spends the client's rate limit."""
     if chart not in CHARTS or ext not in {"svg", "png"}:
         valid = [f"{c}.{e}" for c in sorted(CHARTS) for e in ("svg", "png")]
         raise NotFoundError("chart", f"{chart}.{ext}", [], valid)
-    if chart == "coverage":
-        spec = coverage_chart(coverage(catalog, scope), scope)
-    elif chart == "overlap":
-        spec = overlap_chart(overlap(catalog, scope), scope)
-    else:
-        spec = timeline_chart(timeline(catalog, scope), scope)
     picture = Picture(ext)
+    key = (catalog.data_hash, chart, scope, picture)
+    pictures: Pictures = request.app.state.pictures
+    body = pictures.get(key)
+    if body is None:
+        spend(request, request.app.state.picture_cost)
+        spec = await run_in_threadpool(_spec, catalog, chart, scope)
+        renderer: Renderer = request.app.state.renderer
+        body = await renderer.render(spec, picture)
+        pictures.put(key, body)
     media = "image/svg+xml" if picture is Picture.SVG else "image/png"
-    return Response(render(spec, picture), media_type=media)
+    return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=300"})
+
+
+def _spec(catalog: Catalog, chart: str, scope: Selection) -> dict[str, Any]:
+    if chart == "coverage":
+        return coverage_chart(coverage(catalog, scope), scope)
+    if chart == "overlap":
+        return overlap_chart(overlap(catalog, scope), scope)
+    return timeline_chart(timeline(catalog, scope), scope)
 
 
 @router.get("/applicability", response_class=HTMLResponse)

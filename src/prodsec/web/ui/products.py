@@ -1,5 +1,7 @@
 """Product pages: the list, a new product by form or YAML upload (CSRF-protected, size-
-capped, safe YAML), and a product's assessment report with traces and its plan."""
+capped, YAML without aliases and within the profile's limits), and a product's assessment
+report with traces and its plan. A posted form is read on the event loop; parsing,
+checking and storing it run in a worker thread."""
 
 from __future__ import annotations
 
@@ -10,15 +12,19 @@ from urllib.parse import urlencode
 import yaml
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from prodsec.assess.plan import asked_labels, plan, plan_view
-from prodsec.assess.profile import Profile, ProfileError
+from prodsec.assess.profile import ProfileError, profile_document
 from prodsec.assess.report import assessment_view
 from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError
 from prodsec.store import repo
-from prodsec.web.auth import VisibilityDep, signed_in
+from prodsec.store.audit import Actor
+from prodsec.store.db import Database
+from prodsec.store.repo import Visibility
+from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
 from prodsec.web.deps import (
     UPLOAD_LIMIT,
     CatalogDep,
@@ -101,38 +107,70 @@ def _listed(value: object) -> list[object]:
     return list(value) if isinstance(value, list) else []
 
 
-async def _submitted(
-    request: Request, form: FormData, catalog: Catalog, editing: str | None
-) -> tuple[Profile, dict[str, Any]] | Response:
-    """The checked profile from a posted form, or the form again with what is wrong."""
+async def _posted(form: FormData) -> tuple[dict[str, str], str | None]:
+    """The form's fields, and the uploaded file's text (None when it is too large)."""
     fields = {k: str(form.get(k) or "") for k in EMPTY_FORM}
     upload = form.get("upload")
-    text = fields["profile"]
+    text: str | None = fields["profile"]
     if upload is not None and not isinstance(upload, str) and upload.filename:
         raw = await upload.read(UPLOAD_LIMIT + 1)
-        if len(raw) > UPLOAD_LIMIT:
-            too_big = [f"the file is larger than {UPLOAD_LIMIT} bytes"]
-            return _form(request, catalog, fields, too_big, 413, editing)
-        text = raw.decode("utf-8", errors="replace")
+        text = None if len(raw) > UPLOAD_LIMIT else raw.decode("utf-8", errors="replace")
+    return fields, text
+
+
+def _saved(
+    request: Request,
+    fields: dict[str, str],
+    text: str | None,
+    catalog: Catalog,
+    db: Database,
+    visibility: Visibility,
+    actor: Actor,
+    editing: str | None,
+) -> Response:
+    """Check the posted profile and store it (a new product, or a new version of product
+    `editing`); or the form again with what is wrong. Runs in a worker thread."""
+    if text is None:
+        too_big = [f"the file is larger than {UPLOAD_LIMIT} bytes"]
+        return _form(request, catalog, fields, too_big, 413, editing)
+    if editing is not None:
+        with db.session() as s:
+            repo.get_product(s, visibility, editing)
     try:
-        data = _profile_data(fields, text)
-        return repo.parse(catalog, data, "form"), data
+        data, lines = _profile_data(fields, text)
+        profile = repo.parse(catalog, data, "form", lines)
     except ProfileError as exc:
         return _form(request, catalog, fields, [str(i) for i in exc.issues], 422, editing)
     except BadInputError as exc:
-        return _form(request, catalog, fields, [str(exc)], 422, editing)
+        return _form(request, catalog, fields, [_unreadable(exc)], 422, editing)
+    with db.session() as s:
+        if editing is None:
+            ident = repo.create_product(s, visibility, profile, data, actor).id
+        else:
+            ident = repo.update_product(s, visibility, editing, profile, data, actor).id
+    return RedirectResponse(f"/products/{ident}", status_code=303)
+
+
+def _unreadable(exc: BadInputError) -> str:
+    if not exc.issues:
+        return str(exc)
+    issue = exc.issues[0]
+    return f"the profile is not valid YAML: {issue.message} (line {issue.line})"
 
 
 @router.post("/products/new", response_model=None)
 async def create_product(
-    request: Request, form: CheckedForm, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+    request: Request,
+    form: CheckedForm,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> Response:
-    submitted = await _submitted(request, form, catalog, None)
-    if isinstance(submitted, Response):
-        return submitted
-    with db.session() as s:
-        ident = repo.create_product(s, visibility, *submitted).id
-    return RedirectResponse(f"/products/{ident}", status_code=303)
+    fields, text = await _posted(form)
+    return await run_in_threadpool(
+        _saved, request, fields, text, catalog, db, visibility, actor, None
+    )
 
 
 @router.post("/products/{ident}/edit", response_model=None)
@@ -143,33 +181,30 @@ async def save_product(
     catalog: CatalogDep,
     db: DbDep,
     visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> Response:
-    with db.session() as s:
-        repo.get_product(s, visibility, ident)
-    submitted = await _submitted(request, form, catalog, ident)
-    if isinstance(submitted, Response):
-        return submitted
-    with db.session() as s:
-        repo.update_product(s, visibility, ident, *submitted)
-    return RedirectResponse(f"/products/{ident}", status_code=303)
+    fields, text = await _posted(form)
+    return await run_in_threadpool(
+        _saved, request, fields, text, catalog, db, visibility, actor, ident
+    )
 
 
-def _profile_data(fields: dict[str, str], text: str) -> dict[str, Any]:
+def _profile_data(
+    fields: dict[str, str], text: str
+) -> tuple[dict[str, Any], dict[tuple[str | int, ...], int] | None]:
+    """The profile's data from the text (with the line of each field), or from the form's
+    fields when there is no text."""
     if text.strip():
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise BadInputError(f"the profile is not valid YAML: {exc}") from exc
-        if not isinstance(data, dict):
-            raise BadInputError("a profile is a mapping of fields")
-        return data
+        doc = profile_document(text, "form")
+        return doc.data, doc.lines
     markets = [m.strip().upper() for m in fields["markets"].split(",") if m.strip()]
-    return {
+    data = {
         "manufacturer": fields["manufacturer"],
         "model": fields["model"],
         "category": fields["category"],
         "markets": markets,
     }
+    return data, None
 
 
 @router.get("/products/{ident}", response_class=HTMLResponse)
@@ -203,6 +238,7 @@ def product(
                 "revision": a.catalog_revision[:12],
                 "current": a.catalog_revision == catalog.data_hash,
                 "created": f"{a.created:%Y-%m-%d %H:%M}",
+                "author": a.author,
             }
             for a in repo.saved_assessments(s, visibility, ident)
         ]
@@ -221,7 +257,12 @@ def product(
 
 @router.post("/products/{ident}/assessments", response_model=None)
 def save_assessment(
-    ident: str, form: CheckedForm, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+    ident: str,
+    form: CheckedForm,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
 ) -> Response:
     """Store the assessment on the day and markets of the form, with the catalog
     revision it used."""
@@ -233,6 +274,6 @@ def save_assessment(
     listed = str(form.get("markets") or "")
     markets = markets_of(catalog, [listed])
     with db.session() as s:
-        repo.run_assessment(s, visibility, catalog, ident, day, markets or None)
+        repo.run_assessment(s, visibility, catalog, ident, day, markets or None, actor)
     query = urlencode({"on": day.isoformat(), "markets": listed})
     return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)
