@@ -10,6 +10,7 @@ too, so request bodies in JSON take the same road.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,15 @@ from prodsec.errors import DataError, Issue
 PathKey = tuple[str | int, ...]
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # the line breaks of YAML 1.1
+
+
+def last_line(text: str) -> int:
+    """The number of a text's last line, as YAML counts lines (an error found at the end of
+    the stream is marked one line past the text)."""
+    return len(_BREAKS.split(text))
+
+
 _SEQUENCE = "tag:yaml.org,2002:seq"
 _MAPPING = "tag:yaml.org,2002:map"
 
@@ -118,7 +128,7 @@ def parse_text(text: str, path: Path, limits: ParseLimits) -> Document:
         doc.data = {} if root is None else _build(root, (), doc.lines, loader, doc)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        line = min(mark.line + 1, last_line(text)) if mark else 1
         raise YamlError(Issue(doc.name, line, "(syntax)", str(exc.problem))) from exc
     except yaml.YAMLError as exc:
         raise YamlError(Issue(doc.name, 1, "(syntax)", str(exc))) from exc

@@ -26,6 +26,7 @@ from prodsec.web.headers import SecurityHeaders, policy
 from prodsec.web.inputs import InputGuard
 from prodsec.web.limits import BodyCap
 from prodsec.web.memo import Pictures
+from prodsec.web.openapi import declare_problems
 from prodsec.web.problems import HANDLERS, Failsafe
 from prodsec.web.ratelimit import RateLimiter, Settings
 from prodsec.web.ui import audit as ui_audit
@@ -82,6 +83,7 @@ def create_app(
     app.include_router(products.router)
     app.include_router(ui_audit.router)
     app.include_router(health.router)
+    declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(SWAGGER_AT, StaticFiles(directory=SWAGGER), name="swagger")
 
