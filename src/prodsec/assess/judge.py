@@ -5,7 +5,9 @@ A requirement's verdict comes from, in this order:
 1. a claim about that requirement (a line of a conformance statement);
 2. a recognition edge into it that holds for the product: a current label of the origin
    scheme at the right level (deemed compliance), the origin's named provisions met (UK
-   PSTI Schedule 2), or the whole origin standard met (presumption of conformity);
+   PSTI Schedule 2), the whole origin standard met (presumption of conformity), or, inside
+   one instrument, a safe harbour's provisions met (SB-327: a unique password per device
+   is a reasonable security feature), at least one of them met rather than not applicable;
 3. the building blocks it maps onto: each block is met when the manufacturer claims it
    and every parameter the mapping binds is satisfied in the stricter direction (a 3-year
    support period does not meet a 5-year minimum), not met when claimed not met or a
@@ -26,7 +28,7 @@ from prodsec.assess.profile import ClaimStatus, HeldLabel, Profile
 from prodsec.assess.verdicts import BlockFinding, Credit, Found, Judged, Verdict
 from prodsec.catalog import Catalog
 from prodsec.catalog.model import Instrument, Requirement
-from prodsec.catalog.recognition import Recognition
+from prodsec.catalog.recognition import Recognition, RecognitionKind
 from prodsec.catalog.vocab import InstrumentType, Scalar, Stricter
 from prodsec.catalog.when import holds
 
@@ -153,15 +155,20 @@ class Judge:
                 )
         row = self.index.row_of.get(id(req)) or self.index.rows(inst)[req.ref]
         mapped, granting = row.blocks, row.edges
+        sheltered: list[str] = []
         if edges and granting:
             for edge in granting:
                 if edge.current(self.on):
                     credit = self.edge_holds(edge)
                     if credit.holds:
                         return Found(Verdict.MET, (credit.why,), (), edge.id)
+                    if edge.kind is RecognitionKind.SAFE_HARBOUR:
+                        sheltered.append(f"no safe harbour: {credit.why}")
         found = self._combined.get(id(mapped))
         if found is None:
             found = self._combined[id(mapped)] = self._combine(mapped)
+        if sheltered:  # the harbours tried are part of the reason
+            return found._replace(reasons=(*found.reasons, *sheltered))
         return found
 
     def _combine(self, mapped: Blocks) -> Found:
@@ -256,6 +263,9 @@ class Judge:
                 for ref in edge.origin_refs
             ]
             refs = ", ".join(edge.origin_refs)
+            if edge.kind is RecognitionKind.SAFE_HARBOUR and Verdict.MET not in verdicts:
+                # a harbour whose provisions do not apply gives no shelter
+                return Credit(False, f"{edge.id}: {origin.key} {refs} not met")
             if all(v is Verdict.MET or v is Verdict.NOT_APPLICABLE for v in verdicts):
                 return Credit(True, f"{kind} through {edge.id}: {origin.key} {refs} met")
             return Credit(False, f"{edge.id}: {origin.key} {refs} not all met")

@@ -29,6 +29,7 @@ WHAT = {
     RecognitionKind.PRESUMPTION_OF_CONFORMITY: "presumption of conformity",
     RecognitionKind.MUTUAL_RECOGNITION: "full recognition",
     RecognitionKind.SIMPLIFIED_APPLICATION: "a simplified application",
+    RecognitionKind.SAFE_HARBOUR: "a safe harbour",
 }
 
 

@@ -1,6 +1,8 @@
 """Markets' recognition of each other's instruments: the directed edges (mutual
 recognition, deemed compliance, presumption of conformity, simplified application) and
-the arrangements behind them, as `recognition.yaml` holds them."""
+the arrangements behind them, as `recognition.yaml` holds them; and the safe harbours
+inside one instrument (meeting some of its provisions is deemed to meet another), which
+are edges of the same shape whose origin and target are the same instrument."""
 
 from __future__ import annotations
 
@@ -21,6 +23,9 @@ class RecognitionKind(StrEnum):
     DEEMED_COMPLIANCE = "deemed-compliance"
     MUTUAL_RECOGNITION = "mutual-recognition"
     SIMPLIFIED_APPLICATION = "simplified-application"
+    SAFE_HARBOUR = "safe-harbour"
+    """Inside one instrument: meeting `origin_refs` is deemed to meet `grants` (California
+    SB-327: a unique password per device is a reasonable security feature)."""
 
 
 @frozen
@@ -60,7 +65,10 @@ class Recognition:
     counts, in the way `kind` says, towards `target`'s `grants` (requirement refs) or its
     `target_level`, for products in `categories` (every category when empty) but not in
     `excluded_categories`, between `valid_from` and the day before `valid_until`.
-    `current_label` says the origin label must be in force on the day."""
+    `current_label` says the origin label must be in force on the day.
+
+    Alternatives (the target is met when any one of several sets is met) are one edge per
+    set: the judge grants the target through the first edge that holds."""
 
     id: Slug
     kind: RecognitionKind
@@ -84,6 +92,12 @@ class Recognition:
     def __post_init__(self) -> None:
         if not self.grants and self.target_level is None:
             raise ValueError("give 'grants', 'target_level' or both")
+
+    @property
+    def inside(self) -> bool:
+        """Whether the edge joins an instrument to itself (a safe harbour), not two
+        instruments."""
+        return self.origin.partition("@")[0] == self.target.partition("@")[0]
 
     def current(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on < self.valid_until)

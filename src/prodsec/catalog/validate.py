@@ -14,7 +14,7 @@ from prodsec.catalog.model import (
     Market,
     ProductFeature,
 )
-from prodsec.catalog.recognition import Recognition, RecognitionFile, refers_to
+from prodsec.catalog.recognition import Recognition, RecognitionFile, RecognitionKind, refers_to
 from prodsec.catalog.vocab import check_value
 from prodsec.catalog.when import literals
 from prodsec.catalog.yamlsrc import Document
@@ -202,7 +202,28 @@ def check_recognitions(
             if not found and spec not in broken and spec.partition("@")[0] not in broken_ids:
                 yield doc.issue((*at, name), f"no instrument {spec} in the catalog")
             ends[name] = found
+        yield from _harbour(doc, at, edge)
         yield from _edge_ends(doc, at, edge, ends["origin"], ends["target"])
+
+
+def _harbour(doc: Document, at: tuple[str | int, ...], edge: Recognition) -> Iterator[Issue]:
+    """A safe harbour joins one instrument edition to itself, from named provisions to
+    other named provisions; every other kind joins two instruments."""
+    harbour = edge.kind is RecognitionKind.SAFE_HARBOUR
+    if not harbour:
+        if edge.inside:
+            yield doc.issue((*at, "kind"), "an edge inside one instrument must be safe-harbour")
+        return
+    if edge.origin != edge.target or "@" not in edge.origin:
+        yield doc.issue((*at, "target"), "a safe harbour names one edition as origin and target")
+    if not edge.origin_refs or not edge.grants:
+        yield doc.issue((*at, "grants"), "a safe harbour needs origin_refs and grants")
+    for name in ("origin_level", "target_level"):
+        if getattr(edge, name) is not None:
+            yield doc.issue((*at, name), "a safe harbour grants provisions, not label levels")
+    for k, ref in enumerate(edge.grants):
+        if ref in edge.origin_refs:
+            yield doc.issue((*at, "grants", k), f"'{ref}' cannot grant itself")
 
 
 def _edge_ends(

@@ -21,6 +21,7 @@ COLOURS = {
     RecognitionKind.MUTUAL_RECOGNITION: "#2166ac",
     RecognitionKind.SIMPLIFIED_APPLICATION: "#b35806",
     RecognitionKind.PRESUMPTION_OF_CONFORMITY: "#762a83",
+    RecognitionKind.SAFE_HARBOUR: "#4d4d4d",
 }
 
 
@@ -43,7 +44,7 @@ class Graph:
 
 def recognition_graph(catalog: Catalog, on: dt.date | None = None) -> Graph:
     """Every edge (or those in force `on` a day) and the instruments they join."""
-    edges = tuple(e for e in catalog.recognitions if on is None or e.current(on))
+    edges = tuple(e for e in catalog.recognitions if not e.inside and (on is None or e.current(on)))
     ids = sorted({end for e in edges for end in (e.origin, e.target)})
     places = _layout(ids, [(e.origin, e.target) for e in edges])
     nodes = []
