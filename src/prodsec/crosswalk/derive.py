@@ -12,9 +12,14 @@ requirements that map to the same block give a derived relation `A REL B`:
 - no-relationship derives nothing.
 
 No chain is longer than requirement -> block -> requirement: IR 8477 warns that such
-relations are not transitive. A direct requirement-to-requirement mapping (an official
-one such as UK PSTI Schedule 2) wins over any derived relation and says so. A derived
-relation carries its path and the weakest confidence on it.
+relations are not transitive. The one exception is a safe harbour inside an instrument
+(SB-327: a unique password per device is deemed a reasonable security feature): the duty
+it shelters relates to whatever its harbour provisions relate to, as intersects-with only
+(one way of meeting the duty, not the duty), with the harbour edge on the path.
+
+A direct requirement-to-requirement mapping (an official one such as UK PSTI Schedule 2)
+wins over any derived relation and says so. A derived relation carries its path and the
+weakest confidence on it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.model import Instrument, Mapping
+from prodsec.catalog.recognition import RecognitionKind, refers_to
 from prodsec.catalog.vocab import Confidence, Relationship
 
 R = Relationship
@@ -157,10 +163,53 @@ def crosswalk(catalog: Catalog, a: Instrument, b: Instrument) -> Crosswalk:
                 found = dataclasses.replace(found, alternative=derived)
             relations.append(found)
             covered.add(other)
+    relations += _sheltered(catalog, a, b, relations)
+    relations.sort(key=lambda r: _order(a)(r.source))  # stable: b's order within a source
+    covered |= {r.target for r in relations}
     uncovered = tuple(
         b.requirement_id(r.ref) for r in b.requirements if b.requirement_id(r.ref) not in covered
     )
     return Crosswalk(a, b, tuple(relations), uncovered)
+
+
+def harbours(catalog: Catalog, inst: Instrument) -> dict[str, list[tuple[str, str]]]:
+    """Requirement id -> (safe-harbour edge id, harbour provision id) for each duty of the
+    edition that one of its own safe harbours shelters."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for edge in catalog.recognitions:
+        if edge.kind is RecognitionKind.SAFE_HARBOUR and refers_to(edge.target, inst):
+            for ref in edge.grants:
+                found.setdefault(str(inst.requirement_id(ref)), []).extend(
+                    (edge.id, str(inst.requirement_id(o))) for o in edge.origin_refs
+                )
+    return found
+
+
+def _sheltered(
+    catalog: Catalog, a: Instrument, b: Instrument, relations: list[Relation]
+) -> list[Relation]:
+    """The relations a sheltered duty gets through its harbour provisions, on either side,
+    where the pair has no relation of its own: intersects-with, the edge on the path."""
+    known = {(r.source, r.target) for r in relations}
+    added: list[Relation] = []
+    for side, flip in ((harbours(catalog, a), False), (harbours(catalog, b), True)):
+        for duty, ways in side.items():
+            for edge, provision in ways:
+                for r in relations:
+                    if (r.target if flip else r.source) != provision:
+                        continue
+                    if flip:
+                        pair, path = (r.source, duty), (*r.path, edge, duty)
+                    else:
+                        pair, path = (duty, r.target), (duty, edge, *r.path)
+                    if pair in known:
+                        continue
+                    known.add(pair)
+                    note = f"through the safe harbour {edge}"
+                    added.append(
+                        Relation(*pair, R.INTERSECTS_WITH, True, path, r.confidence, r.via, note)
+                    )
+    return added
 
 
 def _order(inst: Instrument) -> Callable[[str], int]:

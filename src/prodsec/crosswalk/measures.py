@@ -28,6 +28,7 @@ from prodsec.catalog import Catalog
 from prodsec.catalog.editions import current_editions, ended, start
 from prodsec.catalog.model import BuildingBlock, Instrument
 from prodsec.catalog.vocab import Bindingness, Layer, Relationship, Scalar, Stricter, Theme
+from prodsec.crosswalk.derive import harbours
 from prodsec.errors import NotFoundError
 
 
@@ -155,17 +156,30 @@ def hub(catalog: Catalog, selection: Selection) -> list[BuildingBlock]:
 def footprint(
     catalog: Catalog, inst: Instrument, selection: Selection, counted: Counted | None = None
 ) -> dict[str, Cover]:
-    """The blocks an instrument requires, each fully or partly."""
+    """The blocks an instrument requires, each fully or partly. Counting mandatory
+    requirements only, a safe harbour's provisions that shelter a mandatory duty count too,
+    partly: they are one way of meeting the duty, not a duty of their own."""
     counted = counted or selection.requirements
+    sheltering: set[str] = set()
+    if counted is Counted.MANDATORY:
+        duties = {str(inst.requirement_id(r.ref)) for r in inst.requirements if r.mandatory_type}
+        sheltering = {
+            provision
+            for duty, ways in harbours(catalog, inst).items()
+            if duty in duties
+            for _, provision in ways
+        }
     found: dict[str, Cover] = {}
     for req in inst.requirements:
-        if counted is Counted.MANDATORY and not req.mandatory_type:
+        rid = inst.requirement_id(req.ref)
+        harbour = rid in sheltering and not req.mandatory_type
+        if counted is Counted.MANDATORY and not req.mandatory_type and not harbour:
             continue
-        for m in catalog.mappings_of(inst.requirement_id(req.ref)):
+        for m in catalog.mappings_of(rid):
             if m.block is None or m.relationship is Relationship.NO_RELATIONSHIP:
                 continue
             block = catalog.blocks[m.block]
-            cover = Cover.FULL if m.relationship in FULL else Cover.PARTIAL
+            cover = Cover.FULL if m.relationship in FULL and not harbour else Cover.PARTIAL
             if selection.grain is Grain.OUTCOME and block.refines is not None:
                 block, cover = catalog.blocks[block.refines], Cover.PARTIAL
             if not _counts(block, selection):
