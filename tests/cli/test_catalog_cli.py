@@ -186,7 +186,11 @@ def test_blocks_show_lists_who_requires_it(run: Run) -> None:
         "uk-psti@2025-02-25:Sch1-1",
         "uk-psti@2025-12-04:Sch1-1",
         "us-ca-sb327@2018:1798.91.04(b)",
+        "us-ca-sb327@2018:1798.91.04(b)(1)",
+        "us-ca-sb327@2018:1798.91.04(b)(2)",
         "us-or-hb2395@2019:646A.813(3)",
+        "us-or-hb2395@2019:646A.813(3)(a)(A)",
+        "us-or-hb2395@2019:646A.813(3)(a)(B)",
     ]
 
 
@@ -205,7 +209,7 @@ def test_blocks_list_by_theme(run: Run) -> None:
 def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
-    assert out == "ok: 32 instrument editions, 581 requirements, 75 building blocks, 798 mappings\n"
+    assert out == "ok: 32 instrument editions, 586 requirements, 75 building blocks, 803 mappings\n"
 
 
 def test_validate_broken_folder_exits_1_with_every_error(

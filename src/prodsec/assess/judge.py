@@ -256,16 +256,13 @@ class Judge:
                 )
             return Credit(False, f"{edge.id}: no current {origin.id} label at the level needed")
         if edge.origin_refs:
-            verdicts = [
-                self.found(
-                    origin, self.catalog.requirement(origin.requirement_id(ref)), False
-                ).verdict
-                for ref in edge.origin_refs
-            ]
+            verdicts = [self._provision(origin, ref) for ref in edge.origin_refs]
             refs = ", ".join(edge.origin_refs)
             if edge.kind is RecognitionKind.SAFE_HARBOUR and Verdict.MET not in verdicts:
                 # a harbour whose provisions do not apply gives no shelter
-                return Credit(False, f"{edge.id}: {origin.key} {refs} not met")
+                na = all(v is Verdict.NOT_APPLICABLE for v in verdicts)
+                why = "do not apply to the product" if na else "not met"
+                return Credit(False, f"{edge.id}: {origin.key} {refs} {why}")
             if all(v is Verdict.MET or v is Verdict.NOT_APPLICABLE for v in verdicts):
                 return Credit(True, f"{kind} through {edge.id}: {origin.key} {refs} met")
             return Credit(False, f"{edge.id}: {origin.key} {refs} not all met")
@@ -275,6 +272,18 @@ class Judge:
         ):
             return Credit(True, f"{kind} through {edge.id}: {origin.key} met in full")
         return Credit(False, f"{edge.id}: {origin.key} not met in full")
+
+    def _provision(self, inst: Instrument, ref: str) -> Verdict:
+        """An edge's origin provision: not applicable where the product's features rule
+        out its conditions, else judged without edges."""
+        req = self.catalog.requirement(inst.requirement_id(ref))
+        if req.conditions or req.features:
+            terms = {t.id: t for t in (*inst.conditions, *inst.features)}
+            if not all(
+                holds(terms[i].when, self.features) for i in (*req.conditions, *req.features)
+            ):
+                return Verdict.NOT_APPLICABLE
+        return self.found(inst, req, False).verdict
 
     @staticmethod
     def at_least(scheme: Instrument, label: HeldLabel, wanted: str) -> bool:
