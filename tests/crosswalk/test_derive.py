@@ -106,9 +106,17 @@ def test_nist_8259a_to_en_303_645_reads_sensibly(catalog: Catalog) -> None:
         catalog.instrument("us-nist-ir-8259a@2020"),
         catalog.instrument("etsi-en-303-645@3.1.3"),
     )
-    verify = [r.target.split(":")[1] for r in x.of("us-nist-ir-8259a@2020:5.2")]
-    # "each update is verified and authenticated" meets EN 303 645's checks of updates
-    assert verify == ["5.3-9", "5.3-10"]
+    verify = [
+        (r.relationship.value, r.target.split(":")[1], r.path[1:-1])
+        for r in x.of("us-nist-ir-8259a@2020:5.2")
+    ]
+    # "each update is verified and authenticated" meets EN 303 645's checks of updates,
+    # and through the refinement it is a part of "all software can be updated securely"
+    assert verify == [
+        ("subset-of", "5.3-1", ("update-verification", "secure-update-mechanism")),
+        ("superset-of", "5.3-9", ("update-verification",)),
+        ("superset-of", "5.3-10", ("update-verification",)),
+    ]
     lockout = [
         (r.relationship.value, r.target.split(":")[1]) for r in x.of("us-nist-ir-8259a@2020:4.3")
     ]
