@@ -81,7 +81,14 @@ def test_derived_relation_has_its_path_and_weakest_confidence(catalog: Catalog) 
     )
     # a provision mapped to two blocks the guideline shares lists both
     [both] = x.of("etsi-en-303-645@2.1.1:5.3-14")
-    assert both.via == ("non-updatable-device-handling", "published-support-period")
+    # (and, through the refinement the guideline names, the support period at purchase)
+    assert both.via == (
+        "non-updatable-device-handling",
+        "published-support-period",
+        "published-support-period -> support-period-at-purchase",
+    )
+    assert both.path[1:-1] == ("non-updatable-device-handling",)
+    assert both.note == ""
     # the Code's guideline on validating input is reached; nothing of it is left out
     assert x.uncovered == ()
 
