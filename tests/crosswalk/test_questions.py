@@ -138,4 +138,6 @@ def test_q10_what_only_principles_and_outcomes_ask_for(catalog: Catalog) -> None
         "us-nist-ir-8425@2022 (partly)",
         "risk-based-security": "oecd-0481@2022",
         "user-incident-notification": "us-nist-ir-8259b@2021 (partly)",
+        # IR 8259A's cryptographic modules keep stored and sent data intact, too
+        "data-integrity": "us-nist-ir-8259a@2020 (partly)",
     }
