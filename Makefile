@@ -44,6 +44,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/catalog_load.py
 	$(BIN)/python benchmarks/harmonise.py
+	$(BIN)/python benchmarks/crosswalk_score.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/assess.py
 	$(BIN)/python -m benchmarks.load

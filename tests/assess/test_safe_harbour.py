@@ -70,13 +70,15 @@ def test_a_universal_default_password_leaves_the_duty_unknown(catalog: Catalog) 
         (
             "risk-based-security: nothing claimed",
             "access-control: nothing claimed",
+            "data-protection-at-rest: nothing claimed",
+            "data-integrity: nothing claimed",
             "no safe harbour: sb327-unique-password: us-ca-sb327@2018 1798.91.04(b)(1) not met",
             "no safe harbour: sb327-new-credentials: us-ca-sb327@2018 1798.91.04(b)(2) not met",
         ),
         None,
     )
     assert judged(a, HB2395)["646A.813(2)"][2] is None
-    assert judged(a, HB2395)["646A.813(2)"][1][2:] == (
+    assert judged(a, HB2395)["646A.813(2)"][1][4:] == (
         "no safe harbour: hb2395-unique-password: us-or-hb2395@2019 646A.813(3)(a)(A) not met",
         "no safe harbour: hb2395-new-credentials: us-or-hb2395@2019 646A.813(3)(a)(B) not met",
         "no safe harbour: hb2395-federal-rules: us-or-hb2395@2019 646A.813(3)(b) not met",
@@ -127,6 +129,8 @@ def test_no_harbour_where_the_device_cannot_be_reached_from_outside(catalog: Cat
         (
             "risk-based-security: nothing claimed",
             "access-control: nothing claimed",
+            "data-protection-at-rest: nothing claimed",
+            "data-integrity: nothing claimed",
             "no safe harbour: sb327-unique-password: "
             "us-ca-sb327@2018 1798.91.04(b)(1) do not apply to the product",
             "no safe harbour: sb327-new-credentials: "
@@ -149,8 +153,9 @@ def test_the_federal_limb_is_decided_by_a_requirement_claim(catalog: Catalog) ->
 
 
 def test_the_plan_proposes_the_cheaper_harbour(catalog: Catalog) -> None:
-    """Meeting the duty through its own blocks costs risk-based-security (8) and
-    access-control (5); the harbour needs only no-universal-default-passwords (3)."""
+    """Meeting the duty through its own blocks costs risk-based-security (8),
+    access-control (5), data-protection-at-rest (6) and data-integrity (8); the harbour
+    needs only no-universal-default-passwords (3)."""
     found = plan(catalog, profile(catalog, "camera-default-password"), ON, ("US-CA", "US-OR"))
     assert [(f.block, f.cost, f.markets, f.helps) for f in found.fixes] == [
         (

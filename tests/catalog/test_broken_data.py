@@ -78,7 +78,7 @@ def test_file_name_must_match_id_and_edition(data_copy: Path) -> None:
 
 
 def test_duplicate_keys_and_ids_are_errors(data_copy: Path, edit: Editor) -> None:
-    edit(data_copy / V2, "revision: 1\n", "revision: 1\nrevision: 2\n")
+    edit(data_copy / V2, "revision: 2\n", "revision: 2\nrevision: 3\n")
     blocks = data_copy / "building-blocks.yaml"
     edit(blocks, "  - id: least-privilege\n", "  - id: secure-boot\n")
     assert _issues(data_copy) == [

@@ -103,7 +103,7 @@ def test_json_groups_findings_per_market(run: Run) -> None:
         "title": "Inform users",
         "applies_from": "2026-09-11",
         "in_effect": False,
-        "confidence": "secondary",
+        "confidence": "verified",
     }
 
 

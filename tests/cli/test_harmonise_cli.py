@@ -136,7 +136,12 @@ def test_map_table_and_json(run: Run) -> None:
         "Sch1-1,equal,5.1-1,direct (official-text),,verified",
         "Sch1-1,intersects-with,5.1-2,direct (official-text),,verified",
     ]
-    assert lines[5] == ("Sch1-3,intersects-with,5.3-14,derived,published-support-period,secondary")
+    # the second route runs through the refinement the Schedule also maps to
+    assert lines[5] == (
+        "Sch1-3,intersects-with,5.3-14,derived,"
+        '"published-support-period, support-period-at-purchase -> published-support-period",'
+        "secondary"
+    )
     assert lines[6] == ",(nothing),4-1,,,"
     code, out, _ = run("map", "uk-psti@2025-12-04", "etsi-en-303-645@2.1.1", "-f", "json")
     doc = json.loads(out)

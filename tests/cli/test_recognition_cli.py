@@ -106,7 +106,7 @@ def test_list_on_a_day_shows_the_edges_in_force(run: Run) -> None:
     assert "cls-psti-condition-c" not in ids
     assert (
         "fi-label-cls-level-3,mutual-recognition,fi-traficom-label,sg-cls,label \u2192 L3,"
-        "2021-10-07,,True,sg-fi-mou-2021"
+        "2021-10-06,,True,sg-fi-mou-2021"
     ) in rows
     assert len(ids) == 18  # 13 between instruments, 5 safe harbours inside one
 

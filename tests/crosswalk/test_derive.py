@@ -81,7 +81,14 @@ def test_derived_relation_has_its_path_and_weakest_confidence(catalog: Catalog) 
     )
     # a provision mapped to two blocks the guideline shares lists both
     [both] = x.of("etsi-en-303-645@2.1.1:5.3-14")
-    assert both.via == ("non-updatable-device-handling", "published-support-period")
+    # (and, through the refinement the guideline names, the support period at purchase)
+    assert both.via == (
+        "non-updatable-device-handling",
+        "published-support-period",
+        "published-support-period -> support-period-at-purchase",
+    )
+    assert both.path[1:-1] == ("non-updatable-device-handling",)
+    assert both.note == ""
     # the Code's guideline on validating input is reached; nothing of it is left out
     assert x.uncovered == ()
 
@@ -106,9 +113,17 @@ def test_nist_8259a_to_en_303_645_reads_sensibly(catalog: Catalog) -> None:
         catalog.instrument("us-nist-ir-8259a@2020"),
         catalog.instrument("etsi-en-303-645@3.1.3"),
     )
-    verify = [r.target.split(":")[1] for r in x.of("us-nist-ir-8259a@2020:5.2")]
-    # "each update is verified and authenticated" meets EN 303 645's checks of updates
-    assert verify == ["5.3-9", "5.3-10"]
+    verify = [
+        (r.relationship.value, r.target.split(":")[1], r.path[1:-1])
+        for r in x.of("us-nist-ir-8259a@2020:5.2")
+    ]
+    # "each update is verified and authenticated" meets EN 303 645's checks of updates,
+    # and through the refinement it is a part of "all software can be updated securely"
+    assert verify == [
+        ("subset-of", "5.3-1", ("update-verification", "secure-update-mechanism")),
+        ("superset-of", "5.3-9", ("update-verification",)),
+        ("superset-of", "5.3-10", ("update-verification",)),
+    ]
     lockout = [
         (r.relationship.value, r.target.split(":")[1]) for r in x.of("us-nist-ir-8259a@2020:4.3")
     ]

@@ -69,6 +69,8 @@ def test_mandatory_footprints_count_the_harbour_partly(catalog: Catalog) -> None
     assert footprint(catalog, inst, mandatory) == {
         "risk-based-security": Cover.PARTIAL,
         "access-control": Cover.PARTIAL,
+        "data-protection-at-rest": Cover.PARTIAL,
+        "data-integrity": Cover.PARTIAL,
         "no-universal-default-passwords": Cover.PARTIAL,
     }
     every = dataclasses.replace(Selection(), requirements=Counted.ALL)

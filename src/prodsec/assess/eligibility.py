@@ -59,7 +59,8 @@ def scheme_labels(
     if not held and scheme.scope.leaves_out(judge.lineage) is not None:
         return []
     routes: dict[str, list[Recognition]] = {}
-    for edge in judge.index.edges[scheme.key]:
+    issuing = scheme.label is None or scheme.label.issuing
+    for edge in judge.index.edges[scheme.key] if issuing else ():
         if edge.target_level is not None and edge.current(judge.on):
             routes.setdefault(edge.target_level, []).append(edge)
     found = []

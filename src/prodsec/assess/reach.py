@@ -144,8 +144,6 @@ def reach(
         paths.append(
             Path(edge, target, where, not reasons, tuple(reasons), _last_day(edge, valid_until))
         )
-        if target.label is not None and not target.label.issuing:
-            notes.append(f"{target.id} no longer issues new labels")
         if not reasons:
             notes += _maybe_excluded(target, lineage)
     return Reach(
@@ -189,6 +187,8 @@ def _obstacles(
     found = []
     if on < edge.valid_from:
         found.append(f"not in force until {edge.valid_from}")
+    if target.label is not None and not target.label.issuing:
+        found.append(f"{target.id} no longer issues new labels")
     if edge.valid_until is not None and on >= edge.valid_until:
         found.append(f"ended on {edge.valid_until - ONE_DAY}")
     needed = held.level(edge.origin_level) if edge.origin_level is not None else None

@@ -11,10 +11,16 @@ requirements that map to the same block give a derived relation `A REL B`:
 - anything through intersects-with stays intersects-with (a shared concept, not a proof);
 - no-relationship derives nothing.
 
-No chain is longer than requirement -> block -> requirement: IR 8477 warns that such
-relations are not transitive. The one exception is a safe harbour inside an instrument
-(SB-327: a unique password per device is deemed a reasonable security feature): the duty
-it shelters relates to whatever its harbour provisions relate to, as intersects-with only
+A chain runs through the hub only: requirement -> block -> requirement, or, where one
+side's block refines the other's (pre-installed passwords resist guessing refines no
+universal default passwords), requirement -> refinement -> its parent -> requirement.
+A refinement is a subset of its parent, so the refined side is first carried up one
+step (`lift`: equal or subset-of a refinement is subset-of the parent, superset-of a
+refinement only intersects the parent, intersects-with stays intersects-with), then
+composed as above. Never through a third instrument: IR 8477 warns that such relations
+are not transitive. The one step inside an instrument is a safe harbour (SB-327: a
+unique password per device is deemed a reasonable security feature): the duty it
+shelters relates to whatever its harbour provisions relate to, as intersects-with only
 (one way of meeting the duty, not the duty), with the harbour edge on the path.
 
 A direct requirement-to-requirement mapping (an official one such as UK PSTI Schedule 2)
@@ -66,14 +72,28 @@ def compose(a_to_block: Relationship, b_to_block: Relationship) -> Relationship 
     return _COMPOSE.get((a_to_block, block_to_b))
 
 
+_LIFT = {
+    R.EQUAL: R.SUBSET_OF,
+    R.SUBSET_OF: R.SUBSET_OF,
+    R.SUPERSET_OF: R.INTERSECTS_WITH,
+    R.INTERSECTS_WITH: R.INTERSECTS_WITH,
+}
+
+
+def lift(to_refinement: Relationship) -> Relationship | None:
+    """`A rel refinement` and `refinement subset-of parent` give `A ? parent`."""
+    return _LIFT.get(to_refinement)
+
+
 def weakest(*levels: Confidence) -> Confidence:
     return max(levels, key=WEAKNESS.__getitem__)
 
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """`source relationship target`. A derived relation's path runs through one block;
-    `via` lists every block that gives the same relationship."""
+    """`source relationship target`. A derived relation's path runs through one block, or
+    through a refinement and its parent; `via` lists every route that gives the same
+    relationship (a block, or `refinement -> parent` in the direction of the path)."""
 
     source: str
     target: str
@@ -145,14 +165,16 @@ def crosswalk(catalog: Catalog, a: Instrument, b: Instrument) -> Crosswalk:
             by_block[block].append((rid, m))
     relations: list[Relation] = []
     covered: set[str] = set()
+    routes = _routes(catalog)
     for rid, pairs in _blocks(catalog, a).items():
-        candidates: dict[str, list[tuple[Relationship, Confidence, str]]] = defaultdict(list)
+        candidates: dict[str, list[Candidate]] = defaultdict(list)
         for block, m in pairs:
-            for other, n in by_block.get(block, ()):
-                rel = compose(m.relationship, n.relationship)
-                if rel is not None:
-                    conf = weakest(m.confidence, n.confidence)
-                    candidates[other].append((rel, conf, block))
+            for route, hops in routes[block]:
+                for other, n in by_block.get(route[-1], ()):
+                    rel = _through(m.relationship, n.relationship, hops)
+                    if rel is not None:
+                        conf = weakest(m.confidence, n.confidence)
+                        candidates[other].append((rel, conf, route))
         targets = {t for s, t in direct if s == rid} | set(candidates)
         for other in sorted(targets, key=_order(b)):
             found = direct.get((rid, other))
@@ -212,6 +234,40 @@ def _sheltered(
     return added
 
 
+Candidate = tuple[Relationship, Confidence, tuple[str, ...]]
+"""A derived relationship, its confidence and the blocks it runs through."""
+
+
+Route = tuple[tuple[str, ...], int]
+
+
+def _routes(catalog: Catalog) -> dict[str, list[Route]]:
+    """Block -> the blocks a requirement mapped to it reaches: the block itself, its
+    parent (+1: the source side is the refinement) and its refinements (-1)."""
+    found: dict[str, list[Route]] = {b: [((b,), 0)] for b in catalog.blocks}
+    for b in catalog.blocks.values():
+        if b.refines is not None:
+            found[b.id].append(((b.id, b.refines), 1))
+            found[b.refines].append(((b.refines, b.id), -1))
+    return found
+
+
+def _through(a_rel: Relationship, b_rel: Relationship, hops: int) -> Relationship | None:
+    """Compose `A a_rel X` and `B b_rel Y` where Y is X (0), X's parent (1) or one of its
+    refinements (-1): the refined side is lifted to the parent first."""
+    if hops == 0:
+        return compose(a_rel, b_rel)
+    if hops == 1:
+        up = lift(a_rel)
+        return None if up is None else compose(up, b_rel)
+    up = lift(b_rel)
+    return None if up is None else compose(a_rel, up)
+
+
+def _refinement_note(route: tuple[str, ...]) -> str:
+    return f"through a refinement in the hub ({' -> '.join(route)})"
+
+
 def _order(inst: Instrument) -> Callable[[str], int]:
     position: dict[str, int] = {
         inst.requirement_id(r.ref): i for i, r in enumerate(inst.requirements)
@@ -219,9 +275,9 @@ def _order(inst: Instrument) -> Callable[[str], int]:
     return lambda rid: position.get(rid, len(position))
 
 
-def _best(source: str, target: str, found: list[tuple[Relationship, Confidence, str]]) -> Relation:
-    """The strongest relationship the blocks give; subset and superset paths that disagree
-    leave only intersects-with."""
+def _best(source: str, target: str, found: list[Candidate]) -> Relation:
+    """The strongest relationship the blocks give, through one block before a refinement;
+    subset and superset paths that disagree leave only intersects-with."""
     kinds = {rel for rel, _, _ in found}
     note = ""
     if {R.SUBSET_OF, R.SUPERSET_OF} <= kinds and R.EQUAL not in kinds:
@@ -229,9 +285,11 @@ def _best(source: str, target: str, found: list[tuple[Relationship, Confidence, 
     else:
         chosen = max(kinds, key=STRENGTH.__getitem__)
     paths = sorted(
-        ((conf, block) for rel, conf, block in found if rel is chosen or note),
-        key=lambda p: (WEAKNESS[p[0]], p[1]),
+        ((conf, route) for rel, conf, route in found if rel is chosen or note),
+        key=lambda p: (len(p[1]), WEAKNESS[p[0]], p[1]),
     )
-    conf, block = paths[0]
-    via = tuple(dict.fromkeys(b for _, b in paths))
-    return Relation(source, target, chosen, True, (source, block, target), conf, via, note)
+    conf, route = paths[0]
+    via = tuple(dict.fromkeys(" -> ".join(r) for _, r in paths))
+    if len(route) > 1 and not note:
+        note = _refinement_note(route)
+    return Relation(source, target, chosen, True, (source, *route, target), conf, via, note)
