@@ -13,6 +13,7 @@ from prodsec.catalog.model import Instrument
 from prodsec.catalog.recognition import Recognition, RecognitionKind
 from prodsec.catalog.schemes import Level
 from prodsec.catalog.vocab import InstrumentType
+from prodsec.catalog.when import holds
 
 PARTIAL_CRITERIA = (
     "every requirement of the level in the catalog is met, but the catalog holds only part "
@@ -56,18 +57,57 @@ def scheme_labels(
     recognition, or not. `listed`: the scheme is on offer in the product's markets (else
     only levels the product holds or can get are kept)."""
     held = [lb for lb in judge.held(scheme.id) if lb.current(judge.on)]
-    if not held and scheme.scope.leaves_out(judge.lineage) is not None:
+    if not held and not covers(judge, scheme):
         return []
     routes: dict[str, list[Recognition]] = {}
     for edge in judge.index.edges[scheme.key]:
         if edge.target_level is not None and edge.current(judge.on):
             routes.setdefault(edge.target_level, []).append(edge)
-    found = []
+    reached: dict[str, LabelResult] = {}
     for level in scheme.levels:
         result = _level(judge, scheme, level, held, routes.get(level.id, ()), compliant)
-        if result is not None and (listed or result.status in POSITIVE):
-            found.append(result)
-    return found
+        if result is not None:
+            reached[level.id] = result
+    for level in sorted(scheme.levels, key=lambda lv: -lv.rank):
+        higher = reached.get(level.id)
+        if higher is None or higher.status not in POSITIVE[1:] or not level.cumulative:
+            continue
+        for lower in scheme.levels:  # a cumulative level holds every lower one's requirements
+            below = reached.get(lower.id)
+            if (
+                lower.rank < level.rank
+                and below is not None
+                and below.status not in (*POSITIVE, Eligibility.NOT_OFFERED)
+            ):
+                why = f"level {level.id} takes level {lower.id}'s requirements: {higher.reasons[0]}"
+                reached[lower.id] = LabelResult(
+                    scheme, lower, higher.status, (why,), below.missing, below.unknown
+                )
+    return [r for r in reached.values() if listed or r.status in POSITIVE]
+
+
+def covers(judge: Judge, scheme: Instrument) -> bool:
+    """Whether the scheme's scope covers the product: its category, the features the
+    scope needs (the FCC mark: radio), and no exclusion that holds for it."""
+    scope = scheme.scope
+    if scope.leaves_out(judge.lineage) is not None or not holds(scope.when, judge.features):
+        return False
+    return not any(
+        e.category in judge.lineage and not e.markets and holds(e.when, judge.features)
+        for e in scope.exclusions
+    )
+
+
+def why_not(judge: Judge, edge: Recognition) -> str:
+    """Why a recognition edge from a label held gives the product no credit, as `reach`
+    says it."""
+    excluded = [c for c in sorted(judge.lineage) if c in edge.excluded_categories]
+    if excluded:
+        title = judge.catalog.categories[excluded[0]].title.lower()
+        return f"{edge.id}: the arrangement excludes {title}"
+    if edge.categories and not judge.lineage & set(edge.categories):
+        return f"{edge.id}: the arrangement covers only {', '.join(edge.categories)}"
+    return judge.edge_holds(edge).why
 
 
 def _level(
@@ -83,7 +123,7 @@ def _level(
             until = f" until {label.valid_until}" if label.valid_until else ""
             at = f" (level {label.level})" if label.level and label.level != level.id else ""
             return LabelResult(scheme, level, Eligibility.HELD, (f"held{at}{until}",))
-    if scheme.scope.leaves_out(judge.lineage) is not None:
+    if not covers(judge, scheme):
         return None
     if not level.offered:
         why = "the scheme takes no applications for this level (as its sources were last read)"
@@ -101,6 +141,7 @@ def _level(
         return LabelResult(
             scheme, level, Eligibility.ELIGIBLE, ("every requirement of the level met",)
         )
+    refused: list[str] = []
     for edge in routes:
         origin = judge.index.origin(edge, judge.on)
         if origin.type is InstrumentType.LABELLING_SCHEME:
@@ -115,10 +156,12 @@ def _level(
                 else Eligibility.THROUGH_RECOGNITION
             )
             return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
+        if origin.type is InstrumentType.LABELLING_SCHEME and judge.held(origin.id):
+            refused.append(why_not(judge, edge))
     if missing:
         status, why = Eligibility.NOT_ELIGIBLE, "requirements not met"
     elif unknown or not requirements:
         status, why = Eligibility.UNKNOWN, "evidence missing"
     else:
         status, why = Eligibility.UNKNOWN, PARTIAL_CRITERIA
-    return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
+    return LabelResult(scheme, level, status, (why, *refused), tuple(missing), tuple(unknown))

@@ -73,6 +73,22 @@ class CategoryFacts:
     implied: frozenset[str]
 
 
+def short_of(mappings: list[Mapping]) -> str | None:
+    """Why a requirement's blocks cannot make it met, when every mapping only intersects
+    it and the data names no joint set that covers it (with the mappings' notes); None
+    when the blocks can decide it."""
+    if not mappings or any(
+        m.relationship is not Relationship.INTERSECTS_WITH or m.joint for m in mappings
+    ):
+        return None
+    notes = "; ".join(f"{m.block}: {m.note.rstrip('.')}" for m in mappings if m.note)
+    return (
+        "its blocks only intersect it and leave out what it asks beyond them"
+        + (f" ({notes})" if notes else "")
+        + "; a claim of the requirement with evidence closes it"
+    )
+
+
 class Index:
     """What every assessment against one catalog reuses: each requirement's block
     mappings, the recognition edges into each instrument, and the applicability of a
@@ -88,6 +104,10 @@ class Index:
         self.plain: set[int] = set()
         """The ids of shared block tuples without parameters: their verdict follows from
         whether each block is claimed met, claimed not met or not claimed."""
+        self.short: dict[int, str] = {}
+        """The ids of shared block tuples that only intersect their requirement (every
+        mapping intersects-with, none joint), with the reason: met blocks make such a
+        requirement partially met at best."""
         self.outcomes: dict[tuple[int, tuple[int, ...]], Found] = {}
         """The verdict of a plain block tuple for each combination of claim states, which
         every product with those states shares."""
@@ -166,17 +186,24 @@ class Index:
         return found
 
     def _blocks(self, mappings: Iterable[Mapping]) -> Blocks:
-        kept = [
-            (m.block, m.bindings)
+        used = [
+            m
             for m in mappings
             if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
         ]
-        key = tuple((block, tuple(sorted(bindings.items()))) for block, bindings in kept)
+        kept = [(m.block or "", m.bindings) for m in used]
+        left_out = short_of(used)
+        key = (
+            *((block, tuple(sorted(bindings.items()))) for block, bindings in kept),
+            left_out,
+        )
         found = self._shared.get(key)
         if found is None:
             found = self._shared[key] = tuple(Binding(b, bindings) for b, bindings in kept)
             if not any(bindings for _, bindings in kept):
                 self.plain.add(id(found))
+            if left_out is not None:
+                self.short[id(found)] = left_out
         return found
 
     def layout(self, finding: Finding) -> list[Slot]:

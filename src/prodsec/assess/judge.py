@@ -13,8 +13,10 @@ A requirement's verdict comes from, in this order:
    lifecycle dates answer (support years) is read from them when not claimed.
 
 All blocks met: met. None met and none unknown: not met. Some met, some not: partially
-met. Otherwise unknown. Requirements whose conditions the product's features rule out are
-not applicable.
+met. Otherwise unknown. A requirement whose mappings all only intersect it
+(`intersects-with`, no `joint` set named) is partially met at best: met blocks leave out
+what it asks beyond them, and only a claim of the requirement makes it met. Requirements
+whose conditions the product's features rule out are not applicable.
 """
 
 from __future__ import annotations
@@ -206,6 +208,11 @@ class Judge:
             verdict = Verdict.PARTIALLY_MET if met else Verdict.NOT_MET
         else:
             verdict = Verdict.UNKNOWN if unknown else Verdict.MET
+        if verdict is Verdict.MET:
+            short = self.index.short.get(id(mapped))
+            if short is not None:  # intersects-with alone never makes a requirement met
+                verdict = Verdict.PARTIALLY_MET
+                reasons.append(short)
         return Found(verdict, tuple(reasons), tuple(verdicts), None)
 
     # --- recognition ---------------------------------------------------------------
