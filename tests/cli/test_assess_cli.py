@@ -150,6 +150,16 @@ def test_plan_table_and_json(run: Run) -> None:
     )  # fmt: skip
     assert (code, out.splitlines()) == (0, ["fix,cost,parameters,markets,helps",
                                             "(out of reach),,,,jp-jc-star 3"])  # fmt: skip
+    # JC-STAR STAR-1 requirements that blocks only intersect need evidence of their own
+    code, out, _ = run(
+        "plan", ex("smart-camera"), "-m", "JP", "--on", "2026-06-01", "-l", "jp-jc-star:1",
+        "-f", "csv",
+    )  # fmt: skip
+    assert (code, out.splitlines()[-3:]) == (0, [
+        "claim jp-jc-star@1.1:S1.1-01 with evidence,2,,,jp-jc-star 1",
+        "claim jp-jc-star@1.1:S1.1-06 with evidence,2,,,jp-jc-star 1",
+        "claim jp-jc-star@1.1:checklist with evidence,2,,,jp-jc-star 1",
+    ])  # fmt: skip
 
 
 def test_plan_bad_input_exits_2(run: Run, tmp_path: Path) -> None:
