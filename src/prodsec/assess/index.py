@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from prodsec.assess.applicability import Answer, Finding, Obligation, State, applies
 from prodsec.assess.reach import edition_on
-from prodsec.assess.verdicts import Found
+from prodsec.assess.verdicts import Excepted, Found
 from prodsec.catalog import Catalog
 from prodsec.catalog.memo import per_catalog
 from prodsec.catalog.model import Instrument, Mapping, Requirement
@@ -119,6 +119,7 @@ class Index:
         self._categories: dict[str, CategoryFacts] = {}
         self.scheme_lists: dict[tuple[object, ...], list[Instrument]] = {}
         self._groups: dict[int, tuple[Answer, list[Group]]] = {}
+        self._excepted: dict[int, tuple[Answer, tuple[Excepted, ...]]] = {}
         self._laws: dict[tuple[str, ...], frozenset[str]] = {}
         self._rows: dict[int, dict[str, Row]] = {}
         self.row_of: dict[int, Row] = {}
@@ -149,6 +150,29 @@ class Index:
                     findings.setdefault(f.instrument.key, f)
             rows = [Group(findings[k], tuple(v)) for k, v in places.items()]
             found = self._groups[id(answer)] = (answer, rows)
+        return found[1]
+
+    def excepted(self, answer: Answer) -> tuple[Excepted, ...]:
+        """Each instrument edition that excepts the product (PSTI: a laptop), once, with
+        the markets where it does, the exception and its source."""
+        found = self._excepted.get(id(answer))
+        if found is None or found[0] is not answer:
+            places: dict[str, list[str]] = {}
+            findings: dict[str, Finding] = {}
+            for m in answer.markets:
+                for f in m.of(State.EXCLUDED):
+                    places.setdefault(f.instrument.key, []).append(m.market.id)
+                    findings.setdefault(f.instrument.key, f)
+            rows = tuple(
+                Excepted(
+                    f.instrument,
+                    tuple(places[key]),
+                    f.reason.rstrip("."),
+                    "" if f.exclusion is None else f.exclusion.source,
+                )
+                for key, f in findings.items()
+            )
+            found = self._excepted[id(answer)] = (answer, rows)
         return found[1]
 
     def laws(self, markets: tuple[str, ...]) -> frozenset[str]:
@@ -276,6 +300,7 @@ class Index:
                 self._answers.clear()
                 self._layouts.clear()
                 self._groups.clear()
+                self._excepted.clear()
             found = applies(self.catalog, category, markets, on, features)
             self._answers[key] = found
         return found
