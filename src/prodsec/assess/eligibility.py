@@ -21,6 +21,11 @@ PARTIAL_CRITERIA = (
 )
 
 
+CARRIED = POSITIVE[1:]
+"""The statuses a cumulative level passes down to the levels below it (held already does:
+a label held counts at every level up to its own)."""
+
+
 def label_results(
     judge: Judge, markets: tuple[str, ...], compliant: set[str]
 ) -> tuple[LabelResult, ...]:
@@ -57,20 +62,31 @@ def scheme_labels(
     recognition, or not. `listed`: the scheme is on offer in the product's markets (else
     only levels the product holds or can get are kept)."""
     held = [lb for lb in judge.held(scheme.id) if lb.current(judge.on)]
-    if not held and not covers(judge, scheme):
+    inside = covers(judge, scheme)
+    if not held and not inside:
         return []
     routes: dict[str, list[Recognition]] = {}
     for edge in judge.index.edges[scheme.key]:
         if edge.target_level is not None and edge.current(judge.on):
             routes.setdefault(edge.target_level, []).append(edge)
     reached: dict[str, LabelResult] = {}
+    carried = False
     for level in scheme.levels:
-        result = _level(judge, scheme, level, held, routes.get(level.id, ()), compliant)
+        result = _level(judge, scheme, level, held, routes.get(level.id, ()), compliant, inside)
         if result is not None:
             reached[level.id] = result
+            carried = carried or result.status in CARRIED
+    if carried:
+        _cumulate(scheme, reached)
+    return [r for r in reached.values() if listed or r.status in POSITIVE]
+
+
+def _cumulate(scheme: Instrument, reached: dict[str, LabelResult]) -> None:
+    """A cumulative level reached through recognition or a simplified application holds
+    every lower level's requirements: those levels are reached the same way."""
     for level in sorted(scheme.levels, key=lambda lv: -lv.rank):
         higher = reached.get(level.id)
-        if higher is None or higher.status not in POSITIVE[1:] or not level.cumulative:
+        if higher is None or higher.status not in CARRIED or not level.cumulative:
             continue
         for lower in scheme.levels:  # a cumulative level holds every lower one's requirements
             below = reached.get(lower.id)
@@ -83,19 +99,27 @@ def scheme_labels(
                 reached[lower.id] = LabelResult(
                     scheme, lower, higher.status, (why,), below.missing, below.unknown
                 )
-    return [r for r in reached.values() if listed or r.status in POSITIVE]
 
 
 def covers(judge: Judge, scheme: Instrument) -> bool:
     """Whether the scheme's scope covers the product: its category, the features the
     scope needs (the FCC mark: radio), and no exclusion that holds for it."""
-    scope = scheme.scope
-    if scope.leaves_out(judge.lineage) is not None or not holds(scope.when, judge.features):
-        return False
-    return not any(
-        e.category in judge.lineage and not e.markets and holds(e.when, judge.features)
-        for e in scope.exclusions
-    )
+    key = (scheme.key, judge.lineage, judge.features)
+    found = judge.index.covered.get(key)
+    if found is None:
+        scope = scheme.scope
+        found = (
+            scope.leaves_out(judge.lineage) is None
+            and holds(scope.when, judge.features)
+            and not any(
+                e.category in judge.lineage and not e.markets and holds(e.when, judge.features)
+                for e in scope.exclusions
+            )
+        )
+        if len(judge.index.covered) >= judge.index.LIMIT:
+            judge.index.covered.clear()
+        judge.index.covered[key] = found
+    return found
 
 
 def why_not(judge: Judge, edge: Recognition) -> str:
@@ -117,13 +141,14 @@ def _level(
     held: list[HeldLabel],
     routes: Iterable[Recognition],
     compliant: set[str],
+    inside: bool,
 ) -> LabelResult | None:
     for label in held:
         if judge.at_least(scheme, label, level.id):
             until = f" until {label.valid_until}" if label.valid_until else ""
             at = f" (level {label.level})" if label.level and label.level != level.id else ""
             return LabelResult(scheme, level, Eligibility.HELD, (f"held{at}{until}",))
-    if not covers(judge, scheme):
+    if not inside:
         return None
     if not level.offered:
         why = "the scheme takes no applications for this level (as its sources were last read)"

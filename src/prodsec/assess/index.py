@@ -45,6 +45,8 @@ class Row:
 
     blocks: Blocks
     edges: tuple[Recognition, ...]
+    short: str | None = None
+    """Why the blocks cannot make the requirement met (they only intersect it), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +75,15 @@ class CategoryFacts:
     implied: frozenset[str]
 
 
-def short_of(mappings: list[Mapping]) -> str | None:
-    """Why a requirement's blocks cannot make it met, when every mapping only intersects
-    it and the data names no joint set that covers it (with the mappings' notes); None
-    when the blocks can decide it."""
+def short_of(given: Iterable[Mapping]) -> str | None:
+    """Why a requirement's blocks cannot make it met, when every block mapping only
+    intersects it and the data names no joint set that covers it (with the mappings'
+    notes); None when the blocks can decide it."""
+    mappings = [
+        m
+        for m in given
+        if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
+    ]
     if not mappings or any(
         m.relationship is not Relationship.INTERSECTS_WITH or m.joint for m in mappings
     ):
@@ -104,10 +111,6 @@ class Index:
         self.plain: set[int] = set()
         """The ids of shared block tuples without parameters: their verdict follows from
         whether each block is claimed met, claimed not met or not claimed."""
-        self.short: dict[int, str] = {}
-        """The ids of shared block tuples that only intersect their requirement (every
-        mapping intersects-with, none joint), with the reason: met blocks make such a
-        requirement partially met at best."""
         self.outcomes: dict[tuple[int, tuple[int, ...]], Found] = {}
         """The verdict of a plain block tuple for each combination of claim states, which
         every product with those states shares."""
@@ -118,6 +121,8 @@ class Index:
         self._answers: dict[tuple[object, ...], Answer] = {}
         self._categories: dict[str, CategoryFacts] = {}
         self.scheme_lists: dict[tuple[object, ...], list[Instrument]] = {}
+        self.covered: dict[tuple[object, ...], bool] = {}
+        """Whether a scheme's scope covers a (lineage, features) product."""
         self._groups: dict[int, tuple[Answer, list[Group]]] = {}
         self._excepted: dict[int, tuple[Answer, tuple[Excepted, ...]]] = {}
         self._laws: dict[tuple[str, ...], frozenset[str]] = {}
@@ -202,32 +207,27 @@ class Index:
             edges = self.edges[inst.key]
             found = self._rows[id(inst)] = {}
             for r in inst.requirements:
+                mappings = catalog.mappings_of(inst.requirement_id(r.ref))
                 row = found[r.ref] = Row(
-                    self._blocks(catalog.mappings_of(inst.requirement_id(r.ref))),
+                    self._blocks(mappings),
                     tuple(e for e in edges if r.ref in e.grants),
+                    short_of(mappings),
                 )
                 self.row_of[id(r)] = row
         return found
 
     def _blocks(self, mappings: Iterable[Mapping]) -> Blocks:
-        used = [
-            m
+        kept = [
+            (m.block, m.bindings)
             for m in mappings
             if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
         ]
-        kept = [(m.block or "", m.bindings) for m in used]
-        left_out = short_of(used)
-        key = (
-            *((block, tuple(sorted(bindings.items()))) for block, bindings in kept),
-            left_out,
-        )
+        key = tuple((block, tuple(sorted(bindings.items()))) for block, bindings in kept)
         found = self._shared.get(key)
         if found is None:
             found = self._shared[key] = tuple(Binding(b, bindings) for b, bindings in kept)
             if not any(bindings for _, bindings in kept):
                 self.plain.add(id(found))
-            if left_out is not None:
-                self.short[id(found)] = left_out
         return found
 
     def layout(self, finding: Finding) -> list[Slot]:

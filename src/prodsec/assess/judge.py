@@ -164,6 +164,9 @@ class Judge:
         found = self._combined.get(id(mapped))
         if found is None:
             found = self._combined[id(mapped)] = self._combine(mapped)
+        if row.short is not None and found.verdict is Verdict.MET:
+            # intersects-with alone never makes a requirement met
+            return Found(Verdict.PARTIALLY_MET, (*found.reasons, row.short), found.blocks, None)
         return found
 
     def _combine(self, mapped: Blocks) -> Found:
@@ -208,11 +211,6 @@ class Judge:
             verdict = Verdict.PARTIALLY_MET if met else Verdict.NOT_MET
         else:
             verdict = Verdict.UNKNOWN if unknown else Verdict.MET
-        if verdict is Verdict.MET:
-            short = self.index.short.get(id(mapped))
-            if short is not None:  # intersects-with alone never makes a requirement met
-                verdict = Verdict.PARTIALLY_MET
-                reasons.append(short)
         return Found(verdict, tuple(reasons), tuple(verdicts), None)
 
     # --- recognition ---------------------------------------------------------------

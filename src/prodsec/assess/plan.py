@@ -134,8 +134,7 @@ class _Builder:
 
     def short(self, inst: Instrument, req: Requirement) -> bool:
         """Whether the requirement's blocks only intersect it (blocks cannot close it)."""
-        index = self.judge.index
-        return id(index.rows(inst)[req.ref].blocks) in index.short
+        return self.judge.index.rows(inst)[req.ref].short is not None
 
     def closing(self, inst: Instrument, req: Requirement) -> list[int] | None:
         """The variables that together make a requirement met through its own evidence:
