@@ -15,7 +15,7 @@ A requirement's verdict comes from, in this order:
 All blocks met: met. None met and none unknown: not met. Some met, some not: partially
 met. Otherwise unknown. A requirement whose mappings all only intersect it
 (`intersects-with`, no `joint` set named) is partially met at best: met blocks leave out
-what it asks beyond them, and only a claim of the requirement makes it met. Requirements
+what it asks beyond them; a claim of the requirement or an edge can make it met. Requirements
 whose conditions the product's features rule out are not applicable.
 """
 
