@@ -110,8 +110,17 @@ def test_bsi_label_makes_a_speaker_eligible_for_cls_level_2(catalog: Catalog) ->
             "valid until 2027-02-28",
         ),
     )
-    # the arrangement stops at level 2; levels 3 and 4 need the product's own evidence
-    assert labels[("sg-cls", "3")][0] is Eligibility.UNKNOWN
+    # CLS levels are cumulative: level 2 reached makes level 1 reached too
+    assert labels[("sg-cls", "1")] == (
+        Eligibility.THROUGH_RECOGNITION,
+        (
+            "level 2 takes level 1's requirements: mutual recognition through "
+            "bsi-label-cls-level-2: de-bsi-itsk label held, valid until 2027-02-28",
+        ),
+    )
+    # the arrangement stops at level 2; levels 3 and 4 need the product's own evidence,
+    # and "updates" maps only by intersects-with: its claimed blocks leave it partly met
+    assert labels[("sg-cls", "3")] == (Eligibility.NOT_ELIGIBLE, ("requirements not met",))
     # once the BSI label has expired it counts for nothing
     later = run(catalog, "smart-speaker-bsi", "2027-03-01")
     after = {(lb.scheme.id, lb.level.id): lb.status for lb in later.labels}
@@ -192,3 +201,32 @@ def test_levels_with_partial_criteria_or_not_offered_are_never_eligible(catalog:
         "4",
     }
     assert all(status is not Eligibility.ELIGIBLE for status, _ in found.values())
+
+
+def test_a_bsi_labelled_smart_lock_is_told_why_the_arrangement_does_not_help(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    text = (EXAMPLES / "smart-speaker-bsi.yaml").read_text(encoding="utf-8")
+    lock = tmp_path / "lock.yaml"
+    lock.write_text(text.replace("category: smart-speaker", "category: smart-lock"), "utf-8")
+    profile = load_profile(lock, catalog)
+    a = assess(catalog, profile, dt.date(2026, 6, 1), profile.markets)
+    labels = {(lb.scheme.id, lb.level.id): (lb.status, lb.reasons) for lb in a.labels}
+    assert labels[("sg-cls", "2")] == (
+        Eligibility.NOT_ELIGIBLE,
+        ("requirements not met", "bsi-label-cls-level-2: the arrangement excludes smart lock"),
+    )
+
+
+def test_a_scheme_whose_scope_needs_radio_is_not_listed_for_a_wired_product(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """The FCC Cyber Trust Mark covers products that emit radio: a wired camera in the US
+    is offered no level of it; the same camera with radio is."""
+    base = "manufacturer: M\nmodel: Wired\ncategory: smart-camera\nmarkets: [US]\n"
+    for features, listed in (("[]", False), ("[radio]", True)):
+        path = tmp_path / "camera.yaml"
+        path.write_text(base + f"features: {features}\n", encoding="utf-8")
+        profile = load_profile(path, catalog)
+        a = assess(catalog, profile, dt.date(2026, 6, 1), profile.markets)
+        assert any(lb.scheme.id == "us-fcc-ctm" for lb in a.labels) is listed

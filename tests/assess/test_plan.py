@@ -50,7 +50,12 @@ def test_a_label_wins_when_it_is_cheaper(catalog: Catalog, tmp_path: Path) -> No
         "timely-security-updates",
         "vulnerability-remediation",
     ]
-    assert found.total == 25.0
+    # the CLS level 1 requirements its blocks only intersect need evidence of their own
+    assert [(e.requirement, e.cost, e.helps) for e in found.evidence] == [
+        (f"sg-cls@2025:{ref}", 2.0, ("sg-cls 1", "uk-psti@2025-12-04:Sch1-1"))
+        for ref in ("declaration", "supported", "updates", "vulnerability-management")
+    ]
+    assert found.total == 33.0
     # with Australia too, the label does not help there: fixing the blocks is cheaper again
     both = plan(
         catalog, profile(catalog, "smart-camera-default-password"), JUNE_2026, ("GB", "AU"),
@@ -92,6 +97,11 @@ def test_a_recognised_label_needs_no_work_and_a_higher_level_does(catalog: Catal
         "no-known-exploitable-vulnerabilities",
     } <= set(blocks)
     assert all("sg-cls 3" in f.helps for f in level_3.fixes)
+    assert [e.requirement for e in level_3.evidence][:2] == [
+        "sg-cls@2025:authentication",
+        "sg-cls@2025:binary-analysis",
+    ]
+    assert len(level_3.evidence) == 9
 
 
 def test_asked_labels_are_checked(catalog: Catalog) -> None:
@@ -148,5 +158,17 @@ def test_a_level_not_offered_is_out_of_reach_and_star_1_is_planned(catalog: Cata
         ("changeable-credentials", ("jp-jc-star 1",)),
         ("conformity-marking", ("jp-jc-star 1",)),
     ]
+    assert [e.requirement for e in found.evidence] == [
+        "jp-jc-star@1.1:S1.1-01",
+        "jp-jc-star@1.1:S1.1-06",
+        "jp-jc-star@1.1:checklist",
+    ]
+    # S1.1-06's blocks are claimed but only intersect it: partially met, so not eligible
     levels = {lb.level.id: lb.status.value for lb in found.assessment.labels}
-    assert levels == {"1": "unknown", "2": "not-offered", "3": "not-offered", "4": "not-offered"}
+    assert levels == {
+        "1": "not-eligible",
+        "2": "not-offered",
+        "3": "not-offered",
+        "4": "not-offered",
+    }
+    assert found.assessment.labels[0].missing == ("S1.1-06",)

@@ -6,6 +6,7 @@ is deemed to meet the law's R1 from 2025-06-01."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -13,10 +14,13 @@ import pytest
 
 from prodsec.assess.applicability import Answer, applies
 from prodsec.assess.evaluate import assess
+from prodsec.assess.index import short_of
 from prodsec.assess.judge import Judge
-from prodsec.assess.profile import load_profile
+from prodsec.assess.profile import ClaimStatus, RequirementClaim, load_profile
 from prodsec.assess.verdicts import Assessment, InstrumentResult
 from prodsec.catalog import Catalog
+from prodsec.catalog.model import Mapping
+from prodsec.catalog.vocab import Confidence, Provenance, Rationale, Relationship, ReviewStatus
 
 
 def ask(catalog: Catalog, category: str, on: str, *features: str) -> Answer:
@@ -278,3 +282,64 @@ def test_a_requirement_over_two_blocks_is_partly_met_when_one_fails(
         ),
         ("not-met", ("sbom: claimed not met",), [("sbom", "not-met")]),
     ]
+
+
+def test_blocks_that_only_intersect_a_requirement_leave_it_partly_met(
+    small_catalog: Catalog, tmp_path: Path
+) -> None:
+    """xx-std S4 maps onto signed-updates by intersects-with alone: the block claimed met
+    makes it partially met, with what the block leaves out; a claim of S4 makes it met."""
+    path = tmp_path / "product.yaml"
+    path.write_text(CAMERA + "claims:\n  - {block: signed-updates, met: true}\n", "utf-8")
+    profile = load_profile(path, small_catalog)
+    standard = small_catalog.instrument("xx-std@1")
+    [s4] = [r for r in standard.requirements if r.ref == "S4"]
+    found = Judge(small_catalog, profile, dt.date(2026, 6, 1)).requirement(standard, s4)
+    assert (found.verdict.value, found.reasons) == (
+        "partially-met",
+        (
+            "signed-updates: claimed met",
+            "its blocks only intersect it and leave out what it asks beyond them; "
+            "a claim of the requirement with evidence closes it",
+        ),
+    )
+    claimed = dataclasses.replace(
+        profile,
+        requirement_claims=(
+            RequirementClaim("xx-std@1:S4", ClaimStatus.MET, evidence=("test report 7",)),
+        ),
+    )
+    found = Judge(small_catalog, claimed, dt.date(2026, 6, 1)).requirement(standard, s4)
+    assert (found.verdict.value, found.reasons) == ("met", ("claimed met (test report 7)",))
+
+
+def test_a_joint_set_of_blocks_may_cover_a_requirement() -> None:
+    def mapping(block: str, **extra: object) -> Mapping:
+        return Mapping(
+            ref="R1",
+            block=block,
+            relationship=Relationship.INTERSECTS_WITH,
+            rationale=Rationale.SEMANTIC,
+            provenance=Provenance.OUR_ANALYSIS,
+            status=ReviewStatus.DRAFT,
+            confidence=Confidence.SECONDARY,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    assert short_of([mapping("a", joint=True), mapping("b", joint=True)]) is None
+    assert short_of([mapping("a", note="Only the contact.")]) == (
+        "its blocks only intersect it and leave out what it asks beyond them "
+        "(a: Only the contact); a claim of the requirement with evidence closes it"
+    )
+    assert short_of([]) is None
+    with pytest.raises(ValueError, match="'joint' marks an intersects-with mapping onto a block"):
+        Mapping(
+            ref="R1",
+            block="a",
+            relationship=Relationship.EQUAL,
+            rationale=Rationale.SEMANTIC,
+            provenance=Provenance.OUR_ANALYSIS,
+            status=ReviewStatus.DRAFT,
+            confidence=Confidence.SECONDARY,
+            joint=True,
+        )

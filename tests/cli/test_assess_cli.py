@@ -150,6 +150,16 @@ def test_plan_table_and_json(run: Run) -> None:
     )  # fmt: skip
     assert (code, out.splitlines()) == (0, ["fix,cost,parameters,markets,helps",
                                             "(out of reach),,,,jp-jc-star 3"])  # fmt: skip
+    # JC-STAR STAR-1 requirements that blocks only intersect need evidence of their own
+    code, out, _ = run(
+        "plan", ex("smart-camera"), "-m", "JP", "--on", "2026-06-01", "-l", "jp-jc-star:1",
+        "-f", "csv",
+    )  # fmt: skip
+    assert (code, out.splitlines()[-3:]) == (0, [
+        "claim jp-jc-star@1.1:S1.1-01 with evidence,2,,,jp-jc-star 1",
+        "claim jp-jc-star@1.1:S1.1-06 with evidence,2,,,jp-jc-star 1",
+        "claim jp-jc-star@1.1:checklist with evidence,2,,,jp-jc-star 1",
+    ])  # fmt: skip
 
 
 def test_plan_bad_input_exits_2(run: Run, tmp_path: Path) -> None:
@@ -165,3 +175,41 @@ def test_plan_bad_input_exits_2(run: Run, tmp_path: Path) -> None:
     code, _, err = run("plan", ex("laptop"), "--costs", str(costs))
     assert code == 2
     assert err.startswith(f"error: --costs: {costs}: a costs file is a mapping")
+
+
+def test_an_excepted_product_is_told_so_with_the_exception_and_its_source(run: Run) -> None:
+    code, out, _ = run("assess", ex("laptop"), "--on", "2026-06-01")
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "Example Computers plc Notebook 14 (laptop) in GB on 2026-06-01: "
+            "every binding instrument met",
+            "",
+            "excepted       uk-psti@2025-12-04 [GB]: Laptop computers are excepted unless "
+            "designed exclusively for children under 14 (Sch 3 para 5 [UK-1007])",
+        ],
+    )
+    code, out, _ = run("assess", ex("laptop"), "--on", "2026-06-01", "-f", "json")
+    assert json.loads(out)["excepted"] == [
+        {
+            "instrument": "uk-psti@2025-12-04",
+            "markets": ["GB"],
+            "reason": "Laptop computers are excepted unless designed exclusively for children "
+            "under 14",
+            "source": "Sch 3 para 5 [UK-1007]",
+        }
+    ]
+
+
+def test_an_upcoming_instrument_is_one_line_in_text_and_whole_in_json(run: Run) -> None:
+    args = ("assess", ex("smart-camera"), "--on", "2026-06-01", "-m", "EU")
+    code, out, _ = run(*args)
+    assert code == 1
+    assert (
+        "upcoming       EU Cyber Resilience Act (eu-cra@2024-2847) binds from 2026-09-11 "
+        "(all from 2027-12-11) in EU: 37 obligations, 8 claimed"
+    ) in out.splitlines()
+    assert "AnnexI-II-1" not in out
+    code, out, _ = run(*args, "-f", "json")
+    [cra] = [r for r in json.loads(out)["instruments"] if r["instrument"] == "eu-cra@2024-2847"]
+    assert (cra["state"], len(cra["requirements"])) == ("upcoming", 37)

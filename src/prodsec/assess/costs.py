@@ -1,5 +1,6 @@
 """What the planner weighs: the cost of fixing each building block (by block, else by its
-theme, else the default) and of obtaining each label level. The defaults are
+theme, else the default), of obtaining each label level, and of showing a requirement
+met with evidence of its own where its blocks only intersect it. The defaults are
 data/plan-costs.yaml; a user's costs file is laid over them."""
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class Costs:
     themes: dict[str, float]
     blocks: dict[str, float]
     labels: dict[str, dict[str, float]]
+    evidence: float = 2.0
+    """Showing one requirement met with evidence of its own, beyond its blocks."""
 
     def block(self, catalog: Catalog, block: str) -> float:
         if block in self.blocks:
@@ -48,6 +51,7 @@ def load_costs(extra: Path | None = None) -> Costs:
             labels[scheme] = {**labels.get(scheme, {}), **levels}
         data["labels"] = labels
         data["default"] = given.get("default", data["default"])
+        data["evidence"] = given.get("evidence", data.get("evidence", 2))
     try:
         return Costs(
             float(data["default"]),
@@ -57,6 +61,7 @@ def load_costs(extra: Path | None = None) -> Costs:
                 s: {str(lv): float(c) for lv, c in v.items()}
                 for s, v in (data.get("labels") or {}).items()
             },
+            float(data.get("evidence", 2)),
         )
     except (TypeError, ValueError, AttributeError) as exc:  # a cost that is not a number
         raise BadInputError(str(exc)) from exc

@@ -13,11 +13,17 @@ from prodsec.catalog.model import Instrument
 from prodsec.catalog.recognition import Recognition, RecognitionKind
 from prodsec.catalog.schemes import Level
 from prodsec.catalog.vocab import InstrumentType
+from prodsec.catalog.when import holds
 
 PARTIAL_CRITERIA = (
     "every requirement of the level in the catalog is met, but the catalog holds only part "
     "of the level's criteria"
 )
+
+
+CARRIED = POSITIVE[1:]
+"""The statuses a cumulative level passes down to the levels below it (held already does:
+a label held counts at every level up to its own)."""
 
 
 def label_results(
@@ -56,19 +62,77 @@ def scheme_labels(
     recognition, or not. `listed`: the scheme is on offer in the product's markets (else
     only levels the product holds or can get are kept)."""
     held = [lb for lb in judge.held(scheme.id) if lb.current(judge.on)]
-    if not held and scheme.scope.leaves_out(judge.lineage) is not None:
+    inside = covers(judge, scheme)
+    if not held and not inside:
         return []
     routes: dict[str, list[Recognition]] = {}
     issuing = scheme.label is None or scheme.label.issuing
     for edge in judge.index.edges[scheme.key] if issuing else ():
         if edge.target_level is not None and edge.current(judge.on):
             routes.setdefault(edge.target_level, []).append(edge)
-    found = []
+    reached: dict[str, LabelResult] = {}
+    carried = False
     for level in scheme.levels:
-        result = _level(judge, scheme, level, held, routes.get(level.id, ()), compliant)
-        if result is not None and (listed or result.status in POSITIVE):
-            found.append(result)
+        result = _level(judge, scheme, level, held, routes.get(level.id, ()), compliant, inside)
+        if result is not None:
+            reached[level.id] = result
+            carried = carried or result.status in CARRIED
+    if carried:
+        _cumulate(scheme, reached)
+    return [r for r in reached.values() if listed or r.status in POSITIVE]
+
+
+def _cumulate(scheme: Instrument, reached: dict[str, LabelResult]) -> None:
+    """A cumulative level reached through recognition or a simplified application holds
+    every lower level's requirements: those levels are reached the same way."""
+    for level in sorted(scheme.levels, key=lambda lv: -lv.rank):
+        higher = reached.get(level.id)
+        if higher is None or higher.status not in CARRIED or not level.cumulative:
+            continue
+        for lower in scheme.levels:  # a cumulative level holds every lower one's requirements
+            below = reached.get(lower.id)
+            if (
+                lower.rank < level.rank
+                and below is not None
+                and below.status not in (*POSITIVE, Eligibility.NOT_OFFERED)
+            ):
+                why = f"level {level.id} takes level {lower.id}'s requirements: {higher.reasons[0]}"
+                reached[lower.id] = LabelResult(
+                    scheme, lower, higher.status, (why,), below.missing, below.unknown
+                )
+
+
+def covers(judge: Judge, scheme: Instrument) -> bool:
+    """Whether the scheme's scope covers the product: its category, the features the
+    scope needs (the FCC mark: radio), and no exclusion that holds for it."""
+    key = (scheme.key, judge.lineage, judge.features)
+    found = judge.index.covered.get(key)
+    if found is None:
+        scope = scheme.scope
+        found = (
+            scope.leaves_out(judge.lineage) is None
+            and holds(scope.when, judge.features)
+            and not any(
+                e.category in judge.lineage and not e.markets and holds(e.when, judge.features)
+                for e in scope.exclusions
+            )
+        )
+        if len(judge.index.covered) >= judge.index.LIMIT:
+            judge.index.covered.clear()
+        judge.index.covered[key] = found
     return found
+
+
+def why_not(judge: Judge, edge: Recognition) -> str:
+    """Why a recognition edge from a label held gives the product no credit, as `reach`
+    says it."""
+    excluded = [c for c in sorted(judge.lineage) if c in edge.excluded_categories]
+    if excluded:
+        title = judge.catalog.categories[excluded[0]].title.lower()
+        return f"{edge.id}: the arrangement excludes {title}"
+    if edge.categories and not judge.lineage & set(edge.categories):
+        return f"{edge.id}: the arrangement covers only {', '.join(edge.categories)}"
+    return judge.edge_holds(edge).why
 
 
 def _level(
@@ -78,13 +142,14 @@ def _level(
     held: list[HeldLabel],
     routes: Iterable[Recognition],
     compliant: set[str],
+    inside: bool,
 ) -> LabelResult | None:
     for label in held:
         if judge.at_least(scheme, label, level.id):
             until = f" until {label.valid_until}" if label.valid_until else ""
             at = f" (level {label.level})" if label.level and label.level != level.id else ""
             return LabelResult(scheme, level, Eligibility.HELD, (f"held{at}{until}",))
-    if scheme.scope.leaves_out(judge.lineage) is not None:
+    if not inside:
         return None
     if not level.offered:
         why = "the scheme takes no applications for this level (as its sources were last read)"
@@ -102,6 +167,7 @@ def _level(
         return LabelResult(
             scheme, level, Eligibility.ELIGIBLE, ("every requirement of the level met",)
         )
+    refused: list[str] = []
     for edge in routes:
         origin = judge.index.origin(edge, judge.on)
         if origin.type is InstrumentType.LABELLING_SCHEME:
@@ -116,10 +182,12 @@ def _level(
                 else Eligibility.THROUGH_RECOGNITION
             )
             return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
+        if origin.type is InstrumentType.LABELLING_SCHEME and judge.held(origin.id):
+            refused.append(why_not(judge, edge))
     if missing:
         status, why = Eligibility.NOT_ELIGIBLE, "requirements not met"
     elif unknown or not requirements:
         status, why = Eligibility.UNKNOWN, "evidence missing"
     else:
         status, why = Eligibility.UNKNOWN, PARTIAL_CRITERIA
-    return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
+    return LabelResult(scheme, level, status, (why, *refused), tuple(missing), tuple(unknown))

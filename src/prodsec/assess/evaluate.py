@@ -84,4 +84,5 @@ def assess(
         for lb in profile.labels
         if lb.valid_until is not None and lb.valid_until < on
     )
-    return Assessment(profile, on, markets, results, labels, notes)
+    excepted = judge.index.excepted(answer)
+    return Assessment(profile, on, markets, results, labels, notes, excepted)

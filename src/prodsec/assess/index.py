@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from prodsec.assess.applicability import Answer, Finding, Obligation, State, applies
 from prodsec.assess.reach import edition_on
-from prodsec.assess.verdicts import Found
+from prodsec.assess.verdicts import Excepted, Found
 from prodsec.catalog import Catalog
 from prodsec.catalog.memo import per_catalog
 from prodsec.catalog.model import Instrument, Mapping, Requirement
@@ -45,6 +45,8 @@ class Row:
 
     blocks: Blocks
     edges: tuple[Recognition, ...]
+    short: str | None = None
+    """Why the blocks cannot make the requirement met (they only intersect it), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,27 @@ class CategoryFacts:
     implied: frozenset[str]
 
 
+def short_of(given: Iterable[Mapping]) -> str | None:
+    """Why a requirement's blocks cannot make it met, when every block mapping only
+    intersects it and the data names no joint set that covers it (with the mappings'
+    notes); None when the blocks can decide it."""
+    mappings = [
+        m
+        for m in given
+        if m.block is not None and m.relationship is not Relationship.NO_RELATIONSHIP
+    ]
+    if not mappings or any(
+        m.relationship is not Relationship.INTERSECTS_WITH or m.joint for m in mappings
+    ):
+        return None
+    notes = "; ".join(f"{m.block}: {m.note.rstrip('.')}" for m in mappings if m.note)
+    return (
+        "its blocks only intersect it and leave out what it asks beyond them"
+        + (f" ({notes})" if notes else "")
+        + "; a claim of the requirement with evidence closes it"
+    )
+
+
 class Index:
     """What every assessment against one catalog reuses: each requirement's block
     mappings, the recognition edges into each instrument, and the applicability of a
@@ -98,7 +121,10 @@ class Index:
         self._answers: dict[tuple[object, ...], Answer] = {}
         self._categories: dict[str, CategoryFacts] = {}
         self.scheme_lists: dict[tuple[object, ...], list[Instrument]] = {}
+        self.covered: dict[tuple[object, ...], bool] = {}
+        """Whether a scheme's scope covers a (lineage, features) product."""
         self._groups: dict[int, tuple[Answer, list[Group]]] = {}
+        self._excepted: dict[int, tuple[Answer, tuple[Excepted, ...]]] = {}
         self._laws: dict[tuple[str, ...], frozenset[str]] = {}
         self._rows: dict[int, dict[str, Row]] = {}
         self.row_of: dict[int, Row] = {}
@@ -131,6 +157,29 @@ class Index:
             found = self._groups[id(answer)] = (answer, rows)
         return found[1]
 
+    def excepted(self, answer: Answer) -> tuple[Excepted, ...]:
+        """Each instrument edition that excepts the product (PSTI: a laptop), once, with
+        the markets where it does, the exception and its source."""
+        found = self._excepted.get(id(answer))
+        if found is None or found[0] is not answer:
+            places: dict[str, list[str]] = {}
+            findings: dict[str, Finding] = {}
+            for m in answer.markets:
+                for f in m.of(State.EXCLUDED):
+                    places.setdefault(f.instrument.key, []).append(m.market.id)
+                    findings.setdefault(f.instrument.key, f)
+            rows = tuple(
+                Excepted(
+                    f.instrument,
+                    tuple(places[key]),
+                    f.reason.rstrip("."),
+                    "" if f.exclusion is None else f.exclusion.source,
+                )
+                for key, f in findings.items()
+            )
+            found = self._excepted[id(answer)] = (answer, rows)
+        return found[1]
+
     def laws(self, markets: tuple[str, ...]) -> frozenset[str]:
         found = self._laws.get(markets)
         if found is None:
@@ -158,9 +207,11 @@ class Index:
             edges = self.edges[inst.key]
             found = self._rows[id(inst)] = {}
             for r in inst.requirements:
+                mappings = catalog.mappings_of(inst.requirement_id(r.ref))
                 row = found[r.ref] = Row(
-                    self._blocks(catalog.mappings_of(inst.requirement_id(r.ref))),
+                    self._blocks(mappings),
                     tuple(e for e in edges if r.ref in e.grants),
+                    short_of(mappings),
                 )
                 self.row_of[id(r)] = row
         return found
@@ -249,6 +300,7 @@ class Index:
                 self._answers.clear()
                 self._layouts.clear()
                 self._groups.clear()
+                self._excepted.clear()
             found = applies(self.catalog, category, markets, on, features)
             self._answers[key] = found
         return found

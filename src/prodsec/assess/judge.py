@@ -15,8 +15,10 @@ A requirement's verdict comes from, in this order:
    lifecycle dates answer (support years) is read from them when not claimed.
 
 All blocks met: met. None met and none unknown: not met. Some met, some not: partially
-met. Otherwise unknown. Requirements whose conditions the product's features rule out are
-not applicable.
+met. Otherwise unknown. A requirement whose mappings all only intersect it
+(`intersects-with`, no `joint` set named) is partially met at best: met blocks leave out
+what it asks beyond them; a claim of the requirement or an edge can make it met. Requirements
+whose conditions the product's features rule out are not applicable.
 """
 
 from __future__ import annotations
@@ -167,6 +169,9 @@ class Judge:
         found = self._combined.get(id(mapped))
         if found is None:
             found = self._combined[id(mapped)] = self._combine(mapped)
+        if row.short is not None and found.verdict is Verdict.MET:
+            # intersects-with alone never makes a requirement met
+            found = Found(Verdict.PARTIALLY_MET, (*found.reasons, row.short), found.blocks, None)
         if sheltered:  # the harbours tried are part of the reason
             return found._replace(reasons=(*found.reasons, *sheltered))
         return found

@@ -10,6 +10,10 @@ obtain. Each unmet requirement of a binding instrument needs one of its options:
   requirements, fixed through their blocks;
 - meet the provisions an edge names (PSTI Schedule 2: EN 303 645 5.1-1 for passwords).
 
+A requirement its blocks only intersect (every mapping intersects-with, no joint set)
+cannot be closed by blocks alone: its option is its blocks and evidence of the
+requirement itself (a claim of the requirement with evidence), at the evidence cost.
+
 An asked label level is obtained through its own requirements and fee, or through a
 mutual-recognition edge from another label the plan obtains. A held label counts as held.
 Costs come from data/plan-costs.yaml unless a costs file overrides them.
@@ -58,6 +62,16 @@ class Obtain:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """A requirement to claim with evidence of its own: its blocks only intersect it."""
+
+    requirement: str
+    cost: float
+    helps: tuple[str, ...]
+    """The requirement itself, or the `scheme level` that needs it."""
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     assessment: Assessment
     fixes: tuple[Fix, ...]
@@ -65,6 +79,7 @@ class Plan:
     total: float
     unreachable: tuple[str, ...] = ()
     asked: tuple[str, ...] = field(default=())
+    evidence: tuple[Evidence, ...] = ()
 
 
 # --- the model -----------------------------------------------------------------------
@@ -117,6 +132,20 @@ class _Builder:
     def fix(self, block: str) -> int:
         return self.model.var("block", block, self.costs.block(self.catalog, block))
 
+    def short(self, inst: Instrument, req: Requirement) -> bool:
+        """Whether the requirement's blocks only intersect it (blocks cannot close it)."""
+        return self.judge.index.rows(inst)[req.ref].short is not None
+
+    def closing(self, inst: Instrument, req: Requirement) -> list[int] | None:
+        """The variables that together make a requirement met through its own evidence:
+        its open blocks, and the requirement's evidence where the blocks only intersect
+        it; None when there is nothing to fix."""
+        found = [self.fix(b) for b in self.open_blocks(inst, req)]
+        if self.short(inst, req):
+            rid = str(inst.requirement_id(req.ref))
+            found.append(self.model.var("evidence", rid, self.costs.evidence))
+        return found or None
+
     def option(self, target: str, requisites: list[int]) -> int:
         opt = self.model.var("option", f"{target}#{len(self.model.costs)}", 0.0)
         for r in requisites:
@@ -135,32 +164,32 @@ class _Builder:
         if found is not None and not found.offered:
             return None  # nor is a level it takes no applications for
         var = self.model.var("label", key, self.costs.label(scheme.id, level))
-        needed = self.label_blocks(scheme, level)
+        needed = self.label_needs(scheme, level)
         if needed is None:
             self.model.rows.append(({var: -1.0}, 0.0))  # cannot be reached: forbid
-        for block in needed or ():
-            self.model.needs(var, self.fix(block))
+        for requisite in needed or ():
+            self.model.needs(var, requisite)
         return var
 
-    def label_blocks(self, scheme: Instrument, level: str) -> list[str] | None:
-        """The blocks a label level still needs (its requirements not yet met), or None
-        when one of them has no block to fix in the hub."""
-        found: list[str] = []
+    def label_needs(self, scheme: Instrument, level: str) -> list[int] | None:
+        """The fixes and evidence a label level still needs (its requirements not yet
+        met), or None when one of them has nothing to fix in the hub."""
+        found: list[int] = []
         for req in scheme.level_requirements(level):
             if self.judge.requirement(scheme, req).verdict in DONE:
                 continue
-            blocks = self.open_blocks(scheme, req)
-            if not blocks:
+            needed = self.closing(scheme, req)
+            if needed is None:
                 return None
-            found += [b for b in blocks if b not in found]
+            found += [v for v in needed if v not in found]
         return found
 
     def requirement(self, inst: Instrument, req: Requirement, target: str) -> bool:
         """Add the options that make one requirement met; False when none exists."""
         options: list[int] = []
-        blocks = self.open_blocks(inst, req)
-        if blocks:
-            options.append(self.option(target, [self.fix(b) for b in blocks]))
+        own = self.closing(inst, req)
+        if own:
+            options.append(self.option(target, own))
         for edge in self.judge.granting(inst, req):
             if not self.judge.category_ok(edge):
                 continue
@@ -175,15 +204,13 @@ class _Builder:
                     self.catalog.requirement(origin.requirement_id(ref)) for ref in edge.origin_refs
                 ]
                 needed = [
-                    b
+                    v
                     for req in reqs
                     if self.judge.found(origin, req, False)[0] not in DONE
-                    for b in self.open_blocks(origin, req)
+                    for v in self.closing(origin, req) or ()
                 ]
                 if needed:
-                    options.append(
-                        self.option(target, [self.fix(b) for b in dict.fromkeys(needed)])
-                    )
+                    options.append(self.option(target, list(dict.fromkeys(needed))))
         if not options:
             return False
         self.model.at_least_one(options)
@@ -321,8 +348,8 @@ def _read(
         scheme_id, level = key[1].split(":", 1)
         scheme = edition_on(catalog, scheme_id, found.on)
         for_label = {f"{scheme_id} {level}", *helps.get(var, set())}
-        for block in build.label_blocks(scheme, level) or ():
-            helps.setdefault(model.index[("block", block)], set()).update(for_label)
+        for requisite in build.label_needs(scheme, level) or ():
+            helps.setdefault(requisite, set()).update(for_label)
         helps.setdefault(var, set())
     markets_of = {r.instrument.key: r.markets for r in found.instruments}
     fixes = []
@@ -349,7 +376,15 @@ def _read(
             obtained.append(
                 Obtain(scheme_id, level, model.costs[var], tuple(sorted(helps.get(var, ()))))
             )
-    total = sum(f.cost for f in fixes) + sum(o.cost for o in obtained)
+    evidence = [
+        Evidence(name, model.costs[var], tuple(sorted(helps.get(var, ()))))
+        for kind, name in sorted(chosen)
+        if kind == "evidence"
+        for var in [model.index[(kind, name)]]
+    ]
+    total = (
+        sum(f.cost for f in fixes) + sum(o.cost for o in obtained) + sum(e.cost for e in evidence)
+    )
     return Plan(
         found,
         tuple(fixes),
@@ -357,6 +392,7 @@ def _read(
         total,
         unreachable,
         tuple(f"{s} {lv}" for s, lv in asked),
+        tuple(evidence),
     )
 
 
@@ -396,6 +432,12 @@ class LabelOptionPublic(TypedDict):
     helps: list[str]
 
 
+class EvidencePublic(TypedDict):
+    requirement: str
+    cost: int | float
+    helps: list[str]
+
+
 class PlanPublic(TypedDict):
     """The cheapest fixes (the public shape of `plan`, shared by the CLI and the API)."""
 
@@ -405,6 +447,8 @@ class PlanPublic(TypedDict):
     total_cost: int | float
     fixes: list[FixPublic]
     labels: list[LabelOptionPublic]
+    evidence: list[EvidencePublic]
+    """Requirements to claim with evidence of their own: their blocks only intersect them."""
     unreachable: list[str]
 
 
@@ -427,6 +471,10 @@ def plan_view(p: Plan) -> PlanPublic:
         "labels": [
             {"scheme": o.scheme, "level": o.level, "cost": o.cost, "helps": list(o.helps)}
             for o in p.labels
+        ],
+        "evidence": [
+            {"requirement": e.requirement, "cost": e.cost, "helps": list(e.helps)}
+            for e in p.evidence
         ],
         "unreachable": list(p.unreachable),
     }

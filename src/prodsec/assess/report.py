@@ -4,9 +4,11 @@ decision 0010), plain text, Markdown or a standalone HTML page."""
 from __future__ import annotations
 
 import html
+from typing import NotRequired
 
 from typing_extensions import TypedDict
 
+from prodsec.assess.applicability import State
 from prodsec.assess.verdicts import Assessment, Eligibility, InstrumentResult, Judged, Verdict
 
 SHOWN = (Verdict.NOT_MET, Verdict.PARTIALLY_MET, Verdict.UNKNOWN)
@@ -60,6 +62,15 @@ class LabelStatusPublic(TypedDict):
     unknown: list[str]
 
 
+class ExceptedPublic(TypedDict):
+    """An instrument that would bind in the markets but excepts the product."""
+
+    instrument: str
+    markets: list[str]
+    reason: str
+    source: str
+
+
 class AssessmentPublic(TypedDict):
     product: ProductNamePublic
     on: str
@@ -68,6 +79,8 @@ class AssessmentPublic(TypedDict):
     instruments: list[InstrumentResultPublic]
     labels: list[LabelStatusPublic]
     notes: list[str]
+    excepted: NotRequired[list[ExceptedPublic]]
+    """(Not in assessments stored before it was added.)"""
 
 
 def _judged(j: Judged) -> JudgedPublic:
@@ -122,6 +135,15 @@ def assessment_view(a: Assessment) -> AssessmentPublic:
             for lb in a.labels
         ],
         "notes": list(a.notes),
+        "excepted": [
+            {
+                "instrument": x.instrument.key,
+                "markets": list(x.markets),
+                "reason": x.reason,
+                "source": x.source,
+            }
+            for x in a.excepted
+        ],
     }
 
 
@@ -139,9 +161,33 @@ def _count_line(r: InstrumentResult) -> str:
     return ", ".join(f"{r.count(v)} {v.value}" for v in Verdict if r.count(v))
 
 
+def _upcoming(r: InstrumentResult) -> str:
+    """An upcoming instrument in one line: when it binds, its obligations, how many have a
+    claim or credit behind them (JSON keeps every verdict)."""
+    owed = [j for j in r.requirements if j.verdict is not Verdict.NOT_APPLICABLE]
+    days = sorted({j.applies_from for j in owed if j.applies_from is not None})
+    when = f" from {days[0]}" if days else ""
+    if len(days) > 1:
+        when += f" (all from {days[-1]})"
+    claimed = sum(j.verdict is not Verdict.UNKNOWN for j in owed)
+    name = r.instrument.short_title or r.instrument.key
+    return (
+        f"{'upcoming':<14} {name} ({r.instrument.key}) binds{when} in {', '.join(r.markets)}: "
+        f"{len(owed)} obligations, {claimed} claimed"
+    )
+
+
 def assessment_text(a: Assessment) -> str:
     out = [_headline(a), ""]
+    for x in a.excepted:
+        source = f" ({x.source})" if x.source else ""
+        out.append(
+            f"{'excepted':<14} {x.instrument.key} [{', '.join(x.markets)}]: {x.reason}{source}"
+        )
     for r in a.instruments:
+        if r.state is State.UPCOMING:
+            out.append(_upcoming(r))
+            continue
         route = f"; routes: {', '.join(r.routes)}" if r.routes else ""
         cls = f"; class {r.product_class}" if r.product_class else ""
         where = f"[{r.state.value} in {', '.join(r.markets)}]"

@@ -120,6 +120,17 @@ class LabelResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Excepted:
+    """An instrument edition that would bind in the markets but excepts the product: the
+    exception's words and its source."""
+
+    instrument: Instrument
+    markets: tuple[str, ...]
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Assessment:
     profile: Profile
     on: dt.date
@@ -127,6 +138,7 @@ class Assessment:
     instruments: tuple[InstrumentResult, ...]
     labels: tuple[LabelResult, ...]
     notes: tuple[str, ...] = field(default=())
+    excepted: tuple[Excepted, ...] = field(default=())
 
     @property
     def binding(self) -> tuple[InstrumentResult, ...]:

@@ -37,7 +37,7 @@ from prodsec.catalog.validate import (
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
 from prodsec.errors import DataError, Issue
 
-CACHE_FORMAT = 2  # 2: the model split into vocab, when and recognition
+CACHE_FORMAT = 3  # 2: the model split into vocab, when and recognition; 3: joint mappings
 PACKAGED = Path(__file__).resolve().parent.parent / "data"
 BLOCKS_FILE = "building-blocks.yaml"
 FEATURES_FILE = "features.yaml"

@@ -340,11 +340,17 @@ class Mapping:
     block: Slug | None = None
     requirement: str | None = None
     bindings: dict[str, Scalar] = field(default_factory=dict)
+    joint: bool = False
+    """One of a set of intersects-with blocks that together cover the requirement."""
     note: str = ""
 
     def __post_init__(self) -> None:
         if (self.block is None) == (self.requirement is None):
             raise ValueError("give exactly one of 'block' or 'requirement'")
+        if self.joint and (
+            self.block is None or self.relationship is not Relationship.INTERSECTS_WITH
+        ):
+            raise ValueError("'joint' marks an intersects-with mapping onto a block")
 
     @property
     def target(self) -> str:

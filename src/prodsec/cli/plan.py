@@ -99,5 +99,13 @@ def _rows(p: Plan) -> list[dict[str, Any]]:
         }
         for o in p.labels
     ]
+    rows += [
+        {
+            "fix": f"claim {e.requirement} with evidence",
+            "cost": f"{e.cost:g}",
+            "helps": ", ".join(e.helps),
+        }
+        for e in p.evidence
+    ]
     rows += [{"fix": "(out of reach)", "helps": target} for target in p.unreachable]
     return rows
