@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from prodsec.cli.output import write_file
+from prodsec.catalog.files import write_file
 
 Run = Callable[..., tuple[int, str, str]]  # the `run` fixture of conftest.py
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

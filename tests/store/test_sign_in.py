@@ -16,6 +16,7 @@ from prodsec.errors import BadInputError, NotFoundError
 from prodsec.store import accounts
 from prodsec.store.db import Database
 from prodsec.store.models import SignInFailure, User
+from prodsec.store.throttle import Throttle, ThrottledError
 
 EMAIL, PASSWORD = "maker@example.org", "correct horse battery"
 
@@ -44,10 +45,10 @@ def hashes(database: Database, monkeypatch: pytest.MonkeyPatch) -> Hashes:
     return counter
 
 
-def _try(db: Database, throttle: accounts.Throttle, email: str, password: str, client: str) -> str:
+def _try(db: Database, throttle: Throttle, email: str, password: str, client: str) -> str:
     try:
         accounts.sign_in(db, email, password, "api", client, throttle)
-    except accounts.ThrottledError:
+    except ThrottledError:
         return "throttled"
     except accounts.SignInError:
         return "wrong"
@@ -55,7 +56,7 @@ def _try(db: Database, throttle: accounts.Throttle, email: str, password: str, c
 
 
 def test_twenty_concurrent_guesses_check_exactly_five(database: Database, hashes: Hashes) -> None:
-    throttle = accounts.Throttle()
+    throttle = Throttle()
     with ThreadPoolExecutor(20) as pool:
         outcomes = list(
             pool.map(lambda _: _try(database, throttle, EMAIL, "wrong guess!", "x"), range(20))
@@ -69,7 +70,7 @@ def test_twenty_concurrent_guesses_check_exactly_five(database: Database, hashes
 
 
 def test_a_stranger_does_not_lock_the_owner_out(database: Database, hashes: Hashes) -> None:
-    throttle = accounts.Throttle(attempts=2, account_ceiling=4, client_ceiling=3)
+    throttle = Throttle(attempts=2, account_ceiling=4, client_ceiling=3)
     for _ in range(2):
         assert _try(database, throttle, EMAIL, "wrong guess!", "stranger") == "wrong"
     assert _try(database, throttle, EMAIL, PASSWORD, "stranger") == "throttled"
@@ -88,7 +89,7 @@ def test_a_stranger_does_not_lock_the_owner_out(database: Database, hashes: Hash
 def test_one_client_cannot_spread_guesses_over_many_emails(
     database: Database, hashes: Hashes
 ) -> None:
-    throttle = accounts.Throttle(client_ceiling=3)
+    throttle = Throttle(client_ceiling=3)
     for n in range(3):
         assert _try(database, throttle, f"user{n}@example.org", "guess guess!", "x") == "wrong"
     assert _try(database, throttle, "user9@example.org", "guess guess!", "x") == "throttled"
@@ -102,7 +103,7 @@ def test_one_client_cannot_spread_guesses_over_many_emails(
 def test_a_huge_email_or_password_is_refused_before_any_work(
     database: Database, hashes: Hashes
 ) -> None:
-    throttle = accounts.Throttle()
+    throttle = Throttle()
     huge = "a" * 400_000 + "@example.org"
     with pytest.raises(BadInputError, match=r"^email: at most 254 characters$"):
         accounts.sign_in(database, huge, PASSWORD, "api", "x", throttle)
@@ -114,7 +115,7 @@ def test_a_huge_email_or_password_is_refused_before_any_work(
 
 
 def test_the_next_sign_in_tells_of_failed_ones_once(database: Database, hashes: Hashes) -> None:
-    throttle = accounts.Throttle()
+    throttle = Throttle()
     for _ in range(3):
         assert _try(database, throttle, EMAIL, "wrong guess!", "x") == "wrong"
     first = accounts.sign_in(database, " Maker@Example.ORG ", PASSWORD, "browser", "x", throttle)

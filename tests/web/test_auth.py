@@ -14,6 +14,7 @@ from prodsec.errors import BadInputError, ConflictError
 from prodsec.store import accounts
 from prodsec.store.db import Database
 from prodsec.store.models import Login, SignInFailure, User
+from prodsec.store.throttle import Throttle, ThrottledError
 from prodsec.web.app import create_app
 
 from .conftest import EMAIL, PASSWORD, add_user, sign_in
@@ -156,7 +157,7 @@ def test_repeated_failures_are_throttled_per_account_and_client(
 
 
 def test_a_success_clears_the_failures_of_its_client(database: Database) -> None:
-    throttle = accounts.Throttle(attempts=2, window=60)
+    throttle = Throttle(attempts=2, window=60)
 
     def attempt(client: str, at: float) -> int:
         with database.session() as s:
@@ -168,7 +169,7 @@ def test_a_success_clears_the_failures_of_its_client(database: Database) -> None
         throttle.settle(s, first, "a@example.org", "here")
     attempt("here", 1.0)
     attempt("here", 2.0)
-    with pytest.raises(accounts.ThrottledError, match="try again in 59 s"):
+    with pytest.raises(ThrottledError, match="try again in 59 s"):
         attempt("here", 2.5)
     attempt("here", 61.5)
     with database.session() as s:

@@ -7,16 +7,17 @@ broken catalog is returned, and every problem is reported at once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from prodsec import __version__
 from prodsec.catalog.catalog import Catalog
+from prodsec.catalog.files import write_file
 from prodsec.catalog.model import (
     BlockFile,
     CategoryFile,
@@ -103,20 +104,10 @@ def load_catalog(root: Path | None = None, *, use_cache: bool = True) -> Catalog
             pass
     catalog = compile_catalog(root, digest)
     if use_cache:
-        _write_atomically(cached, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+        with contextlib.suppress(OSError):  # a cache that cannot be written is skipped
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            write_file(cached, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
     return catalog
-
-
-def _write_atomically(path: Path, payload: bytes) -> None:
-    """Write a whole file or nothing; a cache that cannot be written is simply skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except OSError:
-        return
 
 
 _PLAIN = {

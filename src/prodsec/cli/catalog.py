@@ -11,11 +11,12 @@ import typer
 from rich.console import Console
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
+from prodsec.catalog.files import write_file
 from prodsec.catalog.load import PACKAGED, iter_schemas
 from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
 from prodsec.catalog.vocab import Actor, Bindingness, InstrumentType
 from prodsec.cli import names
-from prodsec.cli.output import Format, FormatOpt, emit, fail, write_file
+from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.errors import BadInputError
 
 app = typer.Typer(

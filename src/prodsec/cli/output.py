@@ -10,15 +10,12 @@ with a footer naming them and the formats that show everything.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from html import escape
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -153,33 +150,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return _cell(value)
-
-
-def write_file(target: Path, data: bytes) -> None:
-    """`data` to `target`, whole or not at all. It goes to a new file with a random name in
-    the same folder (created exclusively and never through a link, so nothing planted
-    there can redirect it), is flushed to the disk, then renamed onto `target`. Raises
-    OSError; a failed write leaves nothing behind."""
-    import tempfile
-
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # as an ordinary new file would be
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def report(exc: ProdsecError) -> typer.Exit:

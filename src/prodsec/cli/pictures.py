@@ -9,7 +9,8 @@ from typing import Any
 
 import typer
 
-from prodsec.cli.output import fail, write_file
+from prodsec.catalog.files import write_file
+from prodsec.cli.output import fail
 from prodsec.insight.render import Picture, render
 
 

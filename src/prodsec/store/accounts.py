@@ -32,9 +32,7 @@ from prodsec.store import audit
 from prodsec.store.audit import Action, Target
 from prodsec.store.db import Database
 from prodsec.store.models import Comment, Login, Organisation, User
-from prodsec.store.throttle import Throttle, ThrottledError
-
-__all__ = ["Throttle", "ThrottledError"]
+from prodsec.store.throttle import Throttle
 
 ADMIN = "admin@localhost"
 LIFETIME = {"browser": dt.timedelta(hours=12), "api": dt.timedelta(days=30)}

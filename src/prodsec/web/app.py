@@ -18,8 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.insight.render import Renderer
-from prodsec.store.accounts import Throttle
 from prodsec.store.db import Database
+from prodsec.store.throttle import Throttle
 from prodsec.web import health
 from prodsec.web.api import ROUTERS
 from prodsec.web.headers import SecurityHeaders, policy

@@ -11,13 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from prodsec.errors import BadInputError
 from prodsec.store import accounts, audit
 from prodsec.store.audit import Action, Target
+from prodsec.store.throttle import ThrottledError
 from prodsec.web.auth import NOTICE_COOKIE, SESSION_COOKIE, SignedIn, client_of
 from prodsec.web.deps import CSRF_COOKIE, CheckedForm, DbDep
 from prodsec.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 
-REFUSED = (accounts.SignInError, accounts.ThrottledError, BadInputError)
+REFUSED = (accounts.SignInError, ThrottledError, BadInputError)
 """What a sign-in or password form shows on the page again, with the reason."""
 
 
