@@ -46,6 +46,7 @@ from prodsec.catalog.vocab import (
     Stricter,
     Text,
     Theme,
+    TriggerEvent,
     check_value,
     frozen,
 )
@@ -227,6 +228,21 @@ class Parameter:
             raise ValueError(problem)
 
 
+@frozen
+class Trigger:
+    """The event that sets a duty off, and how soon the actor must act after it.
+
+    `within_hours` is the deadline as a number where the text gives one (24 for the CRA's
+    early warning); `deadline` says it in words ("without undue delay", "as soon as
+    possible") for every case. A duty with a trigger is judged from the profile's process
+    claims and never makes the product as placed on the market incomplete.
+    """
+
+    event: TriggerEvent
+    deadline: Text
+    within_hours: Annotated[int, Ge(1)] | None = None
+
+
 STATUS = re.compile(r"^(M|R|O)( C)?( F)?$")
 
 
@@ -246,6 +262,8 @@ class Requirement:
     features: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     phases: tuple[Phase, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    trigger: Trigger | None = None
     parameters: tuple[Parameter, ...] = ()
     evidence: tuple[EvidenceKind, ...] = ()
     previous: tuple[Ref, ...] | None = None

@@ -107,6 +107,24 @@ class Actor(StrEnum):
     AUTHORISED_REPRESENTATIVE = "authorised-representative"
     OPEN_SOURCE_STEWARD = "open-source-steward"
     DEVELOPER = "developer"
+    SCHEME_OWNER = "scheme-owner"
+    LAB = "lab"
+    GOVERNMENT = "government"
+    OPERATOR = "operator"
+    DEPLOYER = "deployer"
+
+
+class TriggerEvent(StrEnum):
+    """What sets off a duty that is not a property of the product as placed on the market."""
+
+    NONCOMPLIANCE_KNOWN = "noncompliance-known"
+    VULNERABILITY_KNOWN = "vulnerability-known"
+    VULNERABILITY_REPORT = "vulnerability-report"
+    EXPLOITED_VULNERABILITY = "exploited-vulnerability"
+    SEVERE_INCIDENT = "severe-incident"
+    AUTHORITY_REQUEST = "authority-request"
+    SUPPORT_PERIOD = "support-period"
+    END_OF_SUPPORT = "end-of-support"
 
 
 class RouteKind(StrEnum):
