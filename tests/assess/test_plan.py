@@ -50,12 +50,13 @@ def test_a_label_wins_when_it_is_cheaper(catalog: Catalog, tmp_path: Path) -> No
         "timely-security-updates",
         "vulnerability-remediation",
     ]
-    # the CLS level 1 requirements its blocks only intersect need evidence of their own
+    # the CLS level 1 requirements its blocks only intersect need evidence of their own;
+    # vulnerability management does not: its two blocks together cover it (joint)
     assert [(e.requirement, e.cost, e.helps) for e in found.evidence] == [
         (f"sg-cls@2025:{ref}", 2.0, ("sg-cls 1", "uk-psti@2025-12-04:Sch1-1"))
-        for ref in ("declaration", "supported", "updates", "vulnerability-management")
+        for ref in ("declaration", "supported", "updates")
     ]
-    assert found.total == 33.0
+    assert found.total == 31.0
     # with Australia too, the label does not help there: fixing the blocks is cheaper again
     both = plan(
         catalog, profile(catalog, "smart-camera-default-password"), JUNE_2026, ("GB", "AU"),
@@ -97,11 +98,19 @@ def test_a_recognised_label_needs_no_work_and_a_higher_level_does(catalog: Catal
         "no-known-exploitable-vulnerabilities",
     } <= set(blocks)
     assert all("sg-cls 3" in f.helps for f in level_3.fixes)
-    assert [e.requirement for e in level_3.evidence][:2] == [
-        "sg-cls@2025:authentication",
-        "sg-cls@2025:binary-analysis",
+    # security by design, storage and vulnerability management are covered by their joint
+    # block sets, so they need no evidence of their own (issue 14 review)
+    assert [e.requirement for e in level_3.evidence] == [
+        f"sg-cls@2025:{ref}"
+        for ref in (
+            "authentication",
+            "binary-analysis",
+            "declaration",
+            "standard-mandatory",
+            "supported",
+            "updates",
+        )
     ]
-    assert len(level_3.evidence) == 9
 
 
 def test_asked_labels_are_checked(catalog: Catalog) -> None:
@@ -158,8 +167,8 @@ def test_a_level_not_offered_is_out_of_reach_and_star_1_is_planned(catalog: Cata
         ("changeable-credentials", ("jp-jc-star 1",)),
         ("conformity-marking", ("jp-jc-star 1",)),
     ]
+    # S1.1-01's two blocks together cover it (joint): no evidence of its own is asked for
     assert [e.requirement for e in found.evidence] == [
-        "jp-jc-star@1.1:S1.1-01",
         "jp-jc-star@1.1:S1.1-06",
         "jp-jc-star@1.1:checklist",
     ]

@@ -45,6 +45,7 @@ def test_json_and_markets_override(run: Run) -> None:
     assert support["blocks"] == [
         {"block": "minimum-support-period", "verdict": "not-met"},
         {"block": "support-period-rationale", "verdict": "unknown"},
+        {"block": "vulnerability-monitoring", "verdict": "unknown"},
     ]
 
 
@@ -150,13 +151,14 @@ def test_plan_table_and_json(run: Run) -> None:
     )  # fmt: skip
     assert (code, out.splitlines()) == (0, ["fix,cost,parameters,markets,helps",
                                             "(out of reach),,,,jp-jc-star 3"])  # fmt: skip
-    # JC-STAR STAR-1 requirements that blocks only intersect need evidence of their own
+    # JC-STAR STAR-1 requirements that blocks only intersect need evidence of their own;
+    # S1.1-01 does not: authentication and access control together cover it (joint)
     code, out, _ = run(
         "plan", ex("smart-camera"), "-m", "JP", "--on", "2026-06-01", "-l", "jp-jc-star:1",
         "-f", "csv",
     )  # fmt: skip
     assert (code, out.splitlines()[-3:]) == (0, [
-        "claim jp-jc-star@1.1:S1.1-01 with evidence,2,,,jp-jc-star 1",
+        "obtain jp-jc-star level 1,4,,,jp-jc-star 1",
         "claim jp-jc-star@1.1:S1.1-06 with evidence,2,,,jp-jc-star 1",
         "claim jp-jc-star@1.1:checklist with evidence,2,,,jp-jc-star 1",
     ])  # fmt: skip

@@ -209,7 +209,7 @@ def test_blocks_list_by_theme(run: Run) -> None:
 def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
-    assert out == "ok: 32 instrument editions, 586 requirements, 75 building blocks, 828 mappings\n"
+    assert out == "ok: 32 instrument editions, 586 requirements, 75 building blocks, 866 mappings\n"
 
 
 def test_validate_broken_folder_exits_1_with_every_error(
