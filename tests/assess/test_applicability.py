@@ -243,7 +243,7 @@ def test_us_states_bind_from_2020(catalog: Catalog) -> None:
         "us-nist-ir-8425@2022": "upcoming",
         "us-nist-sp-800-218@1.1": "upcoming",
         "us-ntia-sbom-min@2021": "upcoming",
-        "us-cisa-sbom-min-2025@2025-draft": "upcoming",
+        "us-cisa-sbom-min@2025": "upcoming",
     }
     assert finding(later, "US", "etsi-en-303-645@2.1.1").reason == (
         "voluntary-with-legal-effect; on offer from 2020-06-19"
