@@ -39,10 +39,8 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
     # components, so a consumer camera falls outside it.
     world = {
         "iec-62443-4-1@2018": "out-of-scope",
-        "iec-62443-4-1@2018": "out-of-scope",
         "iec-62443-4-2@2019": "out-of-scope",
         "iso-iec-29147@2018": "voluntary",
-        "iso-iec-30111@2019": "voluntary",
         "iso-iec-30111@2019": "voluntary",
     }
     assert states(answer, "GB") == {
