@@ -37,7 +37,12 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
     answer = ask(catalog, "smart-camera", "GB,AU,EU", "2026-06-01")
     # International standards are on offer everywhere; IEC 62443-4-2 is for industrial
     # components, so a consumer camera falls outside it.
-    world = {"iec-62443-4-2@2019": "out-of-scope", "iso-iec-29147@2018": "voluntary"}
+    world = {
+        "iec-62443-4-1@2018": "out-of-scope",
+        "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-29147@2018": "voluntary",
+        "iso-iec-30111@2019": "voluntary",
+    }
     assert states(answer, "GB") == {
         "etsi-en-303-645@3.1.3": "voluntary",
         "uk-cop-iot@2018": "voluntary",
@@ -102,8 +107,10 @@ def test_smart_camera_in_gb_au_eu_2028(catalog: Catalog) -> None:
         "etsi-en-303-645@3.1.3": "voluntary",
         "eu-cra@2024-2847": "binds",
         "eu-red-da@2022-30": "repealed",
+        "iec-62443-4-1@2018": "out-of-scope",
         "iec-62443-4-2@2019": "out-of-scope",
         "iso-iec-29147@2018": "voluntary",
+        "iso-iec-30111@2019": "voluntary",
     }
     cra = finding(answer, "EU", "eu-cra@2024-2847")
     assert all(o.in_effect for o in cra.obligations)
@@ -125,8 +132,10 @@ def test_laptop_without_cellular_is_excepted_in_gb(catalog: Catalog) -> None:
         "etsi-en-303-645@3.1.3": "out-of-scope",
         "uk-cop-iot@2018": "out-of-scope",
         "uk-psti@2025-12-04": "excluded",
+        "iec-62443-4-1@2018": "out-of-scope",
         "iec-62443-4-2@2019": "out-of-scope",
         "iso-iec-29147@2018": "voluntary",
+        "iso-iec-30111@2019": "voluntary",
     }
     psti = finding(answer, "GB", "uk-psti@2025-12-04")
     assert psti.exclusion is not None
@@ -222,12 +231,17 @@ def test_us_states_bind_from_2020(catalog: Catalog) -> None:
     # 2020; the NIST baselines came later too. The FCC mark needs a radio.
     assert states(later, "US") == {
         "etsi-en-303-645@2.1.1": "upcoming",
+        "iec-62443-4-1@2018": "out-of-scope",
         "iec-62443-4-2@2019": "out-of-scope",
         "iso-iec-29147@2018": "voluntary",
+        "iso-iec-30111@2019": "voluntary",
         "us-fcc-ctm@2024": "out-of-scope",
         "us-nist-ir-8259a@2020": "upcoming",
         "us-nist-ir-8259b@2021": "upcoming",
         "us-nist-ir-8425@2022": "upcoming",
+        "us-nist-sp-800-218@1.1": "upcoming",
+        "us-ntia-sbom-min@2021": "upcoming",
+        "us-cisa-sbom-min@2025": "upcoming",
     }
     assert finding(later, "US", "etsi-en-303-645@2.1.1").reason == (
         "voluntary-with-legal-effect; on offer from 2020-06-19"

@@ -137,8 +137,11 @@ def test_q10_what_only_principles_and_outcomes_ask_for(catalog: Catalog) -> None
         "support-period-rationale": "us-nist-ir-8259b@2021 (partly)",
         "component-inventory": "us-nist-ir-8425@2022 (partly)",
         "secure-by-default-configuration": "oecd-0481@2022, us-nist-ir-8259a@2020 (partly), "
-        "us-nist-ir-8425@2022 (partly)",
-        "risk-based-security": "oecd-0481@2022",
+        "us-nist-ir-8425@2022 (partly), us-nist-sp-800-218@1.1 (partly)",
+        "risk-based-security": "oecd-0481@2022, us-nist-sp-800-218@1.1 (partly)",
+        # SSDF's policy for handling vulnerabilities; the standards that spell the process
+        # out (IEC 62443-4-1, ISO/IEC 30111) are specifications, outside this selection
+        "vulnerability-handling-process": "us-nist-sp-800-218@1.1 (partly)",
         "user-incident-notification": "us-nist-ir-8259b@2021 (partly)",
         # IR 8259A's cryptographic modules keep stored and sent data intact, too
         "data-integrity": "us-nist-ir-8259a@2020 (partly)",
