@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any, NotRequired, cast
 
 from typing_extensions import TypedDict
 
-from prodsec.catalog.atlas import FactCounts, WorldStatus, fact_counts
+from prodsec.catalog.atlas import FactCounts, GroupBy, WorldStatus, fact_counts, groups
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.diff import EditionDiff
 from prodsec.catalog.editions import current_editions, ended, lineage_start, start
@@ -99,6 +100,14 @@ class ConfidencePublic(TypedDict):
     requirements: CountsPublic
     dates: CountsPublic
     facts: CountsPublic
+
+
+class InstrumentGroupPublic(TypedDict):
+    """Instruments under one layer or region (`prodsec catalog list --group-by`)."""
+
+    group: str
+    title: str
+    instruments: list[InstrumentSummary]
 
 
 class InstrumentPublic(InstrumentSummary):
@@ -242,6 +251,19 @@ def instrument_summary(inst: Instrument) -> InstrumentSummary:
         "requirement_count": len(inst.requirements),
         "mandatory_count": sum(r.mandatory_type for r in inst.requirements),
     }
+
+
+def grouped_view(
+    catalog: Catalog, insts: Iterable[Instrument], by: GroupBy
+) -> list[InstrumentGroupPublic]:
+    return [
+        {
+            "group": name,
+            "title": catalog.regions[name].title if by is GroupBy.REGION else name,
+            "instruments": [instrument_summary(i) for i in found],
+        }
+        for name, found in groups(catalog, insts, by)
+    ]
 
 
 def counts_view(counts: FactCounts) -> CountsPublic:

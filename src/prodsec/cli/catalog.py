@@ -12,11 +12,12 @@ import typer
 from rich.console import Console
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
-from prodsec.catalog.atlas import GroupBy, InstrumentFilter, groups, select_instruments
+from prodsec.catalog.atlas import GroupBy, InstrumentFilter, select_instruments
 from prodsec.catalog.files import write_file
 from prodsec.catalog.load import PACKAGED, iter_schemas
 from prodsec.catalog.views import (
     diff_view,
+    grouped_view,
     instrument_summary,
     instrument_view,
     requirement_view,
@@ -72,10 +73,7 @@ def list_(
         rows = [instrument_summary(i) for i in items]
         emit(fmt, rows, rows, cols, title="Instruments")
         return
-    grouped = [
-        {"group": name, "instruments": [instrument_summary(i) for i in found]}
-        for name, found in groups(catalog, items, group_by)
-    ]
+    grouped = grouped_view(catalog, items, group_by)
     flat = [{"group": g["group"], **i} for g in grouped for i in g["instruments"]]
     emit(fmt, grouped, flat, ["group", *cols], title="Instruments")
 
