@@ -207,18 +207,20 @@ def parameter_pairs(catalog: Catalog, selection: Selection) -> list[dict[str, An
                 if left_id == right_id or lvalue == rvalue:
                     continue
                 relation = _compare(stricter, lvalue, rvalue)
+                pair = [(left, lvalue), (right, rvalue)]
                 if relation == "looser-than":
-                    left, lvalue, right, rvalue = right, rvalue, left, lvalue
+                    pair.reverse()
                     relation = "stricter-than"
+                (first, fvalue), (second, svalue) = pair
                 rows.append(
                     {
                         "block": block,
                         "parameter": name,
-                        "requirement": left,
-                        "value": shown(lvalue),
+                        "requirement": first,
+                        "value": shown(fvalue),
                         "relation": relation,
-                        "other": right,
-                        "other_value": shown(rvalue),
+                        "other": second,
+                        "other_value": shown(svalue),
                     }
                 )
     return sorted(rows, key=lambda r: (r["relation"], r["block"], r["parameter"]))
