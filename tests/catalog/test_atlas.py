@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,15 +17,7 @@ from prodsec.catalog.views import instrument_view, world_view
 from prodsec.catalog.vocab import Bindingness, Layer
 from prodsec.errors import NotFoundError
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
 Editor = Callable[[Path, str, str], None]
-
-
-@pytest.fixture
-def small_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "catalog"
-    shutil.copytree(ASSETS / "catalog", target)
-    return target
 
 
 def _issues(root: Path) -> list[str]:

@@ -3,7 +3,6 @@ and end of life per regime), on the small catalog and on edited copies of it."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,14 +11,7 @@ from prodsec.catalog.vocab import Bindingness
 from prodsec.crosswalk.measures import Counted, Selection
 from prodsec.crosswalk.questions import parameter_pairs, support_and_end_of_life
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
 Editor = Callable[[Path, str, str], None]
-
-
-def _copy(tmp_path: Path) -> Path:
-    target = tmp_path / "catalog"
-    shutil.copytree(ASSETS / "catalog", target)
-    return target
 
 
 def test_q7_reporting_days_are_only_stricter(small_catalog: Catalog) -> None:
@@ -40,8 +32,10 @@ def test_q7_reporting_days_are_only_stricter(small_catalog: Catalog) -> None:
     assert parameter_pairs(small_catalog, both) == []
 
 
-def test_q7_values_of_a_parameter_without_direction_conflict(tmp_path: Path, edit: Editor) -> None:
-    root = _copy(tmp_path)
+def test_q7_values_of_a_parameter_without_direction_conflict(
+    small_copy: Path, edit: Editor
+) -> None:
+    root = small_copy
     edit(
         root / "building-blocks.yaml",
         "theme: supply-chain, duty_of_care: transparency}",
@@ -92,9 +86,9 @@ def test_q17_end_of_support_and_end_of_life(small_catalog: Catalog) -> None:
 
 
 def test_q17_tells_apart_regimes_that_distinguish_and_that_tie_together(
-    tmp_path: Path, edit: Editor
+    small_copy: Path, edit: Editor
 ) -> None:
-    root = _copy(tmp_path)
+    root = small_copy
     # the law's update duty runs to end of life, apart from its support period (R3)
     edit(root / "instruments/xa-law/2.yaml", "conditions: [upd], source: R4",
          "conditions: [upd], phases: [end-of-life], source: R4")  # fmt: skip
