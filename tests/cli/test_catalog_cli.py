@@ -211,7 +211,9 @@ def test_blocks_list_by_theme(run: Run) -> None:
 def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
-    assert out == "ok: 37 instrument editions, 699 requirements, 94 building blocks, 1002 mappings\n"
+    assert (
+        out == "ok: 41 instrument editions, 721 requirements, 94 building blocks, 1053 mappings\n"
+    )
 
 
 def test_validate_broken_folder_exits_1_with_every_error(
@@ -248,6 +250,7 @@ def test_schemas_are_current(tmp_path: Path, run: Run) -> None:
         "markets.schema.json",
         "product.schema.json",
         "recognition.schema.json",
+        "regions.schema.json",
     ]
     for name in written:
         assert (tmp_path / name).read_text() == (packaged / name).read_text(), name
@@ -270,7 +273,7 @@ def test_installed_console_script_runs(run: Run) -> None:
 def test_tour_runs_and_every_suggestion_works(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("tour")
     assert code == 0
-    assert "The catalog holds 37 instrument editions" in out
+    assert "The catalog holds 41 instrument editions" in out
     tries = [line.strip() for line in out.split("Try:\n", 1)[1].splitlines() if line.strip()]
     assert tries[-2] == "prodsec recognition reach -s sg-cls -l 2 -c smart-camera --on 2026-01-15"
     cwd = os.getcwd()

@@ -130,13 +130,15 @@ def test_q10_what_only_principles_and_outcomes_ask_for(catalog: Catalog) -> None
         jurisdictions=("US", "INT"), layers=(Layer.PRINCIPLE, Layer.OUTCOME, Layer.BASELINE)
     )
     # in the US and internationally, sharing vulnerability information is asked for only
-    # by the OECD and UN norms, with no baseline beneath
+    # by the OECD and UN norms and the industry's own charters, with no baseline beneath
     rows = {r["block"]: r["asked_by"] for r in layer_gaps(catalog, selection)}
     assert rows == {
-        "vulnerability-information-sharing": "oecd-0482@2022, un-gge-2021@A-76-135",
+        "vulnerability-information-sharing": "charter-of-trust@2018 (partly), oecd-0482@2022, "
+        "paris-call@2018 (partly), tech-accord@2018 (partly), un-gge-2021@A-76-135",
         "support-period-rationale": "us-nist-ir-8259b@2021 (partly)",
         "component-inventory": "us-nist-ir-8425@2022 (partly)",
-        "secure-by-default-configuration": "oecd-0481@2022, us-nist-ir-8259a@2020 (partly), "
+        "secure-by-default-configuration": "charter-of-trust@2018, oecd-0481@2022, "
+        "us-nist-ir-8259a@2020 (partly), "
         "us-nist-ir-8425@2022 (partly), us-nist-sp-800-218@1.1 (partly)",
         "risk-based-security": "oecd-0481@2022, us-nist-sp-800-218@1.1 (partly)",
         # SSDF's policy for handling vulnerabilities; the standards that spell the process

@@ -409,6 +409,23 @@ class Market:
 
 
 @frozen
+class Region:
+    """A part of the world the atlas groups jurisdictions by. A subdivision code (US-CA)
+    belongs to the region of its country (US)."""
+
+    id: Slug
+    title: Text
+    jurisdictions: Annotated[tuple[Jurisdiction, ...], MinLen(1)]
+    note: str = ""
+
+
+@frozen
+class RegionFile:
+    revision: Annotated[int, Ge(1)]
+    regions: Annotated[tuple[Region, ...], MinLen(1)]
+
+
+@frozen
 class MarketFile:
     revision: Annotated[int, Ge(1)]
     markets: tuple[Market, ...]

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from prodsec.catalog.catalog import region_of
 from prodsec.catalog.model import (
     BuildingBlock,
     Category,
@@ -13,6 +14,7 @@ from prodsec.catalog.model import (
     MappingSet,
     Market,
     ProductFeature,
+    Region,
 )
 from prodsec.catalog.recognition import Recognition, RecognitionFile, RecognitionKind, refers_to
 from prodsec.catalog.vocab import check_value
@@ -68,6 +70,24 @@ def check_vocabularies(
 
 def check_markets(markets: Parsed[tuple[Market, ...]]) -> Iterator[Issue]:
     yield from _unique(markets.doc, "markets", [m.id for m in markets.value], "market id")
+
+
+def check_regions(
+    regions: Parsed[tuple[Region, ...]], instruments: list[tuple[Document, Instrument]]
+) -> Iterator[Issue]:
+    """Region ids and codes appear once; every instrument's jurisdiction has a region."""
+    yield from _unique(regions.doc, "regions", [r.id for r in regions.value], "region id")
+    seen: dict[str, str] = {}
+    for i, region in enumerate(regions.value):
+        for j, code in enumerate(region.jurisdictions):
+            if code in seen:
+                where = ("regions", i, "jurisdictions", j)
+                yield regions.doc.issue(where, f"'{code}' is already in region '{seen[code]}'")
+            seen.setdefault(code, region.id)
+    for doc, inst in instruments:
+        for i, code in enumerate(inst.jurisdictions):
+            if region_of(regions.value, code) is None:
+                yield doc.issue(("jurisdictions", i), f"jurisdiction '{code}' is in no region")
 
 
 def _unknown_features(
