@@ -166,3 +166,36 @@ def test_oscal_exports_write_whole_files(run: Run, tmp_path: Path) -> None:
     assert code == 2
     assert err.startswith(f"error: --output: cannot write {missing}")
     assert not list(tmp_path.glob("nowhere"))
+
+
+def test_conflicts_lists_differing_parameter_values_stricter_first(run: Run) -> None:
+    code, out, _ = run("harmonise", "conflicts", "-b", "mandatory", "-j", "GB,EU,AU", "-f", "csv")
+    assert code == 0
+    assert out.splitlines() == [
+        "block,parameter,requirement,value,relation,other,other_value",
+        "declaration-of-conformity,retention_years,eu-cra@2024-2847:Conf-3,10,stricter-than,"
+        "au-smart-devices@2025:S9,5",
+        "declaration-of-conformity,retention_years,uk-psti@2025-12-04:Sch4-1,10,stricter-than,"
+        "au-smart-devices@2025:S9,5",
+    ]
+
+
+def test_support_end_says_per_regime_what_it_covers(run: Run) -> None:
+    code, out, _ = run("harmonise", "support-end", "-b", "mandatory", "-j", "GB,AU", "-f", "json")
+    assert code == 0
+    assert json.loads(out)["instruments"] == [
+        {
+            "instrument": "au-smart-devices@2025",
+            "jurisdictions": "AU",
+            "end_of_support": "Sch1-4",
+            "end_of_life": "",
+            "answer": "end of support only",
+        },
+        {
+            "instrument": "uk-psti@2025-12-04",
+            "jurisdictions": "GB",
+            "end_of_support": "Sch1-3",
+            "end_of_life": "",
+            "answer": "end of support only",
+        },
+    ]
