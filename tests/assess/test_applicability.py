@@ -37,7 +37,21 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
     answer = ask(catalog, "smart-camera", "GB,AU,EU", "2026-06-01")
     # International standards are on offer everywhere; IEC 62443-4-2 is for industrial
     # components, so a consumer camera falls outside it.
-    world = {"iec-62443-4-2@2019": "out-of-scope", "iso-iec-29147@2018": "voluntary"}
+    world = {
+        "etsi-ts-103-701@1.1.1": "voluntary",
+        "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-15408-2022@2022": "voluntary",
+        "iso-iec-29147@2018": "voluntary",
+    }
+    # The machinery, AI, vehicle and medical rules do not reach a consumer camera.
+    eu_other = {
+        "eu-ai-act@2024-1689": "out-of-scope",
+        "eu-eucc@2024-482": "voluntary",
+        "eu-machinery@2023-1230": "out-of-scope",
+        "eu-mdr-cyber@2017-745": "out-of-scope",
+        "unece-r155@00-series": "out-of-scope",
+        "unece-r156@00-series": "out-of-scope",
+    }
     assert states(answer, "GB") == {
         "etsi-en-303-645@3.1.3": "voluntary",
         "uk-cop-iot@2018": "voluntary",
@@ -57,6 +71,7 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
         "eu-cra@2024-2847": "upcoming",
         "eu-red-da@2022-30": "out-of-scope",
         **world,
+        **eu_other,
     }
     psti = finding(answer, "GB", "uk-psti@2025-12-04")
     assert starts(psti) == {
@@ -102,7 +117,15 @@ def test_smart_camera_in_gb_au_eu_2028(catalog: Catalog) -> None:
         "etsi-en-303-645@3.1.3": "voluntary",
         "eu-cra@2024-2847": "binds",
         "eu-red-da@2022-30": "repealed",
+        "etsi-ts-103-701@1.1.1": "voluntary",
+        "eu-ai-act@2024-1689": "out-of-scope",
+        "eu-eucc@2024-482": "voluntary",
+        "eu-machinery@2023-1230": "out-of-scope",
+        "eu-mdr-cyber@2017-745": "out-of-scope",
+        "unece-r155@00-series": "out-of-scope",
+        "unece-r156@00-series": "out-of-scope",
         "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-15408-2022@2022": "voluntary",
         "iso-iec-29147@2018": "voluntary",
     }
     cra = finding(answer, "EU", "eu-cra@2024-2847")
@@ -125,7 +148,9 @@ def test_laptop_without_cellular_is_excepted_in_gb(catalog: Catalog) -> None:
         "etsi-en-303-645@3.1.3": "out-of-scope",
         "uk-cop-iot@2018": "out-of-scope",
         "uk-psti@2025-12-04": "excluded",
+        "etsi-ts-103-701@1.1.1": "out-of-scope",
         "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-15408-2022@2022": "voluntary",
         "iso-iec-29147@2018": "voluntary",
     }
     psti = finding(answer, "GB", "uk-psti@2025-12-04")
@@ -222,7 +247,9 @@ def test_us_states_bind_from_2020(catalog: Catalog) -> None:
     # 2020; the NIST baselines came later too. The FCC mark needs a radio.
     assert states(later, "US") == {
         "etsi-en-303-645@2.1.1": "upcoming",
+        "etsi-ts-103-701@1.1.1": "upcoming",
         "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-15408-2022@2022": "upcoming",
         "iso-iec-29147@2018": "voluntary",
         "us-fcc-ctm@2024": "out-of-scope",
         "us-nist-ir-8259a@2020": "upcoming",
