@@ -79,7 +79,7 @@ def test_spread_names_who_sets_nothing(run: Run) -> None:
 
 def test_charts_render_with_a_title_that_states_the_filter(run: Run, tmp_path: Path) -> None:
     for command, title in (
-        ("coverage", "Coverage of the hub (67 building blocks)"),
+        ("coverage", "Coverage of the hub (71 building blocks)"),
         ("overlap", "Overlap of required building blocks (Jaccard, all requirements)"),
         ("timeline", "When obligations start and end"),
     ):
