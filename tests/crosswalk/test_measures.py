@@ -92,12 +92,17 @@ def test_coverage_counts_full_and_partial(catalog: Catalog) -> None:
     rows = coverage(catalog, Selection(bindingness=MANDATORY, on=dt.date(2028, 1, 1)))
     found = {r.instrument.key: (r.full, r.partial, r.total) for r in rows}
     assert found == {
-        "au-smart-devices@2025": (3, 0, 67),
-        "eu-cra@2024-2847": (31, 11, 67),
-        "sg-imda-rg-sec@2": (0, 6, 67),
-        "uk-psti@2025-12-04": (3, 0, 67),
-        "us-ca-sb327@2018": (1, 4, 67),
-        "us-or-hb2395@2019": (1, 4, 67),
+        "au-smart-devices@2025": (3, 0, 71),
+        "eu-ai-act@2024-1689": (0, 11, 71),
+        "eu-cra@2024-2847": (31, 11, 71),
+        "eu-machinery@2023-1230": (0, 12, 71),
+        "eu-mdr-cyber@2017-745": (0, 8, 71),
+        "sg-imda-rg-sec@2": (0, 6, 71),
+        "uk-psti@2025-12-04": (3, 0, 71),
+        "unece-r155@00-series": (2, 10, 71),
+        "unece-r156@00-series": (0, 7, 71),
+        "us-ca-sb327@2018": (1, 4, 71),
+        "us-or-hb2395@2019": (1, 4, 71),
     }
 
 
@@ -117,7 +122,14 @@ def test_uncovered_by_the_binding_regimes_of_gb_au_and_the_eu(catalog: Catalog) 
         "vulnerability-monitoring",
         "non-updatable-device-handling",
     ]
-    assert len(blocks) == 25
+    # the vehicle, machinery and AI blocks are outside every consumer regime
+    assert blocks[-4:] == [
+        "periodic-security-reporting",
+        "certified-update-management-system",
+        "software-version-record",
+        "adversarial-robustness",
+    ]
+    assert len(blocks) == 29
 
 
 def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> None:
@@ -128,15 +140,21 @@ def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> No
     assert (years.strictest, years.blocks) == (5, ("minimum-support-period",))
     assert keys(list(years.silent)) == [
         "au-smart-devices@2025",
+        "eu-ai-act@2024-1689",
+        "eu-machinery@2023-1230",
+        "eu-mdr-cyber@2017-745",
         "eu-red-da@2022-30",
         "sg-imda-rg-sec@2",
         "uk-psti@2025-12-04",
+        "unece-r155@00-series",
+        "unece-r156@00-series",
         "us-ca-sb327@2018",
         "us-or-hb2395@2019",
     ]
     labels = spread(catalog, Selection(), "validity_years")
     assert sorted((s.instrument.id, s.value) for s in labels.settings) == [
         ("de-bsi-itsk", 2),
+        ("eu-eucc", 5),
         ("jp-jc-star", 2),
         ("kr-kisa-cic", 3),
         ("sg-cls", 3),
@@ -151,7 +169,7 @@ def test_an_unknown_parameter_lists_the_known_ones(catalog: Catalog) -> None:
         spread(catalog, Selection(), "support_years")
     assert str(caught.value).startswith(
         "unknown parameter 'support_years'; valid values: acknowledgement_days, "
-        "availability_years, depth, early_warning_hours"
+        "annex5_mitigations, annex5_threat_groups, availability_years"
     )
 
 
