@@ -10,6 +10,17 @@ from prodsec.assess.applicability import Answer, Finding, applies
 from prodsec.catalog import Catalog
 from prodsec.errors import NotFoundError
 
+# The machinery, AI, vehicle and medical rules and the EUCC, as a consumer camera in the
+# EU sees them: out of scope, and the certification scheme on offer.
+EU_BEYOND_CONSUMER = {
+    "eu-ai-act@2024-1689": "out-of-scope",
+    "eu-eucc@2024-482": "voluntary",
+    "eu-machinery@2023-1230": "out-of-scope",
+    "eu-mdr-cyber@2017-745": "out-of-scope",
+    "unece-r155@00-series": "out-of-scope",
+    "unece-r156@00-series": "out-of-scope",
+}
+
 
 def ask(catalog: Catalog, category: str, markets: str, on: str, *features: str) -> Answer:
     return applies(catalog, category, markets.split(","), dt.date.fromisoformat(on), features)
@@ -43,15 +54,6 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
         "iso-iec-15408-2022@2022": "voluntary",
         "iso-iec-29147@2018": "voluntary",
     }
-    # The machinery, AI, vehicle and medical rules do not reach a consumer camera.
-    eu_other = {
-        "eu-ai-act@2024-1689": "out-of-scope",
-        "eu-eucc@2024-482": "voluntary",
-        "eu-machinery@2023-1230": "out-of-scope",
-        "eu-mdr-cyber@2017-745": "out-of-scope",
-        "unece-r155@00-series": "out-of-scope",
-        "unece-r156@00-series": "out-of-scope",
-    }
     assert states(answer, "GB") == {
         "etsi-en-303-645@3.1.3": "voluntary",
         "uk-cop-iot@2018": "voluntary",
@@ -71,7 +73,7 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
         "eu-cra@2024-2847": "upcoming",
         "eu-red-da@2022-30": "out-of-scope",
         **world,
-        **eu_other,
+        **EU_BEYOND_CONSUMER,
     }
     psti = finding(answer, "GB", "uk-psti@2025-12-04")
     assert starts(psti) == {
@@ -118,12 +120,7 @@ def test_smart_camera_in_gb_au_eu_2028(catalog: Catalog) -> None:
         "eu-cra@2024-2847": "binds",
         "eu-red-da@2022-30": "repealed",
         "etsi-ts-103-701@1.1.1": "voluntary",
-        "eu-ai-act@2024-1689": "out-of-scope",
-        "eu-eucc@2024-482": "voluntary",
-        "eu-machinery@2023-1230": "out-of-scope",
-        "eu-mdr-cyber@2017-745": "out-of-scope",
-        "unece-r155@00-series": "out-of-scope",
-        "unece-r156@00-series": "out-of-scope",
+        **EU_BEYOND_CONSUMER,
         "iec-62443-4-2@2019": "out-of-scope",
         "iso-iec-15408-2022@2022": "voluntary",
         "iso-iec-29147@2018": "voluntary",
