@@ -93,6 +93,7 @@ def test_published_support_period_is_required_by_both_editions_and_the_code(
         ("etsi-en-303-645@3.1.3:5.3-14", "intersects-with"),
         ("eu-cra@2024-2847:Art13-19", "superset-of"),
         ("eu-cra@2024-2847:AnnexII-1", "intersects-with"),
+        ("eu-eucc@2024-482:CSA-Art55", "intersects-with"),
         ("fi-traficom-label@2019:5.3-13", "equal"),
         ("oecd-0481@2022:P4", "superset-of"),
         ("sg-cls-md@2024:supported", "intersects-with"),

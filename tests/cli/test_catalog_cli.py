@@ -89,8 +89,10 @@ def test_list_filters_by_type_and_jurisdiction(run: Run) -> None:
     assert [i["key"] for i in json.loads(out)] == [
         "etsi-en-303-645@2.1.1",
         "etsi-en-303-645@3.1.3",
+        "etsi-ts-103-701@1.1.1",
         "iec-62443-4-1@2018",
         "iec-62443-4-2@2019",
+        "iso-iec-15408-2022@2022",
         "iso-iec-29147@2018",
         "iso-iec-30111@2019",
     ]
@@ -203,8 +205,10 @@ def test_blocks_list_by_theme(run: Run) -> None:
         "exploited-vulnerability-reporting,Actively exploited vulnerabilities reported to an authority,"
         'reporting,"early_warning_hours, notification_hours, final_report_days",1',
         "incident-reporting,Severe incidents reported to an authority,reporting,"
-        '"early_warning_hours, notification_hours, final_report_months",1',
-        "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,2",
+        '"early_warning_hours, notification_hours, final_report_months",5',
+        "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,3",
+        "periodic-security-reporting,Periodic security report to an authority,reporting,"
+        "interval_months,2",
     ]
 
 
@@ -212,7 +216,7 @@ def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
     assert (
-        out == "ok: 41 instrument editions, 721 requirements, 94 building blocks, 1053 mappings\n"
+        out == "ok: 49 instrument editions, 833 requirements, 102 building blocks, 1207 mappings\n"
     )
 
 
@@ -273,7 +277,7 @@ def test_installed_console_script_runs(run: Run) -> None:
 def test_tour_runs_and_every_suggestion_works(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("tour")
     assert code == 0
-    assert "The catalog holds 41 instrument editions" in out
+    assert "The catalog holds 49 instrument editions" in out
     tries = [line.strip() for line in out.split("Try:\n", 1)[1].splitlines() if line.strip()]
     assert tries[-2] == "prodsec recognition reach -s sg-cls -l 2 -c smart-camera --on 2026-01-15"
     cwd = os.getcwd()

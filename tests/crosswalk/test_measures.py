@@ -93,11 +93,22 @@ def test_coverage_counts_full_and_partial(catalog: Catalog) -> None:
     found = {r.instrument.key: (r.full, r.partial, r.total) for r in rows}
     assert found == {
         "au-smart-devices@2025": (3, 0, 68),
+        "au-smart-devices@2025": (3, 0, 72),
+        "eu-ai-act@2024-1689": (0, 11, 72),
+        "eu-cra@2024-2847": (33, 11, 72),
         "eu-cra@2024-2847": (33, 11, 68),
+        "eu-machinery@2023-1230": (0, 12, 72),
+        "eu-mdr-cyber@2017-745": (0, 8, 72),
+        "sg-imda-rg-sec@2": (0, 9, 72),
         "sg-imda-rg-sec@2": (0, 9, 68),
         "uk-psti@2025-12-04": (3, 0, 68),
+        "uk-psti@2025-12-04": (3, 0, 72),
+        "unece-r155@00-series": (2, 10, 72),
+        "unece-r156@00-series": (0, 7, 72),
         "us-ca-sb327@2018": (1, 4, 68),
+        "us-ca-sb327@2018": (1, 4, 72),
         "us-or-hb2395@2019": (1, 4, 68),
+        "us-or-hb2395@2019": (1, 4, 72),
     }
 
 
@@ -117,11 +128,18 @@ def test_uncovered_by_the_binding_regimes_of_gb_au_and_the_eu(catalog: Catalog) 
         "non-updatable-device-handling",
         "secure-parameter-storage",
     ]
+    # the vehicle, machinery and AI blocks are outside every consumer regime
+    assert blocks[-4:] == [
+        "periodic-security-reporting",
+        "certified-update-management-system",
+        "software-version-record",
+        "adversarial-robustness",
+    ]
     # the CRA's support-period duty holds vulnerability monitoring, and its confidentiality
     # of data in transit holds personal data (issue 14 review)
     assert "vulnerability-monitoring" not in blocks
     assert "personal-data-in-transit" not in blocks
-    assert len(blocks) == 24
+    assert len(blocks) == 28
 
 
 def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> None:
@@ -132,15 +150,21 @@ def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> No
     assert (years.strictest, years.blocks) == (5, ("minimum-support-period",))
     assert keys(list(years.silent)) == [
         "au-smart-devices@2025",
+        "eu-ai-act@2024-1689",
+        "eu-machinery@2023-1230",
+        "eu-mdr-cyber@2017-745",
         "eu-red-da@2022-30",
         "sg-imda-rg-sec@2",
         "uk-psti@2025-12-04",
+        "unece-r155@00-series",
+        "unece-r156@00-series",
         "us-ca-sb327@2018",
         "us-or-hb2395@2019",
     ]
     labels = spread(catalog, Selection(), "validity_years")
     assert sorted((s.instrument.id, s.value) for s in labels.settings) == [
         ("de-bsi-itsk", 2),
+        ("eu-eucc", 5),
         ("jp-jc-star", 2),
         ("kr-kisa-cic", 3),
         ("sg-cls", 3),
@@ -155,7 +179,7 @@ def test_an_unknown_parameter_lists_the_known_ones(catalog: Catalog) -> None:
         spread(catalog, Selection(), "support_years")
     assert str(caught.value).startswith(
         "unknown parameter 'support_years'; valid values: acknowledgement_days, "
-        "availability_years, data_fields, depth, early_warning_hours"
+        "annex5_mitigations, annex5_threat_groups, availability_years"
     )
 
 

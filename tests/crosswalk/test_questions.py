@@ -66,8 +66,11 @@ def test_q16_who_requires_a_reporting_contact_but_no_response_timelines(
 
 
 def test_q5_en_303_645_provisions_no_binding_regime_asks_for(catalog: Catalog) -> None:
+    # Consumer devices only: a provision that vehicle, machinery or AI law asks of its own
+    # products is still asked of no consumer device.
     selection = Selection(
         bindingness=(Bindingness.MANDATORY,),
+        category="consumer-iot-device",
         on=dt.date(2028, 1, 1),
         jurisdictions=("GB", "AU", "EU"),
         requirements=Counted.MANDATORY,
@@ -119,6 +122,8 @@ def test_q9_duty_of_care_gaps_per_jurisdiction(catalog: Catalog) -> None:
         "AU": "by-design, end-of-life",
         "EU": "",
         "GB": "by-design, end-of-life",
+        # UN R155 and R156 bind vehicle types in Japan; neither asks anything at end of life
+        "JP": "end-of-life",
         "SG": "end-of-life, transparency",
         "US-CA": "lifecycle, end-of-life, transparency",
         "US-OR": "lifecycle, end-of-life, transparency",
