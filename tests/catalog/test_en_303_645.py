@@ -86,6 +86,8 @@ def test_published_support_period_is_required_by_both_editions_and_the_code(
     ]
     assert found == [
         ("au-smart-devices@2025:Sch1-4", "equal"),
+        ("br-anatel-77@2021:6.1.1", "intersects-with"),
+        ("br-anatel-77@2021:6.1.2", "equal"),
         ("de-bsi-itsk@2021:Info-1", "intersects-with"),
         ("etsi-en-303-645@2.1.1:5.3-13", "equal"),
         ("etsi-en-303-645@2.1.1:5.3-14", "intersects-with"),

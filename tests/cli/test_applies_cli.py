@@ -154,8 +154,8 @@ def test_unknown_market_exits_2_with_valid_values(run: Run) -> None:
     assert (code, out) == (2, "")
     assert err.startswith("error: unknown market 'US-NY'; did you mean US-OR, US-CA?")
     assert err.rstrip().endswith("valid values: " + (
-        "AT, AU, BE, BG, CY, CZ, DE, DK, EE, ES, EU, FI, FR, GB, GB-NIR, GR, HR, HU, IE, IT, "
-        "JP, KR, LT, LU, LV, MT, NL, PL, PT, RO, SE, SG, SI, SK, US, US-CA, US-OR"
+        "AT, AU, BE, BG, BR, CN, CY, CZ, DE, DK, EE, ES, EU, FI, FR, GB, GB-NIR, GR, HR, HU, "
+        "IE, IN, IT, JP, KR, LT, LU, LV, MT, NL, PL, PT, RO, SE, SG, SI, SK, US, US-CA, US-OR, VN"
     ))  # fmt: skip
 
 

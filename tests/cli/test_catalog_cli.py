@@ -87,6 +87,7 @@ def test_list_filters_by_type_and_jurisdiction(run: Run) -> None:
     )
     code, out, _ = run("catalog", "list", "--type", "standard", "-f", "json")
     assert [i["key"] for i in json.loads(out)] == [
+        "cn-gb-40050@2021",
         "etsi-en-303-645@2.1.1",
         "etsi-en-303-645@3.1.3",
         "etsi-ts-103-701@1.1.1",
@@ -171,6 +172,9 @@ def test_blocks_show_lists_who_requires_it(run: Run) -> None:
     assert (doc["theme"], doc["duty_of_care"]) == ("authentication", "by-default")
     assert [m["requirement"] for m in doc["mapped_from"]] == [
         "au-smart-devices@2025:Sch1-2",
+        "br-anatel-77@2021:5.1.4a",
+        "br-anatel-77@2021:5.1.4c",
+        "br-anatel-rciber@2024:Art8",
         "en-18031@1-2024:AUM-5-1",
         "en-18031@2-2024:AUM-5-1",
         "en-18031@3-2024:AUM-5-1",
@@ -180,7 +184,9 @@ def test_blocks_show_lists_who_requires_it(run: Run) -> None:
         "fi-traficom-label@2019:5.1-1",
         "fvey-iot-soi-2019@2019:C1",
         "jp-jc-star@1.1:S1.1-02",
+        "jp-mic-terminal-2020@2020:34-10(2)",
         "kr-kisa-cic@2021:A1",
+        "kr-rra-video-pw-2019@2019:15-3",
         "oecd-0481@2022:P2",
         "sg-cls@2020:passwords",
         "sg-cls@2025:passwords",
@@ -195,6 +201,7 @@ def test_blocks_show_lists_who_requires_it(run: Run) -> None:
         "us-or-hb2395@2019:646A.813(3)",
         "us-or-hb2395@2019:646A.813(3)(a)(A)",
         "us-or-hb2395@2019:646A.813(3)(a)(B)",
+        "vn-qcvn-135-2024@2024:G01",
     ]
 
 
@@ -203,7 +210,7 @@ def test_blocks_list_by_theme(run: Run) -> None:
     assert code == 0
     assert out.splitlines()[1:] == [
         "exploited-vulnerability-reporting,Actively exploited vulnerabilities reported to an authority,"
-        'reporting,"early_warning_hours, notification_hours, final_report_days",1',
+        'reporting,"early_warning_hours, notification_hours, final_report_days",2',
         "incident-reporting,Severe incidents reported to an authority,reporting,"
         '"early_warning_hours, notification_hours, final_report_months",5',
         "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,3",
@@ -309,6 +316,7 @@ def test_q12_instruments_that_bind_importers(run: Run) -> None:
     assert [i["key"] for i in json.loads(out)] == [
         "eu-cra@2024-2847",
         "eu-red-da@2022-30",
+        "in-itsar@2024",
         "sg-imda-rg-sec@2",
         "uk-psti@2024-04-29",
         "uk-psti@2025-02-25",

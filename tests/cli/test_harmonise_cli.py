@@ -62,12 +62,14 @@ def test_spread_names_who_sets_nothing(run: Run) -> None:
     doc = json.loads(out)
     assert (code, doc["strictest"], doc["stricter"]) == (0, 24, "lower")
     assert [(s["instrument"], s["requirement"], s["value"]) for s in doc["settings"]] == [
+        ("cn-vuln-2021@2021", "Art7(2)-report", 48),
         ("eu-cra@2024-2847", "Art14-1", 24),
         ("eu-cra@2024-2847", "Art14-3", 24),
     ]
     assert "uk-psti@2025-12-04" in doc["sets_none"]
     code, out, _ = run("harmonise", "spread", "early_warning_hours", "-b", "mandatory", "-f", "md")
-    assert out.splitlines()[4:7] == [
+    assert out.splitlines()[4:8] == [
+        "| CN | cn-vuln-2021@2021 | 48 | hours | Art7(2)-report | exploited-vulnerability-reporting |",
         "| EU | eu-cra@2024-2847 | 24 | hours | Art14-1 | exploited-vulnerability-reporting |",
         "| EU | eu-cra@2024-2847 | 24 | hours | Art14-3 | incident-reporting |",
         "| AU | au-smart-devices@2025 | (sets none) |  |  |  |",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from prodsec.catalog import Catalog
@@ -51,9 +52,12 @@ def test_q16_who_requires_a_reporting_contact_but_no_response_timelines(
     ]
     assert rows == [
         ("au-smart-devices@2025", "full", "language=English, response_timelines=true"),
+        ("br-anatel-77@2021", "partial", ""),
+        ("cn-vuln-2021@2021", "partial", ""),
         ("eu-cra@2024-2847", "partial", ""),
         ("sg-imda-rg-sec@2", "partial", ""),
         ("uk-psti@2025-12-04", "full", "language=English, response_timelines=true"),
+        ("vn-qcvn-135-2024@2024", "partial", ""),
     ]
     # the voluntary baseline asks for timelines in its current edition
     v3 = requirement_row(
@@ -108,7 +112,14 @@ def test_q6_scheme_coverage_of_en_303_645_and_the_cls_redefinition(catalog: Cata
 
 
 def test_q8_categories_every_binding_regime_leaves_out(catalog: Catalog) -> None:
-    rows = uncovered_categories(catalog, BINDING_2028)
+    # China's vulnerability provisions reach every network product, so worldwide no
+    # category is left out; without China, the CRA's exclusions are left to no one
+    assert uncovered_categories(catalog, BINDING_2028) == []
+    outside_china = dataclasses.replace(
+        BINDING_2028,
+        jurisdictions=("AU", "BR", "EU", "GB", "IN", "JP", "KR", "SG", "US-CA", "US-OR", "VN"),
+    )
+    rows = uncovered_categories(catalog, outside_china)
     assert [(r["category"], r["why"]) for r in rows] == [
         ("aircraft-equipment", "excluded by eu-cra@2024-2847"),
         ("marine-equipment", "excluded by eu-cra@2024-2847"),
@@ -120,6 +131,8 @@ def test_q9_duty_of_care_gaps_per_jurisdiction(catalog: Catalog) -> None:
     rows = {r["jurisdiction"]: r["missing"] for r in duty_gaps(catalog, BINDING_2028)}
     assert rows == {
         "AU": "by-design, end-of-life",
+        "BR": "",
+        "CN": "by-default, end-of-life",
         "EU": "",
         "GB": "by-design, end-of-life",
         # UN R155 and R156 bind vehicle types in Japan; neither asks anything at end of life
@@ -127,6 +140,7 @@ def test_q9_duty_of_care_gaps_per_jurisdiction(catalog: Catalog) -> None:
         "SG": "end-of-life, transparency",
         "US-CA": "lifecycle, end-of-life, transparency",
         "US-OR": "lifecycle, end-of-life, transparency",
+        "VN": "transparency",
     }
 
 
