@@ -224,10 +224,17 @@ def test_us_states_bind_from_2020(catalog: Catalog) -> None:
         "etsi-en-303-645@2.1.1": "upcoming",
         "iec-62443-4-2@2019": "out-of-scope",
         "iso-iec-29147@2018": "voluntary",
+        "mds2@hn-1-2019": "out-of-scope",
+        "us-cisa-ssdf-attest-form@2024-03": "out-of-scope",
+        "us-eo-14028@2021": "out-of-scope",
         "us-fcc-ctm@2024": "out-of-scope",
+        "us-fda-524b@2022": "out-of-scope",
         "us-nist-ir-8259a@2020": "upcoming",
         "us-nist-ir-8259b@2021": "upcoming",
         "us-nist-ir-8425@2022": "upcoming",
+        "us-omb-m-22-18@2022-09-14": "out-of-scope",
+        "us-omb-m-23-16@2023-06-09": "out-of-scope",
+        "us-omb-m-26-05@2026-01-23": "out-of-scope",
     }
     assert finding(later, "US", "etsi-en-303-645@2.1.1").reason == (
         "voluntary-with-legal-effect; on offer from 2020-06-19"

@@ -94,6 +94,7 @@ def test_published_support_period_is_required_by_both_editions_and_the_code(
         ("eu-cra@2024-2847:Art13-19", "superset-of"),
         ("eu-cra@2024-2847:AnnexII-1", "intersects-with"),
         ("fi-traficom-label@2019:5.3-13", "equal"),
+        ("mds2@hn-1-2019:RDMP", "intersects-with"),
         ("oecd-0481@2022:P4", "superset-of"),
         ("sg-cls-md@2024:supported", "intersects-with"),
         ("uk-cop-iot@2018:3", "intersects-with"),

@@ -91,6 +91,7 @@ def test_list_filters_by_type_and_jurisdiction(run: Run) -> None:
         "etsi-en-303-645@3.1.3",
         "iec-62443-4-2@2019",
         "iso-iec-29147@2018",
+        "mds2@hn-1-2019",
     ]
 
 
@@ -209,7 +210,7 @@ def test_blocks_list_by_theme(run: Run) -> None:
 def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
-    assert out == "ok: 32 instrument editions, 586 requirements, 75 building blocks, 828 mappings\n"
+    assert out == "ok: 39 instrument editions, 673 requirements, 76 building blocks, 960 mappings\n"
 
 
 def test_validate_broken_folder_exits_1_with_every_error(
@@ -268,7 +269,7 @@ def test_installed_console_script_runs(run: Run) -> None:
 def test_tour_runs_and_every_suggestion_works(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("tour")
     assert code == 0
-    assert "The catalog holds 32 instrument editions" in out
+    assert "The catalog holds 39 instrument editions" in out
     tries = [line.strip() for line in out.split("Try:\n", 1)[1].splitlines() if line.strip()]
     assert tries[-2] == "prodsec recognition reach -s sg-cls -l 2 -c smart-camera --on 2026-01-15"
     cwd = os.getcwd()

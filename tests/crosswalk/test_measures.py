@@ -97,6 +97,7 @@ def test_coverage_counts_full_and_partial(catalog: Catalog) -> None:
         "sg-imda-rg-sec@2": (0, 6, 67),
         "uk-psti@2025-12-04": (3, 0, 67),
         "us-ca-sb327@2018": (1, 4, 67),
+        "us-fda-524b@2022": (2, 6, 67),
         "us-or-hb2395@2019": (1, 4, 67),
     }
 
@@ -132,6 +133,7 @@ def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> No
         "sg-imda-rg-sec@2",
         "uk-psti@2025-12-04",
         "us-ca-sb327@2018",
+        "us-fda-524b@2022",
         "us-or-hb2395@2019",
     ]
     labels = spread(catalog, Selection(), "validity_years")
@@ -151,7 +153,7 @@ def test_an_unknown_parameter_lists_the_known_ones(catalog: Catalog) -> None:
         spread(catalog, Selection(), "support_years")
     assert str(caught.value).startswith(
         "unknown parameter 'support_years'; valid values: acknowledgement_days, "
-        "availability_years, depth, early_warning_hours"
+        "all_software_days, all_software_months, availability_years, critical_software_days"
     )
 
 
