@@ -20,8 +20,10 @@ FEDERAL = (
     "us-omb-m-23-16@2023-06-09",
     "us-cisa-ssdf-attest-form@2024-03",
     "us-omb-m-26-05@2026-01-23",
+    "us-iot-cia-2020@2020",
 )
 MEDICAL = ("us-fda-524b@2022", "mds2@hn-1-2019")
+PLEDGE = ("us-cisa-sbd-pledge@2024",)
 
 
 def ask(catalog: Catalog, category: str, on: str, *features: str, market: str = "US") -> Answer:
@@ -140,6 +142,7 @@ def test_software_sold_to_agencies_is_offered_the_memoranda_never_bound(
         "us-omb-m-23-16@2023-06-09": "repealed",
         "us-cisa-ssdf-attest-form@2024-03": "voluntary",
         "us-omb-m-26-05@2026-01-23": "voluntary",
+        "us-iot-cia-2020@2020": "out-of-scope",
     }
     assert finding(after, "us-omb-m-22-18@2022-09-14").reason == "stopped applying on 2026-01-23"
 
@@ -201,7 +204,7 @@ def test_524b_postmarket_fixes_are_triggered_by_known_vulnerabilities(catalog: C
 
 
 def test_every_requirement_names_its_actors_and_is_mapped(catalog: Catalog) -> None:
-    for key in (*FEDERAL, *MEDICAL):
+    for key in (*FEDERAL, *MEDICAL, *PLEDGE):
         inst = catalog.instrument(key)
         named = {a for r in inst.requirements for a in r.actors}
         assert all(r.actors for r in inst.requirements), key
@@ -236,3 +239,39 @@ def test_the_form_items_follow_the_order_by_cisas_crosswalk(catalog: Catalog) ->
     assert edges == {"us-eo-14028@2021:4(e)(i)(A)": "equal"}
     mds2 = catalog.instrument("mds2")
     assert (mds2.bindingness.value, len(mds2.requirements)) == ("voluntary", 23)
+
+
+def test_the_pledge_is_for_enterprise_software_not_devices(catalog: Catalog) -> None:
+    pledge = catalog.instrument("us-cisa-sbd-pledge")
+    assert (pledge.type.value, pledge.bindingness.value) == ("pledge", "voluntary")
+    assert [r.ref for r in pledge.requirements] == ["report", "1", "2", "3", "4", "5", "6", "7"]
+    [years] = pledge.requirements[0].parameters
+    assert (years.name, years.value) == ("progress_years", 1)
+    software = ask(catalog, "software-product", "2026-11-30")
+    assert finding(software, "us-cisa-sbd-pledge@2024").state.value == "voluntary"
+    camera = ask(catalog, "smart-camera", "2026-11-30", "radio")
+    assert finding(camera, "us-cisa-sbd-pledge@2024").state.value == "out-of-scope"
+
+
+def test_the_iot_act_bans_devices_from_4_december_2022_for_agencies_only(
+    catalog: Catalog,
+) -> None:
+    act = catalog.instrument("us-iot-cia-2020")
+    assert (act.type.value, act.bindingness.value, start(act)) == (
+        "law",
+        "procurement",
+        dt.date(2020, 12, 4),
+    )
+    agency = ask(catalog, "smart-camera", "2026-11-30", "radio", "sold-to-us-federal-agencies")
+    sold = finding(agency, "us-iot-cia-2020@2020")
+    assert (sold.state.value, sold.reason) == ("voluntary", "procurement; on offer to the product")
+    dates = {o.ref: o.applies_from.isoformat() for o in sold.obligations}
+    assert (dates["7(a)"], dates["device-compliance"], dates["4(a)"]) == (
+        "2022-12-04",
+        "2022-12-04",
+        "2020-12-04",
+    )
+    shop = ask(catalog, "smart-camera", "2026-11-30", "radio")
+    assert finding(shop, "us-iot-cia-2020@2020").state.value == "out-of-scope"
+    laptop = ask(catalog, "laptop", "2026-11-30", "sold-to-us-federal-agencies")
+    assert finding(laptop, "us-iot-cia-2020@2020").state.value == "excluded"

@@ -189,6 +189,7 @@ def test_blocks_show_lists_who_requires_it(run: Run) -> None:
         "us-ca-sb327@2018:1798.91.04(b)",
         "us-ca-sb327@2018:1798.91.04(b)(1)",
         "us-ca-sb327@2018:1798.91.04(b)(2)",
+        "us-cisa-sbd-pledge@2024:2",
         "us-or-hb2395@2019:646A.813(3)",
         "us-or-hb2395@2019:646A.813(3)(a)(A)",
         "us-or-hb2395@2019:646A.813(3)(a)(B)",
@@ -210,7 +211,7 @@ def test_blocks_list_by_theme(run: Run) -> None:
 def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
-    assert out == "ok: 39 instrument editions, 673 requirements, 76 building blocks, 960 mappings\n"
+    assert out == "ok: 41 instrument editions, 691 requirements, 76 building blocks, 980 mappings\n"
 
 
 def test_validate_broken_folder_exits_1_with_every_error(
@@ -269,7 +270,7 @@ def test_installed_console_script_runs(run: Run) -> None:
 def test_tour_runs_and_every_suggestion_works(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("tour")
     assert code == 0
-    assert "The catalog holds 39 instrument editions" in out
+    assert "The catalog holds 41 instrument editions" in out
     tries = [line.strip() for line in out.split("Try:\n", 1)[1].splitlines() if line.strip()]
     assert tries[-2] == "prodsec recognition reach -s sg-cls -l 2 -c smart-camera --on 2026-01-15"
     cwd = os.getcwd()

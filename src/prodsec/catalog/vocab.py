@@ -63,6 +63,7 @@ class InstrumentType(StrEnum):
     EXECUTIVE_ORDER = "executive-order"
     MEMORANDUM = "memorandum"
     FORM = "form"
+    PLEDGE = "pledge"
 
 
 class Bindingness(StrEnum):
