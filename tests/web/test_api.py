@@ -19,7 +19,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def test_catalog_resources_paginate_and_cache(api: TestClient) -> None:
     first = api.get("/api/v1/instruments", params={"limit": 2, "offset": 1}).json()
     assert (first["total"], first["offset"], [i["key"] for i in first["items"]]) == (
-        32,
+        41,
         1,
         ["de-bsi-itsk@2021", "en-18031@1-2024"],
     )
