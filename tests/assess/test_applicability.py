@@ -257,6 +257,8 @@ def test_us_states_bind_from_2020(catalog: Catalog) -> None:
         "iso-iec-29147@2018": "voluntary",
         "iso-iec-30111@2019": "voluntary",
         "us-fcc-ctm@2024": "out-of-scope",
+        "us-fda-524b@2022": "out-of-scope",
+        "us-iot-cia-2020@2020": "out-of-scope",
         "us-nist-ir-8259a@2020": "upcoming",
         "us-nist-ir-8259b@2021": "upcoming",
         "us-nist-ir-8425@2022": "upcoming",

@@ -97,6 +97,7 @@ def test_published_support_period_is_required_by_both_editions_and_the_code(
         ("eu-cra@2024-2847:AnnexII-1", "intersects-with"),
         ("eu-eucc@2024-482:CSA-Art55", "intersects-with"),
         ("fi-traficom-label@2019:5.3-13", "equal"),
+        ("mds2@hn-1-2019:RDMP", "intersects-with"),
         ("oecd-0481@2022:P4", "superset-of"),
         ("sg-cls-md@2024:supported", "intersects-with"),
         ("uk-cop-iot@2018:3", "intersects-with"),

@@ -198,6 +198,7 @@ def test_blocks_show_lists_who_requires_it(run: Run) -> None:
         "us-ca-sb327@2018:1798.91.04(b)",
         "us-ca-sb327@2018:1798.91.04(b)(1)",
         "us-ca-sb327@2018:1798.91.04(b)(2)",
+        "us-cisa-sbd-pledge@2024:2",
         "us-or-hb2395@2019:646A.813(3)",
         "us-or-hb2395@2019:646A.813(3)(a)(A)",
         "us-or-hb2395@2019:646A.813(3)(a)(B)",

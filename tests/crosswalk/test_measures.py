@@ -182,6 +182,7 @@ def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> No
         "unece-r155@00-series",
         "unece-r156@00-series",
         "us-ca-sb327@2018",
+        "us-fda-524b@2022",
         "us-or-hb2395@2019",
         "vn-qcvn-135-2024@2024",
     ]

@@ -138,6 +138,7 @@ def test_q9_duty_of_care_gaps_per_jurisdiction(catalog: Catalog) -> None:
         # UN R155 and R156 bind vehicle types in Japan; neither asks anything at end of life
         "JP": "end-of-life",
         "SG": "end-of-life, transparency",
+        "US": "by-default, end-of-life, transparency",
         "US-CA": "lifecycle, end-of-life, transparency",
         "US-OR": "lifecycle, end-of-life, transparency",
         "VN": "transparency",
