@@ -38,8 +38,8 @@ from prodsec.catalog.validate import (
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
 from prodsec.errors import DataError, Issue
 
-CACHE_FORMAT = 4  # 2: the model split into vocab, when and recognition; 3: joint mappings;
-# 4: actors and triggers on requirements
+CACHE_FORMAT = 5  # 2: the model split into vocab, when and recognition; 3: joint mappings;
+# 4: actors and triggers on requirements; 5: a requirement's actors required
 PACKAGED = Path(__file__).resolve().parent.parent / "data"
 BLOCKS_FILE = "building-blocks.yaml"
 FEATURES_FILE = "features.yaml"
