@@ -39,11 +39,11 @@ from prodsec.assess.evaluate import assess
 from prodsec.assess.judge import Judge
 from prodsec.assess.profile import Profile
 from prodsec.assess.reach import edition_on
-from prodsec.assess.report import TriggerPublic, trigger_view
 from prodsec.assess.verdicts import POSITIVE, Assessment, InstrumentResult, LabelResult, Verdict
 from prodsec.catalog import Catalog
 from prodsec.catalog.model import Instrument, Requirement, Trigger
 from prodsec.catalog.recognition import RecognitionKind, refers_to
+from prodsec.catalog.views import TriggerPublic, trigger_view
 from prodsec.catalog.vocab import Actor, InstrumentType, Relationship, Scalar, Stricter
 from prodsec.errors import BadInputError, NotFoundError
 

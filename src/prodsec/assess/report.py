@@ -18,6 +18,7 @@ from prodsec.assess.verdicts import (
     Verdict,
 )
 from prodsec.catalog.model import Requirement, Trigger
+from prodsec.catalog.views import TriggerPublic, trigger_view
 from prodsec.catalog.vocab import Actor
 
 SHOWN = (Verdict.NOT_MET, Verdict.PARTIALLY_MET, Verdict.UNKNOWN)
@@ -26,14 +27,6 @@ SHOWN = (Verdict.NOT_MET, Verdict.PARTIALLY_MET, Verdict.UNKNOWN)
 class BlockVerdictPublic(TypedDict):
     block: str
     verdict: str
-
-
-class TriggerPublic(TypedDict):
-    """The event that sets a duty off and how soon the actor must act."""
-
-    event: str
-    deadline: str
-    within_hours: int | None
 
 
 class JudgedPublic(TypedDict):
@@ -112,12 +105,6 @@ class AssessmentPublic(TypedDict):
     notes: list[str]
     excepted: NotRequired[list[ExceptedPublic]]
     """(Not in assessments stored before it was added.)"""
-
-
-def trigger_view(t: Trigger | None) -> TriggerPublic | None:
-    if t is None:
-        return None
-    return {"event": t.event.value, "deadline": t.deadline, "within_hours": t.within_hours}
 
 
 def _judged(j: Judged) -> JudgedPublic:

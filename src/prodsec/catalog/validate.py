@@ -299,7 +299,8 @@ def _check_actors(item: Parsed[Instrument]) -> Iterator[Issue]:
             if actor not in declared and first[actor] == req.ref:
                 yield doc.issue(
                     ("requirements", i, "actors", k),
-                    f"'{actor}' bears requirement {req.ref} but is missing from the header's actors",
+                    f"'{actor}' bears requirement {req.ref} "
+                    "but is missing from the header's actors",
                 )
 
 
