@@ -33,7 +33,7 @@ def role_of(value: str) -> Actor:
     except ValueError:
         choices = ", ".join(a.value for a in Actor)
         raise BadInputError(
-            f"role: '{value}' is not an actor; choose one of {choices}", field="role"
+            f"'{value}' is not an actor; choose one of {choices}", field="role"
         ) from None
 
 

@@ -281,5 +281,8 @@ def save_assessment(
     bearer = role_of(str(form.get("role") or "manufacturer"))
     with db.session() as s:
         repo.run_assessment(s, visibility, catalog, ident, day, markets or None, actor, bearer)
-    query = urlencode({"on": day.isoformat(), "markets": listed, "role": bearer.value})
+    fields = {"on": day.isoformat(), "markets": listed}
+    if bearer is not Role.MANUFACTURER:
+        fields["role"] = bearer.value
+    query = urlencode(fields)
     return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)
