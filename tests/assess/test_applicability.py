@@ -256,6 +256,11 @@ def test_us_states_bind_from_2020(catalog: Catalog) -> None:
         "iso-iec-15408-2022@2022": "upcoming",
         "iso-iec-29147@2018": "voluntary",
         "iso-iec-30111@2019": "voluntary",
+        "mds2@hn-1-2019": "out-of-scope",
+        "us-cisa-sbd-pledge@2024": "out-of-scope",
+        "us-cisa-sbom-min@2025": "upcoming",
+        "us-cisa-ssdf-attest-form@2024-03": "out-of-scope",
+        "us-eo-14028@2021": "out-of-scope",
         "us-fcc-ctm@2024": "out-of-scope",
         "us-fda-524b@2022": "out-of-scope",
         "us-iot-cia-2020@2020": "out-of-scope",
@@ -264,7 +269,9 @@ def test_us_states_bind_from_2020(catalog: Catalog) -> None:
         "us-nist-ir-8425@2022": "upcoming",
         "us-nist-sp-800-218@1.1": "upcoming",
         "us-ntia-sbom-min@2021": "upcoming",
-        "us-cisa-sbom-min@2025": "upcoming",
+        "us-omb-m-22-18@2022-09-14": "out-of-scope",
+        "us-omb-m-23-16@2023-06-09": "out-of-scope",
+        "us-omb-m-26-05@2026-01-23": "out-of-scope",
     }
     assert finding(later, "US", "etsi-en-303-645@2.1.1").reason == (
         "voluntary-with-legal-effect; on offer from 2020-06-19"

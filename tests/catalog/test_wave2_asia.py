@@ -28,8 +28,11 @@ def standing(
 
 
 def test_a_router_in_japan_brazil_and_india(catalog: Catalog) -> None:
+    # UN R155 and R156 bind vehicle types in Japan, not routers
     assert standing(catalog, "router", "JP", LATE_2026) == {
         "jp-mic-terminal-2020@2020": (State.BINDS, dt.date(2020, 4, 1)),
+        "unece-r155@00-series": (State.OUT_OF_SCOPE, dt.date(2022, 7, 6)),
+        "unece-r156@00-series": (State.OUT_OF_SCOPE, dt.date(2022, 7, 6)),
     }
     assert standing(catalog, "router", "BR", LATE_2026) == {
         "br-anatel-77@2021": (State.BINDS, dt.date(2021, 7, 5)),
@@ -44,6 +47,8 @@ def test_a_router_in_japan_brazil_and_india(catalog: Catalog) -> None:
 def test_before_the_start_dates_the_router_rules_are_upcoming(catalog: Catalog) -> None:
     assert standing(catalog, "router", "JP", dt.date(2020, 3, 31)) == {
         "jp-mic-terminal-2020@2020": (State.UPCOMING, dt.date(2020, 4, 1)),
+        "unece-r155@00-series": (State.OUT_OF_SCOPE, dt.date(2022, 7, 6)),
+        "unece-r156@00-series": (State.OUT_OF_SCOPE, dt.date(2022, 7, 6)),
     }
     brazil = standing(catalog, "router", "BR", dt.date(2021, 7, 4))
     assert brazil["br-anatel-77@2021"] == (State.UPCOMING, dt.date(2021, 7, 5))

@@ -65,9 +65,10 @@ def test_json_groups_findings_per_market(run: Run) -> None:
                 "etsi-ts-103-701@1.1.1",
                 "iso-iec-15408-2022@2022",
                 "iso-iec-29147@2018",
+                "iso-iec-30111@2019",
                 "uk-cop-iot@2018",
             ],
-            "not_applicable": ["iec-62443-4-2@2019"],
+            "not_applicable": ["iec-62443-4-1@2018", "iec-62443-4-2@2019"],
         },
         "AU": {
             "binds": ["au-smart-devices@2025"],
@@ -77,8 +78,9 @@ def test_json_groups_findings_per_market(run: Run) -> None:
                 "etsi-ts-103-701@1.1.1",
                 "iso-iec-15408-2022@2022",
                 "iso-iec-29147@2018",
+                "iso-iec-30111@2019",
             ],
-            "not_applicable": ["iec-62443-4-2@2019"],
+            "not_applicable": ["iec-62443-4-1@2018", "iec-62443-4-2@2019"],
         },
         "EU": {
             "binds": [],
@@ -89,6 +91,7 @@ def test_json_groups_findings_per_market(run: Run) -> None:
                 "eu-eucc@2024-482",
                 "iso-iec-15408-2022@2022",
                 "iso-iec-29147@2018",
+                "iso-iec-30111@2019",
             ],
             "not_applicable": [
                 "en-18031@1-2024",

@@ -96,6 +96,7 @@ def test_list_filters_by_type_and_jurisdiction(run: Run) -> None:
         "iso-iec-15408-2022@2022",
         "iso-iec-29147@2018",
         "iso-iec-30111@2019",
+        "mds2@hn-1-2019",
     ]
 
 
@@ -214,7 +215,7 @@ def test_blocks_list_by_theme(run: Run) -> None:
         'reporting,"early_warning_hours, notification_hours, final_report_days",2',
         "incident-reporting,Severe incidents reported to an authority,reporting,"
         '"early_warning_hours, notification_hours, final_report_months",5',
-        "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,3",
+        "user-incident-notification,Users told of vulnerabilities and incidents,reporting,,4",
         "periodic-security-reporting,Periodic security report to an authority,reporting,"
         "interval_months,2",
     ]
@@ -224,7 +225,7 @@ def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
     assert (
-        out == "ok: 49 instrument editions, 833 requirements, 102 building blocks, 1207 mappings\n"
+        out == "ok: 67 instrument editions, 1022 requirements, 103 building blocks, 1470 mappings\n"
     )
 
 
@@ -285,7 +286,7 @@ def test_installed_console_script_runs(run: Run) -> None:
 def test_tour_runs_and_every_suggestion_works(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("tour")
     assert code == 0
-    assert "The catalog holds 49 instrument editions" in out
+    assert "The catalog holds 67 instrument editions" in out
     tries = [line.strip() for line in out.split("Try:\n", 1)[1].splitlines() if line.strip()]
     assert tries[-2] == "prodsec recognition reach -s sg-cls -l 2 -c smart-camera --on 2026-01-15"
     cwd = os.getcwd()
@@ -314,9 +315,9 @@ def test_show_a_scheme_with_its_levels_and_label(run: Run) -> None:
 def test_q12_instruments_that_bind_importers(run: Run) -> None:
     code, out, _ = run("catalog", "list", "--actor", "importer", "-f", "json")
     assert code == 0
+    # an instrument's actors are those its requirements name: the CRA's and the RED's
+    # importer and distributor articles are not in the catalog yet
     assert [i["key"] for i in json.loads(out)] == [
-        "eu-cra@2024-2847",
-        "eu-red-da@2022-30",
         "in-itsar@2024",
         "sg-imda-rg-sec@2",
         "uk-psti@2024-04-29",

@@ -17,11 +17,23 @@ def _keys(api: TestClient, **params: str) -> list[str]:
 def test_the_instrument_list_filters_by_region_layer_and_actor(api: TestClient) -> None:
     assert _keys(api, region="asia-pacific", bindingness="mandatory") == [
         "au-smart-devices@2025",
+        "cn-gb-40050@2021",
+        "cn-vuln-2021@2021",
+        "in-itsar@2024",
+        "in-meity-cctv-er@2024",
+        "jp-mic-terminal-2020@2020",
+        "kr-rra-video-pw-2019@2019",
         "sg-imda-rg-sec@2",
+        "unece-r155@00-series",
+        "unece-r156@00-series",
+        "vn-qcvn-135-2024@2024",
     ]
     assert _keys(api, region="international", layer="principle", actor="government") == [
         "charter-of-trust@2018",
+        "oecd-0481@2022",
+        "oecd-0482@2022",
         "paris-call@2018",
+        "un-gge-2021@A-76-135",
         "un-oewg-2021@A-75-816",
     ]
     assert _keys(api, region="middle-east-africa") == []

@@ -40,8 +40,8 @@ from prodsec.catalog.validate import (
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
 from prodsec.errors import DataError, Issue
 
-CACHE_FORMAT = 5  # 2: the model split into vocab, when and recognition; 3: joint mappings;
-# 4: actors and triggers on requirements; 5: regions
+CACHE_FORMAT = 6  # 2: the model split into vocab, when and recognition; 3: joint mappings;
+# 4: actors and triggers on requirements; 5: regions; 6: a requirement's actors required
 PACKAGED = Path(__file__).resolve().parent.parent / "data"
 BLOCKS_FILE = "building-blocks.yaml"
 FEATURES_FILE = "features.yaml"
