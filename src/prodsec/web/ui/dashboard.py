@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from prodsec.assess.applicability import applies
@@ -134,12 +134,16 @@ CHARTS = {"coverage", "overlap", "timeline"}
 async def chart(
     request: Request, chart: str, ext: str, catalog: CatalogDep, scope: Filtered
 ) -> Response:
-    """The dashboard's pictures as SVG or PNG, under the same filters. Each is rendered
-    once per (catalog revision, filter, chart, format) in a worker process and kept in
-    the app's `Pictures`; only a render spends the client's rate limit."""
-    if chart not in CHARTS or ext not in {"svg", "png"}:
-        valid = [f"{c}.{e}" for c in sorted(CHARTS) for e in ("svg", "png")]
+    """The dashboard's pictures as SVG or PNG, under the same filters, or as the Vega-Lite
+    spec (JSON) the page draws itself. Each picture is rendered once per (catalog
+    revision, filter, chart, format) in a worker process and kept in the app's
+    `Pictures`; only a render spends the client's rate limit."""
+    if chart not in CHARTS or ext not in {"svg", "png", "json"}:
+        valid = [f"{c}.{e}" for c in sorted(CHARTS) for e in ("json", "svg", "png")]
         raise NotFoundError("chart", f"{chart}.{ext}", [], valid)
+    if ext == "json":  # the Vega-Lite spec itself, drawn in the page by vega-embed
+        spec = await run_in_threadpool(_spec, catalog, chart, scope)
+        return JSONResponse(spec, headers={"Cache-Control": "public, max-age=300"})
     picture = Picture(ext)
     key = (catalog.data_hash, chart, scope, picture)
     pictures: Pictures = request.app.state.pictures

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import yaml
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -34,6 +35,8 @@ from prodsec.web.deps import (
     Offset,
     markets_of,
 )
+from prodsec.web.pdf import pdf_of
+from prodsec.web.ratelimit import spend
 from prodsec.web.templating import page
 
 # every product page needs a signed-in user
@@ -221,38 +224,78 @@ def product(
     """The assessment and the cheapest plan on a day, for the profile's markets or others
     (a what-if), with labels to become eligible for. Computed on each view and not stored:
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
+    with db.session() as s:  # open while the page renders: it reads the product's links
+        report = _report(s, catalog, visibility, ident, on, markets, labels)
+        return page(request, "product.html", **report)
+
+
+@router.get("/products/{ident}/report.pdf")
+def product_pdf(
+    request: Request,
+    ident: str,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    on: dt.date | None = None,
+    markets: str = "",
+    labels: str = "",
+) -> Response:
+    """The same report as PDF, printed from the page with the stylesheet's print rules.
+    Printing costs as much as an uncached picture from the client's rate limit."""
+    spend(request, request.app.state.picture_cost)
+    with db.session() as s:
+        report = _report(s, catalog, visibility, ident, on, markets, labels)
+        html = bytes(page(request, "product.html", **report).body).decode()
+    name = f"prodsec-{ident}-{report['on']}.pdf"
+    return Response(
+        pdf_of(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _report(
+    s: Session,
+    catalog: Catalog,
+    visibility: Visibility,
+    ident: str,
+    on: dt.date | None,
+    markets: str,
+    labels: str,
+) -> dict[str, Any]:
+    """What the report shows: the assessment on a day and the plan, for the profile's
+    markets or the ones asked, and the assessments saved before."""
     day = on or dt.date.today()
     asked = asked_labels([labels])
-    with db.session() as s:
-        found = repo.get_product(s, visibility, ident)
-        version, profile = repo.current_profile(s, visibility, catalog, ident)
-        chosen = markets_of(catalog, [markets]) or tuple(profile.markets)
-        fixes = plan(catalog, profile, day, chosen, asked)
-        saved = [
-            {
-                "id": a.id,
-                "version": a.version.number,
-                "on": a.on.isoformat(),
-                "markets": ", ".join(a.markets),
-                "met": a.all_binding_met,
-                "revision": a.catalog_revision[:12],
-                "current": a.catalog_revision == catalog.data_hash,
-                "created": f"{a.created:%Y-%m-%d %H:%M}",
-                "author": a.author,
-            }
-            for a in repo.saved_assessments(s, visibility, ident)
-        ]
-        return page(
-            request,
-            "product.html",
-            product=found,
-            version=version,
-            result=assessment_view(fixes.assessment),
-            plan=plan_view(fixes),
-            on=day.isoformat(),
-            what_if={"markets": ", ".join(chosen), "labels": labels},
-            saved=saved,
-        )
+    found = repo.get_product(s, visibility, ident)
+    version, profile = repo.current_profile(s, visibility, catalog, ident)
+    chosen = markets_of(catalog, [markets]) or tuple(profile.markets)
+    fixes = plan(catalog, profile, day, chosen, asked)
+    saved = [
+        {
+            "id": a.id,
+            "version": a.version.number,
+            "on": a.on.isoformat(),
+            "markets": ", ".join(a.markets),
+            "met": a.all_binding_met,
+            "revision": a.catalog_revision[:12],
+            "current": a.catalog_revision == catalog.data_hash,
+            "created": f"{a.created:%Y-%m-%d %H:%M}",
+            "author": a.author,
+        }
+        for a in repo.saved_assessments(s, visibility, ident)
+    ]
+    query = urlencode({"on": day.isoformat(), "markets": ", ".join(chosen), "labels": labels})
+    return {
+        "product": found,
+        "version": version,
+        "result": assessment_view(fixes.assessment),
+        "plan": plan_view(fixes),
+        "on": day.isoformat(),
+        "what_if": {"markets": ", ".join(chosen), "labels": labels},
+        "saved": saved,
+        "pdf": f"/products/{ident}/report.pdf?{query}",
+    }
 
 
 @router.post("/products/{ident}/assessments", response_model=None)
