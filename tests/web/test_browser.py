@@ -19,6 +19,7 @@ from prodsec.catalog import Catalog
 from prodsec.cli.serve import load_demo
 from prodsec.store.db import Database
 from prodsec.web.app import create_app
+from prodsec.web.ratelimit import Settings
 
 from .conftest import EMAIL, PASSWORD, add_user
 
@@ -34,12 +35,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(db: Database, catalog: Catalog) -> Iterator[str]:
+def served(db: Database, catalog: Catalog, settings: Settings | None = None) -> Iterator[str]:
     """The app on this database, served by uvicorn in a thread; yields its base URL."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(db, catalog), host="127.0.0.1", port=port, log_level="error")
-    )
+    app = create_app(db, catalog, settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -14,7 +14,8 @@ const OPTIONS = {
     font: "system-ui, sans-serif",
     view: { stroke: null },
     axis: { labelFontSize: 11, titleFontSize: 12, gridColor: "#e6e9ed" },
-    title: { fontSize: 14, subtitleColor: "#4f5661" },
+    // the figure's label names the chart; its caption and the table below it say the rest
+    title: { fontSize: 14, subtitleColor: "#4f5661", aria: false },
   },
 };
 
@@ -29,9 +30,13 @@ async function draw(figure) {
   }
   const spec = await answer.json();
   spec.description = figure.dataset.label; // what a screen reader announces for the chart
+  if (spec.title && spec.title.subtitle) {
+    delete spec.title.subtitle; // the filter: the figure's caption says it already
+  }
   if (view.classList.contains("fit")) {
     spec.width = "container";
     spec.autosize = { type: "fit-x", contains: "padding" };
+    spec.config = { legend: { orient: "top" }, axis: { labelLimit: 120 } };
   }
   const before = [...view.childNodes];
   const holder = document.createElement("div");

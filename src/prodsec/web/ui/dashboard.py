@@ -62,12 +62,14 @@ Filtered = Annotated[Selection, Depends(_scope)]
 
 
 def _shade(value: float | None) -> str:
-    """A background for a heatmap cell: white at 0, the accent blue at 1; text stays dark
-    enough to read on it."""
+    """A background for a heatmap cell, lighter to darker blue as the value grows from 0
+    to 1. Dark text up to 0.5 and white text above; the shades skip the band where
+    neither would reach a contrast of 4.5:1."""
     if value is None:
         return "background: #f3f3f3"
-    light = round(97 - 45 * value)
-    return f"background: hsl(212, 60%, {light}%)"
+    if value <= 0.5:
+        return f"background: hsl(212, 60%, {round(97 - 78 * value)}%)"
+    return f"background: hsl(212, 60%, {round(46 - 24 * (value - 0.5))}%); color: #fff"
 
 
 @router.get("/harmonise", response_class=HTMLResponse)
