@@ -6,7 +6,8 @@ checking and storing it run in a worker thread."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import yaml
@@ -217,15 +218,13 @@ def product(
     catalog: CatalogDep,
     db: DbDep,
     visibility: VisibilityDep,
-    on: dt.date | None = None,
-    markets: str = "",
-    labels: str = "",
+    asked: Asked,
 ) -> HTMLResponse:
     """The assessment and the cheapest plan on a day, for the profile's markets or others
     (a what-if), with labels to become eligible for. Computed on each view and not stored:
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
     with db.session() as s:  # open while the page renders: it reads the product's links
-        report = _report(s, catalog, visibility, ident, on, markets, labels)
+        report = _report(s, catalog, visibility, ident, asked)
         return page(request, "product.html", **report)
 
 
@@ -236,15 +235,13 @@ def product_pdf(
     catalog: CatalogDep,
     db: DbDep,
     visibility: VisibilityDep,
-    on: dt.date | None = None,
-    markets: str = "",
-    labels: str = "",
+    asked: Asked,
 ) -> Response:
     """The same report as PDF, printed from the page with the stylesheet's print rules.
     Printing costs as much as an uncached picture from the client's rate limit."""
     spend(request, request.app.state.picture_cost)
     with db.session() as s:
-        report = _report(s, catalog, visibility, ident, on, markets, labels)
+        report = _report(s, catalog, visibility, ident, asked)
         html = bytes(page(request, "product.html", **report).body).decode()
     name = f"prodsec-{ident}-{report['on']}.pdf"
     return Response(
@@ -254,22 +251,30 @@ def product_pdf(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ReportQuery:
+    """What a report is asked for: the day (today when empty), the markets (the profile's
+    when empty) and labels to become eligible for."""
+
+    on: dt.date | None = None
+    markets: str = ""
+    labels: str = ""
+
+
+Asked = Annotated[ReportQuery, Depends()]
+
+
 def _report(
-    s: Session,
-    catalog: Catalog,
-    visibility: Visibility,
-    ident: str,
-    on: dt.date | None,
-    markets: str,
-    labels: str,
+    s: Session, catalog: Catalog, visibility: Visibility, ident: str, query: ReportQuery
 ) -> dict[str, Any]:
     """What the report shows: the assessment on a day and the plan, for the profile's
     markets or the ones asked, and the assessments saved before."""
-    day = on or dt.date.today()
+    day = query.on or dt.date.today()
+    labels = query.labels
     asked = asked_labels([labels])
     found = repo.get_product(s, visibility, ident)
     version, profile = repo.current_profile(s, visibility, catalog, ident)
-    chosen = markets_of(catalog, [markets]) or tuple(profile.markets)
+    chosen = markets_of(catalog, [query.markets]) or tuple(profile.markets)
     fixes = plan(catalog, profile, day, chosen, asked)
     saved = [
         {
@@ -285,7 +290,7 @@ def _report(
         }
         for a in repo.saved_assessments(s, visibility, ident)
     ]
-    query = urlencode({"on": day.isoformat(), "markets": ", ".join(chosen), "labels": labels})
+    again = urlencode({"on": day.isoformat(), "markets": ", ".join(chosen), "labels": labels})
     return {
         "product": found,
         "version": version,
@@ -294,7 +299,7 @@ def _report(
         "on": day.isoformat(),
         "what_if": {"markets": ", ".join(chosen), "labels": labels},
         "saved": saved,
-        "pdf": f"/products/{ident}/report.pdf?{query}",
+        "pdf": f"/products/{ident}/report.pdf?{again}",
     }
 
 
