@@ -92,10 +92,10 @@ def test_the_world_page_links_every_entry_and_the_atlas_links_it(web: TestClient
     cells = re.findall(r"<td>(.*?)</td>", row.group(1))
     assert cells == [
         '<a class="chip" href="/instruments/fvey-iot-soi-2019@2019">Five Eyes IoT statement</a>'
-        " <small>voluntary since 2019-07-31</small>",
+        ' <small><span class="voluntary">voluntary</span> since 2019-07-31</small>',
         "",
         '<a class="chip" href="/instruments/au-smart-devices@2025">Australia smart-device security standard</a>'
-        " <small>upcoming from 2026-03-04</small>",
+        ' <small><span class="upcoming">upcoming</span> from 2026-03-04</small>',
         "",
     ]
 
