@@ -1,0 +1,255 @@
+"""The log as a service, on memory and on SQLite and PostgreSQL: appends in batches, the
+heads they sign, proofs that verify against them, and every stored row checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from prodsec.errors import (
+    BadInputError,
+    ConflictError,
+    NotFoundError,
+    UnavailableError,
+    VerificationError,
+)
+from prodsec.registry import merkle
+from prodsec.registry.events import Event
+from prodsec.registry.log import LogStore, MemoryLogStore, TransparencyLog, TreeHead
+from prodsec.registry.merkle import LeafSource, Subtree
+from prodsec.registry.verify import check_copy, check_snapshot
+from prodsec.store.db import Database
+from prodsec.store.log import SqlLogStore
+
+Events = Callable[..., list[Event]]
+BATCHES = (5, 1, 7, 19)  # 32 entries, heads at 5, 6, 13 and 32
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def store(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    new_database: Callable[[str, Path], Database],
+) -> Iterator[LogStore]:
+    if request.param == "memory":
+        yield MemoryLogStore()
+        return
+    database = new_database(request.param, tmp_path)
+    yield SqlLogStore(database)
+    database.engine.dispose()
+
+
+def filled(
+    store: LogStore, signer: object, clock: Callable[[], int], events: Events
+) -> TransparencyLog:
+    log = TransparencyLog(store, signer, clock)  # type: ignore[arg-type]
+    first = 0
+    for count in BATCHES:
+        log.append(events(count, first))
+        first += count
+    return log
+
+
+def test_appends_store_every_complete_subtree_and_sign_heads(
+    store: LogStore, signer: object, clock: Callable[[], int], events: Events
+) -> None:
+    log = filled(store, signer, clock, events)
+    records = [e.record() for e in events(32)]
+    leaves = [merkle.leaf_hash(r) for r in records]
+    assert [e.data for e in log.entries(0, 100)] == records
+    head = log.head()
+    assert (head.size, head.root, head.key_id) == (32, merkle.root_hash(leaves), "test-key-1")
+    assert head.timestamp == 1796029200000 + 4000  # the fourth tick of the clock
+    assert head.signed_bytes() == (
+        head.timestamp.to_bytes(8, "big") + (32).to_bytes(8, "big") + b"\x20" + head.root
+    )
+    assert [log.head(s).root for s in (5, 6, 13)] == [
+        merkle.root_hash(leaves[:s]) for s in (5, 6, 13)
+    ]
+    every = [
+        Subtree(s, lv) for lv in range(6) for s in range(0, 32, 1 << lv) if s + (1 << lv) <= 32
+    ]
+    assert store.subtree_hashes(every) == LeafSource(leaves).subtree_hashes(every)
+    check_snapshot(store.snapshot())
+
+
+def test_proofs_from_the_store_verify(
+    store: LogStore, signer: object, clock: Callable[[], int], events: Events
+) -> None:
+    log = filled(store, signer, clock, events)
+    heads = {s: log.head(s) for s in (5, 6, 13, 32)}
+    for size, head in heads.items():
+        for index in range(size):
+            entry = log.entry(index)
+            merkle.verify_inclusion(
+                entry.leaf_hash, index, size, log.inclusion(index, size), head.root
+            )
+        for old, old_head in heads.items():
+            if old <= size:
+                proof = log.consistency(old, size)
+                merkle.verify_consistency(old, size, old_head.root, head.root, proof)
+    assert log.index_of(log.entry(17).leaf_hash) == 17
+
+
+def test_questions_outside_the_log_are_refused(
+    store: LogStore, signer: object, clock: Callable[[], int], events: Events
+) -> None:
+    log = filled(store, signer, clock, events)
+    with pytest.raises(BadInputError, match=r"^size: tree size 33 is outside 0\.\.32$"):
+        log.inclusion(0, 33)
+    with pytest.raises(BadInputError, match=r"^second: tree size 40 is outside 0\.\.32$"):
+        log.consistency(3, 40)
+    with pytest.raises(NotFoundError, match=r"^unknown tree head 'size 7'$"):
+        log.head(7)
+    with pytest.raises(NotFoundError, match=r"^unknown log entry '32'$"):
+        log.entry(32)
+    with pytest.raises(NotFoundError, match=r"^unknown leaf hash '00000000"):
+        log.index_of(bytes(32))
+    with pytest.raises(BadInputError, match=r"^events: nothing to append$"):
+        log.append([])
+    with pytest.raises(UnavailableError, match=r"^no key to sign tree heads with"):
+        TransparencyLog(store).append(events(1))
+
+
+def test_an_append_on_a_stale_size_writes_nothing(
+    store: LogStore, signer: object, clock: Callable[[], int], events: Events
+) -> None:
+    log = filled(store, signer, clock, events)
+    head = log.head()
+    with pytest.raises(ConflictError, match=r"^the log grew to 32 entries meanwhile$"):
+        store.append(31, [], [], head)
+    assert (store.size(), log.head().size) == (32, 32)
+    assert len(store.snapshot().heads) == 4
+
+
+def test_a_copy_verifies_and_fails_on_any_changed_record(
+    signer: object,
+    clock: Callable[[], int],
+    events: Events,
+    signature_check: Callable[[TreeHead], str | None],
+) -> None:
+    store = MemoryLogStore()
+    log = filled(store, signer, clock, events)
+    entries, head = log.entries(0, 32), log.head()
+    check_copy(entries, head, signature_check)
+    changed = list(entries)
+    changed[9] = type(entries[9])(
+        9, entries[9].data.replace(b"suspend", b"revoke"), entries[9].leaf_hash
+    )
+    with pytest.raises(VerificationError) as caught:
+        check_copy(changed, head, signature_check)
+    assert caught.value.lines() == ["entry 9: its record does not hash to its leaf hash"]
+    with pytest.raises(VerificationError) as caught:
+        check_copy(entries[:9] + entries[10:], head)
+    assert caught.value.lines() == ["entry 9 is missing"]
+    forged = TreeHead(head.size, head.root, head.timestamp + 1, head.key_id, head.signature)
+    with pytest.raises(VerificationError) as caught:
+        check_copy(entries, forged, signature_check)
+    assert caught.value.lines() == ["the tree head of size 32: its signature is wrong"]
+    other = TreeHead(31, head.root, head.timestamp, head.key_id, head.signature)
+    with pytest.raises(VerificationError) as caught:
+        check_copy(entries, other)
+    assert caught.value.lines() == [
+        "the tree head of size 31: the entries do not give its root hash"
+    ]
+
+
+# --- rows changed behind the log's back (plain SQL, with the triggers out of the way) --
+
+LOG_TABLES = ("log_entries", "log_subtrees", "log_heads")
+
+
+def tamper(database: Database, *statements: str) -> None:
+    """Run statements as someone with the database's own rights would: the append-only
+    triggers dropped (SQLite, a file per test) or disabled and enabled again (PostgreSQL,
+    shared by the tests)."""
+    postgres = database.engine.dialect.name == "postgresql"
+    with database.engine.begin() as conn:
+        for table in LOG_TABLES:
+            if postgres:
+                conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only"))
+            else:
+                for verb in ("update", "delete"):
+                    conn.execute(text(f"DROP TRIGGER {table}_no_{verb}"))
+        for statement in statements:
+            conn.execute(text(statement))
+        if postgres:
+            for table in LOG_TABLES:
+                conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only"))
+
+
+def sql_log(
+    database: Database, signer: object, clock: Callable[[], int], events: Events
+) -> SqlLogStore:
+    store = SqlLogStore(database)
+    filled(store, signer, clock, events)
+    return store
+
+
+def test_the_database_refuses_updates_and_deletes(
+    database: Database, signer: object, clock: Callable[[], int], events: Events
+) -> None:
+    sql_log(database, signer, clock, events)
+    for statement in (
+        "UPDATE log_entries SET record = 'x' WHERE idx = 3",
+        "DELETE FROM log_subtrees",
+        "DELETE FROM log_heads WHERE tree_size = 5",
+    ):
+        with (
+            pytest.raises(DBAPIError, match="the transparency log is append-only"),
+            database.engine.begin() as conn,
+        ):
+            conn.execute(text(statement))
+
+
+EDIT = "UPDATE log_entries SET record = REPLACE(record, 'CSA/311228/00021', 'CSA/311228/00099')"
+
+
+@pytest.mark.parametrize(
+    ("statements", "findings"),
+    [
+        ([f"{EDIT} WHERE idx = 21"], ["entry 21: its record does not hash to its leaf hash"]),
+        (
+            [
+                f"{EDIT} WHERE idx = 21",
+                "UPDATE log_entries SET leaf_hash = '{leaf}' WHERE idx = 21",
+            ],
+            ["the stored hash of entry 21 differs from its recomputed hash"],
+        ),
+        (
+            [
+                f"{EDIT} WHERE idx = 21",
+                "UPDATE log_entries SET leaf_hash = '{leaf}' WHERE idx = 21",
+                "UPDATE log_subtrees SET hash = '{leaf}' WHERE id = {node}",
+            ],
+            ["the stored hash of entries 20..21 differs from its recomputed hash"],
+        ),
+        (["DELETE FROM log_entries WHERE idx = 21"], ["entry 21 is missing"]),
+        (["DELETE FROM log_entries WHERE idx = 31"], ["entry 31 is missing"]),
+        (
+            ["UPDATE log_heads SET root_hash = '{leaf}' WHERE tree_size = 13"],
+            ["the tree head of size 13: the entries do not give its root hash"],
+        ),
+    ],
+    ids=["record", "record-and-leaf", "record-leaf-and-subtree", "deleted", "deleted-last", "head"],
+)
+def test_verification_names_what_was_changed_in_the_database(
+    database: Database,
+    signer: object,
+    clock: Callable[[], int],
+    events: Events,
+    statements: list[str],
+    findings: list[str],
+) -> None:
+    store = sql_log(database, signer, clock, events)
+    edited = store.entries(21, 22)[0].data.replace(b"CSA/311228/00021", b"CSA/311228/00099")
+    leaf = merkle.leaf_hash(edited).hex()
+    node = 21 << 6
+    tamper(database, *(s.format(leaf=leaf, node=node) for s in statements))
+    with pytest.raises(VerificationError) as caught:
+        check_snapshot(store.snapshot())
+    assert caught.value.lines() == findings
