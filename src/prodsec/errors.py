@@ -213,3 +213,6 @@ class VerificationError(ProdsecError):
 
     def lines(self) -> list[str]:
         return self.findings
+
+    def extra(self) -> dict[str, Any]:
+        return {"findings": self.findings}

@@ -90,7 +90,11 @@ KINDS: list[tuple[ProdsecError, int, dict[str, Any], dict[str, str]]] = [
     (
         VerificationError("entry 3 is missing", "the tree head of size 9: bad"),
         422,
-        {"title": "Verification failed"},
+        {
+            "title": "Verification failed",
+            "detail": "entry 3 is missing",
+            "findings": ["entry 3 is missing", "the tree head of size 9: bad"],
+        },
         {},
     ),
 ]
