@@ -253,3 +253,28 @@ def test_verification_names_what_was_changed_in_the_database(
     with pytest.raises(VerificationError) as caught:
         check_snapshot(store.snapshot())
     assert caught.value.lines() == findings
+
+
+def test_log_verify_names_an_entry_edited_in_the_database(
+    database: Database, signer: object, clock: Callable[[], int], events: Events
+) -> None:
+    from typer.testing import CliRunner
+
+    from prodsec.cli.app import app
+
+    store = sql_log(database, signer, clock, events)
+    url = database.engine.url.render_as_string(hide_password=False)
+    root = store.head(None)
+    assert root is not None
+    clean = CliRunner().invoke(app, ["log", "verify", "--db", url])
+    assert (clean.exit_code, clean.stdout) == (
+        0,
+        f"ok: 32 entries, 4 tree heads, latest root {root.root.hex()}\n",
+    )
+    tamper(database, f"{EDIT} WHERE idx = 21")
+    found = CliRunner().invoke(app, ["log", "verify", "--db", url])
+    assert (found.exit_code, found.stdout, found.stderr) == (
+        1,
+        "",
+        "error: entry 21: its record does not hash to its leaf hash\n",
+    )

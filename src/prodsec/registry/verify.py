@@ -114,3 +114,17 @@ def check_copy(entries: Sequence[Entry], head: TreeHead, check: HeadCheck | None
         findings = _head_findings(leaves, [head], check)
     if findings:
         raise VerificationError(*findings)
+
+
+def check_growth(old: TreeHead, new: TreeHead) -> None:
+    """A log only grows: a new head smaller than the last one seen is a finding."""
+    if new.size < old.size:
+        raise VerificationError(
+            f"the new tree head has {new.size} entries, fewer than the {old.size} seen before"
+        )
+
+
+def check_consistent(old: TreeHead, new: TreeHead, path: Sequence[bytes]) -> None:
+    """A monitor's check: the new head extends the one seen last (section 2.1.4.2)."""
+    check_growth(old, new)
+    merkle.verify_consistency(old.size, new.size, old.root, new.root, path)

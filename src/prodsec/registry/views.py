@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
 from typing import Any
 
 from typing_extensions import TypedDict
@@ -162,7 +161,3 @@ def entries_of(document: object, field: str = "entries") -> list[Entry]:
             )
         )
     return found
-
-
-def proof_of(path: Sequence[object], field: str) -> list[bytes]:
-    return [hash_of(h, f"{field}[{i}]") for i, h in enumerate(path)]
