@@ -29,8 +29,8 @@ import statistics
 import sys
 import tempfile
 import time
-from functools import partial
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from prodsec.registry import merkle
