@@ -19,7 +19,7 @@ from prodsec.errors import (
 )
 from prodsec.registry import merkle
 from prodsec.registry.events import Event
-from prodsec.registry.log import LogStore, MemoryLogStore, TransparencyLog, TreeHead
+from prodsec.registry.log import Batch, LogStore, MemoryLogStore, TransparencyLog, TreeHead
 from prodsec.registry.merkle import LeafSource, Subtree
 from prodsec.registry.verify import check_copy, check_snapshot
 from prodsec.store.db import Database
@@ -121,7 +121,7 @@ def test_an_append_on_a_stale_size_writes_nothing(
     log = filled(store, signer, clock, events)
     head = log.head()
     with pytest.raises(ConflictError, match=r"^the log grew to 32 entries meanwhile$"):
-        store.append(31, [], [], head)
+        store.append(Batch(31, [], [], head))
     assert (store.size(), log.head().size) == (32, 32)
     assert len(store.snapshot().heads) == 4
 

@@ -57,6 +57,17 @@ class TreeHead:
 
 
 @dataclass(frozen=True, slots=True)
+class Batch:
+    """One append: the log's size it was computed on, the new entries, the complete
+    subtrees they close and the head signed over the result."""
+
+    size: int
+    entries: Sequence[Entry]
+    subtrees: Sequence[tuple[Subtree, bytes]]
+    head: TreeHead
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     entries: list[Entry]
     subtrees: dict[Subtree, bytes]
@@ -73,15 +84,9 @@ class LogStore(SubtreeSource, Protocol):
 
     def size(self) -> int: ...
 
-    def append(
-        self,
-        expected_size: int,
-        entries: Sequence[Entry],
-        subtrees: Sequence[tuple[Subtree, bytes]],
-        head: TreeHead,
-    ) -> None:
-        """Write all of it at once, or raise `ConflictError` (the size is no longer
-        `expected_size`) and write nothing."""
+    def append(self, batch: Batch) -> None:
+        """Write all of it at once, or raise `ConflictError` (the log's size is no longer
+        `batch.size`) and write nothing."""
         ...
 
     def entries(self, start: int, end: int) -> list[Entry]: ...
@@ -159,7 +164,7 @@ class TransparencyLog:
             root = merkle.fold([h for _, h in _edge(made, self.store, new_size)])
             head = self.sign_head(new_size, root)
             try:
-                self.store.append(size, entries, made, head)
+                self.store.append(Batch(size, entries, made, head))
             except ConflictError:
                 if attempt == RETRIES - 1:
                     raise
@@ -222,18 +227,12 @@ class MemoryLogStore:
     def subtree_hashes(self, wanted: Sequence[Subtree]) -> list[bytes]:
         return [self.nodes[s] for s in wanted]
 
-    def append(
-        self,
-        expected_size: int,
-        entries: Sequence[Entry],
-        subtrees: Sequence[tuple[Subtree, bytes]],
-        head: TreeHead,
-    ) -> None:
-        if expected_size != len(self.rows):
+    def append(self, batch: Batch) -> None:
+        if batch.size != len(self.rows):
             raise ConflictError(f"the log grew to {len(self.rows)} entries meanwhile")
-        self.rows.extend(entries)
-        self.nodes.update(subtrees)
-        self.heads[head.size] = head
+        self.rows.extend(batch.entries)
+        self.nodes.update(batch.subtrees)
+        self.heads[batch.head.size] = batch.head
 
     def entries(self, start: int, end: int) -> list[Entry]:
         return self.rows[max(start, 0) : max(end, 0)]

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Row, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from prodsec.errors import ConflictError
-from prodsec.registry.log import Entry, Snapshot, TreeHead
+from prodsec.registry.log import Batch, Entry, Snapshot, TreeHead
 from prodsec.registry.merkle import Subtree
 from prodsec.store.db import Database
 from prodsec.store.models import Base, LogEntryRow, LogHeadRow, LogSubtreeRow
@@ -76,16 +76,13 @@ class SqlLogStore:
             raise ConflictError(f"the log has no stored hash for {missing[0]}")
         return [bytes.fromhex(found[i]) for i in ids]
 
-    def append(
-        self,
-        expected_size: int,
-        entries: Sequence[Entry],
-        subtrees: Sequence[tuple[Subtree, bytes]],
-        head: TreeHead,
-    ) -> None:
-        entry_rows = [{"idx": e.index, "leaf_hash": e.leaf_hash.hex(), "record": e.data.decode()}
-                      for e in entries]  # fmt: skip
-        subtree_rows = [{"id": subtree_id(s), "hash": h.hex()} for s, h in subtrees]
+    def append(self, batch: Batch) -> None:
+        entry_rows = [
+            {"idx": e.index, "leaf_hash": e.leaf_hash.hex(), "record": e.data.decode()}
+            for e in batch.entries
+        ]
+        subtree_rows = [{"id": subtree_id(s), "hash": h.hex()} for s, h in batch.subtrees]
+        head = batch.head
         head_row = {
             "tree_size": head.size,
             "root_hash": head.root.hex(),
@@ -96,7 +93,7 @@ class SqlLogStore:
         try:
             with self.engine.begin() as conn:
                 size = self._size(conn)
-                if size != expected_size:
+                if size != batch.size:
                     raise ConflictError(f"the log grew to {size} entries meanwhile")
                 for table, rows in ((ENTRIES, entry_rows), (SUBTREES, subtree_rows)):
                     for start in range(0, len(rows), BATCH):
