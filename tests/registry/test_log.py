@@ -278,3 +278,35 @@ def test_log_verify_names_an_entry_edited_in_the_database(
         "",
         "error: entry 21: its record does not hash to its leaf hash\n",
     )
+
+
+class Racing:
+    """A store on which another writer appends just before each of our first `races`
+    appends lands: ours is refused and tried again on the new right edge."""
+
+    def __init__(self, store: LogStore, other: TransparencyLog, races: int, events: Events) -> None:
+        self.store, self.other, self.races, self.events = store, other, races, events
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def append(self, batch: Batch) -> None:
+        if self.races:
+            self.races -= 1
+            self.other.append(self.events(2, 100 + 2 * self.races))
+        self.store.append(batch)
+
+
+def test_an_append_beaten_by_another_is_retried_then_refused(
+    store: LogStore, signer: object, clock: Callable[[], int], events: Events
+) -> None:
+    other = TransparencyLog(store, signer, clock)  # type: ignore[arg-type]
+    racing = TransparencyLog(Racing(store, other, 2, events), signer, clock)  # type: ignore[arg-type]
+    head = racing.append(events(3))
+    assert (head.size, store.size()) == (7, 7)
+    assert [e.data for e in store.entries(4, 7)] == [e.record() for e in events(3)]
+    check_snapshot(store.snapshot())
+    losing = TransparencyLog(Racing(store, other, 3, events), signer, clock)  # type: ignore[arg-type]
+    with pytest.raises(ConflictError, match=r"^the log grew to 13 entries meanwhile$"):
+        losing.append(events(1))
+    assert store.size() == 13
