@@ -234,8 +234,24 @@ EDIT = "UPDATE log_entries SET record = REPLACE(record, 'CSA/311228/00021', 'CSA
             ["UPDATE log_heads SET root_hash = '{leaf}' WHERE tree_size = 13"],
             ["the tree head of size 13: the entries do not give its root hash"],
         ),
+        (
+            [
+                "INSERT INTO log_entries (idx, leaf_hash, record) "
+                "SELECT 32, leaf_hash, record FROM log_entries WHERE idx = 21",
+                "INSERT INTO log_subtrees (id, hash) SELECT 2048, hash FROM log_subtrees WHERE id = {node}",
+            ],
+            ["entries 32..32 are not covered by a signed tree head"],
+        ),
     ],
-    ids=["record", "record-and-leaf", "record-leaf-and-subtree", "deleted", "deleted-last", "head"],
+    ids=[
+        "record",
+        "record-and-leaf",
+        "record-leaf-and-subtree",
+        "deleted",
+        "deleted-last",
+        "head",
+        "added",
+    ],
 )
 def test_verification_names_what_was_changed_in_the_database(
     database: Database,

@@ -100,6 +100,9 @@ def check_snapshot(snapshot: Snapshot, check: HeadCheck | None = None) -> int:
     top = max([e.index + 1 for e in snapshot.entries] + [h.size for h in snapshot.heads] + [0])
     findings, leaves, broken = _entry_findings(snapshot.entries, top)
     findings += _subtree_findings(leaves, snapshot.subtrees, broken)
+    signed = max([h.size for h in snapshot.heads] + [0])
+    if top > signed:
+        findings.append(f"entries {signed}..{top - 1} are not covered by a signed tree head")
     if not findings:
         findings = _head_findings(leaves, snapshot.heads, check)
     if findings:
