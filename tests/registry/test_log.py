@@ -326,3 +326,32 @@ def test_an_append_beaten_by_another_is_retried_then_refused(
     with pytest.raises(ConflictError, match=r"^the log grew to 13 entries meanwhile$"):
         losing.append(events(1))
     assert store.size() == 13
+
+
+def test_a_locked_sqlite_file_is_a_conflict_not_a_crash(
+    tmp_path: Path,
+    new_database: Callable[[str, Path], Database],
+    signer: object,
+    clock: Callable[[], int],
+    events: Events,
+) -> None:
+    import sqlite3
+    from types import SimpleNamespace
+
+    from sqlalchemy import create_engine
+
+    database = new_database("sqlite", tmp_path)
+    log = filled(SqlLogStore(database), signer, clock, events)
+    impatient = create_engine(database.engine.url, connect_args={"timeout": 0.05})
+    store = SqlLogStore(SimpleNamespace(engine=impatient))  # type: ignore[arg-type]
+    head = log.head()
+    holder = sqlite3.connect(str(tmp_path / "prodsec.db"))
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(ConflictError, match=r"^another append holds the log$"):
+            store.append(Batch(32, [], [], head))
+    finally:
+        holder.rollback()
+        holder.close()
+        impatient.dispose()
+    assert store.size() == 32

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from prodsec.errors import ConflictError
 from prodsec.registry.log import Batch, Entry, Snapshot, TreeHead
@@ -101,6 +101,10 @@ class SqlLogStore:
                 conn.execute(insert(HEADS), head_row)
         except IntegrityError:
             raise ConflictError("another append took these positions in the log") from None
+        except OperationalError as exc:  # SQLite: two writers, one told to back off
+            if "database is locked" not in str(exc.orig):
+                raise
+            raise ConflictError("another append holds the log") from None
 
     def entries(self, start: int, end: int) -> list[Entry]:
         query = (
