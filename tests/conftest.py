@@ -42,6 +42,14 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def small_copy(tmp_path: Path) -> Path:
+    """A writable copy of the small catalog, for logic tests that need one edit of it."""
+    target = tmp_path / "catalog"
+    shutil.copytree(ASSETS / "catalog", target)
+    return target
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"

@@ -50,7 +50,7 @@ def test_dashboard_states_its_filter_and_answers_under_it(web: TestClient) -> No
     everything = web.get("/harmonise", params={"parameter": "min_support_years"}).text
     assert _text(everything, "<caption>min_support_years", "</table>") == (
         "min_support_years across instruments (higher is stricter) Instrument Jurisdictions"
-        " Value Requirement eu-cra@2024-2847 EU 5 years Art13-8"
+        " Value Requirement br-anatel-77@2021 BR 2 years 6.1.4 eu-cra@2024-2847 EU 5 years Art13-8"
     )
 
 

@@ -17,6 +17,7 @@ from prodsec.catalog.model import (
     MappingSet,
     Market,
     ProductFeature,
+    Region,
     Requirement,
 )
 from prodsec.catalog.recognition import Arrangement, Recognition
@@ -43,6 +44,16 @@ class SearchHit:
 def near(wanted: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The closest existing names to a mistyped one."""
     return difflib.get_close_matches(wanted, list(choices), n=n, cutoff=0.6)
+
+
+def region_of(regions: Iterable[Region], jurisdiction: str) -> Region | None:
+    """The first region that names the code, or the code's country (the part before `-`)."""
+    country = jurisdiction.partition("-")[0]
+    for wanted in dict.fromkeys((jurisdiction, country)):
+        for region in regions:
+            if wanted in region.jurisdictions:
+                return region
+    return None
 
 
 V = TypeVar("V")
@@ -76,6 +87,7 @@ class Catalog:
         "mapping_sets",
         "markets",
         "recognitions",
+        "regions",
     )
 
     def __init__(
@@ -89,8 +101,10 @@ class Catalog:
         recognitions: Iterable[Recognition] = (),
         arrangements: Iterable[Arrangement] = (),
         data_hash: str = "",
+        regions: Iterable[Region] = (),
     ) -> None:
         self.data_hash = data_hash
+        self.regions: dict[str, Region] = {r.id: r for r in regions}
         self.markets: dict[str, Market] = {m.id: m for m in markets}
         self.recognitions: tuple[Recognition, ...] = tuple(recognitions)
         self.arrangements: dict[str, Arrangement] = {a.id: a for a in arrangements}
@@ -173,6 +187,13 @@ class Catalog:
 
     def market(self, ident: str) -> Market:
         return _lookup("market", self.markets, ident, listed=True)
+
+    def region(self, ident: str) -> Region:
+        return _lookup("region", self.regions, ident, listed=True)
+
+    def region_of(self, jurisdiction: str) -> Region | None:
+        """The region a jurisdiction code belongs to; `US-CA` goes with `US`."""
+        return region_of(self.regions.values(), jurisdiction)
 
     # --- requirements ---------------------------------------------------------------
 

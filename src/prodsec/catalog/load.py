@@ -25,6 +25,7 @@ from prodsec.catalog.model import (
     Instrument,
     MappingSet,
     MarketFile,
+    RegionFile,
 )
 from prodsec.catalog.recognition import RecognitionFile
 from prodsec.catalog.validate import (
@@ -33,19 +34,21 @@ from prodsec.catalog.validate import (
     check_mappings,
     check_markets,
     check_recognitions,
+    check_regions,
     check_vocabularies,
 )
 from prodsec.catalog.yamlsrc import Document, YamlError, read_document
 from prodsec.errors import DataError, Issue
 
-CACHE_FORMAT = 4  # 2: the model split into vocab, when and recognition; 3: joint mappings;
-# 4: actors and triggers on requirements
+CACHE_FORMAT = 6  # 2: the model split into vocab, when and recognition; 3: joint mappings;
+# 4: actors and triggers on requirements; 5: regions; 6: a requirement's actors required
 PACKAGED = Path(__file__).resolve().parent.parent / "data"
 BLOCKS_FILE = "building-blocks.yaml"
 FEATURES_FILE = "features.yaml"
 CATEGORIES_FILE = "categories.yaml"
 MARKETS_FILE = "markets.yaml"
 RECOGNITION_FILE = "recognition.yaml"
+REGIONS_FILE = "regions.yaml"
 
 T = TypeVar("T")
 
@@ -56,7 +59,14 @@ class CatalogError(DataError):
     what = "the catalog data"
 
 
-VOCABULARIES = (BLOCKS_FILE, FEATURES_FILE, CATEGORIES_FILE, MARKETS_FILE, RECOGNITION_FILE)
+VOCABULARIES = (
+    BLOCKS_FILE,
+    FEATURES_FILE,
+    CATEGORIES_FILE,
+    MARKETS_FILE,
+    RECOGNITION_FILE,
+    REGIONS_FILE,
+)
 
 
 def instrument_files(root: Path) -> list[Path]:
@@ -180,9 +190,16 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
     categories = _parse(root / CATEGORIES_FILE, CategoryFile, issues)
     markets = _parse(root / MARKETS_FILE, MarketFile, issues)
     recognition = _parse(root / RECOGNITION_FILE, RecognitionFile, issues)
+    regions = _parse(root / REGIONS_FILE, RegionFile, issues)
     instruments = [(path, _parse(path, Instrument, issues)) for path in instrument_files(root)]
     mapping_sets = [(path, _parse(path, MappingSet, issues)) for path in mapping_files(root)]
-    if blocks is None or features is None or categories is None or markets is None:
+    if (
+        blocks is None
+        or features is None
+        or categories is None
+        or markets is None
+        or regions is None
+    ):
         raise CatalogError(issues)
     issues += check_vocabularies(
         Parsed(blocks.doc, blocks.value.blocks),
@@ -190,6 +207,8 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
         Parsed(categories.doc, categories.value.categories),
     )
     issues += check_markets(Parsed(markets.doc, markets.value.markets))
+    region_list = Parsed(regions.doc, regions.value.regions)
+    issues += check_regions(region_list, [(p.doc, p.value) for _, p in instruments if p])
     editions = {p.value.key: p.value for _, p in instruments if p is not None}
     broken = {f"{path.parent.name}@{path.stem}" for path, p in instruments if p is None}
     feature_ids = {f.id for f in features.value.features}
@@ -222,6 +241,7 @@ def compile_catalog(root: Path, digest: str = "") -> Catalog:
         recognitions=recognition.value.edges,
         arrangements=recognition.value.arrangements,
         data_hash=digest,
+        regions=regions.value.regions,
     )
 
 
@@ -235,5 +255,6 @@ def iter_schemas() -> Iterator[tuple[str, dict[str, Any]]]:
         ("categories", CategoryFile),
         ("markets", MarketFile),
         ("recognition", RecognitionFile),
+        ("regions", RegionFile),
     ):
         yield f"{name}.schema.json", _adapter(kind).json_schema()

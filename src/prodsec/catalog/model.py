@@ -256,13 +256,13 @@ class Requirement:
     status: Annotated[str, Pattern(STATUS.pattern)]
     source: Text
     confidence: Confidence
+    actors: Annotated[tuple[Actor, ...], MinLen(1)]
     parent: Ref | None = None
     title: str = ""
     conditions: tuple[str, ...] = ()
     features: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     phases: tuple[Phase, ...] = ()
-    actors: tuple[Actor, ...] = ()
     trigger: Trigger | None = None
     parameters: tuple[Parameter, ...] = ()
     evidence: tuple[EvidenceKind, ...] = ()
@@ -406,6 +406,23 @@ class Market:
     title: Text
     jurisdictions: Annotated[tuple[Jurisdiction, ...], MinLen(1)]
     note: str = ""
+
+
+@frozen
+class Region:
+    """A part of the world the atlas groups jurisdictions by. A subdivision code (US-CA)
+    belongs to the region of its country (US)."""
+
+    id: Slug
+    title: Text
+    jurisdictions: Annotated[tuple[Jurisdiction, ...], MinLen(1)]
+    note: str = ""
+
+
+@frozen
+class RegionFile:
+    revision: Annotated[int, Ge(1)]
+    regions: Annotated[tuple[Region, ...], MinLen(1)]
 
 
 @frozen

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from prodsec.catalog.catalog import region_of
 from prodsec.catalog.model import (
     BuildingBlock,
     Category,
@@ -13,6 +14,7 @@ from prodsec.catalog.model import (
     MappingSet,
     Market,
     ProductFeature,
+    Region,
 )
 from prodsec.catalog.recognition import Recognition, RecognitionFile, RecognitionKind, refers_to
 from prodsec.catalog.vocab import check_value
@@ -70,6 +72,24 @@ def check_markets(markets: Parsed[tuple[Market, ...]]) -> Iterator[Issue]:
     yield from _unique(markets.doc, "markets", [m.id for m in markets.value], "market id")
 
 
+def check_regions(
+    regions: Parsed[tuple[Region, ...]], instruments: list[tuple[Document, Instrument]]
+) -> Iterator[Issue]:
+    """Region ids and codes appear once; every instrument's jurisdiction has a region."""
+    yield from _unique(regions.doc, "regions", [r.id for r in regions.value], "region id")
+    seen: dict[str, str] = {}
+    for i, region in enumerate(regions.value):
+        for j, code in enumerate(region.jurisdictions):
+            if code in seen:
+                where = ("regions", i, "jurisdictions", j)
+                yield regions.doc.issue(where, f"'{code}' is already in region '{seen[code]}'")
+            seen.setdefault(code, region.id)
+    for doc, inst in instruments:
+        for i, code in enumerate(inst.jurisdictions):
+            if region_of(regions.value, code) is None:
+                yield doc.issue(("jurisdictions", i), f"jurisdiction '{code}' is in no region")
+
+
 def _unknown_features(
     doc: Document, at: tuple[str | int, ...], when: tuple[str, ...], features: set[str]
 ) -> Iterator[Issue]:
@@ -122,6 +142,7 @@ def check_instrument(
             yield from _unknown_features(doc, (kind, i, "when"), term.when, features)
     yield from _check_scope(item, features, categories)
     yield from _check_levels(item)
+    yield from _check_actors(item)
     for j, event in enumerate(inst.dates):
         for k, ref in enumerate(event.refs):
             if ref not in refs and ref not in section_refs:
@@ -280,6 +301,27 @@ def _edge_cite(
         yield doc.issue(
             where, f"no {what} '{ident}' in {edge.origin if from_origin else edge.target}"
         )
+
+
+def _check_actors(item: Parsed[Instrument]) -> Iterator[Issue]:
+    """An instrument's actors are exactly those its requirements name."""
+    doc, inst = item.doc, item.value
+    declared = set(inst.actors)
+    first: dict[str, str] = {}
+    for req in inst.requirements:
+        for actor in req.actors:
+            first.setdefault(actor, req.ref)
+    for i, actor in enumerate(inst.actors):
+        if actor not in first:
+            yield doc.issue(("actors", i), f"'{actor}' bears no requirement of this instrument")
+    for i, req in enumerate(inst.requirements):
+        for k, actor in enumerate(req.actors):
+            if actor not in declared and first[actor] == req.ref:
+                yield doc.issue(
+                    ("requirements", i, "actors", k),
+                    f"'{actor}' bears requirement {req.ref} "
+                    "but is missing from the header's actors",
+                )
 
 
 def _check_requirements(

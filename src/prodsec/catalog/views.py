@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any, NotRequired, cast
 
 from typing_extensions import TypedDict
 
+from prodsec.catalog.atlas import FactCounts, GroupBy, WorldStatus, fact_counts, groups
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.diff import EditionDiff
-from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Requirement
+from prodsec.catalog.editions import current_editions, ended, lineage_start, start
+from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Requirement, Trigger
 from prodsec.catalog.recognition import Recognition
+from prodsec.catalog.vocab import Bindingness, Layer
 
 Json = dict[str, Any]
 """A nested value whose shape follows the catalog's data format (docs/catalog-format.md)."""
@@ -38,6 +42,20 @@ class MappingPublic(TypedDict):
     note: str
 
 
+class TriggerPublic(TypedDict):
+    """The event that sets a duty off and how soon the actor must act."""
+
+    event: str
+    deadline: str
+    within_hours: int | None
+
+
+def trigger_view(t: Trigger | None) -> TriggerPublic | None:
+    if t is None:
+        return None
+    return {"event": t.event.value, "deadline": t.deadline, "within_hours": t.within_hours}
+
+
 class RequirementPublic(TypedDict):
     ref: str
     id: str
@@ -52,6 +70,10 @@ class RequirementPublic(TypedDict):
     features: list[str]
     levels: list[str]
     phases: list[str]
+    actors: list[str]
+    """Who bears the requirement."""
+    trigger: TriggerPublic | None
+    """The event that sets the duty off, or None for a property of the product."""
     parameters: list[Json]
     evidence: list[str]
     source: str
@@ -80,9 +102,36 @@ class InstrumentSummary(TypedDict):
     mandatory_count: int
 
 
+class CountsPublic(TypedDict):
+    """How many facts stand at each confidence."""
+
+    verified: int
+    secondary: int
+    unverified: int
+    total: int
+
+
+class ConfidencePublic(TypedDict):
+    """An instrument's facts by confidence (docs/catalog-format.md, "Facts and their
+    confidence"): its requirements, its dates that state a confidence, and both."""
+
+    requirements: CountsPublic
+    dates: CountsPublic
+    facts: CountsPublic
+
+
+class InstrumentGroupPublic(TypedDict):
+    """Instruments under one layer or region (`prodsec catalog list --group-by`)."""
+
+    group: str
+    title: str
+    instruments: list[InstrumentSummary]
+
+
 class InstrumentPublic(InstrumentSummary):
     """An instrument edition with everything about it and its requirements."""
 
+    confidence: ConfidencePublic
     previous_edition: str | None
     dates: list[Json]
     scope: Json
@@ -193,6 +242,8 @@ def requirement_view(catalog: Catalog, inst: Instrument, req: Requirement) -> Re
         "features": list(req.features),
         "levels": list(req.levels),
         "phases": plain(req.phases),
+        "actors": plain(req.actors),
+        "trigger": trigger_view(req.trigger),
         "parameters": plain(req.parameters),
         "evidence": plain(req.evidence),
         "source": req.source,
@@ -222,9 +273,41 @@ def instrument_summary(inst: Instrument) -> InstrumentSummary:
     }
 
 
+def grouped_view(
+    catalog: Catalog, insts: Iterable[Instrument], by: GroupBy
+) -> list[InstrumentGroupPublic]:
+    return [
+        {
+            "group": name,
+            "title": catalog.regions[name].title if by is GroupBy.REGION else name,
+            "instruments": [instrument_summary(i) for i in found],
+        }
+        for name, found in groups(catalog, insts, by)
+    ]
+
+
+def counts_view(counts: FactCounts) -> CountsPublic:
+    return {
+        "verified": counts.verified,
+        "secondary": counts.secondary,
+        "unverified": counts.unverified,
+        "total": counts.total,
+    }
+
+
+def confidence_view(inst: Instrument) -> ConfidencePublic:
+    requirements, dates = fact_counts(inst)
+    return {
+        "requirements": counts_view(requirements),
+        "dates": counts_view(dates),
+        "facts": counts_view(requirements + dates),
+    }
+
+
 def instrument_view(catalog: Catalog, inst: Instrument) -> InstrumentPublic:
     return {
         **instrument_summary(inst),
+        "confidence": confidence_view(inst),
         "previous_edition": inst.previous_edition,
         "dates": plain(inst.dates),
         "scope": plain(inst.scope),
@@ -315,3 +398,81 @@ def edge_label(edge: Recognition) -> str:
     if edge.target_level is not None:
         right = _level(edge.target_level) + (f" ({right})" if right else "")
     return f"{left} \u2192 {right}"
+
+
+class WorldEntryPublic(TypedDict):
+    """One instrument in a cell of the world view; `since` is the day it binds, will
+    bind or counts from (its first edition's start when it already binds)."""
+
+    instrument: str
+    title: str
+    status: str
+    bindingness: str
+    since: str
+
+
+class WorldRowPublic(TypedDict):
+    """A jurisdiction's instruments per layer: `cells` maps each layer to its entries."""
+
+    jurisdiction: str
+    cells: dict[str, list[WorldEntryPublic]]
+
+
+class WorldRegionPublic(TypedDict):
+    region: str
+    title: str
+    rows: list[WorldRowPublic]
+
+
+class WorldPublic(TypedDict):
+    """The atlas at a glance: jurisdictions by region against layers, on a day."""
+
+    on: str
+    layers: list[str]
+    regions: list[WorldRegionPublic]
+
+
+def world_view(catalog: Catalog, on: dt.date) -> WorldPublic:
+    """What binds, is coming or is voluntary in each jurisdiction on a day, per layer: the
+    editions current on that day (or the first to come), none that has ended."""
+    entries: dict[str, dict[str, list[WorldEntryPublic]]] = {}
+    for ident in sorted({i.id for i in catalog.instruments.values()}):
+        for inst in current_editions(catalog.editions(ident), on):
+            stop = ended(inst)
+            if stop is not None and stop <= on:
+                continue
+            for code in inst.jurisdictions:
+                cells = entries.setdefault(code, {layer.value: [] for layer in Layer})
+                cells[inst.layer.value].append(_world_entry(catalog, inst, on))
+    return {
+        "on": on.isoformat(),
+        "layers": [layer.value for layer in Layer],
+        "regions": [
+            {
+                "region": region.id,
+                "title": region.title,
+                "rows": [
+                    {"jurisdiction": code, "cells": entries[code]}
+                    for code in sorted(entries)
+                    if catalog.region_of(code) is region
+                ],
+            }
+            for region in catalog.regions.values()
+        ],
+    }
+
+
+def _world_entry(catalog: Catalog, inst: Instrument, on: dt.date) -> WorldEntryPublic:
+    if inst.bindingness is not Bindingness.MANDATORY:
+        status, since = WorldStatus.VOLUNTARY, start(inst)
+    elif start(inst) <= on:
+        status, since = WorldStatus.BINDS, lineage_start(catalog, inst)
+    else:
+        status, since = WorldStatus.UPCOMING, start(inst)
+    return {
+        "instrument": inst.key,
+        "title": inst.short_title or inst.title,
+        "status": status.value,
+        "bindingness": inst.bindingness.value,
+        "since": since.isoformat(),
+    }

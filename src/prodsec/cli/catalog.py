@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
+from prodsec.catalog.atlas import GroupBy, InstrumentFilter, select_instruments
 from prodsec.catalog.files import write_file
 from prodsec.catalog.load import PACKAGED, iter_schemas
-from prodsec.catalog.views import diff_view, instrument_summary, instrument_view, requirement_view
-from prodsec.catalog.vocab import Actor, Bindingness, InstrumentType
+from prodsec.catalog.views import (
+    diff_view,
+    grouped_view,
+    instrument_summary,
+    instrument_view,
+    requirement_view,
+    world_view,
+)
+from prodsec.catalog.vocab import Actor, Bindingness, InstrumentType, Layer
 from prodsec.cli import names
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.errors import BadInputError
@@ -35,10 +44,21 @@ def list_(
             "--jurisdiction", "-j", help="Only instruments of this jurisdiction (GB, EU, INT...)."
         ),
     ] = None,
-    bindingness: Annotated[Bindingness | None, typer.Option(help="Only this bindingness.")] = None,
+    bindingness: Annotated[
+        Bindingness | None,
+        typer.Option("--bindingness", "--binding", help="Only this bindingness."),
+    ] = None,
+    layer: Annotated[Layer | None, typer.Option(help="Only this layer.")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="Only instruments of a jurisdiction in this region (europe...)."),
+    ] = None,
     actor: Annotated[
         Actor | None,
         typer.Option(help="Only instruments that put duties on this actor (importer...)."),
+    ] = None,
+    group_by: Annotated[
+        GroupBy | None, typer.Option(help="Group the list by layer or by region.")
     ] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
@@ -46,17 +66,49 @@ def list_(
     catalog = load_catalog()
     if jurisdiction is not None:
         jurisdiction = names.jurisdictions(catalog, [jurisdiction])[0]
-    items = [
-        i
-        for i in catalog.instruments.values()
-        if (type_ is None or i.type is type_)
-        and (jurisdiction is None or jurisdiction in i.jurisdictions)
-        and (bindingness is None or i.bindingness is bindingness)
-        and (actor is None or actor in i.actors)
-    ]
-    rows = [instrument_summary(i) for i in sorted(items, key=lambda i: i.key)]
+    wanted = InstrumentFilter(type_, jurisdiction, bindingness, layer, region, actor)
+    items = select_instruments(catalog, wanted)
     cols = ["key", "title", "type", "bindingness", "jurisdictions", "requirement_count"]
-    emit(fmt, rows, rows, cols, title="Instruments")
+    if group_by is None:
+        rows = [instrument_summary(i) for i in items]
+        emit(fmt, rows, rows, cols, title="Instruments")
+        return
+    grouped = grouped_view(catalog, items, group_by)
+    flat = [{"group": g["group"], **i} for g in grouped for i in g["instruments"]]
+    emit(fmt, grouped, flat, ["group", *cols], title="Instruments")
+
+
+@app.command()
+def world(
+    on: Annotated[
+        str | None, typer.Option("--on", help="The day to look at, YYYY-MM-DD (default today).")
+    ] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """The atlas at a glance: each jurisdiction, by region, against the layers, naming what
+    binds there, what is coming and what is voluntary."""
+    from prodsec.cli.applies import parse_day
+
+    view = world_view(load_catalog(), dt.date.today() if on is None else parse_day(on, "--on"))
+    rows: list[dict[str, Any]] = [
+        {
+            "region": region["region"],
+            "jurisdiction": row["jurisdiction"],
+            **{
+                layer: [f"{e['instrument']} ({e['status']} {e['since']})" for e in entries]
+                for layer, entries in row["cells"].items()
+            },
+        }
+        for region in view["regions"]
+        for row in region["rows"]
+    ]
+    emit(
+        fmt,
+        view,
+        rows,
+        ["region", "jurisdiction", *view["layers"]],
+        title=f"The atlas on {view['on']}",
+    )
 
 
 @app.command()
@@ -89,7 +141,9 @@ def show(
         for r in edition["requirements"]
     ]
     cols = ["ref", "status_code", "strength", "confidence", "gist", "maps_to"]
-    emit(fmt, edition, rows, cols, title=f"{inst.key}: {inst.title}")
+    facts = edition["confidence"]["facts"]
+    counted = ", ".join(f"{facts[c]} {c}" for c in ("verified", "secondary", "unverified"))
+    emit(fmt, edition, rows, cols, title=f"{inst.key}: {inst.title} (facts: {counted})")
 
 
 class ExportFormat(StrEnum):

@@ -8,7 +8,17 @@ from typing import Any
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.model import Instrument, Requirement
-from prodsec.catalog.vocab import DutyOfCare, Layer, Relationship, shown
+from prodsec.catalog.vocab import (
+    DutyOfCare,
+    Layer,
+    Phase,
+    Relationship,
+    Scalar,
+    Stricter,
+    Theme,
+    TriggerEvent,
+    shown,
+)
 from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import Counted, Cover, Selection, footprint, select
 
@@ -156,3 +166,110 @@ def layer_gaps(catalog: Catalog, selection: Selection) -> list[dict[str, Any]]:
         for b in catalog.blocks.values()
         if b.id in above and b.id not in below
     ]
+
+
+def _compare(stricter: Stricter, left: Scalar, right: Scalar) -> str:
+    """How one value of a block parameter stands to another: a parameter with a stricter
+    direction orders them; one without (a language, a format) cannot be ordered, so two
+    different values ask for different things and cannot both be the one value a product
+    has."""
+    if stricter is Stricter.NONE:
+        return "conflicts-with"
+    if stricter is Stricter.TRUE:
+        return "stricter-than" if left is True else "looser-than"
+    if not isinstance(left, int | float) or not isinstance(right, int | float):
+        return "conflicts-with"
+    higher = left > right
+    return "stricter-than" if higher == (stricter is Stricter.HIGHER) else "looser-than"
+
+
+def parameter_pairs(catalog: Catalog, selection: Selection) -> list[dict[str, Any]]:
+    """Question 7: pairs of requirements of different instruments that set different
+    values for one block parameter, and whether one is merely stricter than the other
+    (the parameter has a direction) or they conflict (it has none). Each pair once, the
+    stricter side on the left."""
+    values: dict[tuple[str, str], list[tuple[str, str, Scalar]]] = defaultdict(list)
+    for inst in select(catalog, selection):
+        for req in inst.requirements:
+            rid = inst.requirement_id(req.ref)
+            if not _counted(catalog, selection, rid):
+                continue
+            for m in catalog.mappings_of(rid):
+                for name, value in catalog.block_values(rid, m).items():
+                    if m.block is not None:
+                        values[(m.block, name)].append((inst.id, rid, value))
+    rows = []
+    for (block, name), found in values.items():
+        param = catalog.blocks[block].parameter(name)
+        stricter = Stricter.NONE if param is None else param.stricter
+        for i, (left_id, left, lvalue) in enumerate(found):
+            for right_id, right, rvalue in found[i + 1 :]:
+                if left_id == right_id or lvalue == rvalue:
+                    continue
+                relation = _compare(stricter, lvalue, rvalue)
+                pair = [(left, lvalue), (right, rvalue)]
+                if relation == "looser-than":
+                    pair.reverse()
+                    relation = "stricter-than"
+                (first, fvalue), (second, svalue) = pair
+                rows.append(
+                    {
+                        "block": block,
+                        "parameter": name,
+                        "requirement": first,
+                        "value": shown(fvalue),
+                        "relation": relation,
+                        "other": second,
+                        "other_value": shown(svalue),
+                    }
+                )
+    return sorted(rows, key=lambda r: (r["relation"], r["block"], r["parameter"]))
+
+
+SUPPORT_EVENTS = (TriggerEvent.SUPPORT_PERIOD, TriggerEvent.END_OF_SUPPORT)
+
+
+def support_and_end_of_life(catalog: Catalog, selection: Selection) -> list[dict[str, Any]]:
+    """Question 17: per regime, the provisions on the end of security support (onto a
+    support-period block, or set off by the support period or its end) and those on end
+    of life (the end-of-life phase, or onto an end-of-life block of the duty of care).
+    A regime `distinguishes` them when some provision speaks to each alone, and `ties
+    together` when they meet only in provisions that speak to both. End of sales is not a
+    fact the catalog holds, so no answer names it."""
+    rows = []
+    for inst in select(catalog, selection):
+        support: list[str] = []
+        end: list[str] = []
+        for req in inst.requirements:
+            rid = inst.requirement_id(req.ref)
+            if not _counted(catalog, selection, rid):
+                continue
+            blocks = [catalog.blocks[m.block] for m in catalog.mappings_of(rid) if m.block]
+            if any(b.theme is Theme.SUPPORT_PERIOD for b in blocks) or (
+                req.trigger is not None and req.trigger.event in SUPPORT_EVENTS
+            ):
+                support.append(req.ref)
+            if Phase.END_OF_LIFE in req.phases or any(
+                b.duty_of_care is DutyOfCare.END_OF_LIFE for b in blocks
+            ):
+                end.append(req.ref)
+        rows.append(
+            {
+                "instrument": inst.key,
+                "jurisdictions": ", ".join(inst.jurisdictions),
+                "end_of_support": ", ".join(support),
+                "end_of_life": ", ".join(end),
+                "answer": _support_answer(support, end),
+            }
+        )
+    return rows
+
+
+def _support_answer(support: list[str], end: list[str]) -> str:
+    if set(support) - set(end) and set(end) - set(support):
+        return "distinguishes"
+    if set(support) & set(end):
+        return "ties together"
+    if support:
+        return "end of support only"
+    return "end of life only" if end else "neither"

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+import datetime as dt
+from typing import Annotated
 
+from fastapi import APIRouter, Query, Request, Response
+
+from prodsec.catalog.atlas import InstrumentFilter, select_instruments
 from prodsec.catalog.views import (
     InstrumentPublic,
     InstrumentSummary,
     RequirementPublic,
+    WorldPublic,
     instrument_summary,
     instrument_view,
     requirement_view,
+    world_view,
 )
-from prodsec.catalog.vocab import Bindingness, InstrumentType, Layer
+from prodsec.catalog.vocab import Actor, Bindingness, InstrumentType, Layer
+from prodsec.errors import BadInputError, NotFoundError
 from prodsec.web.api.caching import cached
 from prodsec.web.deps import CatalogDep, Limit, Offset, Page, page
 
@@ -26,19 +33,31 @@ def instruments(
     jurisdiction: str | None = None,
     bindingness: Bindingness | None = None,
     layer: Layer | None = None,
+    region: Annotated[
+        str | None, Query(description="A region of regions.yaml (europe, asia-pacific, ...).")
+    ] = None,
+    actor: Annotated[
+        Actor | None, Query(description="Only instruments that put duties on this actor.")
+    ] = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> Page[InstrumentSummary]:
-    """Instrument editions, filtered and paginated."""
-    found = [
-        instrument_summary(i)
-        for i in sorted(catalog.instruments.values(), key=lambda i: i.key)
-        if (type is None or i.type is type)
-        and (jurisdiction is None or jurisdiction.upper() in i.jurisdictions)
-        and (bindingness is None or i.bindingness is bindingness)
-        and (layer is None or i.layer is layer)
-    ]
+    """Instrument editions, filtered and paginated. An unknown region is a 400 that lists
+    the valid ones."""
+    code = None if jurisdiction is None else jurisdiction.upper()
+    wanted = InstrumentFilter(type, code, bindingness, layer, region, actor)
+    try:
+        found = [instrument_summary(i) for i in select_instruments(catalog, wanted)]
+    except NotFoundError as exc:
+        raise BadInputError(str(exc), field="region") from exc
     return page(found[offset : offset + limit], len(found), offset, limit)
+
+
+@router.get("/atlas/world", summary="The atlas at a glance")
+def world(catalog: CatalogDep, on: dt.date | None = None) -> WorldPublic:
+    """Each jurisdiction, grouped by region, against the layers: what binds there on the
+    day (`on`, default today), what is coming and what is voluntary, and since when."""
+    return world_view(catalog, on or dt.date.today())
 
 
 @router.get(

@@ -9,7 +9,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from prodsec.catalog.diff import diff_editions
-from prodsec.catalog.views import instrument_summary, requirement_view
+from prodsec.catalog.views import (
+    confidence_view,
+    instrument_summary,
+    requirement_view,
+    world_view,
+)
 from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import Selection, overlap
 from prodsec.insight.graph import graph_spec, graph_view, recognition_graph
@@ -71,7 +76,15 @@ def instrument(request: Request, spec: str, catalog: CatalogDep) -> HTMLResponse
         mappings=mappings,
         editions=editions,
         changes=changes,
+        confidence=confidence_view(inst),
     )
+
+
+@router.get("/atlas/world", response_class=HTMLResponse)
+def world(request: Request, catalog: CatalogDep, on: dt.date | None = None) -> HTMLResponse:
+    """The atlas at a glance: jurisdictions by region against layers."""
+    view = world_view(catalog, on or dt.date.today())
+    return page(request, "world.html", world=view)
 
 
 @router.get("/instruments/{spec}/requirements/{ref}", response_class=HTMLResponse)

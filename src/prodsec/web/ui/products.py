@@ -15,10 +15,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from prodsec.assess.evaluate import role_of
 from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.assess.profile import ProfileError, profile_document
 from prodsec.assess.report import assessment_view
 from prodsec.catalog import Catalog
+from prodsec.catalog.vocab import Actor as Role
 from prodsec.errors import BadInputError
 from prodsec.store import repo
 from prodsec.store.audit import Actor
@@ -217,17 +219,19 @@ def product(
     on: dt.date | None = None,
     markets: str = "",
     labels: str = "",
+    role: str = "manufacturer",
 ) -> HTMLResponse:
     """The assessment and the cheapest plan on a day, for the profile's markets or others
     (a what-if), with labels to become eligible for. Computed on each view and not stored:
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
     day = on or dt.date.today()
     asked = asked_labels([labels])
+    bearer = role_of(role)
     with db.session() as s:
         found = repo.get_product(s, visibility, ident)
         version, profile = repo.current_profile(s, visibility, catalog, ident)
         chosen = markets_of(catalog, [markets]) or tuple(profile.markets)
-        fixes = plan(catalog, profile, day, chosen, asked)
+        fixes = plan(catalog, profile, day, chosen, asked, None, bearer)
         saved = [
             {
                 "id": a.id,
@@ -250,7 +254,8 @@ def product(
             result=assessment_view(fixes.assessment),
             plan=plan_view(fixes),
             on=day.isoformat(),
-            what_if={"markets": ", ".join(chosen), "labels": labels},
+            what_if={"markets": ", ".join(chosen), "labels": labels, "role": bearer.value},
+            roles=[a.value for a in Role],
             saved=saved,
         )
 
@@ -273,7 +278,11 @@ def save_assessment(
         raise BadInputError(f"on: '{given}' is not a date (YYYY-MM-DD)") from exc
     listed = str(form.get("markets") or "")
     markets = markets_of(catalog, [listed])
+    bearer = role_of(str(form.get("role") or "manufacturer"))
     with db.session() as s:
-        repo.run_assessment(s, visibility, catalog, ident, day, markets or None, actor)
-    query = urlencode({"on": day.isoformat(), "markets": listed})
+        repo.run_assessment(s, visibility, catalog, ident, day, markets or None, actor, bearer)
+    fields = {"on": day.isoformat(), "markets": listed}
+    if bearer is not Role.MANUFACTURER:
+        fields["role"] = bearer.value
+    query = urlencode(fields)
     return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)
