@@ -20,6 +20,7 @@ The kinds:
 | `LimitExceededError` | 2 | 413 | an input over a size, depth or count limit |
 | `TooManyRequestsError` | 2 | 429 | too many attempts; `retry_after` seconds |
 | `UnavailableError` | 2 | 503 | something prodsec needs is not there (a database, a file system) |
+| `VerificationError` | 1 | 422 | a proof or a stored hash does not check out |
 """
 
 from __future__ import annotations
@@ -195,3 +196,23 @@ class UnavailableError(ProdsecError):
     def __init__(self, message: str, *, retry_after: int | None = None) -> None:
         self.retry_after = retry_after
         super().__init__(message)
+
+
+class VerificationError(ProdsecError):
+    """A check of something signed or hashed failed: a proof that does not lead to its
+    root, a log row changed behind the log's back. A finding, like a failed assessment;
+    each finding is one line."""
+
+    exit_code = 1
+    status = 422
+    title = "Verification failed"
+
+    def __init__(self, *findings: str) -> None:
+        self.findings = list(findings)
+        super().__init__("; ".join(findings))
+
+    def lines(self) -> list[str]:
+        return self.findings
+
+    def extra(self) -> dict[str, Any]:
+        return {"findings": self.findings}

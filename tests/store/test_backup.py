@@ -13,8 +13,11 @@ from sqlalchemy import select
 
 from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError, ConflictError, NotFoundError
+from prodsec.registry.events import Event, EventKind
+from prodsec.registry.log import TransparencyLog
 from prodsec.store import accounts, audit, backup, repo
 from prodsec.store.db import Database
+from prodsec.store.log import SqlLogStore
 from prodsec.store.models import AuditEntry, Comment, SignInFailure
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -64,15 +67,31 @@ def _rows(lines: list[str]) -> list[str]:
     return lines[1:]
 
 
+class _Signer:
+    key_id = "backup-test"
+
+    def sign(self, data: bytes) -> bytes:
+        return data[:8]
+
+
+def _log(database: Database) -> None:
+    """Three transparency-log entries, their 4 complete subtrees and their head."""
+    log = TransparencyLog(SqlLogStore(database), _Signer(), lambda: 1_796_029_200_000)
+    moment = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    log.append([Event.at(EventKind.ISSUE, f"sik-{i:05d}", moment, {}) for i in range(3)])
+
+
 def test_a_backup_restores_into_either_database(
     database: Database, catalog: Catalog, new_database: NewDatabase, tmp_path: Path
 ) -> None:
     _fill(database, catalog)
+    _log(database)
     lines = _dump(database)
     header = json.loads(lines[0])
-    assert (header["format"], header["revision"]) == ("prodsec-backup", "0005")
+    assert (header["format"], header["revision"]) == ("prodsec-backup", "0006")
     tables = [json.loads(line)["table"] for line in _rows(lines)]
     assert (tables.count("products"), tables.count("audit_log")) == (3, 13)
+    assert [tables.count(t) for t in ("log_entries", "log_subtrees", "log_heads")] == [3, 4, 1]
     database.engine.dispose()
     for kind in ("sqlite", "postgresql"):
         (tmp_path / kind).mkdir()
@@ -110,7 +129,7 @@ def test_restore_refuses_a_database_in_use_and_other_revisions(
     with pytest.raises(ConflictError) as revised, database.session() as s:
         backup.restore(s, [older], "old.jsonl")
     assert str(revised.value) == (
-        "old.jsonl is of schema revision 0003; this database is at 0005: restore into a "
+        "old.jsonl is of schema revision 0003; this database is at 0006: restore into a "
         "database at the backup's revision"
     )
 

@@ -25,6 +25,7 @@ from prodsec.errors import (
     TooManyRequestsError,
     UnauthenticatedError,
     UnavailableError,
+    VerificationError,
 )
 from prodsec.store.db import Database
 from prodsec.web.app import create_app
@@ -86,6 +87,16 @@ KINDS: list[tuple[ProdsecError, int, dict[str, Any], dict[str, str]]] = [
         {"retry-after": "7"},
     ),
     (UnavailableError("no database"), 503, {"title": "Unavailable"}, {}),
+    (
+        VerificationError("entry 3 is missing", "the tree head of size 9: bad"),
+        422,
+        {
+            "title": "Verification failed",
+            "detail": "entry 3 is missing",
+            "findings": ["entry 3 is missing", "the tree head of size 9: bad"],
+        },
+        {},
+    ),
 ]
 
 

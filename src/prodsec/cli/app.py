@@ -29,6 +29,7 @@ GROUPS = {
     "harmonise": "harmonise",
     "users": "users",
     "db": "db",
+    "log": "log",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -17,6 +17,7 @@ import uuid
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -178,3 +179,37 @@ class AuditEntry(Base):
     client: Mapped[str] = mapped_column(String(100))
     """The client's address, or `cli`."""
     detail: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class LogEntryRow(Base):
+    """One entry of the transparency log: the event's canonical JSON record and its leaf
+    hash (hex). Only ever added (triggers of migration 0006 refuse UPDATE and DELETE)."""
+
+    __tablename__ = "log_entries"
+
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    leaf_hash: Mapped[str] = mapped_column(String(64), index=True)
+    record: Mapped[str] = mapped_column(Text)
+
+
+class LogSubtreeRow(Base):
+    """The hash (hex) of one complete subtree of the log: `id` is the first leaf shifted
+    left by 6 bits, or'ed with the level (2**level leaves), so one IN fetches a proof."""
+
+    __tablename__ = "log_subtrees"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class LogHeadRow(Base):
+    """A signed tree head: size, root hash (hex), milliseconds since 1970, the signing
+    key's id and the signature (base64url, unpadded)."""
+
+    __tablename__ = "log_heads"
+
+    tree_size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    key_id: Mapped[str] = mapped_column(String(200))
+    signature: Mapped[str] = mapped_column(Text)

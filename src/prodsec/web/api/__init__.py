@@ -14,6 +14,7 @@ from prodsec.web.api import (
     crosswalk,
     harmonise,
     instruments,
+    log,
     mappings,
     plans,
     products,
@@ -34,4 +35,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     plans.router,
     tokens.router,
     audit.router,
+    log.router,
 )

@@ -1,0 +1,133 @@
+"""Checking a whole log: the stored rows (`check_snapshot`), or a copy someone downloaded
+(entries and one head, `check_copy`).
+
+Everything is recomputed from the records themselves, bottom up: each record's leaf hash,
+then every complete subtree, then the root of each signed head. A finding names the
+lowest thing that is wrong, once: an entry missing, a record that no longer hashes to its
+leaf hash, a stored subtree hash that differs from its recomputed children (its ancestors
+are not reported again), or a head whose root the entries do not give. A record edited
+in the database together with its leaf hash still shows: the stored subtree of that one
+leaf, and the signed heads, keep the old value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from prodsec.errors import BadInputError, VerificationError
+from prodsec.registry import merkle
+from prodsec.registry.events import parse_record
+from prodsec.registry.log import Entry, Snapshot, TreeHead
+from prodsec.registry.merkle import Subtree
+
+HeadCheck = Callable[[TreeHead], str | None]
+
+
+def _entry_findings(entries: Sequence[Entry], size: int) -> tuple[list[str], list[bytes], set[int]]:
+    """Findings about each entry, the leaf hashes recomputed from the records (an empty
+    hash where an entry is missing), and the indexes already reported."""
+    findings: list[str] = []
+    broken: set[int] = set()
+    by_index = {e.index: e for e in entries}
+    leaves: list[bytes] = []
+    for index in range(size):
+        entry = by_index.get(index)
+        if entry is None:
+            findings.append(f"entry {index} is missing")
+            broken.add(index)
+            leaves.append(b"")
+            continue
+        leaf = merkle.leaf_hash(entry.data)
+        leaves.append(leaf)
+        if leaf != entry.leaf_hash:
+            findings.append(f"entry {index}: its record does not hash to its leaf hash")
+            broken.add(index)
+        try:
+            parse_record(entry.data)
+        except BadInputError as exc:
+            findings.append(f"entry {index}: {exc.message}")
+            broken.add(index)
+    return findings, leaves, broken
+
+
+def _subtree_findings(
+    leaves: list[bytes], stored: dict[Subtree, bytes], broken: set[int]
+) -> list[str]:
+    """Stored complete subtrees against the recomputed ones, lowest first; a subtree above
+    one already reported (or above a broken entry) is not reported again."""
+    findings: list[str] = []
+    level, row = 0, leaves
+    tainted = set(broken)
+    while row:
+        next_tainted: set[int] = set()
+        for position, value in enumerate(row):
+            node = Subtree(position << level, level)
+            have = stored.get(node)
+            if position in tainted:
+                next_tainted.add(position // 2)
+            elif have is None or have != value:
+                what = "is missing" if have is None else "differs from its recomputed hash"
+                span = (
+                    f"entry {node.start}" if level == 0 else f"entries {node.start}..{node.end - 1}"
+                )
+                findings.append(f"the stored hash of {span} {what}")
+                next_tainted.add(position // 2)
+        pairs = len(row) // 2
+        row = [merkle.node_hash(row[2 * i], row[2 * i + 1]) for i in range(pairs)]
+        tainted, level = next_tainted, level + 1
+    return findings
+
+
+def _head_findings(
+    leaves: list[bytes], heads: Sequence[TreeHead], check: HeadCheck | None
+) -> list[str]:
+    findings: list[str] = []
+    for head in heads:
+        if head.size > len(leaves):
+            findings.append(f"the tree head of size {head.size} covers more entries than there are")
+        elif merkle.root_hash(leaves[: head.size]) != head.root:
+            findings.append(
+                f"the tree head of size {head.size}: the entries do not give its root hash"
+            )
+        problem = check(head) if check else None
+        if problem:
+            findings.append(f"the tree head of size {head.size}: {problem}")
+    return findings
+
+
+def check_snapshot(snapshot: Snapshot, check: HeadCheck | None = None) -> int:
+    """The number of entries checked; `VerificationError` with every finding otherwise."""
+    top = max([e.index + 1 for e in snapshot.entries] + [h.size for h in snapshot.heads] + [0])
+    findings, leaves, broken = _entry_findings(snapshot.entries, top)
+    findings += _subtree_findings(leaves, snapshot.subtrees, broken)
+    signed = max([h.size for h in snapshot.heads] + [0])
+    if top > signed:
+        findings.append(f"entries {signed}..{top - 1} are not covered by a signed tree head")
+    if not findings:
+        findings = _head_findings(leaves, snapshot.heads, check)
+    if findings:
+        raise VerificationError(*findings)
+    return top
+
+
+def check_copy(entries: Sequence[Entry], head: TreeHead, check: HeadCheck | None = None) -> None:
+    """A downloaded copy: the first `head.size` entries give the head's root."""
+    findings, leaves, _ = _entry_findings(entries, head.size)
+    if not findings:
+        findings = _head_findings(leaves, [head], check)
+    if findings:
+        raise VerificationError(*findings)
+
+
+def check_growth(old: TreeHead, new: TreeHead) -> None:
+    """A log only grows: a new head smaller than the last one seen is a finding."""
+    if new.size < old.size:
+        raise VerificationError(
+            f"the new tree head has {new.size} entries, fewer than the {old.size} seen before"
+        )
+
+
+def check_consistent(old: TreeHead, new: TreeHead, path: Sequence[bytes]) -> None:
+    """A monitor's check: the new head extends the one seen last (section 2.1.4.2)."""
+    check_growth(old, new)
+    merkle.verify_consistency(old.size, new.size, old.root, new.root, path)

@@ -1,0 +1,152 @@
+"""The transparency log's rows in SQL: the `LogStore` port of `registry.log`.
+
+Three append-only tables (migration 0006): `log_entries`, `log_subtrees` (the hash of
+every complete subtree, leaves included, keyed `start << 6 | level` so that a proof's
+subtrees come back from one `IN`) and `log_heads`. Hashes are stored as hex and
+signatures as unpadded base64url, so a backup stays plain JSON. Each method is one
+transaction; an append writes its entries, subtrees and head together or not at all.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from prodsec.errors import ConflictError
+from prodsec.registry.log import Batch, Entry, Snapshot, TreeHead
+from prodsec.registry.merkle import Subtree
+from prodsec.store.db import Database
+from prodsec.store.models import Base, LogEntryRow, LogHeadRow, LogSubtreeRow
+
+ENTRIES = Base.metadata.tables[LogEntryRow.__tablename__]
+SUBTREES = Base.metadata.tables[LogSubtreeRow.__tablename__]
+HEADS = Base.metadata.tables[LogHeadRow.__tablename__]
+BATCH = 10_000
+
+_SUBTREES_IN = select(SUBTREES.c.id, SUBTREES.c.hash).where(
+    SUBTREES.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def subtree_id(subtree: Subtree) -> int:
+    return subtree.start << 6 | subtree.level
+
+
+def _subtree(ident: int) -> Subtree:
+    return Subtree(ident >> 6, ident & 63)
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _head(row: Row[Any]) -> TreeHead:
+    size, root, timestamp, key_id, signature = tuple(row)
+    return TreeHead(int(size), _hex(root), int(timestamp), str(key_id), unb64(signature))
+
+
+class SqlLogStore:
+    def __init__(self, database: Database) -> None:
+        self.engine = database.engine
+
+    def _size(self, conn: Connection) -> int:
+        top = conn.scalar(select(func.max(ENTRIES.c.idx)))
+        return 0 if top is None else int(top) + 1
+
+    def size(self) -> int:
+        with self.engine.connect() as conn:
+            return self._size(conn)
+
+    def subtree_hashes(self, wanted: Sequence[Subtree]) -> list[bytes]:
+        if not wanted:
+            return []
+        ids = [subtree_id(s) for s in wanted]
+        with self.engine.connect() as conn:
+            found = dict(iter(conn.execute(_SUBTREES_IN, {"ids": ids})))
+        missing = [_subtree(i) for i in ids if i not in found]
+        if missing:
+            raise ConflictError(f"the log has no stored hash for {missing[0]}")
+        return [bytes.fromhex(found[i]) for i in ids]
+
+    def append(self, batch: Batch) -> None:
+        entry_rows = [
+            {"idx": e.index, "leaf_hash": e.leaf_hash.hex(), "record": e.data.decode()}
+            for e in batch.entries
+        ]
+        subtree_rows = [{"id": subtree_id(s), "hash": h.hex()} for s, h in batch.subtrees]
+        head = batch.head
+        head_row = {
+            "tree_size": head.size,
+            "root_hash": head.root.hex(),
+            "timestamp": head.timestamp,
+            "key_id": head.key_id,
+            "signature": b64(head.signature),
+        }
+        try:
+            with self.engine.begin() as conn:
+                size = self._size(conn)
+                if size != batch.size:
+                    raise ConflictError(f"the log grew to {size} entries meanwhile")
+                for table, rows in ((ENTRIES, entry_rows), (SUBTREES, subtree_rows)):
+                    for start in range(0, len(rows), BATCH):
+                        conn.execute(insert(table), rows[start : start + BATCH])
+                conn.execute(insert(HEADS), head_row)
+        except IntegrityError:
+            raise ConflictError("another append took these positions in the log") from None
+        except OperationalError as exc:  # SQLite: two writers, one told to back off
+            if "database is locked" not in str(exc.orig):
+                raise
+            raise ConflictError("another append holds the log") from None
+
+    def entries(self, start: int, end: int) -> list[Entry]:
+        query = (
+            select(ENTRIES.c.idx, ENTRIES.c.record, ENTRIES.c.leaf_hash)
+            .where(ENTRIES.c.idx >= start, ENTRIES.c.idx < end)
+            .order_by(ENTRIES.c.idx)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [Entry(int(i), r.encode(), bytes.fromhex(h)) for i, r, h in rows]
+
+    def index_of(self, leaf_hash: bytes) -> int | None:
+        query = select(func.min(ENTRIES.c.idx)).where(ENTRIES.c.leaf_hash == leaf_hash.hex())
+        with self.engine.connect() as conn:
+            found = conn.scalar(query)
+        return None if found is None else int(found)
+
+    def head(self, size: int | None) -> TreeHead | None:
+        query = select(HEADS)
+        if size is None:
+            query = query.order_by(HEADS.c.tree_size.desc()).limit(1)
+        else:
+            query = query.where(HEADS.c.tree_size == size)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _head(row)
+
+    def snapshot(self) -> Snapshot:
+        """Every row in one read transaction. A value that no longer parses (hex edited
+        into something else) becomes an empty hash, which never matches."""
+        with self.engine.connect() as conn, conn.begin():
+            entries = [
+                Entry(int(i), r.encode(), _hex(h))
+                for i, h, r in conn.execute(select(ENTRIES).order_by(ENTRIES.c.idx))
+            ]
+            subtrees = {_subtree(int(i)): _hex(h) for i, h in conn.execute(select(SUBTREES))}
+            heads = [_head(r) for r in conn.execute(select(HEADS).order_by(HEADS.c.tree_size))]
+        return Snapshot(entries, subtrees, heads)
+
+
+def _hex(text: str) -> bytes:
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        return b""
