@@ -29,6 +29,9 @@ GROUPS = {
     "harmonise": "harmonise",
     "users": "users",
     "db": "db",
+    # --- regsign: signing keys and signed labels ---
+    "keys": "keys",
+    "label": "label",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

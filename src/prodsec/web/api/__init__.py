@@ -14,6 +14,7 @@ from prodsec.web.api import (
     crosswalk,
     harmonise,
     instruments,
+    keys,
     mappings,
     plans,
     products,
@@ -34,4 +35,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     plans.router,
     tokens.router,
     audit.router,
+    # --- regsign: signing keys ---
+    keys.router,
 )
