@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 import struct
+from typing import Any
 
 import pytest
+import rfc8785
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from prodsec.errors import BadInputError
 from prodsec.registry.canonical import canonical
@@ -101,3 +105,32 @@ def test_values_json_cannot_carry_are_refused(value: object, message: str) -> No
 
 def test_strings_escape_only_what_json_requires() -> None:
     assert canonical("\u2028é\x1f\t/") == '"\u2028é\\u001f\\t/"'.encode()
+
+
+@given(
+    st.dictionaries(
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=8),
+        st.one_of(st.none(), st.booleans(), st.text(max_size=12)),
+        max_size=8,
+    )
+)
+@settings(
+    max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+def test_the_fast_path_for_flat_records_writes_the_packages_bytes(value: dict[str, Any]) -> None:
+    assert canonical(value) == rfc8785.dumps(value)
+
+
+@pytest.mark.parametrize(
+    "text", ["\x00\x08\t\n\x0b\x0c\r\x1f\x7f", '"\\/', "\u2028\u2029", "\U0001f600é€", "\ufeff"]
+)
+def test_the_fast_path_escapes_as_the_rfc_does(text: str) -> None:
+    assert canonical({"b": text, "a": None}) == rfc8785.dumps({"b": text, "a": None})
+
+
+def test_a_lone_surrogate_in_a_record_is_refused() -> None:
+    with pytest.raises(BadInputError) as caught:
+        canonical({"k": "\udc00"})
+    assert str(caught.value) == (
+        "cannot be canonicalised (RFC 8785): input contains non-UTF-8 codepoints"
+    )

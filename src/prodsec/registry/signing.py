@@ -207,12 +207,13 @@ class Keyring:
             for kid, k in self.keys.items()
         }
 
-    def verifies(self, token: str, kid: str) -> bool:
+    def verifies(self, token: str, kid: str) -> bytes | None:
+        """The signed payload when the key `kid` signed `token`, else None."""
         try:
-            jws.deserialize_compact(token, self._jose[kid], registry=_REGISTRY)
+            found = jws.deserialize_compact(token, self._jose[kid], registry=_REGISTRY)
         except JoseError:
-            return False
-        return True
+            return None
+        return found.payload
 
 
 def _header(segment: str) -> dict[str, Any]:
@@ -226,8 +227,7 @@ def _header(segment: str) -> dict[str, Any]:
     return header
 
 
-def _record(segment: str) -> LabelRecord:
-    payload = from_b64url(segment)
+def _record(payload: bytes) -> LabelRecord:
     record = check_record(json.loads(payload))
     if canonical(record) != payload:
         raise ValueError("the record is not in canonical form (RFC 8785)")
@@ -257,14 +257,16 @@ def verify_label(
         from_b64url(parts[2])
         signed = keyring.verifies(token, kid)
     except ValueError:
-        signed = False
-    if not signed:
-        other = next((k for k in keyring.keys if k != kid and keyring.verifies(token, k)), None)
+        signed = None
+    if signed is None:
+        other = next(
+            (k for k in keyring.keys if k != kid and keyring.verifies(token, k) is not None), None
+        )
         if other is not None:
             return Verification(Verdict.WRONG_KEY, f"signed by key {other}, not {kid}", kid)
         return Verification(Verdict.TAMPERED, f"the signature by {kid} does not match", kid)
     try:
-        record = _record(parts[1])
+        record = _record(signed)
     except BadInputError as exc:
         return Verification(Verdict.MALFORMED, f"record: {exc}", kid)
     except ValueError as exc:
