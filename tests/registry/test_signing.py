@@ -133,7 +133,7 @@ def test_a_label_is_a_compact_jws_over_the_canonical_record(store: MemoryKeyStor
     assert len(base64.urlsafe_b64decode(signature + "==")) == 64
     # the JOSE library signs the same bytes to the same token (Ed25519 is deterministic)
     private = OKPKey.import_key(store.private[kid])
-    with pytest.warns(SecurityWarning, match="RFC 9864"):  # it prefers `Ed25519` (decision 0013)
+    with pytest.warns(SecurityWarning, match="RFC 9864"):  # it prefers `Ed25519` (decision 0014)
         same = jws.serialize_compact(_header(kid), canonical(_record()), private, ["EdDSA"])
     assert same == token
 

@@ -3,7 +3,7 @@
 Members sorted by their UTF-16 code units, no white space, strings escaped only where
 JSON requires it, numbers printed as ECMAScript prints them (the shortest form that reads
 back to the same double; exponent from 1e21 and below 1e-6). The work is done by the
-`rfc8785` package (decision 0013), except for flat objects of strings (label records),
+`rfc8785` package (decision 0014), except for flat objects of strings (label records),
 which the standard library writes in the same bytes several times faster; this module
 turns the package's refusals (a float that is not finite, an integer beyond 2**53 - 1, a
 key that is not a string, a lone surrogate) into `BadInputError`.

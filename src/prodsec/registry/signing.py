@@ -186,7 +186,7 @@ class StatusHook(Protocol):
 
 class _EdDsaOnly(JWSRegistry):
     """EdDSA and nothing else. RFC 9864 prefers the name `Ed25519`; labels keep RFC 8037's
-    `EdDSA` (decision 0013), so the library's notice about it is not raised per label."""
+    `EdDSA` (decision 0014), so the library's notice about it is not raised per label."""
 
     def get_alg(self, name: str) -> Any:
         if name != ALG:
