@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from prodsec.registry.signing import LabelRecord, sign_label
+from prodsec.registry.signing import check_record, sign_label
 from prodsec.store import audit
 from prodsec.store.db import Database
 from prodsec.store.keys import SqlKeyStore, unseal
@@ -21,20 +21,14 @@ from prodsec.store.models import SigningKeyRow
 
 Run = Callable[..., tuple[int, str, str]]  # the `run` fixture of conftest.py
 SECRET = "0123456789abcdef0123456789abcdef-cli"
-RECORD: LabelRecord = {
-    "scheme": "sg-cls",
-    "level": "2",
-    "registration": "CSA/311299/0042",
-    "product": "Cam 3",
-    "manufacturer": "Acme",
-    "product_version": "1.2.0",
-    "issued": "2026-03-01T09:30:00Z",
-    "valid_until": "2099-12-31",
-    "support_end": "2030-06-30",
-    "catalog_revision": "0" * 64,
-    "lab": None,
-    "standard_version": "ETSI EN 303 645 V2.1.1",
-}
+RECORD = check_record(
+    {
+        **json.loads(
+            (Path(__file__).resolve().parents[1] / "assets" / "label-record.json").read_text()
+        ),
+        **{"registration": "CSA/311299/0042", "valid_until": "2099-12-31"},
+    }
+)
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 

@@ -8,6 +8,7 @@ import base64
 import datetime as dt
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -36,6 +37,7 @@ from prodsec.registry.signing import (
     verify_label,
 )
 
+RECORD_FILE = Path(__file__).resolve().parents[1] / "assets" / "label-record.json"
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 T1 = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 ON = dt.date(2027, 6, 1)
@@ -83,20 +85,8 @@ class MemoryKeyStore:
 
 
 def _record(**changes: str | None) -> LabelRecord:
-    record: LabelRecord = {
-        "scheme": "sg-cls",
-        "level": "2",
-        "registration": "CSA/311228/0001",
-        "product": "Cam 3",
-        "manufacturer": "Acme",
-        "product_version": "1.2.0",
-        "issued": "2026-03-01T09:30:00Z",
-        "valid_until": "2028-12-31",
-        "support_end": "2030-06-30",
-        "catalog_revision": "0" * 64,
-        "lab": None,
-        "standard_version": "ETSI EN 303 645 V2.1.1",
-    }
+    """The example record of tests/assets, with `changes`."""
+    record: LabelRecord = json.loads(RECORD_FILE.read_text(encoding="utf-8"))
     record.update(changes)  # type: ignore[typeddict-item]
     return record
 
@@ -249,6 +239,10 @@ def test_signing_without_a_key(store: MemoryKeyStore) -> None:
         ("x" * 16_385, "not a JWS in compact form"),
         ("e30=.e30.e30", "header: not unpadded base64url"),
         (f"{b64url(b'[1]')}.e30.e30", "header: the header is not a JSON object"),
+        (
+            f"{b64url(b'[' * 12_000)}.e30.e30",
+            "header: maximum recursion depth exceeded while decoding a JSON array from a unicode string",
+        ),
         (f"{b64url(b'not json')}.e30.e30", "header: Expecting value: line 1 column 1 (char 0)"),
         (
             f"{b64url(canonical({'alg': 'none', 'kid': 'k', 'typ': 'prodsec-label+jws'}))}.e30.",

@@ -5,13 +5,21 @@ it verifying against its public keys."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
 from prodsec.errors import ConflictError, NotFoundError, UnavailableError
 from prodsec.registry.keys import b64url
-from prodsec.registry.signing import Keyring, LabelRecord, Verdict, sign_label, verify_label
+from prodsec.registry.signing import (
+    Keyring,
+    Verdict,
+    check_record,
+    sign_label,
+    verify_label,
+)
 from prodsec.store import audit
 from prodsec.store.db import Database
 from prodsec.store.keys import SqlKeyStore, unseal
@@ -20,20 +28,14 @@ from prodsec.store.models import AuditEntry, SigningKeyRow
 SECRET = "0123456789abcdef0123456789abcdef-test"
 T0 = dt.datetime(2026, 1, 1, 8, 0, 0, 500_000, tzinfo=dt.UTC)
 T1 = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
-RECORD: LabelRecord = {
-    "scheme": "sg-cls",
-    "level": "2",
-    "registration": "CSA/311228/0001",
-    "product": "Cam 3",
-    "manufacturer": "Acme",
-    "product_version": "1.2.0",
-    "issued": "2026-03-01T09:30:00Z",
-    "valid_until": "2028-12-31",
-    "support_end": None,
-    "catalog_revision": "0" * 64,
-    "lab": "Lab One",
-    "standard_version": "ETSI EN 303 645 V2.1.1",
-}
+RECORD = check_record(
+    {
+        **json.loads(
+            (Path(__file__).resolve().parents[1] / "assets" / "label-record.json").read_text()
+        ),
+        **{"support_end": None, "lab": "Lab One"},
+    }
+)
 
 
 def _store(s: object, secret: str | None = SECRET) -> SqlKeyStore:

@@ -248,7 +248,7 @@ def verify_label(
         return Verification(Verdict.MALFORMED, "not a JWS in compact form")
     try:
         kid = str(_header(parts[0])["kid"])
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
         return Verification(Verdict.MALFORMED, f"header: {exc}")
     key = keyring.keys.get(kid)
     if key is None:
@@ -267,9 +267,7 @@ def verify_label(
         return Verification(Verdict.TAMPERED, f"the signature by {kid} does not match", kid)
     try:
         record = _record(signed)
-    except BadInputError as exc:
-        return Verification(Verdict.MALFORMED, f"record: {exc}", kid)
-    except ValueError as exc:
+    except (BadInputError, ValueError, RecursionError) as exc:
         return Verification(Verdict.MALFORMED, f"record: {exc}", kid)
     return _judge(record, key, on, status)
 
