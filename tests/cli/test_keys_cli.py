@@ -57,16 +57,16 @@ def test_create_rotate_list(run: Run, tmp_path: Path, secret: str) -> None:
     with db.session() as s:  # a key of last year: a rotation needs a later second
         first = SqlKeyStore(s, audit.CLI, secret).create("sg-cls", T0).kid
     db.engine.dispose()
-    code, out, _ = run("keys", "rotate", "sg-cls", "--db", url)
+    code, out, _ = run("keys", "rotate", "sg-cls", "--expires", "2099-01-01", "--db", url)
     second = out.split()[3]
     assert (code, out) == (0, f"rotated sg-cls: key {second} active, key {first} retired\n")
     code, out, _ = run("keys", "list", "--scheme", "sg-cls", "--db", url)
     lines = [line.split("\t") for line in out.splitlines()]
     assert code == 0
     assert lines[0][2] == "2026-01-01T00:00:00Z"
-    assert [(k, s, r == "active") for k, s, _, r in lines] == [
-        (first, "sg-cls", False),
-        (second, "sg-cls", True),
+    assert [(k, s, r == "active", e) for k, s, _, r, e in lines] == [
+        (first, "sg-cls", False, "-"),
+        (second, "sg-cls", True, "2099-01-01T00:00:00Z"),
     ]
     assert lines[0][3] == lines[1][2]  # retired when the new one was activated
     code, again, err = run("keys", "create", "sg-cls", "--db", url)
@@ -85,6 +85,13 @@ def test_create_needs_a_scheme_and_the_secret(
     code, _, err = run("keys", "create", "sg-clss", "--db", url)
     assert code == 2
     assert err.startswith("error: unknown scheme 'sg-clss'; did you mean sg-cls")
+    code, _, err = run("keys", "create", "sg-cls", "--expires", "2020-01-01", "--db", url)
+    assert (code, err) == (
+        2,
+        f"error: expires: must be after the key's activation ({err[-22:-2]})\n",
+    )
+    code, _, err = run("keys", "create", "sg-cls", "--expires", "soon", "--db", url)
+    assert (code, err) == (2, "error: --expires: 'soon' is not a day (YYYY-MM-DD)\n")
     assert run("keys", "list", "--db", url)[:2] == (0, "")
 
 
@@ -153,7 +160,19 @@ def test_verify_offline(
 def test_the_jwks_file_has_public_keys_only(files: dict[str, str]) -> None:
     document = json.loads((Path(files["dir"]) / "jwks.json").read_text())
     assert [sorted(k) for k in document["keys"]] == [
-        ["activated", "alg", "created", "crv", "kid", "kty", "retired", "scheme", "use", "x"]
+        [
+            "activated",
+            "alg",
+            "created",
+            "crv",
+            "expires",
+            "kid",
+            "kty",
+            "retired",
+            "scheme",
+            "use",
+            "x",
+        ]
     ] * 2
     assert {k["kid"] for k in document["keys"]} == {files["cls"], files["bsi"]}
 

@@ -68,20 +68,24 @@ class MemoryKeyStore:
     def sign(self, kid: KeyId, message: bytes) -> bytes:
         return self.private[kid].sign(message)
 
-    def create(self, scheme: str, at: dt.datetime | None = None) -> SigningKey:
+    def create(
+        self, scheme: str, at: dt.datetime | None = None, expires: dt.datetime | None = None
+    ) -> SigningKey:
         private = Ed25519PrivateKey.generate()
         raw = _raw(private)
         when = at or T0
-        key = SigningKey(thumbprint(raw), scheme, raw, when, when)
+        key = SigningKey(thumbprint(raw), scheme, raw, when, when, expires=expires)
         self.private[key.kid] = private
         self.public.append(key)
         return key
 
-    def rotate(self, scheme: str, at: dt.datetime | None = None) -> SigningKey:
+    def rotate(
+        self, scheme: str, at: dt.datetime | None = None, expires: dt.datetime | None = None
+    ) -> SigningKey:
         old = self.active(scheme)
         when = at or T1
         self.public[self.public.index(old)] = replace(old, retired=when)
-        return self.create(scheme, when)
+        return self.create(scheme, when, expires)
 
 
 def _record(**changes: str | None) -> LabelRecord:
@@ -220,7 +224,7 @@ def test_signing_refuses_a_label_issued_before_the_key(store: MemoryKeyStore) ->
     with pytest.raises(ConflictError) as caught:
         sign_label(_record(), store)
     assert str(caught.value) == (
-        f"the active key {kid} of sg-cls was not active at 2026-03-01T09:30:00Z"
+        f"the active key {kid} of sg-cls was not valid at 2026-03-01T09:30:00Z"
     )
 
 
@@ -342,6 +346,25 @@ def test_the_key_set_reads_back(store: MemoryKeyStore) -> None:
     document = json.loads(json.dumps(jwks_view(store.published())))
     assert keyring_of(document) == store.published()
     assert [k["retired"] for k in document["keys"]] == ["2027-01-01T00:00:00Z", None, None]
+    assert [k["expires"] for k in document["keys"]] == [None, None, None]
+
+
+def test_a_label_issued_after_its_key_expired() -> None:
+    store = MemoryKeyStore()
+    kid = store.create("sg-cls", T0, expires=dt.datetime(2026, 2, 1, tzinfo=dt.UTC)).kid
+    token = _forge(_header(kid), canonical(_record()), store.private[kid])
+    assert _check(store, token) == (
+        Verdict.KEY_NOT_VALID,
+        f"issued 2026-03-01T09:30:00Z after key {kid} expired (2026-02-01T00:00:00Z)",
+    )
+    with pytest.raises(ConflictError):
+        sign_label(_record(), store)
+    document = json.loads(json.dumps(jwks_view(store.published())))
+    assert document["keys"][0]["expires"] == "2026-02-01T00:00:00Z"
+    assert keyring_of(document) == store.published()
+    assert _check(store, sign_label(_record(issued="2026-01-31T23:59:59Z"), store))[0] is (
+        Verdict.VALID
+    )
 
 
 @pytest.mark.parametrize(

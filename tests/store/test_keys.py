@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from prodsec.errors import ConflictError, NotFoundError, UnavailableError
+from prodsec.errors import BadInputError, ConflictError, NotFoundError, UnavailableError
 from prodsec.registry.keys import b64url
 from prodsec.registry.signing import (
     Keyring,
@@ -82,6 +82,21 @@ def test_a_label_signed_through_the_store_verifies(database: Database) -> None:
         keyring = Keyring(_store(s, None).published())
     found = verify_label(token, keyring, on=dt.date(2027, 1, 1))
     assert found.verdict is Verdict.VALID
+
+
+def test_a_key_with_an_expiry(database: Database) -> None:
+    ends = dt.datetime(2027, 1, 1, 0, 0, 0, 900_000, tzinfo=dt.UTC)
+    with database.session() as s:
+        key = _store(s).create("sg-cls", T0, expires=ends)
+        assert key.expires == T1
+        assert _store(s).published() == [key]
+    with pytest.raises(BadInputError) as caught, database.session() as s:
+        _store(s).rotate("sg-cls", T1, expires=T0)
+    assert str(caught.value) == (
+        "expires: must be after the key's activation (2027-01-01T00:00:00Z)"
+    )
+    with database.session() as s:
+        assert _store(s).active("sg-cls") == key
 
 
 def test_a_second_first_key_is_refused(database: Database) -> None:

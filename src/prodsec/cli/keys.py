@@ -6,6 +6,7 @@ private keys in the database; listing and the JWKS show public keys only.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,25 @@ if TYPE_CHECKING:  # the database loads when a command runs, not when `prodsec` 
 app = typer.Typer(help="Signing keys of the labelling schemes.", no_args_is_help=True)
 
 SchemeArg = Annotated[str, typer.Argument(help="The scheme's id in the catalog (sg-cls).")]
+ExpiresOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--expires",
+        help="The day (YYYY-MM-DD, from 00:00 UTC) the new key stops signing, unless rotated "
+        "before; no set end by default.",
+    ),
+]
+
+
+def _expires(day: str | None) -> dt.datetime | None:
+    from prodsec.cli.output import fail
+
+    if day is None:
+        return None
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.UTC)
+    except ValueError as exc:
+        raise fail(f"--expires: '{day}' is not a day (YYYY-MM-DD)") from exc
 
 
 @contextmanager
@@ -41,21 +61,21 @@ def _scheme(ident: str) -> str:
 
 
 @app.command("create")
-def create(scheme: SchemeArg, db: DbOpt = None) -> None:
+def create(scheme: SchemeArg, expires: ExpiresOpt = None, db: DbOpt = None) -> None:
     """Create the scheme's first signing key, active from now. Refused (exit 1) when the
     scheme has an active key: rotate it instead."""
     with _store(db) as store:
-        key = store.create(_scheme(scheme))
+        key = store.create(_scheme(scheme), expires=_expires(expires))
     typer.echo(f"created key {key.kid} for {key.scheme}")
 
 
 @app.command("rotate")
-def rotate(scheme: SchemeArg, db: DbOpt = None) -> None:
+def rotate(scheme: SchemeArg, expires: ExpiresOpt = None, db: DbOpt = None) -> None:
     """Make a new active key for the scheme; the old one is retired now and kept, so the
     labels it signed still verify."""
     with _store(db) as store:
         old = store.active(_scheme(scheme))
-        key = store.rotate(scheme)
+        key = store.rotate(scheme, expires=_expires(expires))
     typer.echo(f"rotated {scheme}: key {key.kid} active, key {old.kid} retired")
 
 
@@ -64,14 +84,16 @@ def listing(
     scheme: Annotated[str | None, typer.Option("--scheme", help="Only this scheme's keys.")] = None,
     db: DbOpt = None,
 ) -> None:
-    """Every key: id, scheme, activated, retired (or `active`), one per line."""
+    """Every key: id, scheme, activated, retired (or `active`), expires (or `-`), one per
+    line."""
     from prodsec.registry.keys import stamp
 
     with _store(db) as store:
         keys = store.published(scheme)
     for key in keys:
         until = stamp(key.retired) if key.retired else "active"
-        typer.echo(f"{key.kid}\t{key.scheme}\t{stamp(key.activated)}\t{until}")
+        ends = stamp(key.expires) if key.expires else "-"
+        typer.echo(f"{key.kid}\t{key.scheme}\t{stamp(key.activated)}\t{until}\t{ends}")
 
 
 @app.command("jwks")

@@ -2,8 +2,9 @@
 
 A scheme owner signs its labels with Ed25519 keys. Each key has an id (`kid`, the RFC 7638
 thumbprint of its public JWK), belongs to one scheme, and has a life: created, activated,
-and retired when a newer key takes over. A retired key signs nothing more but stays
-published, so the labels it signed still verify.
+retired when a newer key takes over; it may also carry an expiry set when it was made. A
+retired or expired key signs nothing more but stays published, so the labels it signed
+still verify.
 
 `KeyStore` is the port: the signing code asks it for the active key of a scheme and for a
 signature over bytes, never for the private key. The database adapter
@@ -11,7 +12,8 @@ signature over bytes, never for the private key. The database adapter
 a hardware security module implements the same methods over it (docs/registry.md).
 
 The public half goes out as a JSON Web Key Set (RFC 7517) of OKP keys (RFC 8037), each with
-the members `scheme`, `created`, `activated` and `retired` beside the registered ones.
+the members `scheme`, `created`, `activated`, `expires` and `retired` beside the
+registered ones.
 `keyring_of` reads such a set back for offline verification.
 """
 
@@ -72,7 +74,8 @@ def moment(text: str) -> dt.datetime:
 
 @dataclass(frozen=True, slots=True)
 class SigningKey:
-    """The public side of one key, with its life. `retired` is None while it is active."""
+    """The public side of one key, with its life. `retired` is None while it is active;
+    `expires` None when it has no set end."""
 
     kid: KeyId
     scheme: str
@@ -80,10 +83,18 @@ class SigningKey:
     created: dt.datetime
     activated: dt.datetime
     retired: dt.datetime | None = None
+    expires: dt.datetime | None = None
+
+    @property
+    def ended(self) -> dt.datetime | None:
+        """When the key stopped (or stops) signing: retired or expired, the earlier."""
+        ends = [e for e in (self.retired, self.expires) if e is not None]
+        return min(ends) if ends else None
 
     def valid_at(self, when: dt.datetime) -> bool:
-        """Whether the key could sign at `when`: activated by then, not yet retired."""
-        return self.activated <= when and (self.retired is None or when < self.retired)
+        """Whether the key could sign at `when`: activated by then, not yet retired or
+        expired."""
+        return self.activated <= when and (self.ended is None or when < self.ended)
 
 
 class KeyStore(Protocol):
@@ -102,11 +113,16 @@ class KeyStore(Protocol):
         """The Ed25519 signature of `message` by the key `kid`."""
         ...
 
-    def create(self, scheme: str, at: dt.datetime | None = None) -> SigningKey:
-        """A scheme's first key, active from `at` (now); `ConflictError` when it has one."""
+    def create(
+        self, scheme: str, at: dt.datetime | None = None, expires: dt.datetime | None = None
+    ) -> SigningKey:
+        """A scheme's first key, active from `at` (now) until `expires` (no set end);
+        `ConflictError` when it has an active one."""
         ...
 
-    def rotate(self, scheme: str, at: dt.datetime | None = None) -> SigningKey:
+    def rotate(
+        self, scheme: str, at: dt.datetime | None = None, expires: dt.datetime | None = None
+    ) -> SigningKey:
         """A new active key for `scheme` from `at` (now); the old one retired then, kept."""
         ...
 
@@ -136,6 +152,7 @@ class JwkPublic(TypedDict):
     scheme: str
     created: str
     activated: str
+    expires: str | None
     retired: str | None
 
 
@@ -156,6 +173,7 @@ def jwk_view(key: SigningKey) -> JwkPublic:
         "scheme": key.scheme,
         "created": stamp(key.created),
         "activated": stamp(key.activated),
+        "expires": stamp(key.expires) if key.expires else None,
         "retired": stamp(key.retired) if key.retired else None,
     }
 
@@ -180,15 +198,17 @@ def _key_of(entry: object, where: str) -> SigningKey:
         public = from_b64url(_text(entry, "x", where))
         created = moment(_text(entry, "created", where))
         activated = moment(_text(entry, "activated", where))
-        retired = entry.get("retired")
-        ended = None if retired is None else moment(_text(entry, "retired", where))
+        retired, expires = (
+            None if entry.get(name) is None else moment(_text(entry, name, where))
+            for name in ("retired", "expires")
+        )
     except ValueError as exc:
         raise BadInputError(str(exc), field=where) from None
     kid = _text(entry, "kid", where)
     if len(public) != PUBLIC_KEY_BYTES or thumbprint(public) != kid:
         raise BadInputError("'kid' is not the thumbprint of 'x'", field=where)
     scheme = _text(entry, "scheme", where)
-    return SigningKey(KeyId(kid), scheme, public, created, activated, ended)
+    return SigningKey(KeyId(kid), scheme, public, created, activated, retired, expires)
 
 
 def keyring_of(document: object) -> list[SigningKey]:

@@ -12,7 +12,7 @@ works offline, and gives one `Verdict` with its reason:
 | tampered | a byte of the signed text or of the signature changed | 4 |
 | unknown-key | the header names a key the key set does not hold | 5 |
 | wrong-key | signed by another key than the one named, or by another scheme's key | 6 |
-| key-not-valid | the key was not yet active, or already retired, when the label was issued | 7 |
+| key-not-valid | the key was not yet active, or retired or expired, when the label was issued | 7 |
 | expired | the label's term ended before the day asked about | 8 |
 | revoked | the registry's status (`StatusHook`) says it no longer stands | 9 |
 
@@ -43,6 +43,7 @@ from prodsec.registry.keys import (
     b64url,
     from_b64url,
     moment,
+    stamp,
 )
 
 ALG = "EdDSA"
@@ -120,7 +121,7 @@ def sign_label(record: LabelRecord, store: KeyStore) -> str:
     issued = moment(checked["issued"])
     if not key.valid_at(issued):
         raise ConflictError(
-            f"the active key {key.kid} of {key.scheme} was not active at {checked['issued']}"
+            f"the active key {key.kid} of {key.scheme} was not valid at {checked['issued']}"
         )
     header = {"alg": ALG, "kid": key.kid, "typ": TYP}
     signing_input = f"{b64url(canonical(header))}.{b64url(canonical(checked))}"
@@ -272,6 +273,14 @@ def verify_label(
     return _judge(record, key, on, status)
 
 
+def _ending(key: SigningKey) -> str:
+    """`was retired (...)` or `expired (...)`, whichever came first."""
+    if key.retired is not None and key.retired == key.ended:
+        return f"was retired ({stamp(key.retired)})"
+    assert key.expires is not None
+    return f"expired ({stamp(key.expires)})"
+
+
 def _judge(
     record: LabelRecord, key: SigningKey, on: dt.date, status: StatusHook | None
 ) -> Verification:
@@ -284,9 +293,9 @@ def _judge(
     issued = moment(record["issued"])
     if not key.valid_at(issued):
         when = (
-            f"before key {kid} was activated ({key.activated:%Y-%m-%dT%H:%M:%SZ})"
+            f"before key {kid} was activated ({stamp(key.activated)})"
             if issued < key.activated
-            else f"after key {kid} was retired ({key.retired:%Y-%m-%dT%H:%M:%SZ})"
+            else f"after key {kid} {_ending(key)}"
         )
         return Verification(Verdict.KEY_NOT_VALID, f"issued {record['issued']} {when}", kid, record)
     if dt.date.fromisoformat(record["valid_until"]) < on:

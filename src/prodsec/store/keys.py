@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prodsec.errors import ConflictError, NotFoundError, UnavailableError
+from prodsec.errors import BadInputError, ConflictError, NotFoundError, UnavailableError
 from prodsec.registry.keys import KeyId, SigningKey, b64url, from_b64url, stamp, thumbprint
 from prodsec.store.audit import Action, Actor, Target, record, utc
 from prodsec.store.models import SigningKeyRow
@@ -74,6 +74,7 @@ def unseal(secret: str, sealed: str, kid: str, scheme: str) -> bytes:
 
 def _public(row: SigningKeyRow) -> SigningKey:
     retired = utc(row.retired) if row.retired is not None else None
+    expires = utc(row.expires) if row.expires is not None else None
     return SigningKey(
         KeyId(row.kid),
         row.scheme,
@@ -81,12 +82,24 @@ def _public(row: SigningKeyRow) -> SigningKey:
         utc(row.created),
         utc(row.activated),
         retired,
+        expires,
     )
 
 
 def _second(at: dt.datetime | None) -> dt.datetime:
     """`at` (default now) in UTC to the whole second, as the key set publishes it."""
     return (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _expiry(activated: dt.datetime, expires: dt.datetime | None) -> dt.datetime | None:
+    """`expires` to the whole second, when it is after `activated` (`BadInputError`)."""
+    if expires is None:
+        return None
+    ends = _second(expires)
+    if ends <= activated:
+        raise BadInputError(f"must be after the key's activation ({stamp(activated)})",
+                            field="expires")  # fmt: skip
+    return ends
 
 
 class SqlKeyStore:
@@ -140,7 +153,7 @@ class SqlKeyStore:
             opened = self._opened[kid] = Ed25519PrivateKey.from_private_bytes(raw)
         return opened.sign(message)
 
-    def _new(self, scheme: str, at: dt.datetime) -> SigningKeyRow:
+    def _new(self, scheme: str, at: dt.datetime, expires: dt.datetime | None) -> SigningKeyRow:
         secret = self._required_secret("create a signing key")
         private = Ed25519PrivateKey.generate()
         public = private.public_key().public_bytes(
@@ -159,24 +172,30 @@ class SqlKeyStore:
             sealed_private_key=seal(secret, raw, kid, scheme),
             created=at,
             activated=at,
+            expires=expires,
         )
         self._session.add(row)
         return row
 
-    def create(self, scheme: str, at: dt.datetime | None = None) -> SigningKey:
+    def create(
+        self, scheme: str, at: dt.datetime | None = None, expires: dt.datetime | None = None
+    ) -> SigningKey:
         existing = self._active_row(scheme)
         if existing is not None:
             raise ConflictError(
                 f"{scheme} already has the active key {existing.kid}; rotate it instead"
             )
-        row = self._new(scheme, _second(at))
+        when = _second(at)
+        row = self._new(scheme, when, _expiry(when, expires))
         self._session.flush()
         detail = {"scheme": scheme, "kid": row.kid}
         record(self._session, self._actor, Action.KEY_CREATED, Target("key", row.kid),
                self._actor.client, detail)  # fmt: skip
         return _public(row)
 
-    def rotate(self, scheme: str, at: dt.datetime | None = None) -> SigningKey:
+    def rotate(
+        self, scheme: str, at: dt.datetime | None = None, expires: dt.datetime | None = None
+    ) -> SigningKey:
         old = self._active_row(scheme)
         if old is None:
             raise NotFoundError("active signing key of scheme", scheme)
@@ -185,9 +204,10 @@ class SqlKeyStore:
             raise ConflictError(
                 f"cannot rotate at {stamp(when)}: the key {old.kid} was activated then or later"
             )
+        ends = _expiry(when, expires)
         old.retired = when
         self._session.flush()
-        row = self._new(scheme, when)
+        row = self._new(scheme, when, ends)
         self._session.flush()
         detail = {"scheme": scheme, "kid": row.kid, "retired": old.kid}
         record(self._session, self._actor, Action.KEY_ROTATED, Target("key", row.kid),

@@ -197,3 +197,4 @@ class SigningKeyRow(Base):
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     activated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     retired: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    expires: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("created", sa.DateTime(timezone=True), nullable=False),
         sa.Column("activated", sa.DateTime(timezone=True), nullable=False),
         sa.Column("retired", sa.DateTime(timezone=True)),
+        sa.Column("expires", sa.DateTime(timezone=True)),
     )
 
 
