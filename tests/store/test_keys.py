@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from prodsec.registry.signing import (
     sign_label,
     verify_label,
 )
-from prodsec.store import audit
+from prodsec.store import audit, backup
 from prodsec.store.db import Database
 from prodsec.store.keys import SqlKeyStore, unseal
 from prodsec.store.models import AuditEntry, SigningKeyRow
@@ -183,3 +184,22 @@ def test_the_stored_row_holds_no_private_key_in_the_clear(database: Database) ->
         stored = " ".join(str(v) for v in (row.kid, row.public_key, row.sealed_private_key))
         assert b64url(raw) not in stored
         assert raw.hex() not in stored
+
+
+def test_keys_survive_a_backup_and_restore(
+    database: Database, new_database: Callable[[str, Path], Database], tmp_path: Path
+) -> None:
+    """The backup carries the sealed keys; restored, they sign with the same secret."""
+    with database.session() as s:
+        kid = _store(s).create("sg-cls", T0).kid
+        lines = list(backup.backup(s))
+    (tmp_path / "copy").mkdir()
+    copy = new_database("sqlite", tmp_path / "copy")
+    with copy.session() as s:
+        assert backup.restore(s, lines, "keys.jsonl")["signing_keys"] == 1
+    with copy.session() as s:
+        token = sign_label(RECORD, _store(s))
+        keyring = Keyring(_store(s, None).published())
+    copy.engine.dispose()
+    found = verify_label(token, keyring, on=dt.date(2027, 1, 1))
+    assert (found.verdict, found.kid) == (Verdict.VALID, kid)
