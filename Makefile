@@ -54,6 +54,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/assess.py
 	$(BIN)/python benchmarks/registry_log.py
+	$(BIN)/python benchmarks/registry_sign.py
 	$(BIN)/python -m benchmarks.load
 
 ## schemas: regenerate the JSON Schemas under src/prodsec/data/schemas

@@ -71,6 +71,11 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec harmonise support-end",
         "prodsec harmonise timeline",
         "prodsec harmonise uncovered",
+        "prodsec keys create",
+        "prodsec keys jwks",
+        "prodsec keys list",
+        "prodsec keys rotate",
+        "prodsec label verify",
         "prodsec log head",
         "prodsec log monitor",
         "prodsec log proof",
@@ -106,7 +111,7 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 def test_environment_settings_are_documented() -> None:
     doc = (ROOT / "docs/cli.md").read_text(encoding="utf-8")
-    for setting in ("PRODSEC_CACHE_DIR", "XDG_CACHE_HOME"):
+    for setting in ("PRODSEC_CACHE_DIR", "XDG_CACHE_HOME", "PRODSEC_KEY_SECRET"):
         assert setting in doc
 
 

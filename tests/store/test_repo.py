@@ -43,6 +43,7 @@ def test_migrations_create_every_table(database: Database) -> None:
         "product_versions",
         "products",
         "sign_in_failures",
+        "signing_keys",
         "users",
     ]
 

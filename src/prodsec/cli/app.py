@@ -30,6 +30,9 @@ GROUPS = {
     "users": "users",
     "db": "db",
     "log": "log",
+    # --- regsign: signing keys and signed labels ---
+    "keys": "keys",
+    "label": "label",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -21,6 +21,7 @@ from typing import Any
 from typing_extensions import TypedDict
 
 from prodsec.errors import BadInputError
+from prodsec.registry.canonical import canonical
 
 SAFE_INTEGER = 2**53 - 1
 MAX_DEPTH = 16
@@ -64,24 +65,10 @@ def _check(value: object, where: str, depth: int = 0) -> None:
             raise BadInputError(f"a {type(value).__name__} has no canonical form here", field=where)
 
 
-def _utf16(key: str) -> bytes:
-    return key.encode("utf-16-be")
-
-
-def _canonical(value: Any) -> str:
-    if isinstance(value, dict):
-        members = sorted(value.items(), key=lambda item: _utf16(item[0]))
-        inner = ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_canonical(v)}" for k, v in members)
-        return "{" + inner + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(_canonical(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
-
-
 def canonical_json(value: Any) -> bytes:
-    """The RFC 8785 form of a value made of the types above."""
+    """The RFC 8785 form of a value made of the types above (`registry.canonical`)."""
     _check(value, "payload")
-    return _canonical(value).encode("utf-8")
+    return canonical(value)
 
 
 def rfc3339(moment: dt.datetime) -> str:

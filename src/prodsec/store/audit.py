@@ -33,6 +33,9 @@ class Action(StrEnum):
     USER_ADDED = "user-added"
     USER_REMOVED = "user-removed"
     PASSWORD_CHANGED = "password-changed"
+    # --- regsign: signing keys ---
+    KEY_CREATED = "key-created"
+    KEY_ROTATED = "key-rotated"
 
 
 class Target(NamedTuple):

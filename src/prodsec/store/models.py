@@ -213,3 +213,23 @@ class LogHeadRow(Base):
     timestamp: Mapped[int] = mapped_column(BigInteger)
     key_id: Mapped[str] = mapped_column(String(200))
     signature: Mapped[str] = mapped_column(Text)
+
+
+class SigningKeyRow(Base):
+    """A scheme owner's Ed25519 key (`prodsec.store.keys`). The private key is stored
+    only sealed (AES-256-GCM under a key derived from PRODSEC_KEY_SECRET, bound to the
+    key id and scheme); the public key and the dates are plain. Rows are never deleted:
+    a retired key still verifies the labels it signed."""
+
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """The RFC 7638 thumbprint of the public key."""
+    scheme: Mapped[str] = mapped_column(String(100), index=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    """Base64url of the 32 bytes."""
+    sealed_private_key: Mapped[str] = mapped_column(Text)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    activated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    retired: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    expires: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

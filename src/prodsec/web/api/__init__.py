@@ -14,6 +14,7 @@ from prodsec.web.api import (
     crosswalk,
     harmonise,
     instruments,
+    keys,
     log,
     mappings,
     plans,
@@ -36,4 +37,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     tokens.router,
     audit.router,
     log.router,
+    # --- regsign: signing keys ---
+    keys.router,
 )

@@ -1,0 +1,44 @@
+"""RFC 8785 JSON canonicalisation: the one byte form a label record is signed in.
+
+Members sorted by their UTF-16 code units, no white space, strings escaped only where
+JSON requires it, numbers printed as ECMAScript prints them (the shortest form that reads
+back to the same double; exponent from 1e21 and below 1e-6). The work is done by the
+`rfc8785` package (decision 0017), except for flat objects of strings (label records),
+which the standard library writes in the same bytes several times faster; this module
+turns the package's refusals (a float that is not finite, an integer beyond 2**53 - 1, a
+key that is not a string, a lone surrogate) into `BadInputError`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import rfc8785
+
+from prodsec.errors import BadInputError
+
+
+def _flat(value: Any) -> bool:
+    """An object of ASCII keys and string, boolean or null values (a label record): its
+    RFC 8785 form is what the standard library writes with sorted keys and no spaces (the
+    same order, as ASCII sorts alike in UTF-16 and in code points; the same escapes)."""
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and k.isascii() and (v is None or isinstance(v, str | bool))
+        for k, v in value.items()
+    )
+
+
+def canonical(value: Any) -> bytes:
+    """The canonical UTF-8 bytes of a JSON value (dict, list, str, int, float, bool, None)."""
+    if _flat(value):
+        try:
+            return json.dumps(
+                value, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            ).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: the library says so below
+            pass
+    try:
+        return rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError as exc:
+        raise BadInputError(f"cannot be canonicalised (RFC 8785): {exc}") from None
