@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Download, Page, expect
 from pypdf import PdfReader
 
 from prodsec.catalog import Catalog
+from prodsec.store import accounts
 from prodsec.web.ratelimit import Settings
 
 from .test_browser import ARTIFACTS, NewDatabase, _sign_in, demo_database, served
@@ -39,6 +40,7 @@ PUBLIC = {
     "api": "/api",
     "not-found": "/instruments/no-such-thing",
 }
+ADMIN, ADMIN_PASSWORD = "root@example.org", "a long admin password"
 PRIVATE = {
     "products": "/products",
     "product-new": "/products/new",
@@ -67,6 +69,8 @@ def sqlite_site(
     """The site with the demo data on SQLite only: how pages look does not depend on the
     database (test_browser runs the flows on both)."""
     db = demo_database("sqlite", tmp_path_factory, catalog, new_database)
+    with db.session() as s:
+        accounts.create_user(s, ADMIN, ADMIN_PASSWORD, is_admin=True)
     with served(db, catalog, ROOMY) as url:
         yield url
 
@@ -135,6 +139,22 @@ def test_every_page_type_is_accessible_and_fits(
     _check(page, "product", width)
     page.get_by_role("link", name="Edit the profile").click()
     _check(page, "product-edit", width)
+    context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_administrators_audit_page_is_accessible_and_fits(
+    browser: Browser, sqlite_site: str, watched: list[str], width: str
+) -> None:
+    context = _context(browser, sqlite_site, WIDTHS[width])
+    page = _open(context, watched)
+    page.goto("/admin/audit")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.get_by_label("Email").fill(ADMIN)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/admin/audit$"))
+    _check(page, "audit", width)
     context.close()
 
 
