@@ -16,6 +16,11 @@ import time
 from collections.abc import Callable
 from typing import TypedDict
 
+# Processes this benchmark starts keep their compiled bytecode (__pycache__), as any
+# installed copy of prodsec does: an environment that forbids writing it would make every
+# new process compile prodsec's sources again and time that instead.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 
 class Floor(TypedDict):
     what: str
