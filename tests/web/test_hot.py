@@ -4,6 +4,7 @@ as the route gives, and everything it does not hold passed on to the app."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
@@ -62,7 +63,9 @@ def _served(catalog: Catalog, scope: Scope) -> tuple[bool, list[Message]]:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(MemoHits(inner)(scope, receive, send))
+    # in a thread of its own: the suite may be running an event loop in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, MemoHits(inner)(scope, receive, send)).result()
     return bool(called), sent
 
 
