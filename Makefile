@@ -7,8 +7,14 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint check bench schemas clean
 
-# What running needs: prodsec and its runtime dependencies, not the test tools.
+# What running needs: prodsec and its runtime dependencies, not the test tools; the PDF
+# export (WeasyPrint) needs Pango and a font from Debian, installed here when missing and
+# run as root (docs/decisions/0015).
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 $(RUN_STAMP): pyproject.toml
+	@if command -v dpkg >/dev/null && ! dpkg -s $(PDF_DEBS) >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y $(PDF_DEBS); \
+		else echo "the PDF export needs: apt-get install $(PDF_DEBS)"; fi; fi
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .

@@ -10,6 +10,17 @@ from prodsec.assess.applicability import Answer, Finding, applies
 from prodsec.catalog import Catalog
 from prodsec.errors import NotFoundError
 
+# The machinery, AI, vehicle and medical rules and the EUCC, as a consumer camera in the
+# EU sees them: out of scope, and the certification scheme on offer.
+EU_BEYOND_CONSUMER = {
+    "eu-ai-act@2024-1689": "out-of-scope",
+    "eu-eucc@2024-482": "voluntary",
+    "eu-machinery@2023-1230": "out-of-scope",
+    "eu-mdr-cyber@2017-745": "out-of-scope",
+    "unece-r155@00-series": "out-of-scope",
+    "unece-r156@00-series": "out-of-scope",
+}
+
 
 def ask(catalog: Catalog, category: str, markets: str, on: str, *features: str) -> Answer:
     return applies(catalog, category, markets.split(","), dt.date.fromisoformat(on), features)
@@ -38,8 +49,10 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
     # International standards are on offer everywhere; IEC 62443-4-2 is for industrial
     # components, so a consumer camera falls outside it.
     world = {
+        "etsi-ts-103-701@1.1.1": "voluntary",
         "iec-62443-4-1@2018": "out-of-scope",
         "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-15408-2022@2022": "voluntary",
         "iso-iec-29147@2018": "voluntary",
         "iso-iec-30111@2019": "voluntary",
     }
@@ -62,6 +75,7 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
         "eu-cra@2024-2847": "upcoming",
         "eu-red-da@2022-30": "out-of-scope",
         **world,
+        **EU_BEYOND_CONSUMER,
     }
     psti = finding(answer, "GB", "uk-psti@2025-12-04")
     assert starts(psti) == {
@@ -107,8 +121,11 @@ def test_smart_camera_in_gb_au_eu_2028(catalog: Catalog) -> None:
         "etsi-en-303-645@3.1.3": "voluntary",
         "eu-cra@2024-2847": "binds",
         "eu-red-da@2022-30": "repealed",
+        "etsi-ts-103-701@1.1.1": "voluntary",
         "iec-62443-4-1@2018": "out-of-scope",
+        **EU_BEYOND_CONSUMER,
         "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-15408-2022@2022": "voluntary",
         "iso-iec-29147@2018": "voluntary",
         "iso-iec-30111@2019": "voluntary",
     }
@@ -132,8 +149,10 @@ def test_laptop_without_cellular_is_excepted_in_gb(catalog: Catalog) -> None:
         "etsi-en-303-645@3.1.3": "out-of-scope",
         "uk-cop-iot@2018": "out-of-scope",
         "uk-psti@2025-12-04": "excluded",
+        "etsi-ts-103-701@1.1.1": "out-of-scope",
         "iec-62443-4-1@2018": "out-of-scope",
         "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-15408-2022@2022": "voluntary",
         "iso-iec-29147@2018": "voluntary",
         "iso-iec-30111@2019": "voluntary",
     }
@@ -231,17 +250,28 @@ def test_us_states_bind_from_2020(catalog: Catalog) -> None:
     # 2020; the NIST baselines came later too. The FCC mark needs a radio.
     assert states(later, "US") == {
         "etsi-en-303-645@2.1.1": "upcoming",
+        "etsi-ts-103-701@1.1.1": "upcoming",
         "iec-62443-4-1@2018": "out-of-scope",
         "iec-62443-4-2@2019": "out-of-scope",
+        "iso-iec-15408-2022@2022": "upcoming",
         "iso-iec-29147@2018": "voluntary",
         "iso-iec-30111@2019": "voluntary",
+        "mds2@hn-1-2019": "out-of-scope",
+        "us-cisa-sbd-pledge@2024": "out-of-scope",
+        "us-cisa-sbom-min@2025": "upcoming",
+        "us-cisa-ssdf-attest-form@2024-03": "out-of-scope",
+        "us-eo-14028@2021": "out-of-scope",
         "us-fcc-ctm@2024": "out-of-scope",
+        "us-fda-524b@2022": "out-of-scope",
+        "us-iot-cia-2020@2020": "out-of-scope",
         "us-nist-ir-8259a@2020": "upcoming",
         "us-nist-ir-8259b@2021": "upcoming",
         "us-nist-ir-8425@2022": "upcoming",
         "us-nist-sp-800-218@1.1": "upcoming",
         "us-ntia-sbom-min@2021": "upcoming",
-        "us-cisa-sbom-min@2025": "upcoming",
+        "us-omb-m-22-18@2022-09-14": "out-of-scope",
+        "us-omb-m-23-16@2023-06-09": "out-of-scope",
+        "us-omb-m-26-05@2026-01-23": "out-of-scope",
     }
     assert finding(later, "US", "etsi-en-303-645@2.1.1").reason == (
         "voluntary-with-legal-effect; on offer from 2020-06-19"

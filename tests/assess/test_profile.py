@@ -66,9 +66,9 @@ def test_unknown_ids_come_with_near_matches(catalog: Catalog, tmp_path: Path) ->
     assert problems(catalog, path) == [
         "p.yaml:3: category: unknown category 'smart-camra'; did you mean smart-camera, "
         "smartcard, smart-meter?",
-        "p.yaml:4: markets[1]: unknown market 'UK'; valid values: AT, AU, BE, BG, CY, CZ, DE, "
-        "DK, EE, ES, EU, FI, FR, GB, GB-NIR, GR, HR, HU, IE, IT, JP, KR, LT, LU, LV, MT, NL, PL, "
-        "PT, RO, SE, SG, SI, SK, US, US-CA, US-OR",
+        "p.yaml:4: markets[1]: unknown market 'UK'; valid values: AT, AU, BE, BG, BR, CN, CY, "
+        "CZ, DE, DK, EE, ES, EU, FI, FR, GB, GB-NIR, GR, HR, HU, IE, IN, IT, JP, KR, LT, LU, LV, "
+        "MT, NL, PL, PT, RO, SE, SG, SI, SK, US, US-CA, US-OR, VN",
         "p.yaml:5: features[0]: unknown product feature 'radoi'; did you mean radio?",
         "p.yaml:7: claims[0].block: unknown building block 'sbom-kept'; did you mean sbom?",
         "p.yaml:8: claims[1].parameters.acknowledge_days: block 'vulnerability-disclosure-policy' "

@@ -41,8 +41,8 @@ def test_every_error_in_one_file_is_reported_with_line_and_field(
     # Schema errors stop that file before the cross-file checks, so the bad parent of
     # 5.4-3 is reported only once the schema errors are fixed (see the next test).
     assert _issues(data_copy) == [
-        f"{V2}:77: requirements[5.1-1].strength: Input should be 'shall', 'should' or 'may'",
-        f"{V2}:647: requirements[5.13-1].colour: unknown field",
+        f"{V2}:78: requirements[5.1-1].strength: Input should be 'shall', 'should' or 'may'",
+        f"{V2}:709: requirements[5.13-1].colour: unknown field",
     ]
 
 
@@ -59,8 +59,8 @@ def test_cross_file_errors_are_all_reported_at_once(data_copy: Path, edit: Edito
         "bindings: {min_support_years: five}}",
     )
     assert _issues(data_copy) == [
-        f"{V2}:329: requirements[5.4-3].parent: unknown parent '5.99'",
-        f"{V2}:450: requirements[5.6-4].conditions[0]: '99' is not declared in the header's conditions",
+        f"{V2}:356: requirements[5.4-3].parent: unknown parent '5.99'",
+        f"{V2}:490: requirements[5.6-4].conditions[0]: '99' is not declared in the header's conditions",
         "mappings/etsi-en-303-645@2.1.1.yaml:31: mappings[5.3-13].bindings.min_support_years: "
         "value 'five' is not of type integer",
         "mappings/uk-cop-iot@2018.yaml:34: mappings[14].block: unknown building block 'input-checking'",
@@ -94,6 +94,10 @@ def test_duplicate_keys_and_ids_are_errors(data_copy: Path, edit: Editor) -> Non
         "mappings/iec-62443-4-2@2019.yaml:55: mappings[CR 5.4].block: "
         "unknown building block 'least-privilege'",
         "mappings/uk-cop-iot@2018.yaml:22: mappings[6].block: unknown building block 'least-privilege'",
+        "mappings/us-eo-14028@2021.yaml:17: mappings[4(i)].block: "
+        "unknown building block 'least-privilege'",
+        "mappings/us-eo-14028@2021.yaml:18: mappings[4(j)].block: "
+        "unknown building block 'least-privilege'",
     ]
 
 
@@ -211,4 +215,38 @@ def test_scope_class_market_and_recognition_references_are_checked(
         "no requirement 'Art3-3g' in eu-red-da@2022-30",
         "recognition.yaml:249: edges[en-18031-3-red-f].restrictions[2].refs[0]: "
         "no requirement 'SUM-9' in en-18031@3-2024",
+    ]
+
+
+def test_an_instruments_actors_are_the_union_of_its_requirements(
+    data_copy: Path, edit: Editor
+) -> None:
+    psti = "instruments/uk-psti/2024-04-29.yaml"
+    edit(
+        data_copy / psti,
+        "\nactors: [manufacturer, importer, distributor]\n",
+        "\nactors: [manufacturer, lab]\n",
+    )
+    edit(
+        data_copy / psti,
+        "    actors: [importer, distributor]\n",
+        "    actors: [importer, distributor, government]\n",
+    )
+    assert _issues(data_copy) == [
+        f"{psti}:34: actors[1]: 'lab' bears no requirement of this instrument",
+        f"{psti}:100: requirements[Sch4-1].actors[1]: 'importer' bears requirement Sch4-1 "
+        "but is missing from the header's actors",
+        f"{psti}:112: requirements[Duties-1].actors[2]: 'distributor' bears requirement Duties-1 "
+        "but is missing from the header's actors",
+        f"{psti}:124: requirements[Duties-2].actors[2]: 'government' bears requirement Duties-2 "
+        "but is missing from the header's actors",
+    ]
+
+
+def test_every_requirement_names_its_actors(data_copy: Path, edit: Editor) -> None:
+    psti = "instruments/uk-psti/2024-04-29.yaml"
+    edit(data_copy / psti, "    actors: [importer, distributor]\n", "    actors: []\n")
+    assert _issues(data_copy) == [
+        f"{psti}:124: requirements[Duties-2].actors: "
+        "Tuple should have at least 1 item after validation, not 0",
     ]

@@ -86,6 +86,8 @@ def test_published_support_period_is_required_by_both_editions_and_the_code(
     ]
     assert found == [
         ("au-smart-devices@2025:Sch1-4", "equal"),
+        ("br-anatel-77@2021:6.1.1", "intersects-with"),
+        ("br-anatel-77@2021:6.1.2", "equal"),
         ("de-bsi-itsk@2021:Info-1", "intersects-with"),
         ("etsi-en-303-645@2.1.1:5.3-13", "equal"),
         ("etsi-en-303-645@2.1.1:5.3-14", "intersects-with"),
@@ -93,7 +95,9 @@ def test_published_support_period_is_required_by_both_editions_and_the_code(
         ("etsi-en-303-645@3.1.3:5.3-14", "intersects-with"),
         ("eu-cra@2024-2847:Art13-19", "superset-of"),
         ("eu-cra@2024-2847:AnnexII-1", "intersects-with"),
+        ("eu-eucc@2024-482:CSA-Art55", "intersects-with"),
         ("fi-traficom-label@2019:5.3-13", "equal"),
+        ("mds2@hn-1-2019:RDMP", "intersects-with"),
         ("oecd-0481@2022:P4", "superset-of"),
         ("sg-cls-md@2024:supported", "intersects-with"),
         ("uk-cop-iot@2018:3", "intersects-with"),

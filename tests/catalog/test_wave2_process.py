@@ -175,7 +175,7 @@ def test_every_requirement_names_its_actors(catalog: Catalog) -> None:
 
 def test_new_process_blocks_refine_secure_development_or_sbom(catalog: Catalog) -> None:
     refining = Counter(b.refines for b in catalog.blocks.values())
-    assert refining["secure-development"] == 13
+    assert refining["secure-development"] == 14
     assert refining["sbom"] == 5
     assert catalog.block("sbom-data-fields").parameter("data_fields") is not None
     assert catalog.block("vulnerability-handling-process").refines is None

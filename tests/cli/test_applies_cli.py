@@ -62,6 +62,8 @@ def test_json_groups_findings_per_market(run: Run) -> None:
             "upcoming": [],
             "voluntary": [
                 "etsi-en-303-645@3.1.3",
+                "etsi-ts-103-701@1.1.1",
+                "iso-iec-15408-2022@2022",
                 "iso-iec-29147@2018",
                 "iso-iec-30111@2019",
                 "uk-cop-iot@2018",
@@ -71,20 +73,38 @@ def test_json_groups_findings_per_market(run: Run) -> None:
         "AU": {
             "binds": ["au-smart-devices@2025"],
             "upcoming": [],
-            "voluntary": ["etsi-en-303-645@3.1.3", "iso-iec-29147@2018", "iso-iec-30111@2019"],
+            "voluntary": [
+                "etsi-en-303-645@3.1.3",
+                "etsi-ts-103-701@1.1.1",
+                "iso-iec-15408-2022@2022",
+                "iso-iec-29147@2018",
+                "iso-iec-30111@2019",
+            ],
             "not_applicable": ["iec-62443-4-1@2018", "iec-62443-4-2@2019"],
         },
         "EU": {
             "binds": [],
             "upcoming": ["eu-cra@2024-2847"],
-            "voluntary": ["etsi-en-303-645@3.1.3", "iso-iec-29147@2018", "iso-iec-30111@2019"],
+            "voluntary": [
+                "etsi-en-303-645@3.1.3",
+                "etsi-ts-103-701@1.1.1",
+                "eu-eucc@2024-482",
+                "iso-iec-15408-2022@2022",
+                "iso-iec-29147@2018",
+                "iso-iec-30111@2019",
+            ],
             "not_applicable": [
                 "en-18031@1-2024",
                 "en-18031@2-2024",
                 "en-18031@3-2024",
+                "eu-ai-act@2024-1689",
+                "eu-machinery@2023-1230",
+                "eu-mdr-cyber@2017-745",
                 "eu-red-da@2022-30",
                 "iec-62443-4-1@2018",
                 "iec-62443-4-2@2019",
+                "unece-r155@00-series",
+                "unece-r156@00-series",
             ],
         },
     }
@@ -137,8 +157,8 @@ def test_unknown_market_exits_2_with_valid_values(run: Run) -> None:
     assert (code, out) == (2, "")
     assert err.startswith("error: unknown market 'US-NY'; did you mean US-OR, US-CA?")
     assert err.rstrip().endswith("valid values: " + (
-        "AT, AU, BE, BG, CY, CZ, DE, DK, EE, ES, EU, FI, FR, GB, GB-NIR, GR, HR, HU, IE, IT, "
-        "JP, KR, LT, LU, LV, MT, NL, PL, PT, RO, SE, SG, SI, SK, US, US-CA, US-OR"
+        "AT, AU, BE, BG, BR, CN, CY, CZ, DE, DK, EE, ES, EU, FI, FR, GB, GB-NIR, GR, HR, HU, "
+        "IE, IN, IT, JP, KR, LT, LU, LV, MT, NL, PL, PT, RO, SE, SG, SI, SK, US, US-CA, US-OR, VN"
     ))  # fmt: skip
 
 

@@ -30,7 +30,20 @@ def test_list_filters_by_region_layer_and_binding(run: Run) -> None:
     )
     assert (code, [line.split(",")[0] for line in out.splitlines()]) == (
         0,
-        ["key", "au-smart-devices@2025", "sg-imda-rg-sec@2"],
+        [
+            "key",
+            "au-smart-devices@2025",
+            "cn-gb-40050@2021",
+            "cn-vuln-2021@2021",
+            "in-itsar@2024",
+            "in-meity-cctv-er@2024",
+            "jp-mic-terminal-2020@2020",
+            "kr-rra-video-pw-2019@2019",
+            "sg-imda-rg-sec@2",
+            "unece-r155@00-series",
+            "unece-r156@00-series",
+            "vn-qcvn-135-2024@2024",
+        ],
     )
 
 
@@ -83,7 +96,14 @@ def test_world_names_what_binds_where_and_since_when(run: Run) -> None:
         for row in region["rows"]
     }
     assert rows["EU"]["baseline"] == ["eu-cra@2024-2847 upcoming 2026-09-11"]
-    assert rows["EU"]["outcome"] == ["eu-red-da@2022-30 binds 2025-08-01"]
+    assert rows["EU"]["outcome"] == [
+        "eu-ai-act@2024-1689 upcoming 2026-08-02",
+        "eu-machinery@2023-1230 upcoming 2027-01-20",
+        "eu-mdr-cyber@2017-745 binds 2021-05-26",
+        "eu-red-da@2022-30 binds 2025-08-01",
+        "unece-r155@00-series binds 2022-07-06",
+        "unece-r156@00-series binds 2022-07-06",
+    ]
     assert rows["AU"] == {
         "principle": ["fvey-iot-soi-2019@2019 voluntary 2019-07-31"],
         "baseline": ["au-smart-devices@2025 upcoming 2026-03-04"],

@@ -62,12 +62,14 @@ def test_spread_names_who_sets_nothing(run: Run) -> None:
     doc = json.loads(out)
     assert (code, doc["strictest"], doc["stricter"]) == (0, 24, "lower")
     assert [(s["instrument"], s["requirement"], s["value"]) for s in doc["settings"]] == [
+        ("cn-vuln-2021@2021", "Art7(2)-report", 48),
         ("eu-cra@2024-2847", "Art14-1", 24),
         ("eu-cra@2024-2847", "Art14-3", 24),
     ]
     assert "uk-psti@2025-12-04" in doc["sets_none"]
     code, out, _ = run("harmonise", "spread", "early_warning_hours", "-b", "mandatory", "-f", "md")
-    assert out.splitlines()[4:7] == [
+    assert out.splitlines()[4:8] == [
+        "| CN | cn-vuln-2021@2021 | 48 | hours | Art7(2)-report | exploited-vulnerability-reporting |",
         "| EU | eu-cra@2024-2847 | 24 | hours | Art14-1 | exploited-vulnerability-reporting |",
         "| EU | eu-cra@2024-2847 | 24 | hours | Art14-3 | incident-reporting |",
         "| AU | au-smart-devices@2025 | (sets none) |  |  |  |",
@@ -79,7 +81,7 @@ def test_spread_names_who_sets_nothing(run: Run) -> None:
 
 def test_charts_render_with_a_title_that_states_the_filter(run: Run, tmp_path: Path) -> None:
     for command, title in (
-        ("coverage", "Coverage of the hub (68 building blocks)"),
+        ("coverage", "Coverage of the hub (72 building blocks)"),
         ("overlap", "Overlap of required building blocks (Jaccard, all requirements)"),
         ("timeline", "When obligations start and end"),
     ):
@@ -166,3 +168,34 @@ def test_oscal_exports_write_whole_files(run: Run, tmp_path: Path) -> None:
     assert code == 2
     assert err.startswith(f"error: --output: cannot write {missing}")
     assert not list(tmp_path.glob("nowhere"))
+
+
+def test_conflicts_lists_differing_parameter_values_stricter_first(run: Run) -> None:
+    code, out, _ = run("harmonise", "conflicts", "-b", "mandatory", "-j", "GB,AU", "-f", "csv")
+    assert code == 0
+    assert out.splitlines() == [
+        "block,parameter,requirement,value,relation,other,other_value",
+        "declaration-of-conformity,retention_years,uk-psti@2025-12-04:Sch4-1,10,stricter-than,"
+        "au-smart-devices@2025:S9,5",
+    ]
+
+
+def test_support_end_says_per_regime_what_it_covers(run: Run) -> None:
+    code, out, _ = run("harmonise", "support-end", "-b", "mandatory", "-j", "GB,AU", "-f", "json")
+    assert code == 0
+    assert json.loads(out)["instruments"] == [
+        {
+            "instrument": "au-smart-devices@2025",
+            "jurisdictions": "AU",
+            "end_of_support": "Sch1-4",
+            "end_of_life": "",
+            "answer": "end of support only",
+        },
+        {
+            "instrument": "uk-psti@2025-12-04",
+            "jurisdictions": "GB",
+            "end_of_support": "Sch1-3",
+            "end_of_life": "",
+            "answer": "end of support only",
+        },
+    ]

@@ -35,8 +35,8 @@ def test_unknown_jurisdiction_is_an_error_with_near_matches() -> None:
     with pytest.raises(NotFoundError) as caught:
         names.jurisdictions(load_catalog(), ["GBR"])
     assert str(caught.value) == (
-        "unknown jurisdiction 'GBR'; did you mean GB?; valid values: "
-        "AU, CA, DE, EU, FI, GB, INT, JP, KR, NZ, SG, US, US-CA, US-OR"
+        "unknown jurisdiction 'GBR'; did you mean GB, BR?; valid values: "
+        "AU, BR, CA, CN, DE, EU, FI, GB, IN, INT, JP, KR, NZ, SG, US, US-CA, US-OR, VN"
     )
 
 
@@ -53,7 +53,7 @@ def test_catalog_list_by_jurisdiction_alias(run: Run) -> None:
     )
     code, out, err = run("catalog", "list", "-j", "XX")
     assert (code, out) == (2, "")
-    assert err.startswith("error: unknown jurisdiction 'XX'; valid values: AU, CA, ")
+    assert err.startswith("error: unknown jurisdiction 'XX'; valid values: AU, BR, CA, ")
 
 
 def test_harmonise_jurisdictions_in_lower_case(run: Run) -> None:

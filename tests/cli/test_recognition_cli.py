@@ -131,7 +131,7 @@ def test_graph_json_filters_by_date(run: Run) -> None:
     ]
     code, out, _ = run("recognition", "graph")
     every = json.loads(out)
-    assert (every["on"], len(every["nodes"]), len(every["edges"])) == (None, 12, 19)
+    assert (every["on"], len(every["nodes"]), len(every["edges"])) == (None, 16, 22)
     [edge] = [e for e in every["edges"] if e["id"] == "cls-level-3-cic-basic"]
     assert edge["label"] == "L3+ \u2192 basic"
 
@@ -164,7 +164,7 @@ def test_graph_png_needs_an_output_file(tmp_path: Path, run: Run) -> None:
     data = target.read_bytes()
     assert (code, data[:8]) == (0, b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (2500, 1522)
+    assert (width, height) == (2608, 1522)
 
 
 def test_reach_reads_the_expiry_from_a_registration_id(run: Run) -> None:

@@ -29,8 +29,8 @@ def test_catalog_list_keeps_every_key_whole_at_80_columns() -> None:
     assert max(len(line) for line in lines) <= 80
     assert _first_cells(lines) == sorted(load_catalog().instruments)
     assert lines[-2:] == [
-        "(title, jurisdictions, requirement_count left out to fit 80 columns; -f json or ",
-        "-f md shows them)",
+        "(title, bindingness, jurisdictions, requirement_count left out to fit 80 ",
+        "columns; -f json or -f md shows them)",
     ]
 
 

@@ -93,12 +93,27 @@ def test_coverage_counts_full_and_partial(catalog: Catalog) -> None:
     rows = coverage(catalog, Selection(bindingness=MANDATORY, on=dt.date(2028, 1, 1)))
     found = {r.instrument.key: (r.full, r.partial, r.total) for r in rows}
     assert found == {
-        "au-smart-devices@2025": (3, 0, 68),
-        "eu-cra@2024-2847": (33, 11, 68),
-        "sg-imda-rg-sec@2": (0, 9, 68),
-        "uk-psti@2025-12-04": (3, 0, 68),
-        "us-ca-sb327@2018": (1, 4, 68),
-        "us-or-hb2395@2019": (1, 4, 68),
+        "au-smart-devices@2025": (3, 0, 72),
+        "br-anatel-77@2021": (10, 28, 72),
+        "br-anatel-rciber@2024": (0, 2, 72),
+        "cn-gb-40050@2021": (0, 15, 72),
+        "cn-vuln-2021@2021": (0, 5, 72),
+        "eu-ai-act@2024-1689": (0, 11, 72),
+        "eu-cra@2024-2847": (33, 11, 72),
+        "eu-machinery@2023-1230": (0, 12, 72),
+        "eu-mdr-cyber@2017-745": (0, 8, 72),
+        "in-itsar@2024": (0, 4, 72),
+        "in-meity-cctv-er@2024": (0, 3, 72),
+        "jp-mic-terminal-2020@2020": (1, 4, 72),
+        "kr-rra-video-pw-2019@2019": (1, 0, 72),
+        "sg-imda-rg-sec@2": (0, 9, 72),
+        "uk-psti@2025-12-04": (3, 0, 72),
+        "unece-r155@00-series": (2, 10, 72),
+        "unece-r156@00-series": (0, 7, 72),
+        "us-ca-sb327@2018": (1, 4, 72),
+        "us-fda-524b@2022": (2, 6, 72),
+        "us-or-hb2395@2019": (1, 4, 72),
+        "vn-qcvn-135-2024@2024": (1, 11, 72),
     }
 
 
@@ -118,30 +133,53 @@ def test_uncovered_by_the_binding_regimes_of_gb_au_and_the_eu(catalog: Catalog) 
         "non-updatable-device-handling",
         "secure-parameter-storage",
     ]
+    # the vehicle, machinery and AI blocks are outside every consumer regime
+    assert blocks[-4:] == [
+        "periodic-security-reporting",
+        "certified-update-management-system",
+        "software-version-record",
+        "adversarial-robustness",
+    ]
     # the CRA's support-period duty holds vulnerability monitoring, and its confidentiality
     # of data in transit holds personal data (issue 14 review)
     assert "vulnerability-monitoring" not in blocks
     assert "personal-data-in-transit" not in blocks
-    assert len(blocks) == 24
+    assert len(blocks) == 28
 
 
 def test_spread_of_support_years_and_reporting_deadlines(catalog: Catalog) -> None:
     years = spread(catalog, Selection(bindingness=MANDATORY), "min_support_years")
     assert [(s.instrument.key, s.value, s.ref) for s in years.settings] == [
-        ("eu-cra@2024-2847", 5, "Art13-8")
+        ("br-anatel-77@2021", 2, "6.1.4"),
+        ("eu-cra@2024-2847", 5, "Art13-8"),
     ]
     assert (years.strictest, years.blocks) == (5, ("minimum-support-period",))
     assert keys(list(years.silent)) == [
         "au-smart-devices@2025",
+        "br-anatel-rciber@2024",
+        "cn-gb-40050@2021",
+        "cn-vuln-2021@2021",
+        "eu-ai-act@2024-1689",
+        "eu-machinery@2023-1230",
+        "eu-mdr-cyber@2017-745",
         "eu-red-da@2022-30",
+        "in-itsar@2024",
+        "in-meity-cctv-er@2024",
+        "jp-mic-terminal-2020@2020",
+        "kr-rra-video-pw-2019@2019",
         "sg-imda-rg-sec@2",
         "uk-psti@2025-12-04",
+        "unece-r155@00-series",
+        "unece-r156@00-series",
         "us-ca-sb327@2018",
+        "us-fda-524b@2022",
         "us-or-hb2395@2019",
+        "vn-qcvn-135-2024@2024",
     ]
     labels = spread(catalog, Selection(), "validity_years")
     assert sorted((s.instrument.id, s.value) for s in labels.settings) == [
         ("de-bsi-itsk", 2),
+        ("eu-eucc", 5),
         ("jp-jc-star", 2),
         ("kr-kisa-cic", 3),
         ("sg-cls", 3),
@@ -156,7 +194,7 @@ def test_an_unknown_parameter_lists_the_known_ones(catalog: Catalog) -> None:
         spread(catalog, Selection(), "support_years")
     assert str(caught.value).startswith(
         "unknown parameter 'support_years'; valid values: acknowledgement_days, "
-        "availability_years, data_fields, depth, early_warning_hours"
+        "all_software_days, all_software_months, annex5_mitigations"
     )
 
 
@@ -185,7 +223,15 @@ def test_q1_nothing_is_common_to_every_binding_consumer_iot_regime(catalog: Cata
     )
     insts, core = common_core(catalog, selection)
     assert (keys(insts), core) == (
-        ["eu-red-da@2022-30", "uk-psti@2025-12-04", "us-ca-sb327@2018", "us-or-hb2395@2019"],
+        [
+            "cn-gb-40050@2021",
+            "cn-vuln-2021@2021",
+            "eu-red-da@2022-30",
+            "jp-mic-terminal-2020@2020",
+            "uk-psti@2025-12-04",
+            "us-ca-sb327@2018",
+            "us-or-hb2395@2019",
+        ],
         [],
     )
 

@@ -21,7 +21,7 @@ def test_every_instrument_exports_as_a_valid_catalog(
         for key, inst in sorted(catalog.instruments.items())
     }
     assert {k: v for k, v in found.items() if v} == {}
-    assert len(found) == 41
+    assert len(found) == 67
 
 
 def test_the_catalog_keeps_refs_status_and_nesting(catalog: Catalog) -> None:

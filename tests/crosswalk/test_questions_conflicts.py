@@ -90,13 +90,13 @@ def test_q17_tells_apart_regimes_that_distinguish_and_that_tie_together(
 ) -> None:
     root = small_copy
     # the law's update duty runs to end of life, apart from its support period (R3)
-    edit(root / "instruments/xa-law/2.yaml", "conditions: [upd], source: R4",
-         "conditions: [upd], phases: [end-of-life], source: R4")  # fmt: skip
+    edit(root / "instruments/xa-law/2.yaml", "actors: [manufacturer], source: R4",
+         "actors: [manufacturer], phases: [end-of-life], source: R4")  # fmt: skip
     # the label's SBOM is kept to end of life; the standard's support clause is both
-    edit(root / "instruments/xb-label/1.yaml", "status: M, source: L4",
-         "status: M, phases: [end-of-life], source: L4")  # fmt: skip
-    edit(root / "instruments/xx-std/1.yaml", "status: R, source: S3",
-         "status: R, phases: [end-of-life], source: S3")  # fmt: skip
+    edit(root / "instruments/xb-label/1.yaml", "actors: [manufacturer], source: L4",
+         "actors: [manufacturer], phases: [end-of-life], source: L4")  # fmt: skip
+    edit(root / "instruments/xx-std/1.yaml", "actors: [manufacturer], source: S3",
+         "actors: [manufacturer], phases: [end-of-life], source: S3")  # fmt: skip
     rows = support_and_end_of_life(compile_catalog(root), Selection())
     assert [
         (r["instrument"], r["end_of_support"], r["end_of_life"], r["answer"]) for r in rows

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 
 from prodsec.catalog import Catalog
 from prodsec.cli.serve import load_demo
@@ -53,3 +55,24 @@ def web(database: Database, catalog: Catalog) -> Iterator[TestClient]:
     with TestClient(create_app(database, catalog)) as client:
         sign_in(client)
         yield client
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    path = os.environ.get("PRODSEC_TEST_CHROMIUM", "")
+    assert path, "PRODSEC_TEST_CHROMIUM is not set: run the suite through `make test`"
+    with sync_playwright() as p:
+        # as root on CI, on a machine with no outside network: no sandbox, no background
+        # connections (Playwright adds most of those switches itself)
+        launched = p.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield launched
+        launched.close()

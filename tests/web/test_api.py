@@ -19,9 +19,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def test_catalog_resources_paginate_and_cache(api: TestClient) -> None:
     first = api.get("/api/v1/instruments", params={"limit": 2, "offset": 1}).json()
     assert (first["total"], first["offset"], [i["key"] for i in first["items"]]) == (
-        41,
+        67,
         1,
-        ["charter-of-trust@2018", "de-bsi-itsk@2021"],
+        ["br-anatel-77@2021", "br-anatel-rciber@2024"],
     )
     labels = api.get("/api/v1/instruments", params={"type": "labelling-scheme"}).json()
     assert labels["total"] == 8
@@ -123,6 +123,30 @@ def test_products_assessments_and_plans(api: TestClient) -> None:
         "strong-preinstalled-passwords",
         "vulnerability-disclosure-policy",
     ]
+    # the importer's duties: Sch4-1 (a copy kept), Duties-1 (an event duty), Duties-2
+    importer = api.post(
+        f"/api/v1/products/{ident}/assessments", params={"on": "2026-01-15", "role": "importer"}
+    ).json()
+    [psti] = importer["result"]["instruments"]
+    assert importer["result"]["role"] == "importer"
+    assert [(j["ref"], j["trigger"] is not None) for j in psti["requirements"]] == [
+        ("Sch4-1", False),
+        ("Duties-1", True),
+        ("Duties-2", False),
+    ]
+    assert [q["ref"] for q in psti["other_actors"]] == ["Sch1-1", "Sch1-2", "Sch1-3"]
+    bad = api.post(f"/api/v1/products/{ident}/plans", params={"role": "seller"})
+    assert (bad.status_code, bad.json()["detail"]) == (
+        400,
+        "role: 'seller' is not an actor; choose one of manufacturer, importer, distributor, "
+        "authorised-representative, open-source-steward, developer, scheme-owner, lab, "
+        "government, operator, deployer",
+    )
+    shown = api.get("/api/v1/instruments/uk-psti@2025-12-04/requirements/Duties-1").json()
+    assert (shown["actors"], shown["trigger"]) == (
+        ["manufacturer", "importer", "distributor"],
+        {"event": "noncompliance-known", "deadline": "as soon as possible", "within_hours": None},
+    )
     listed = api.get("/api/v1/products").json()
     assert (listed["total"], listed["items"][0]["model"]) == (1, "PlugMate 2")
     assert api.delete(f"/api/v1/products/{ident}").status_code == 204

@@ -17,11 +17,23 @@ def _keys(api: TestClient, **params: str) -> list[str]:
 def test_the_instrument_list_filters_by_region_layer_and_actor(api: TestClient) -> None:
     assert _keys(api, region="asia-pacific", bindingness="mandatory") == [
         "au-smart-devices@2025",
+        "cn-gb-40050@2021",
+        "cn-vuln-2021@2021",
+        "in-itsar@2024",
+        "in-meity-cctv-er@2024",
+        "jp-mic-terminal-2020@2020",
+        "kr-rra-video-pw-2019@2019",
         "sg-imda-rg-sec@2",
+        "unece-r155@00-series",
+        "unece-r156@00-series",
+        "vn-qcvn-135-2024@2024",
     ]
     assert _keys(api, region="international", layer="principle", actor="government") == [
         "charter-of-trust@2018",
+        "oecd-0481@2022",
+        "oecd-0482@2022",
         "paris-call@2018",
+        "un-gge-2021@A-76-135",
         "un-oewg-2021@A-75-816",
     ]
     assert _keys(api, region="middle-east-africa") == []
@@ -80,10 +92,10 @@ def test_the_world_page_links_every_entry_and_the_atlas_links_it(web: TestClient
     cells = re.findall(r"<td>(.*?)</td>", row.group(1))
     assert cells == [
         '<a class="chip" href="/instruments/fvey-iot-soi-2019@2019">Five Eyes IoT statement</a>'
-        " <small>voluntary since 2019-07-31</small>",
+        ' <small><span class="voluntary">voluntary</span> since 2019-07-31</small>',
         "",
         '<a class="chip" href="/instruments/au-smart-devices@2025">Australia smart-device security standard</a>'
-        " <small>upcoming from 2026-03-04</small>",
+        ' <small><span class="upcoming">upcoming</span> from 2026-03-04</small>',
         "",
     ]
 

@@ -133,9 +133,10 @@ def test_repeated_failures_are_throttled_per_account_and_client(
         assert failed.status_code == 401
     blocked = client.post("/api/v1/tokens", json={"email": EMAIL, "password": PASSWORD})
     assert blocked.status_code == 429
-    # 900 s from the first failure, rounded up; a slow machine may have used a second
+    # 900 s from the first failure, rounded up; five password hashes on a busy machine
+    # may have used a few seconds
     wait = blocked.headers["retry-after"]
-    assert wait in {"900", "899"}
+    assert 890 <= int(wait) <= 900
     assert blocked.json()["detail"] == f"too many failed sign-ins; try again in {wait} s"
     other = client.post("/api/v1/tokens", json={"email": "x@example.org", "password": "guess"})
     assert other.status_code == 401
@@ -146,7 +147,9 @@ def test_repeated_failures_are_throttled_per_account_and_client(
         "/login", data={"csrf": token.group(1), "email": EMAIL, "password": PASSWORD}
     )
     assert page.status_code == 429
-    assert re.search(r"too many failed sign-ins; try again in (900|899) s", page.text)
+    shown = re.search(r"too many failed sign-ins; try again in (\d+) s", page.text)
+    assert shown is not None
+    assert 890 <= int(shown.group(1)) <= int(wait)
     # the failures are in the database: a restarted server (a new app) still refuses
     restarted = TestClient(create_app(database, catalog))
     again = restarted.post("/api/v1/tokens", json={"email": EMAIL, "password": PASSWORD})

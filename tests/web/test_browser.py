@@ -3,25 +3,27 @@ server on loopback, on SQLite and on PostgreSQL. Screenshots go to tests/artifac
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
 from prodsec.catalog import Catalog
 from prodsec.cli.serve import load_demo
 from prodsec.store.db import Database
 from prodsec.web.app import create_app
+from prodsec.web.ratelimit import Settings
 
 from .conftest import EMAIL, PASSWORD, add_user
 
+NewDatabase = Callable[[str, Path], Database]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 
 
@@ -32,52 +34,45 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def site(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    catalog: Catalog,
-    new_database: Callable[[str, Path], Database],
-) -> Iterator[str]:
-    """The app with the demo data, served by uvicorn in a thread; yields its base URL."""
-    db = new_database(request.param, tmp_path_factory.mktemp("site"))
-    load_demo(db, catalog)
-    add_user(db)
+@contextmanager
+def served(db: Database, catalog: Catalog, settings: Settings | None = None) -> Iterator[str]:
+    """The app on this database, served by uvicorn in a thread; yields its base URL."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(db, catalog), host="127.0.0.1", port=port, log_level="error")
-    )
+    app = create_app(db, catalog, settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/{request.param}"
+    yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
     db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    path = os.environ.get("PRODSEC_TEST_CHROMIUM", "")
-    assert path, "PRODSEC_TEST_CHROMIUM is not set: run the suite through `make test`"
-    with sync_playwright() as p:
-        # as root on CI, on a machine with no outside network: no sandbox, no background
-        # connections (Playwright adds most of those switches itself)
-        launched = p.chromium.launch(
-            executable_path=path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield launched
-        launched.close()
+def demo_database(
+    kind: str, tmp_path_factory: pytest.TempPathFactory, catalog: Catalog, new: NewDatabase
+) -> Database:
+    """A database of this kind with the demo products and the test user."""
+    db = new(kind, tmp_path_factory.mktemp("site"))
+    load_demo(db, catalog)
+    add_user(db)
+    return db
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    catalog: Catalog,
+    new_database: NewDatabase,
+) -> Iterator[str]:
+    """The app with the demo data; yields its base URL with the database's name appended."""
+    db = demo_database(request.param, tmp_path_factory, catalog, new_database)
+    with served(db, catalog) as url:
+        yield f"{url}/{request.param}"
 
 
 @pytest.fixture

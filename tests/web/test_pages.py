@@ -50,7 +50,7 @@ def test_dashboard_states_its_filter_and_answers_under_it(web: TestClient) -> No
     everything = web.get("/harmonise", params={"parameter": "min_support_years"}).text
     assert _text(everything, "<caption>min_support_years", "</table>") == (
         "min_support_years across instruments (higher is stricter) Instrument Jurisdictions"
-        " Value Requirement eu-cra@2024-2847 EU 5 years Art13-8"
+        " Value Requirement br-anatel-77@2021 BR 2 years 6.1.4 eu-cra@2024-2847 EU 5 years Art13-8"
     )
 
 
@@ -60,6 +60,14 @@ def test_dashboard_charts_render_and_unknown_ones_are_404(web: TestClient) -> No
     assert svg.text.startswith("<svg")
     png = web.get("/harmonise/coverage.png", params={"on": "2026-06-01"})
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    spec = web.get("/harmonise/timeline.json", params={"jurisdictions": "GB"}).json()
+    assert (spec["mark"], spec["title"]["text"]) == (
+        {"type": "point", "filled": True, "size": 90},
+        "When obligations start and end",
+    )
+    assert {v["jurisdiction"] for v in spec["data"]["values"]} == {"GB"}
+    graph = web.get("/recognition.json").json()
+    assert graph["$schema"] == "https://vega.github.io/schema/vega-lite/v5.json"
     missing = web.get("/harmonise/pie.svg")
     assert missing.status_code == 404
     assert "unknown chart &#39;pie.svg&#39;" in missing.text

@@ -19,7 +19,7 @@ from prodsec.catalog import Catalog
 from prodsec.catalog.memo import per_catalog
 from prodsec.catalog.model import Instrument, Mapping, Requirement
 from prodsec.catalog.recognition import Recognition, refers_to
-from prodsec.catalog.vocab import InstrumentType, Relationship, Scalar
+from prodsec.catalog.vocab import Actor, InstrumentType, Relationship, Scalar
 
 # Binding, Row and Slot are not frozen: an index builds one per mapping or requirement
 # when it meets an instrument (frozen dataclasses are several times slower to build, and
@@ -65,6 +65,15 @@ class Slot:
     ref: str
     requirement: Requirement
     obligation: Obligation | None
+
+
+@dataclass(frozen=True, slots=True)
+class Borne:
+    """A finding's requirements split by who bears them: the slots a role bears (in the
+    instrument's order) and the obligations only other actors bear."""
+
+    slots: tuple[Slot, ...]
+    others: tuple[Requirement, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +140,7 @@ class Index:
         """Each requirement's row by the requirement's id (the catalog holds each edition's
         requirements once), filled as `rows` builds an edition's."""
         self._layouts: dict[int, tuple[Finding, list[Slot]]] = {}
+        self._borne: dict[tuple[int, Actor], tuple[Finding, Borne]] = {}
         self._editions: dict[tuple[str, dt.date], Instrument] = {}
         self._named: dict[str, Instrument] = {}
         self._levels: dict[tuple[str, str], tuple[Requirement, ...]] = {}
@@ -246,6 +256,22 @@ class Index:
             found = self._layouts[key] = (finding, rows)
         return found[1]
 
+    def borne(self, finding: Finding, role: Actor) -> Borne:
+        """A finding's requirements that `role` bears, and the obligations it leaves to
+        other actors (worked out once per finding and role)."""
+        key = (id(finding), role)
+        found = self._borne.get(key)
+        if found is None or found[0] is not finding:
+            mine: list[Slot] = []
+            others: list[Requirement] = []
+            for slot in self.layout(finding):
+                if role in slot.requirement.actors:
+                    mine.append(slot)
+                elif slot.obligation is not None:
+                    others.append(slot.requirement)
+            found = self._borne[key] = (finding, Borne(tuple(mine), tuple(others)))
+        return found[1]
+
     def edition(self, ident: str, on: dt.date) -> Instrument:
         key = (ident, on)
         found = self._editions.get(key)
@@ -299,6 +325,7 @@ class Index:
             if len(self._answers) >= self.LIMIT:
                 self._answers.clear()
                 self._layouts.clear()
+                self._borne.clear()
                 self._groups.clear()
                 self._excepted.clear()
             found = applies(self.catalog, category, markets, on, features)

@@ -14,6 +14,11 @@ A requirement its blocks only intersect (every mapping intersects-with, no joint
 cannot be closed by blocks alone: its option is its blocks and evidence of the
 requirement itself (a claim of the requirement with evidence), at the evidence cost.
 
+Only the duties of the chosen role are planned (the manufacturer's by default). Duties set
+off by an event (reporting an exploited vulnerability, telling the authority of a
+failure) are not priced: those not met are listed in a group of their own, each with its
+trigger, its deadline and the blocks that would put the process in place.
+
 An asked label level is obtained through its own requirements and fee, or through a
 mutual-recognition edge from another label the plan obtains. A held label counts as held.
 Costs come from data/plan-costs.yaml unless a costs file overrides them.
@@ -21,6 +26,7 @@ Costs come from data/plan-costs.yaml unless a costs file overrides them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,9 +41,10 @@ from prodsec.assess.profile import Profile
 from prodsec.assess.reach import edition_on
 from prodsec.assess.verdicts import POSITIVE, Assessment, InstrumentResult, LabelResult, Verdict
 from prodsec.catalog import Catalog
-from prodsec.catalog.model import Instrument, Requirement
+from prodsec.catalog.model import Instrument, Requirement, Trigger
 from prodsec.catalog.recognition import RecognitionKind, refers_to
-from prodsec.catalog.vocab import InstrumentType, Relationship, Scalar, Stricter
+from prodsec.catalog.views import TriggerPublic, trigger_view
+from prodsec.catalog.vocab import Actor, InstrumentType, Relationship, Scalar, Stricter
 from prodsec.errors import BadInputError, NotFoundError
 
 DONE = (Verdict.MET, Verdict.NOT_APPLICABLE)
@@ -72,6 +79,17 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class Duty:
+    """A duty set off by an event, not yet met: what sets it off, how soon, and the open
+    blocks that would put the process in place."""
+
+    requirement: str
+    trigger: Trigger
+    verdict: Verdict
+    blocks: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     assessment: Assessment
     fixes: tuple[Fix, ...]
@@ -80,6 +98,7 @@ class Plan:
     unreachable: tuple[str, ...] = ()
     asked: tuple[str, ...] = field(default=())
     evidence: tuple[Evidence, ...] = ()
+    duties: tuple[Duty, ...] = ()
 
 
 # --- the model -----------------------------------------------------------------------
@@ -218,12 +237,27 @@ class _Builder:
 
 
 def _targets(a: Assessment) -> list[tuple[InstrumentResult, str]]:
+    """The open requirements of the role that the plan prices (event duties apart)."""
     return [
         (r, j.ref)
         for r in a.binding
         for j in r.requirements
-        if j.in_effect and j.verdict not in DONE
+        if j.in_effect and j.verdict not in DONE and j.trigger is None
     ]
+
+
+def _duties(a: Assessment, build: _Builder) -> tuple[Duty, ...]:
+    """The role's event duties in effect and not met, with the blocks still open."""
+    found = []
+    for r in a.binding:
+        inst = r.instrument
+        for j in r.requirements:
+            if j.trigger is None or not j.in_effect or j.verdict in DONE:
+                continue
+            req = next(q for q in inst.requirements if q.ref == j.ref)
+            blocks = tuple(build.open_blocks(inst, req))
+            found.append(Duty(str(inst.requirement_id(j.ref)), j.trigger, j.verdict, blocks))
+    return tuple(found)
 
 
 def asked_labels(items: Iterable[str]) -> list[tuple[str, str]]:
@@ -247,9 +281,10 @@ def plan(
     markets: tuple[str, ...],
     labels: Iterable[tuple[str, str]] = (),
     costs: Costs | None = None,
+    role: Actor = Actor.MANUFACTURER,
 ) -> Plan:
-    """The cheapest fixes (and labels to obtain) for the binding instruments in `markets`
-    and the asked `labels` ((scheme, level) pairs)."""
+    """The cheapest fixes (and labels to obtain) for the duties `role` bears under the
+    binding instruments in `markets`, and the asked `labels` ((scheme, level) pairs)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import lil_array
 
@@ -261,9 +296,10 @@ def plan(
             raise NotFoundError("labelling scheme", wanted, [])
         if inst.level(level) is None:
             raise NotFoundError("level", level, [], [lv.id for lv in inst.levels])
-    found = assess(catalog, profile, on, markets)
+    found = assess(catalog, profile, on, markets, role)
     judge = Judge(catalog, profile, on)
     build = _Builder(catalog, judge, costs)
+    duties = _duties(found, build)
     unreachable: list[str] = []
     for result, ref in _targets(found):
         inst = result.instrument
@@ -298,7 +334,8 @@ def plan(
     model = build.model
     n = len(model.costs)
     if n == 0 or not model.rows:
-        return Plan(found, (), (), 0.0, tuple(unreachable), tuple(f"{s} {lv}" for s, lv in asked))
+        asking = tuple(f"{s} {lv}" for s, lv in asked)
+        return Plan(found, (), (), 0.0, tuple(unreachable), asking, (), duties)
     matrix = lil_array((len(model.rows), n))
     lower = []
     for i, (coefficients, bound) in enumerate(model.rows):
@@ -314,7 +351,8 @@ def plan(
     if not solution.success:
         raise BadInputError(f"no plan satisfies every target: {solution.message}")
     chosen = {model.names[i] for i, v in enumerate(solution.x) if v > 0.5}
-    return _read(catalog, found, build, chosen, solution.x, tuple(unreachable), asked)
+    read = _read(catalog, found, build, chosen, solution.x, tuple(unreachable), asked)
+    return dataclasses.replace(read, duties=duties)
 
 
 def _already(status: LabelResult | None, judge: Judge, scheme: Instrument, level: str) -> bool:
@@ -438,6 +476,15 @@ class EvidencePublic(TypedDict):
     helps: list[str]
 
 
+class DutyPublic(TypedDict):
+    """An event duty not yet met: listed apart, not priced."""
+
+    requirement: str
+    trigger: TriggerPublic | None
+    verdict: str
+    blocks: list[str]
+
+
 class PlanPublic(TypedDict):
     """The cheapest fixes (the public shape of `plan`, shared by the CLI and the API)."""
 
@@ -450,6 +497,9 @@ class PlanPublic(TypedDict):
     evidence: list[EvidencePublic]
     """Requirements to claim with evidence of their own: their blocks only intersect them."""
     unreachable: list[str]
+    role: str
+    duties: list[DutyPublic]
+    """The role's duties set off by an event and not met, with their trigger."""
 
 
 def plan_view(p: Plan) -> PlanPublic:
@@ -477,4 +527,14 @@ def plan_view(p: Plan) -> PlanPublic:
             for e in p.evidence
         ],
         "unreachable": list(p.unreachable),
+        "role": p.assessment.role.value,
+        "duties": [
+            {
+                "requirement": d.requirement,
+                "trigger": trigger_view(d.trigger),
+                "verdict": d.verdict.value,
+                "blocks": list(d.blocks),
+            }
+            for d in p.duties
+        ],
     }

@@ -9,7 +9,17 @@ from typing import NotRequired
 from typing_extensions import TypedDict
 
 from prodsec.assess.applicability import State
-from prodsec.assess.verdicts import Assessment, Eligibility, InstrumentResult, Judged, Verdict
+from prodsec.assess.verdicts import (
+    Assessment,
+    Eligibility,
+    Excepted,
+    InstrumentResult,
+    Judged,
+    Verdict,
+)
+from prodsec.catalog.model import Requirement, Trigger
+from prodsec.catalog.views import TriggerPublic, trigger_view
+from prodsec.catalog.vocab import Actor
 
 SHOWN = (Verdict.NOT_MET, Verdict.PARTIALLY_MET, Verdict.UNKNOWN)
 
@@ -20,7 +30,7 @@ class BlockVerdictPublic(TypedDict):
 
 
 class JudgedPublic(TypedDict):
-    """The verdict on one requirement, with why."""
+    """The verdict on one requirement, with why; `trigger` for a duty set off by an event."""
 
     ref: str
     verdict: str
@@ -29,6 +39,16 @@ class JudgedPublic(TypedDict):
     in_effect: bool
     blocks: list[BlockVerdictPublic]
     edge: str | None
+    trigger: NotRequired[TriggerPublic | None]
+    """(Not in assessments stored before it was added.)"""
+
+
+class OtherDutyPublic(TypedDict):
+    """An obligation only other actors bear: listed, not judged."""
+
+    ref: str
+    title: str
+    actors: list[str]
 
 
 class InstrumentResultPublic(TypedDict):
@@ -42,6 +62,8 @@ class InstrumentResultPublic(TypedDict):
     routes: list[str]
     counts: dict[str, int]
     requirements: list[JudgedPublic]
+    other_actors: NotRequired[list[OtherDutyPublic]]
+    """(Not in assessments stored before it was added.)"""
 
 
 class ProductNamePublic(TypedDict):
@@ -73,6 +95,8 @@ class ExceptedPublic(TypedDict):
 
 class AssessmentPublic(TypedDict):
     product: ProductNamePublic
+    role: NotRequired[str]
+    """Whose duties were judged. (Not in assessments stored before it was added.)"""
     on: str
     markets: list[str]
     all_binding_met: bool
@@ -92,6 +116,7 @@ def _judged(j: Judged) -> JudgedPublic:
         "in_effect": j.in_effect,
         "blocks": [{"block": b.block, "verdict": b.verdict.value} for b in j.blocks],
         "edge": j.edge,
+        "trigger": trigger_view(j.trigger),
     }
 
 
@@ -107,6 +132,10 @@ def _instrument(r: InstrumentResult) -> InstrumentResultPublic:
         "routes": list(r.routes),
         "counts": {v.value: r.count(v) for v in Verdict if r.count(v)},
         "requirements": [_judged(j) for j in r.requirements],
+        "other_actors": [
+            {"ref": q.ref, "title": q.title, "actors": [a.value for a in q.actors]}
+            for q in r.others
+        ],
     }
 
 
@@ -119,6 +148,7 @@ def assessment_view(a: Assessment) -> AssessmentPublic:
             "version": p.version,
             "category": p.category,
         },
+        "role": a.role.value,
         "on": a.on.isoformat(),
         "markets": list(a.markets),
         "all_binding_met": a.all_binding_met,
@@ -152,9 +182,33 @@ def _headline(a: Assessment) -> str:
     verdict = (
         "every binding instrument met" if a.all_binding_met else "not every binding instrument met"
     )
+    role = "" if a.role is Actor.MANUFACTURER else f" as {a.role.value}"
     return (
-        f"{p.manufacturer} {p.model} ({p.category}) in {', '.join(a.markets)} on {a.on}: {verdict}"
+        f"{p.manufacturer} {p.model} ({p.category}) in {', '.join(a.markets)} on {a.on}"
+        f"{role}: {verdict}"
     )
+
+
+def when(t: Trigger) -> str:
+    """A trigger in words: `on exploited-vulnerability, early warning within 24 h ...`."""
+    return f"on {t.event.value}, {t.deadline}"
+
+
+def _others(others: tuple[Requirement, ...]) -> list[str]:
+    """Other actors' obligations grouped by who bears them: `importer, distributor: Duties-2`."""
+    groups: dict[str, list[str]] = {}
+    for q in others:
+        groups.setdefault(", ".join(a.value for a in q.actors), []).append(q.ref)
+    lines = []
+    for who, refs in groups.items():
+        shown = ", ".join(refs[:6]) + (f" and {len(refs) - 6} more" if len(refs) > 6 else "")
+        lines.append(f"{who}: {shown}")
+    return lines
+
+
+def _excepted_line(x: Excepted) -> str:
+    source = f" ({x.source})" if x.source else ""
+    return f"{x.instrument.key} [{', '.join(x.markets)}]: {x.reason}{source}"
 
 
 def _count_line(r: InstrumentResult) -> str:
@@ -180,10 +234,7 @@ def _upcoming(r: InstrumentResult) -> str:
 def assessment_text(a: Assessment) -> str:
     out = [_headline(a), ""]
     for x in a.excepted:
-        source = f" ({x.source})" if x.source else ""
-        out.append(
-            f"{'excepted':<14} {x.instrument.key} [{', '.join(x.markets)}]: {x.reason}{source}"
-        )
+        out.append(f"{'excepted':<14} {_excepted_line(x)}")
     for r in a.instruments:
         if r.state is State.UPCOMING:
             out.append(_upcoming(r))
@@ -194,9 +245,15 @@ def assessment_text(a: Assessment) -> str:
         out.append(f"{r.standing.value:<14} {r.instrument.key} {where}{cls}{route}")
         out.append(f"{'':15}{_count_line(r)}")
         for j in r.requirements:
-            if j.verdict in SHOWN:
-                later = "" if j.in_effect else f" (from {j.applies_from})"
+            later = "" if j.in_effect else f" (from {j.applies_from})"
+            if j.trigger is not None:
+                out.append(
+                    f"{'':15}{'event duty':<14} {j.ref}{later} ({when(j.trigger)}): "
+                    f"{j.verdict.value}: {'; '.join(j.reasons)}"
+                )
+            elif j.verdict in SHOWN:
                 out.append(f"{'':15}{j.verdict.value:<14} {j.ref}{later}: {'; '.join(j.reasons)}")
+        out += [f"{'':15}{'other actors':<14} {line}" for line in _others(r.others)]
     if a.labels:
         out += ["", "labels:"]
         for lb in a.labels:
@@ -223,18 +280,39 @@ def assessment_markdown(a: Assessment) -> str:
             f"| {r.instrument.key} | {', '.join(r.markets)} ({r.state.value}) | {r.standing.value} "
             f"| {', '.join(r.routes)} | {_count_line(r)} |"
         )
+    if a.excepted:
+        out += ["", "## Excepted", "", "| instrument | in | exception |", "|---|---|---|"]
+        for x in a.excepted:
+            source = f" ({x.source})" if x.source else ""
+            out.append(
+                f"| {x.instrument.key} | {', '.join(x.markets)} | {_md(x.reason + source)} |"
+            )
     for r in a.instruments:
-        gaps = [j for j in r.requirements if j.verdict in SHOWN]
-        if not gaps:
+        gaps = [j for j in r.requirements if j.verdict in SHOWN and j.trigger is None]
+        duties = [j for j in r.requirements if j.trigger is not None]
+        if not gaps and not duties and not r.others:
             continue
-        out += [
-            "",
-            f"## {r.instrument.key}: {r.standing.value}",
-            "",
-            "| ref | verdict | why |",
-            "|---|---|---|",
-        ]
-        out += [f"| {j.ref} | {j.verdict.value} | {_md('; '.join(j.reasons))} |" for j in gaps]
+        out += ["", f"## {r.instrument.key}: {r.standing.value}"]
+        if gaps:
+            out += ["", "| ref | verdict | why |", "|---|---|---|"]
+            out += [f"| {j.ref} | {j.verdict.value} | {_md('; '.join(j.reasons))} |" for j in gaps]
+        if duties:
+            out += [
+                "",
+                "Event duties:",
+                "",
+                "| ref | trigger | deadline | verdict | why |",
+                "|---|---|---|---|---|",
+            ]
+            out += [
+                f"| {j.ref} | {j.trigger.event.value} | {_md(j.trigger.deadline)} "
+                f"| {j.verdict.value} | {_md('; '.join(j.reasons))} |"
+                for j in duties
+                if j.trigger is not None
+            ]
+        if r.others:
+            out += ["", "Duties of other actors:", "", "| ref | borne by |", "|---|---|"]
+            out += [f"| {q.ref} | {', '.join(a.value for a in q.actors)} |" for q in r.others]
     if a.labels:
         out += ["", "## Labels", "", "| scheme | level | status | why |", "|---|---|---|---|"]
         for lb in a.labels:
@@ -255,16 +333,40 @@ def assessment_html(a: Assessment) -> str:
         for r in a.instruments
     )
     details = ""
+    if a.excepted:
+        items = "".join(
+            f"<tr><th scope='row'>{e(x.instrument.key)}</th><td>{e(', '.join(x.markets))}</td>"
+            f"<td>{e(x.reason)}</td><td>{e(x.source)}</td></tr>"
+            for x in a.excepted
+        )
+        details += (
+            "<section><h2>Excepted</h2><table><thead><tr><th scope='col'>Instrument</th>"
+            "<th scope='col'>Where</th><th scope='col'>Exception</th><th scope='col'>Source</th>"
+            f"</tr></thead><tbody>{items}</tbody></table></section>"
+        )
     for r in a.instruments:
         items = "".join(
             f"<tr><th scope='row'>{e(j.ref)}</th><td>{e(j.verdict.value)}</td>"
+            f"<td>{e('' if j.trigger is None else when(j.trigger))}</td>"
             f"<td>{e('; '.join(j.reasons))}</td></tr>"
             for j in r.requirements
         )
+        others = "".join(
+            f"<tr><th scope='row'>{e(q.ref)}</th><td>{e(q.title)}</td>"
+            f"<td>{e(', '.join(a.value for a in q.actors))}</td></tr>"
+            for q in r.others
+        )
+        if others:
+            others = (
+                "<table><caption>Duties of other actors</caption><thead><tr>"
+                "<th scope='col'>Requirement</th><th scope='col'>Title</th>"
+                f"<th scope='col'>Borne by</th></tr></thead><tbody>{others}</tbody></table>"
+            )
         details += (
             f"<section><h2>{e(r.instrument.key)}: {e(r.standing.value)}</h2>"
             f"<table><thead><tr><th scope='col'>Requirement</th><th scope='col'>Verdict</th>"
-            f"<th scope='col'>Why</th></tr></thead><tbody>{items}</tbody></table></section>"
+            f"<th scope='col'>Event duty</th><th scope='col'>Why</th></tr></thead>"
+            f"<tbody>{items}</tbody></table>{others}</section>"
         )
     labels = "".join(
         f"<tr><th scope='row'>{e(lb.scheme.id)} {e(lb.level.id)}</th><td>{e(lb.status.value)}</td>"

@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from prodsec.assess.applicability import State
 from prodsec.assess.profile import Profile
-from prodsec.catalog.model import Instrument
+from prodsec.catalog.model import Instrument, Requirement, Trigger
 from prodsec.catalog.schemes import Level
+from prodsec.catalog.vocab import Actor
 
 
 class Verdict(StrEnum):
@@ -92,6 +93,9 @@ class Judged:
     in_effect: bool = True
     blocks: tuple[BlockFinding, ...] = ()
     edge: str | None = None
+    trigger: Trigger | None = None
+    """The event that sets the duty off, for a duty that is not a property of the product
+    as placed on the market (an unknown one does not make the instrument incomplete)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,8 @@ class InstrumentResult:
     routes: tuple[str, ...]
     product_class: str | None
     reason: str
+    others: tuple[Requirement, ...] = ()
+    """The obligations that only other actors bear: listed, never judged or counted."""
 
     def count(self, verdict: Verdict) -> int:
         return sum(j.verdict is verdict for j in self.requirements)
@@ -139,6 +145,8 @@ class Assessment:
     labels: tuple[LabelResult, ...]
     notes: tuple[str, ...] = field(default=())
     excepted: tuple[Excepted, ...] = field(default=())
+    role: Actor = Actor.MANUFACTURER
+    """Whose duties were judged: the others' are listed apart."""
 
     @property
     def binding(self) -> tuple[InstrumentResult, ...]:

@@ -256,13 +256,13 @@ class Requirement:
     status: Annotated[str, Pattern(STATUS.pattern)]
     source: Text
     confidence: Confidence
+    actors: Annotated[tuple[Actor, ...], MinLen(1)]
     parent: Ref | None = None
     title: str = ""
     conditions: tuple[str, ...] = ()
     features: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     phases: tuple[Phase, ...] = ()
-    actors: tuple[Actor, ...] = ()
     trigger: Trigger | None = None
     parameters: tuple[Parameter, ...] = ()
     evidence: tuple[EvidenceKind, ...] = ()

@@ -142,6 +142,7 @@ def check_instrument(
             yield from _unknown_features(doc, (kind, i, "when"), term.when, features)
     yield from _check_scope(item, features, categories)
     yield from _check_levels(item)
+    yield from _check_actors(item)
     for j, event in enumerate(inst.dates):
         for k, ref in enumerate(event.refs):
             if ref not in refs and ref not in section_refs:
@@ -300,6 +301,27 @@ def _edge_cite(
         yield doc.issue(
             where, f"no {what} '{ident}' in {edge.origin if from_origin else edge.target}"
         )
+
+
+def _check_actors(item: Parsed[Instrument]) -> Iterator[Issue]:
+    """An instrument's actors are exactly those its requirements name."""
+    doc, inst = item.doc, item.value
+    declared = set(inst.actors)
+    first: dict[str, str] = {}
+    for req in inst.requirements:
+        for actor in req.actors:
+            first.setdefault(actor, req.ref)
+    for i, actor in enumerate(inst.actors):
+        if actor not in first:
+            yield doc.issue(("actors", i), f"'{actor}' bears no requirement of this instrument")
+    for i, req in enumerate(inst.requirements):
+        for k, actor in enumerate(req.actors):
+            if actor not in declared and first[actor] == req.ref:
+                yield doc.issue(
+                    ("requirements", i, "actors", k),
+                    f"'{actor}' bears requirement {req.ref} "
+                    "but is missing from the header's actors",
+                )
 
 
 def _check_requirements(

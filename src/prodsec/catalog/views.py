@@ -20,7 +20,7 @@ from prodsec.catalog.atlas import FactCounts, GroupBy, WorldStatus, fact_counts,
 from prodsec.catalog.catalog import Catalog
 from prodsec.catalog.diff import EditionDiff
 from prodsec.catalog.editions import current_editions, ended, lineage_start, start
-from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Requirement
+from prodsec.catalog.model import BuildingBlock, Instrument, Mapping, Requirement, Trigger
 from prodsec.catalog.recognition import Recognition
 from prodsec.catalog.vocab import Bindingness, Layer
 
@@ -42,6 +42,20 @@ class MappingPublic(TypedDict):
     note: str
 
 
+class TriggerPublic(TypedDict):
+    """The event that sets a duty off and how soon the actor must act."""
+
+    event: str
+    deadline: str
+    within_hours: int | None
+
+
+def trigger_view(t: Trigger | None) -> TriggerPublic | None:
+    if t is None:
+        return None
+    return {"event": t.event.value, "deadline": t.deadline, "within_hours": t.within_hours}
+
+
 class RequirementPublic(TypedDict):
     ref: str
     id: str
@@ -56,6 +70,10 @@ class RequirementPublic(TypedDict):
     features: list[str]
     levels: list[str]
     phases: list[str]
+    actors: list[str]
+    """Who bears the requirement."""
+    trigger: TriggerPublic | None
+    """The event that sets the duty off, or None for a property of the product."""
     parameters: list[Json]
     evidence: list[str]
     source: str
@@ -224,6 +242,8 @@ def requirement_view(catalog: Catalog, inst: Instrument, req: Requirement) -> Re
         "features": list(req.features),
         "levels": list(req.levels),
         "phases": plain(req.phases),
+        "actors": plain(req.actors),
+        "trigger": trigger_view(req.trigger),
         "parameters": plain(req.parameters),
         "evidence": plain(req.evidence),
         "source": req.source,

@@ -59,6 +59,11 @@ class InstrumentType(StrEnum):
     GUIDELINE = "guideline"
     RECOMMENDATION = "recommendation"
     NORM = "norm"
+    # --- usgov: US federal instruments ---
+    EXECUTIVE_ORDER = "executive-order"
+    MEMORANDUM = "memorandum"
+    FORM = "form"
+    PLEDGE = "pledge"
 
 
 class Bindingness(StrEnum):

@@ -22,6 +22,7 @@ from prodsec.assess.report import (
 )
 from prodsec.assess.verdicts import Assessment, Standing
 from prodsec.catalog import Catalog, limits, load_catalog
+from prodsec.catalog.vocab import Actor
 from prodsec.catalog.yamlsrc import Document
 from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
@@ -34,6 +35,17 @@ class Report(StrEnum):
     CSV = "csv"
     MD = "md"
     HTML = "html"
+
+
+RoleOpt = Annotated[
+    Actor,
+    typer.Option(
+        "--role",
+        help="Whose duties to judge: manufacturer (the default), importer, distributor, "
+        "authorised-representative, ... Duties that only other actors bear are listed "
+        "apart and never counted against the product.",
+    ),
+]
 
 
 def _markets(catalog: Catalog, given: list[str] | None) -> tuple[str, ...] | None:
@@ -60,14 +72,18 @@ def command(
     fmt: Annotated[
         Report, typer.Option("--format", "-f", help="table, json, csv, md or html.")
     ] = Report.TABLE,
+    role: RoleOpt = Actor.MANUFACTURER,
 ) -> None:
     """Judge a product against every binding and upcoming instrument of its markets:
     each requirement met, not met, partially met, not applicable or unknown with the
     reason; each instrument compliant, not compliant or incomplete with its conformity
     route; and label eligibility per scheme level, directly or through recognition.
 
-    Exit 0 when every binding instrument is met, 1 when one is not (or is incomplete),
-    2 for a bad profile or option.
+    Judged for one role (--role, the manufacturer by default): duties set off by an event
+    (telling the authority of a failure, reporting an exploited vulnerability) are listed
+    with their trigger and deadline and count only when judged not met; the duties of
+    other actors are listed apart. Exit 0 when every binding instrument is met, 1 when one
+    is not (or is incomplete), 2 for a bad profile or option.
     """
     catalog = load_catalog()
     day = dt.date.today() if on is None else parse_day(on, "--on")
@@ -75,9 +91,9 @@ def command(
     if (product is None) == (batch is None):
         raise fail("give one PRODUCT file or --batch DIR|FILE.jsonl")
     if batch is not None:
-        raise typer.Exit(_batch(catalog, batch, day, chosen, fmt))
+        raise typer.Exit(_batch(catalog, batch, day, chosen, fmt, role))
     assert product is not None
-    result = assess(catalog, load_profile(product, catalog), day, chosen)
+    result = assess(catalog, load_profile(product, catalog), day, chosen, role)
     match fmt:
         case Report.CSV:  # one row per instrument judged
             rows = assessment_view(result)["instruments"]
@@ -130,7 +146,12 @@ def _load(catalog: Catalog, where: str, doc: Document | None) -> Profile:
 
 
 def _batch(
-    catalog: Catalog, batch: Path, day: dt.date, markets: tuple[str, ...] | None, fmt: Report
+    catalog: Catalog,
+    batch: Path,
+    day: dt.date,
+    markets: tuple[str, ...] | None,
+    fmt: Report,
+    role: Actor = Actor.MANUFACTURER,
 ) -> int:
     results: list[tuple[str, Assessment]] = []
     problems: list[str] = []
@@ -148,7 +169,7 @@ def _batch(
         except ProfileError as exc:
             problems += [str(i) for i in exc.issues]
             continue
-        results.append((where, assess(catalog, profile, day, markets)))
+        results.append((where, assess(catalog, profile, day, markets, role)))
     rows = [_row(where, a) for where, a in results]
     cols = ["source", "product", "compliant", "not_compliant", "incomplete", "all_binding_met"]
     title = f"{len(results)} products assessed on {day}, {len(problems)} problems"

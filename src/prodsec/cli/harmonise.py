@@ -266,3 +266,24 @@ def layers(catalog: Catalog, scope: Selection, fmt: FormatOpt = Format.TABLE) ->
     specification beneath them (the actionability gap)."""
     rows = questions.layer_gaps(catalog, scope)
     _emit(fmt, scope, {"blocks": rows}, rows, ["block", "title", "asked_by"], "Only above baseline")
+
+
+@app.command("conflicts")
+@with_scope()
+def conflicts(catalog: Catalog, scope: Selection, fmt: FormatOpt = Format.TABLE) -> None:
+    """Pairs of requirements of different instruments that set different values for one
+    block parameter: `stricter-than` where the parameter has a direction, `conflicts-with`
+    where the two values cannot both hold."""
+    rows = questions.parameter_pairs(catalog, scope)
+    cols = ["block", "parameter", "requirement", "value", "relation", "other", "other_value"]
+    _emit(fmt, scope, {"pairs": rows}, rows, cols, "Differing parameter values")
+
+
+@app.command("support-end")
+@with_scope()
+def support_end(catalog: Catalog, scope: Selection, fmt: FormatOpt = Format.TABLE) -> None:
+    """Per regime, the provisions on the end of security support and on end of life, and
+    whether the regime tells the two apart, ties them together, or covers one or none."""
+    rows = questions.support_and_end_of_life(catalog, scope)
+    cols = ["instrument", "jurisdictions", "end_of_support", "end_of_life", "answer"]
+    _emit(fmt, scope, {"instruments": rows}, rows, cols, "End of support and end of life")

@@ -11,10 +11,12 @@ import typer
 from prodsec.assess.costs import load_costs
 from prodsec.assess.plan import Plan, asked_labels, plan, plan_view
 from prodsec.assess.profile import load_profile
+from prodsec.assess.report import when
 from prodsec.catalog import load_catalog
-from prodsec.catalog.vocab import shown
+from prodsec.catalog.vocab import Actor, shown
 from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
+from prodsec.cli.assess import RoleOpt
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 from prodsec.errors import BadInputError
 
@@ -53,11 +55,15 @@ def command(
         list[str] | None, typer.Option("--add-market", help="What if it entered another market.")
     ] = None,
     fmt: FormatOpt = Format.TABLE,
+    role: RoleOpt = Actor.MANUFACTURER,
 ) -> None:
     """The cheapest set of building-block fixes (with the parameter values they need) and
     labels to obtain that makes every binding instrument in the markets met and the asked
     labels eligible, solved exactly as a 0-1 integer program. Each fix lists the
-    requirements, labels and markets it helps. Default costs: data/plan-costs.yaml."""
+    requirements, labels and markets it helps. Only the duties of --role are planned;
+    duties set off by an event and not met are listed apart, unpriced, with their trigger
+    and the blocks that would put the process in place. Default costs:
+    data/plan-costs.yaml."""
     catalog = load_catalog()
     day = dt.date.today() if on is None else parse_day(on, "--on")
     profile = load_profile(product, catalog)
@@ -71,7 +77,7 @@ def command(
     chosen += [a for a in names.markets(catalog, split(add_market or [])) if a not in chosen]
     if not chosen:
         raise fail("--drop-market: no market is left to plan for")
-    result = plan(catalog, profile, day, tuple(chosen), _labels(labels or []), extra)
+    result = plan(catalog, profile, day, tuple(chosen), _labels(labels or []), extra, role)
     rows = _rows(result)
     title = (
         f"Plan for {profile.manufacturer} {profile.model} in {', '.join(chosen)} on {day}: "
@@ -106,6 +112,13 @@ def _rows(p: Plan) -> list[dict[str, Any]]:
             "helps": ", ".join(e.helps),
         }
         for e in p.evidence
+    ]
+    rows += [
+        {
+            "fix": f"event duty {d.requirement} ({when(d.trigger)}): {d.verdict.value}",
+            "helps": ", ".join(d.blocks),
+        }
+        for d in p.duties
     ]
     rows += [{"fix": "(out of reach)", "helps": target} for target in p.unreachable]
     return rows

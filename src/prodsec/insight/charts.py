@@ -81,6 +81,8 @@ def overlap_chart(o: Overlap, scope: Selection, mandatory: bool = False) -> Spec
     cell = {
         "x": {"field": "b", "type": "nominal", "sort": keys, "title": None},
         "y": {"field": "a", "type": "nominal", "sort": keys, "title": None},
+        # on the number as on the square: the text lies over the cell
+        "tooltip": [{"field": "a"}, {"field": "b"}, {"field": "jaccard"}],
     }
     return {
         "$schema": SCHEMA,
@@ -99,7 +101,6 @@ def overlap_chart(o: Overlap, scope: Selection, mandatory: bool = False) -> Spec
                         "title": "Jaccard",
                         "scale": {"domain": [0, 1], "scheme": "blues"},
                     },
-                    "tooltip": [{"field": "a"}, {"field": "b"}, {"field": "jaccard"}],
                 },
             },
             {

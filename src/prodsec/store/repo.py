@@ -29,6 +29,7 @@ from prodsec.assess.evaluate import assess
 from prodsec.assess.profile import Profile, check_profile
 from prodsec.assess.report import assessment_view
 from prodsec.catalog import Catalog
+from prodsec.catalog.vocab import Actor as Role
 from prodsec.catalog.yamlsrc import Document
 from prodsec.errors import ConflictError, NotFoundError
 from prodsec.store.audit import SYSTEM, Action, Actor, Target, record
@@ -261,10 +262,12 @@ def run_assessment(
     on: dt.date,
     markets: tuple[str, ...] | None = None,
     by: Actor = SYSTEM,
+    role: Role = Role.MANUFACTURER,
 ) -> SavedAssessment:
-    """Assess the product's latest version and store the result with the catalog revision."""
+    """Assess the product's latest version for the duties `role` bears and store the
+    result with the catalog revision."""
     version, profile = current_profile(session, visibility, catalog, ident)
-    result = assess(catalog, profile, on, markets)
+    result = assess(catalog, profile, on, markets, role)
     stored = SavedAssessment(
         version=version,
         on=on,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from typing_extensions import TypedDict
 
+from prodsec.assess.evaluate import role_of
 from prodsec.assess.report import AssessmentPublic
 from prodsec.store import repo
 from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
@@ -60,12 +61,15 @@ def run_assessment(
     actor: ActorDep,
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
+    role: Annotated[str, Query(description="Whose duties to judge")] = "manufacturer",
 ) -> StoredAssessmentPublic:
-    """Assess the product's latest version and store the result."""
+    """Assess the product's latest version for the duties ROLE bears (the manufacturer's
+    by default; other actors' duties are listed apart) and store the result."""
+    bearer = role_of(role)
     markets = markets_of(catalog, market or ()) or None
     with db.session() as s:
         stored = repo.run_assessment(
-            s, visibility, catalog, ident, on or dt.date.today(), markets, actor
+            s, visibility, catalog, ident, on or dt.date.today(), markets, actor, bearer
         )
         view = assessment_view(stored)
     response.headers["Location"] = f"/api/v1/assessments/{view['id']}"

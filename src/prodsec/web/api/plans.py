@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from prodsec.assess.evaluate import role_of
 from prodsec.assess.plan import PlanPublic, asked_labels, plan, plan_view
 from prodsec.errors import BadInputError
 from prodsec.store import repo
@@ -25,8 +26,11 @@ def plan_for(
     on: dt.date | None = None,
     market: Annotated[list[str] | None, Query()] = None,
     label: Annotated[list[str] | None, Query(description="SCHEME:LEVEL")] = None,
+    role: Annotated[str, Query(description="Whose duties to plan for")] = "manufacturer",
 ) -> PlanPublic:
-    """The cheapest fixes for the product's markets (or MARKET) and the asked labels."""
+    """The cheapest fixes for the duties ROLE bears (the manufacturer's by default) in the
+    product's markets (or MARKET) and the asked labels."""
+    bearer = role_of(role)
     with db.session() as s:
         _, profile = repo.current_profile(s, visibility, catalog, ident)
     try:
@@ -34,4 +38,4 @@ def plan_for(
     except BadInputError as exc:
         raise BadInputError(exc.message, field="label") from exc
     markets = markets_of(catalog, market or ()) or tuple(profile.markets)
-    return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked))
+    return plan_view(plan(catalog, profile, on or dt.date.today(), markets, asked, None, bearer))

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from prodsec.catalog.diff import diff_editions
 from prodsec.catalog.views import (
@@ -146,6 +146,12 @@ def compare(request: Request, catalog: CatalogDep, a: str = "", b: str = "") -> 
 def recognition(request: Request, catalog: CatalogDep, on: dt.date | None = None) -> HTMLResponse:
     view = graph_view(recognition_graph(catalog, on))
     return page(request, "recognition.html", on=on, edges=view["edges"], nodes=len(view["nodes"]))
+
+
+@router.get("/recognition.json")
+def recognition_json(catalog: CatalogDep, on: dt.date | None = None) -> JSONResponse:
+    """The graph's Vega-Lite spec, drawn in the page by vega-embed."""
+    return JSONResponse(graph_spec(recognition_graph(catalog, on)))
 
 
 @router.get("/recognition.svg")

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from prodsec.assess.applicability import applies
@@ -62,12 +62,14 @@ Filtered = Annotated[Selection, Depends(_scope)]
 
 
 def _shade(value: float | None) -> str:
-    """A background for a heatmap cell: white at 0, the accent blue at 1; text stays dark
-    enough to read on it."""
+    """A background for a heatmap cell, lighter to darker blue as the value grows from 0
+    to 1. Dark text up to 0.5 and white text above; the shades skip the band where
+    neither would reach a contrast of 4.5:1."""
     if value is None:
         return "background: #f3f3f3"
-    light = round(97 - 45 * value)
-    return f"background: hsl(212, 60%, {light}%)"
+    if value <= 0.5:
+        return f"background: hsl(212, 60%, {round(97 - 78 * value)}%)"
+    return f"background: hsl(212, 60%, {round(46 - 24 * (value - 0.5))}%); color: #fff"
 
 
 @router.get("/harmonise", response_class=HTMLResponse)
@@ -134,12 +136,16 @@ CHARTS = {"coverage", "overlap", "timeline"}
 async def chart(
     request: Request, chart: str, ext: str, catalog: CatalogDep, scope: Filtered
 ) -> Response:
-    """The dashboard's pictures as SVG or PNG, under the same filters. Each is rendered
-    once per (catalog revision, filter, chart, format) in a worker process and kept in
-    the app's `Pictures`; only a render spends the client's rate limit."""
-    if chart not in CHARTS or ext not in {"svg", "png"}:
-        valid = [f"{c}.{e}" for c in sorted(CHARTS) for e in ("svg", "png")]
+    """The dashboard's pictures as SVG or PNG, under the same filters, or as the Vega-Lite
+    spec (JSON) the page draws itself. Each picture is rendered once per (catalog
+    revision, filter, chart, format) in a worker process and kept in the app's
+    `Pictures`; only a render spends the client's rate limit."""
+    if chart not in CHARTS or ext not in {"svg", "png", "json"}:
+        valid = [f"{c}.{e}" for c in sorted(CHARTS) for e in ("json", "svg", "png")]
         raise NotFoundError("chart", f"{chart}.{ext}", [], valid)
+    if ext == "json":  # the Vega-Lite spec itself, drawn in the page by vega-embed
+        spec = await run_in_threadpool(_spec, catalog, chart, scope)
+        return JSONResponse(spec, headers={"Cache-Control": "public, max-age=300"})
     picture = Picture(ext)
     key = (catalog.data_hash, chart, scope, picture)
     pictures: Pictures = request.app.state.pictures

@@ -6,19 +6,23 @@ checking and storing it run in a worker thread."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import yaml
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from prodsec.assess.evaluate import role_of
 from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.assess.profile import ProfileError, profile_document
 from prodsec.assess.report import assessment_view
 from prodsec.catalog import Catalog
+from prodsec.catalog.vocab import Actor as Role
 from prodsec.errors import BadInputError
 from prodsec.store import repo
 from prodsec.store.audit import Actor
@@ -34,6 +38,8 @@ from prodsec.web.deps import (
     Offset,
     markets_of,
 )
+from prodsec.web.pdf import pdf_of
+from prodsec.web.ratelimit import spend
 from prodsec.web.templating import page
 
 # every product page needs a signed-in user
@@ -214,45 +220,99 @@ def product(
     catalog: CatalogDep,
     db: DbDep,
     visibility: VisibilityDep,
-    on: dt.date | None = None,
-    markets: str = "",
-    labels: str = "",
+    asked: Asked,
 ) -> HTMLResponse:
     """The assessment and the cheapest plan on a day, for the profile's markets or others
     (a what-if), with labels to become eligible for. Computed on each view and not stored:
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
-    day = on or dt.date.today()
-    asked = asked_labels([labels])
+    with db.session() as s:  # open while the page renders: it reads the product's links
+        report = _report(s, catalog, visibility, ident, asked)
+        return page(request, "product.html", **report)
+
+
+@router.get("/products/{ident}/report.pdf")
+def product_pdf(
+    request: Request,
+    ident: str,
+    catalog: CatalogDep,
+    db: DbDep,
+    visibility: VisibilityDep,
+    asked: Asked,
+) -> Response:
+    """The same report as PDF, printed from the page with the stylesheet's print rules.
+    Printing costs as much as an uncached picture from the client's rate limit."""
+    spend(request, request.app.state.picture_cost)
     with db.session() as s:
-        found = repo.get_product(s, visibility, ident)
-        version, profile = repo.current_profile(s, visibility, catalog, ident)
-        chosen = markets_of(catalog, [markets]) or tuple(profile.markets)
-        fixes = plan(catalog, profile, day, chosen, asked)
-        saved = [
-            {
-                "id": a.id,
-                "version": a.version.number,
-                "on": a.on.isoformat(),
-                "markets": ", ".join(a.markets),
-                "met": a.all_binding_met,
-                "revision": a.catalog_revision[:12],
-                "current": a.catalog_revision == catalog.data_hash,
-                "created": f"{a.created:%Y-%m-%d %H:%M}",
-                "author": a.author,
-            }
-            for a in repo.saved_assessments(s, visibility, ident)
-        ]
-        return page(
-            request,
-            "product.html",
-            product=found,
-            version=version,
-            result=assessment_view(fixes.assessment),
-            plan=plan_view(fixes),
-            on=day.isoformat(),
-            what_if={"markets": ", ".join(chosen), "labels": labels},
-            saved=saved,
-        )
+        report = _report(s, catalog, visibility, ident, asked)
+        html = bytes(page(request, "product.html", **report).body).decode()
+    name = f"prodsec-{ident}-{report['on']}.pdf"
+    return Response(
+        pdf_of(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportQuery:
+    """What a report is asked for: the day (today when empty), the markets (the profile's
+    when empty) and labels to become eligible for."""
+
+    on: dt.date | None = None
+    markets: str = ""
+    labels: str = ""
+    role: str = "manufacturer"
+
+
+Asked = Annotated[ReportQuery, Depends()]
+
+
+def _report(
+    s: Session, catalog: Catalog, visibility: Visibility, ident: str, query: ReportQuery
+) -> dict[str, Any]:
+    """What the report shows: the assessment on a day and the plan, for the profile's
+    markets or the ones asked, and the assessments saved before."""
+    day = query.on or dt.date.today()
+    labels = query.labels
+    asked = asked_labels([labels])
+    found = repo.get_product(s, visibility, ident)
+    version, profile = repo.current_profile(s, visibility, catalog, ident)
+    bearer = role_of(query.role)
+    chosen = markets_of(catalog, [query.markets]) or tuple(profile.markets)
+    fixes = plan(catalog, profile, day, chosen, asked, None, bearer)
+    saved = [
+        {
+            "id": a.id,
+            "version": a.version.number,
+            "on": a.on.isoformat(),
+            "markets": ", ".join(a.markets),
+            "met": a.all_binding_met,
+            "revision": a.catalog_revision[:12],
+            "current": a.catalog_revision == catalog.data_hash,
+            "created": f"{a.created:%Y-%m-%d %H:%M}",
+            "author": a.author,
+        }
+        for a in repo.saved_assessments(s, visibility, ident)
+    ]
+    again = urlencode(
+        {
+            "on": day.isoformat(),
+            "markets": ", ".join(chosen),
+            "labels": labels,
+            "role": bearer.value,
+        }
+    )
+    return {
+        "product": found,
+        "version": version,
+        "result": assessment_view(fixes.assessment),
+        "plan": plan_view(fixes),
+        "on": day.isoformat(),
+        "what_if": {"markets": ", ".join(chosen), "labels": labels, "role": bearer.value},
+        "roles": [a.value for a in Role],
+        "saved": saved,
+        "pdf": f"/products/{ident}/report.pdf?{again}",
+    }
 
 
 @router.post("/products/{ident}/assessments", response_model=None)
@@ -273,7 +333,11 @@ def save_assessment(
         raise BadInputError(f"on: '{given}' is not a date (YYYY-MM-DD)") from exc
     listed = str(form.get("markets") or "")
     markets = markets_of(catalog, [listed])
+    bearer = role_of(str(form.get("role") or "manufacturer"))
     with db.session() as s:
-        repo.run_assessment(s, visibility, catalog, ident, day, markets or None, actor)
-    query = urlencode({"on": day.isoformat(), "markets": listed})
+        repo.run_assessment(s, visibility, catalog, ident, day, markets or None, actor, bearer)
+    fields = {"on": day.isoformat(), "markets": listed}
+    if bearer is not Role.MANUFACTURER:
+        fields["role"] = bearer.value
+    query = urlencode(fields)
     return RedirectResponse(f"/products/{ident}?{query}#saved", status_code=303)
