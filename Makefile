@@ -45,17 +45,10 @@ test: lint
 	PRODSEC_TEST_POSTGRES_URL=$$pg PRODSEC_TEST_CHROMIUM=$$browser $(BIN)/python -m pytest \
 		--cov=prodsec --cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE)
 
-## bench: every benchmark, each printing JSON
+## bench: every benchmark in its own process, each printing JSON (its figures beside their
+## floors from the same run, and the load); one summary in benchmarks/summary.json
 bench: $(DEV_STAMP)
-	$(BIN)/python benchmarks/startup.py
-	$(BIN)/python benchmarks/catalog_load.py
-	$(BIN)/python benchmarks/harmonise.py
-	$(BIN)/python benchmarks/crosswalk_score.py
-	$(BIN)/python benchmarks/web.py
-	$(BIN)/python benchmarks/assess.py
-	$(BIN)/python benchmarks/registry_log.py
-	$(BIN)/python benchmarks/registry_sign.py
-	$(BIN)/python -m benchmarks.load
+	$(BIN)/python -m benchmarks.summary
 
 ## schemas: regenerate the JSON Schemas under src/prodsec/data/schemas
 schemas: $(RUN_STAMP)

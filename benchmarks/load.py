@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import os
 import statistics
 import subprocess
@@ -35,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from benchmarks.frame import emit, figure
 from benchmarks.web import _free_port, _start
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,26 +192,26 @@ def main() -> None:
     errors = sum(t.errors for t in kinds.values())
     p99 = reads.public()["p99_ms"]
     assert isinstance(p99, float)
-    print(
-        json.dumps(
-            {
-                "benchmark": "load",
-                "cpus": os.cpu_count(),
-                "server": "prodsec serve, one uvicorn worker, SQLite, default limits",
-                "seconds": round(time.monotonic() - began, 1),
-                "errors": errors,
-                "rate_limited_429": sum(t.status["429"] for t in kinds.values()),
-                "lost_writes": said - stored,
-                "results": results,
-                "targets": {"errors": 0, "lost_writes": 0, "cached_read_p99_ms": 50},
-                "met": {
-                    "errors": errors == 0,
-                    "lost_writes": said == stored,
-                    "cached_read_p99_ms": p99 <= 50,
-                },
-            },
-            indent=2,
-        )
+    figures = [
+        figure(
+            "errors (5xx, timeouts, broken connections)", errors, "", target="0", met=errors == 0
+        ),
+        figure("lost writes", said - stored, "", target="0", met=said == stored),
+        figure(
+            "cached read p99 while charts are asked for",
+            p99,
+            "ms",
+            target="<= 50 ms",
+            met=p99 <= 50,
+        ),
+    ]
+    emit(
+        "load",
+        figures,
+        server="prodsec serve, one uvicorn worker, SQLite, default limits",
+        seconds=round(time.monotonic() - began, 1),
+        rate_limited_429=sum(t.status["429"] for t in kinds.values()),
+        results=results,
     )
 
 

@@ -1,5 +1,6 @@
 """`prodsec` starts light: the root command imports neither the database nor the web stack,
-the solver or the chart renderer; each command imports what it needs when it runs. The
+the solver, the chart renderer, the validator or Rich's console (the table format and a
+batch's progress bar import it); each command imports what it needs when it runs. The
 time itself is measured in benchmarks/startup.py, not here."""
 
 from __future__ import annotations
@@ -7,7 +8,17 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("sqlalchemy", "fastapi", "uvicorn", "scipy", "vl_convert", "starlette", "alembic")
+HEAVY = (
+    "sqlalchemy",
+    "fastapi",
+    "uvicorn",
+    "scipy",
+    "vl_convert",
+    "starlette",
+    "alembic",
+    "rich.console",
+    "pydantic",
+)
 
 PROBE = """
 import sys

@@ -17,6 +17,7 @@ from prodsec.crosswalk.measures import (
     common_core,
     coverage,
     jaccard,
+    jaccard_matrix,
     overlap,
     select,
     spread,
@@ -233,3 +234,13 @@ def test_q1_nothing_is_common_to_every_binding_consumer_iot_regime(catalog: Cata
         ],
         [],
     )
+
+
+def test_the_bitset_matrix_equals_jaccard_over_sets() -> None:
+    sets = [set(), {"a"}, {"a", "b"}, {"b", "c", "d"}, {"a", "b", "c", "d"}]
+    bit = {"a": 1, "b": 2, "c": 4, "d": 8}
+    masks = [sum(bit[x] for x in s) for s in sets]
+    expected = tuple(tuple(jaccard(x, y) for y in sets) for x in sets)
+    assert jaccard_matrix(masks) == expected
+    assert jaccard_matrix(masks)[2] == (0.0, 0.5, 1.0, 0.25, 0.5)
+    assert jaccard_matrix([0, 0]) == ((None, None), (None, None))

@@ -13,7 +13,7 @@ import os
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from prodsec import __version__
 from prodsec.catalog.catalog import Catalog
@@ -28,17 +28,11 @@ from prodsec.catalog.model import (
     RegionFile,
 )
 from prodsec.catalog.recognition import RecognitionFile
-from prodsec.catalog.validate import (
-    Parsed,
-    check_instrument,
-    check_mappings,
-    check_markets,
-    check_recognitions,
-    check_regions,
-    check_vocabularies,
-)
-from prodsec.catalog.yamlsrc import Document, YamlError, read_document
 from prodsec.errors import DataError, Issue
+
+if TYPE_CHECKING:  # the checks and the YAML reader load only when a file is compiled
+    from prodsec.catalog.validate import Parsed
+    from prodsec.catalog.yamlsrc import Document
 
 CACHE_FORMAT = 6  # 2: the model split into vocab, when and recognition; 3: joint mappings;
 # 4: actors and triggers on requirements; 5: regions; 6: a requirement's actors required
@@ -155,6 +149,9 @@ def validate_document(doc: Document, kind: type[T], issues: list[Issue]) -> T | 
 
 
 def _parse(path: Path, kind: type[T], issues: list[Issue]) -> Parsed[T] | None:
+    from prodsec.catalog.validate import Parsed
+    from prodsec.catalog.yamlsrc import YamlError, read_document
+
     try:
         doc = read_document(path)
     except YamlError as exc:
@@ -179,6 +176,16 @@ def apply_mapping_defaults(data: Any) -> Any:
 
 def compile_catalog(root: Path, digest: str = "") -> Catalog:
     """Parse and check every file; raise CatalogError listing every problem found."""
+    from prodsec.catalog.validate import (
+        Parsed,
+        check_instrument,
+        check_mappings,
+        check_markets,
+        check_recognitions,
+        check_regions,
+        check_vocabularies,
+    )
+
     issues: list[Issue] = []
     for path in (root / name for name in VOCABULARIES):
         if not path.exists():

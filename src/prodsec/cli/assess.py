@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from prodsec.assess.evaluate import assess
 from prodsec.assess.profile import Profile, ProfileError, check_profile, load_profile
@@ -156,6 +155,7 @@ def _batch(
 ) -> int:
     results: list[tuple[str, Assessment]] = []
     problems: list[str] = []
+    from rich.console import Console  # only for a batch: start-up stays light
     from rich.progress import track
 
     sources = list(_sources(batch))

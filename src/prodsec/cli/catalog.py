@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
 from prodsec.catalog.atlas import GroupBy, InstrumentFilter, select_instruments
@@ -249,6 +248,7 @@ def schemas(
     """Write the JSON Schema of every kind of data file, and of product profiles (for
     editors and other tools)."""
     from pydantic import TypeAdapter
+    from rich.console import Console  # only here: start-up stays light
 
     from prodsec.assess.profile import Profile
 

@@ -19,8 +19,6 @@ from html import escape
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 if TYPE_CHECKING:
     from prodsec.errors import ProdsecError
@@ -68,7 +66,11 @@ def emit(
 
 
 def print_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str = "") -> None:
-    """A Rich table as wide as the terminal at most, identifiers whole (see the module)."""
+    """A Rich table as wide as the terminal at most, identifiers whole (see the module).
+    Rich is imported here, by the one format that draws with it (start-up stays light)."""
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(soft_wrap=False)
     cells = [[_shown(row.get(c)) for c in columns] for row in rows]
     widest = {

@@ -235,11 +235,26 @@ def overlap(catalog: Catalog, selection: Selection) -> Overlap:
     """Jaccard similarity of the required blocks of every pair, on all requirements and on
     mandatory-type requirements only."""
     insts = tuple(select(catalog, selection))
+    bit = {block: 1 << n for n, block in enumerate(catalog.blocks)}
     matrices = []
     for counted in (Counted.ALL, Counted.MANDATORY):
-        sets = [set(footprint(catalog, i, selection, counted)) for i in insts]
-        matrices.append(tuple(tuple(jaccard(a, b) for b in sets) for a in sets))
+        masks = [sum(bit[b] for b in footprint(catalog, i, selection, counted)) for i in insts]
+        matrices.append(jaccard_matrix(masks))
     return Overlap(insts, matrices[0], matrices[1])
+
+
+def jaccard_matrix(masks: list[int]) -> tuple[tuple[float | None, ...], ...]:
+    """`jaccard` of every pair of block sets, each given as a bitset (one bit per block):
+    one AND and one bit count per pair, each pair computed once and mirrored."""
+    sizes = [m.bit_count() for m in masks]
+    rows: list[list[float | None]] = [[None] * len(masks) for _ in masks]
+    for i, (a, size_a) in enumerate(zip(masks, sizes, strict=True)):
+        row = rows[i]
+        for j in range(i, len(masks)):
+            shared = (a & masks[j]).bit_count()
+            union = size_a + sizes[j] - shared
+            row[j] = rows[j][i] = shared / union if union else None
+    return tuple(tuple(row) for row in rows)
 
 
 def common_core(catalog: Catalog, selection: Selection) -> tuple[list[Instrument], list[str]]:

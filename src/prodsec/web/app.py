@@ -23,6 +23,7 @@ from prodsec.store.throttle import Throttle
 from prodsec.web import health
 from prodsec.web.api import ROUTERS
 from prodsec.web.headers import SecurityHeaders, policy
+from prodsec.web.hot import MemoHits
 from prodsec.web.inputs import InputGuard
 from prodsec.web.limits import BodyCap
 from prodsec.web.memo import Pictures
@@ -69,6 +70,7 @@ def create_app(
     app.state.renderer = Renderer(
         settings.render_workers, settings.render_queue, settings.render_wait
     )
+    app.add_middleware(MemoHits)  # innermost: a cached instrument skips the routing
     app.add_middleware(BodyCap)
     app.add_middleware(InputGuard)
     app.add_middleware(Failsafe)  # inside the security headers: a 500 carries them too

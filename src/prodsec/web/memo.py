@@ -33,6 +33,11 @@ def memo(key: Hashable, build: Callable[[], T], miss: Callable[[], None] | None 
     return value
 
 
+def peek(key: Hashable) -> Any:
+    """The value kept under `key`, or None; builds nothing."""
+    return _MEMO.get(key)
+
+
 class Pictures:
     """Rendered pictures up to `limit` bytes in all; adding one past it drops the least
     recently used. A picture larger than the whole limit is not kept."""

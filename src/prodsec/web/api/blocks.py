@@ -18,6 +18,6 @@ def blocks(catalog: CatalogDep, offset: Offset = 0, limit: Limit = 100) -> Page[
 
 
 @router.get("/blocks/{ident}", summary="One building block", response_model=BlockPublic)
-def block(ident: str, request: Request, catalog: CatalogDep) -> Response:
+async def block(ident: str, request: Request, catalog: CatalogDep) -> Response:
     found = catalog.block(ident)
     return cached(request, catalog, f"block:{found.id}", lambda: block_view(catalog, found))

@@ -21,7 +21,7 @@ from prodsec.catalog.views import (
 from prodsec.catalog.vocab import Actor, Bindingness, InstrumentType, Layer
 from prodsec.errors import BadInputError, NotFoundError
 from prodsec.web.api.caching import cached
-from prodsec.web.deps import CatalogDep, Limit, Offset, Page, page
+from prodsec.web.deps import CatalogDep, Limit, Offset, Page, catalog_in, page
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -63,8 +63,11 @@ def world(catalog: CatalogDep, on: dt.date | None = None) -> WorldPublic:
 @router.get(
     "/instruments/{spec}", summary="One instrument edition", response_model=InstrumentPublic
 )
-def instrument(spec: str, request: Request, catalog: CatalogDep) -> Response:
-    """One instrument edition (`ID@EDITION`, or `ID` for the latest) with its requirements."""
+async def instrument(spec: str, request: Request) -> Response:
+    """One instrument edition (`ID@EDITION`, or `ID` for the latest) with its requirements.
+    Served on the event loop with no dependency to solve: after the first request the body
+    is bytes in the memo."""
+    catalog = catalog_in(request)
     inst = catalog.instrument(spec)
     return cached(request, catalog, inst.key, lambda: instrument_view(catalog, inst))
 
@@ -74,7 +77,8 @@ def instrument(spec: str, request: Request, catalog: CatalogDep) -> Response:
     summary="One requirement",
     response_model=RequirementPublic,
 )
-def requirement(spec: str, ref: str, request: Request, catalog: CatalogDep) -> Response:
+async def requirement(spec: str, ref: str, request: Request) -> Response:
+    catalog = catalog_in(request)
     inst = catalog.instrument(spec)
     req = catalog.requirement(inst.requirement_id(ref))
     return cached(

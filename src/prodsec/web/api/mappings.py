@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["catalog"])
     summary="An edition's mappings to the hub",
     response_model=EditionMappingsPublic,
 )
-def mappings(spec: str, request: Request, catalog: CatalogDep) -> Response:
+async def mappings(spec: str, request: Request, catalog: CatalogDep) -> Response:
     """The mappings of one instrument edition onto the hub (and onto other requirements)."""
     inst = catalog.instrument(spec)
     return cached(
