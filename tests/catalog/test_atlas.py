@@ -171,3 +171,26 @@ def test_facts_by_confidence_match_the_yaml_of_every_instrument(catalog: Catalog
 def test_the_psti_facts_are_counted(catalog: Catalog) -> None:
     counted = instrument_view(catalog, catalog.instrument("uk-psti@2025-12-04"))["confidence"]
     assert counted["facts"] == {"verified": 3, "secondary": 7, "unverified": 0, "total": 10}
+
+
+def test_the_docs_name_every_instrument_and_count_the_hub(catalog: Catalog) -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("What the catalog holds today") : readme.index("## Documentation")]
+    named = {
+        ident.strip("`")
+        for line in table.splitlines()
+        if line.startswith("| `")
+        for ident in line.split("|")[1].replace(",", " ").split()
+    }
+    missing = sorted({i.id for i in catalog.instruments.values()} - named)
+    assert missing == ["us-nist-ir-8259b", "us-nist-ir-8425"]  # written `-8259b`, `-8425`
+    count = len(catalog.blocks)
+    assert count == 103
+    assert f"a hub of {count} building blocks" in readme
+    hub = (root / "docs" / "hub.md").read_text(encoding="utf-8")
+    assert f"holds {count} building blocks" in hub
+    assert f"| **all** | **{count}** |" in hub
+    fmt = (root / "docs" / "catalog-format.md").read_text(encoding="utf-8")
+    assert f"the hub ({count} blocks)" in fmt
+    assert f"The hub holds {count} blocks" in fmt

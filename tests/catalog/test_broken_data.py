@@ -94,9 +94,9 @@ def test_duplicate_keys_and_ids_are_errors(data_copy: Path, edit: Editor) -> Non
         "mappings/iec-62443-4-2@2019.yaml:55: mappings[CR 5.4].block: "
         "unknown building block 'least-privilege'",
         "mappings/uk-cop-iot@2018.yaml:22: mappings[6].block: unknown building block 'least-privilege'",
-        "mappings/us-eo-14028@2021.yaml:17: mappings[4(i)].block: "
+        "mappings/us-eo-14028@2021.yaml:18: mappings[4(i)].block: "
         "unknown building block 'least-privilege'",
-        "mappings/us-eo-14028@2021.yaml:18: mappings[4(j)].block: "
+        "mappings/us-eo-14028@2021.yaml:19: mappings[4(j)].block: "
         "unknown building block 'least-privilege'",
     ]
 

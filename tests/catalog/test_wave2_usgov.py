@@ -200,7 +200,48 @@ def test_524b_postmarket_fixes_are_triggered_by_known_vulnerabilities(catalog: C
     assert critical.trigger is not None
     assert critical.trigger.deadline == "as soon as possible and outside the regular cycle"
     sbom = catalog.mappings_of("us-fda-524b@2022:524B(b)(3)")
-    assert [(m.block, m.relationship.value) for m in sbom] == [("sbom", "equal")]
+    assert [(m.block, m.relationship.value) for m in sbom] == [
+        ("sbom-data-fields", "intersects-with")
+    ]
+
+
+def test_named_practices_land_on_the_refinement_that_holds_them(catalog: Catalog) -> None:
+    def blocks(key: str, *refs: str) -> list[tuple[str, str]]:
+        return [
+            (m.block, m.relationship.value)
+            for ref in refs
+            for m in catalog.mappings_of(f"{key}:{ref}")
+            if m.block
+        ]
+
+    order = "us-eo-14028@2021"
+    build = [f"4(e)(i)({x})" for x in "ABCDEF"]
+    assert set(blocks(order, *build)) == {("secure-development-environment", "subset-of")}
+    assert blocks(order, "4(e)(iii)", "4(e)(vi)", "4(e)(vii)", "4(e)(x)", "4(f)") == [
+        ("code-integrity-protection", "intersects-with"),
+        ("release-integrity-and-provenance", "intersects-with"),
+        ("sbom-delivery", "subset-of"),
+        ("producer-attestation", "intersects-with"),
+        ("third-party-component-management", "subset-of"),
+        ("sbom-data-fields", "intersects-with"),
+    ]
+    form = "us-cisa-ssdf-attest-form@2024-03"
+    assert set(blocks(form, "1a", "1b", "1c", "1d", "1e", "1f")) == {
+        ("secure-development-environment", "subset-of")
+    }
+    assert blocks(form, "2", "3") == [
+        ("code-integrity-protection", "intersects-with"),
+        ("release-integrity-and-provenance", "subset-of"),
+    ]
+    assert blocks("mds2@hn-1-2019", "SBOM") == [
+        ("user-security-information", "intersects-with"),
+        ("sbom-machine-readable", "intersects-with"),
+        ("sbom-refresh", "intersects-with"),
+    ]
+    assert blocks("us-cisa-sbd-pledge@2024", "3") == [
+        ("root-cause-improvement", "intersects-with"),
+        ("input-validation", "intersects-with"),
+    ]
 
 
 def test_every_requirement_names_its_actors_and_is_mapped(catalog: Catalog) -> None:

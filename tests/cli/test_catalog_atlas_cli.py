@@ -72,6 +72,21 @@ def test_list_grouped_by_region_puts_a_shared_statement_under_each(run: Run) -> 
     ]
 
 
+def test_list_counts_each_editions_facts_as_show_does(run: Run) -> None:
+    code, out, _ = run("catalog", "list", "-j", "GB", "-f", "json")
+    assert code == 0
+    listed = {i["key"]: i["confidence"]["facts"] for i in json.loads(out)}
+    assert listed["uk-psti@2025-12-04"] == {
+        "verified": 3,
+        "secondary": 7,
+        "unverified": 0,
+        "total": 10,
+    }
+    for key in listed:
+        code, out, _ = run("catalog", "show", key, "-f", "json")
+        assert json.loads(out)["confidence"]["facts"] == listed[key], key
+
+
 def test_an_unknown_region_exits_2_with_the_valid_ones(run: Run) -> None:
     code, out, err = run("catalog", "list", "--region", "oceania")
     assert (code, out) == (2, "")

@@ -225,7 +225,7 @@ def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
     assert (
-        out == "ok: 67 instrument editions, 1022 requirements, 103 building blocks, 1470 mappings\n"
+        out == "ok: 67 instrument editions, 1022 requirements, 103 building blocks, 1471 mappings\n"
     )
 
 

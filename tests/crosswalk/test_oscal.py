@@ -42,6 +42,39 @@ def test_the_catalog_keeps_refs_status_and_nesting(catalog: Catalog) -> None:
     assert again == doc
 
 
+def test_a_section_with_requirements_and_sub_sections_keeps_both(catalog: Catalog) -> None:
+    doc = catalog_document(catalog.instrument("br-anatel-77@2021"))["catalog"]
+    [duties] = [g for g in doc["groups"] if g["id"] == "sec-6.1"]
+    assert "controls" not in duties
+    own, page = duties["groups"]
+    assert (own["id"], own["class"], own["title"], own["props"]) == (
+        "own-6.1",
+        "own-requirements",
+        "Supplier duties",
+        [{"name": "label", "value": "6.1"}],
+    )
+    assert [c["id"] for c in own["controls"]] == [
+        "req-6.1.1",
+        "req-6.1.2",
+        "req-6.1.3",
+        "req-6.1.4",
+        "req-6.1.5",
+        "req-6.1.6",
+    ]
+    assert (page["id"], [c["id"] for c in page["controls"]]) == (
+        "sec-6.1.7",
+        ["req-6.1.7a", "req-6.1.7b", "req-6.1.7c", "req-6.1.7d"],
+    )
+    order = catalog_document(catalog.instrument("us-eo-14028@2021"))["catalog"]
+    [four] = order["groups"]
+    own, practices = four["groups"]
+    assert (own["id"], len(own["controls"]), own["controls"][0]["id"]) == ("own-4", 15, "req-4_b_")
+    assert (practices["id"], practices["controls"][0]["id"]) == (
+        "sec-4_e__i_-_x_",
+        "req-4_e__i__A_",
+    )
+
+
 def test_refs_that_are_not_xml_names_become_tokens(catalog: Catalog) -> None:
     doc = catalog_document(catalog.instrument("us-fcc-ctm@2024"))["catalog"]
     [registry] = [g for g in doc["groups"] if g["id"] == "sec-8.222_b_"]

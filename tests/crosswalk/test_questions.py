@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 
 from prodsec.catalog import Catalog
 from prodsec.catalog.vocab import Bindingness, Layer
-from prodsec.crosswalk.measures import Counted, Selection, select
+from prodsec.crosswalk.measures import Counted, Selection, select, spread
 from prodsec.crosswalk.questions import (
     duty_gaps,
     layer_gaps,
+    parameter_pairs,
     requirement_row,
     spine_coverage,
     spine_uncovered,
+    support_and_end_of_life,
     uncovered_categories,
 )
 
@@ -170,3 +173,66 @@ def test_q10_what_only_principles_and_outcomes_ask_for(catalog: Catalog) -> None
         # IR 8259A's cryptographic modules keep stored and sent data intact, too
         "data-integrity": "us-nist-ir-8259a@2020 (partly)",
     }
+
+
+def test_q7_over_the_atlas_one_unordered_pair_and_the_rest_ordered(catalog: Catalog) -> None:
+    rows = parameter_pairs(catalog, Selection())
+    assert Counter(r["relation"] for r in rows) == {"stricter-than": 27, "conflicts-with": 1}
+    [unordered] = [r for r in rows if r["relation"] == "conflicts-with"]
+    assert (
+        unordered["block"],
+        unordered["parameter"],
+        unordered["requirement"],
+        unordered["value"],
+        unordered["other"],
+        unordered["other_value"],
+    ) == (
+        "sbom-coverage",
+        "depth",
+        "us-cisa-sbom-min@2025:coverage",
+        "transitive",
+        "us-ntia-sbom-min@2021:depth",
+        "top-level",
+    )
+    reporting = {
+        (r["requirement"], r["other"])
+        for r in rows
+        if r["parameter"] in ("early_warning_hours", "notification_hours")
+    }
+    assert reporting == {
+        ("eu-cra@2024-2847:Art14-1", "cn-vuln-2021@2021:Art7(2)-report"),
+        ("eu-cra@2024-2847:Art14-3", "eu-ai-act@2024-1689:73(1-2)"),
+        ("eu-ai-act@2024-1689:73(3)", "eu-cra@2024-2847:Art14-3"),
+        ("eu-cra@2024-2847:Art14-3", "eu-ai-act@2024-1689:73(5)"),
+    }
+
+
+def test_q17_over_the_atlas(catalog: Catalog) -> None:
+    rows = support_and_end_of_life(catalog, Selection())
+    assert Counter(r["answer"] for r in rows) == {
+        "distinguishes": 9,
+        "ties together": 2,
+        "end of support only": 7,
+        "end of life only": 3,
+        "neither": 40,
+    }
+    answers = {r["instrument"]: r["answer"] for r in rows}
+    assert [k for k, v in answers.items() if v == "ties together"] == [
+        "oecd-0481@2022",
+        "uk-cop-iot@2018",
+    ]
+    assert (
+        answers["br-anatel-77@2021"],
+        answers["unece-r155@00-series"],
+        answers["vn-qcvn-135-2024@2024"],
+        answers["eu-ai-act@2024-1689"],
+    ) == ("distinguishes", "end of support only", "end of life only", "neither")
+
+
+def test_q2_two_binding_regimes_set_a_reporting_deadline(catalog: Catalog) -> None:
+    found = spread(catalog, Selection(bindingness=(Bindingness.MANDATORY,)), "early_warning_hours")
+    assert sorted({(s.instrument.key, s.value) for s in found.settings}) == [
+        ("cn-vuln-2021@2021", 48),
+        ("eu-cra@2024-2847", 24),
+    ]
+    assert len(found.silent) == 20

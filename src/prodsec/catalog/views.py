@@ -84,24 +84,6 @@ class RequirementPublic(TypedDict):
     mappings: list[MappingPublic]
 
 
-class InstrumentSummary(TypedDict):
-    """An instrument edition in a list."""
-
-    id: str
-    edition: str
-    key: str
-    title: str
-    short_title: str
-    issuer: str
-    type: str
-    bindingness: str
-    layer: str
-    jurisdictions: list[str]
-    revision: int
-    requirement_count: int
-    mandatory_count: int
-
-
 class CountsPublic(TypedDict):
     """How many facts stand at each confidence."""
 
@@ -120,6 +102,25 @@ class ConfidencePublic(TypedDict):
     facts: CountsPublic
 
 
+class InstrumentSummary(TypedDict):
+    """An instrument edition in a list."""
+
+    id: str
+    edition: str
+    key: str
+    title: str
+    short_title: str
+    issuer: str
+    type: str
+    bindingness: str
+    layer: str
+    jurisdictions: list[str]
+    revision: int
+    requirement_count: int
+    mandatory_count: int
+    confidence: ConfidencePublic
+
+
 class InstrumentGroupPublic(TypedDict):
     """Instruments under one layer or region (`prodsec catalog list --group-by`)."""
 
@@ -131,7 +132,6 @@ class InstrumentGroupPublic(TypedDict):
 class InstrumentPublic(InstrumentSummary):
     """An instrument edition with everything about it and its requirements."""
 
-    confidence: ConfidencePublic
     previous_edition: str | None
     dates: list[Json]
     scope: Json
@@ -270,6 +270,7 @@ def instrument_summary(inst: Instrument) -> InstrumentSummary:
         "revision": inst.revision,
         "requirement_count": len(inst.requirements),
         "mandatory_count": sum(r.mandatory_type for r in inst.requirements),
+        "confidence": confidence_view(inst),
     }
 
 
@@ -307,7 +308,6 @@ def confidence_view(inst: Instrument) -> ConfidencePublic:
 def instrument_view(catalog: Catalog, inst: Instrument) -> InstrumentPublic:
     return {
         **instrument_summary(inst),
-        "confidence": confidence_view(inst),
         "previous_edition": inst.previous_edition,
         "dates": plain(inst.dates),
         "scope": plain(inst.scope),

@@ -4,10 +4,12 @@ mapping-collection. Validated in the tests against NIST's JSON Schemas for OSCAL
 
 OSCAL ids are XML names, so a requirement ref becomes `req-<ref>` with every character
 outside letters, digits, `.`, `-` and `_` turned into `_` (the ref itself rides along as
-the `label` property); a section becomes `sec-<ref>`. UUIDs are derived from the keys
-(version 5), so the same data exports to the same document. What OSCAL has no field for
-(status codes, strength, confidence, jurisdiction, bindingness) goes into properties in
-prodsec's namespace.
+the `label` property); a section becomes `sec-<ref>`. An OSCAL group holds either
+controls or groups: a section with requirements of its own and sub-sections as well
+gets a first sub-group `own-<ref>` (class `own-requirements`) for its own requirements.
+UUIDs are derived from the keys (version 5), so the same data exports to the same
+document. What OSCAL has no field for (status codes, strength, confidence, jurisdiction,
+bindingness) goes into properties in prodsec's namespace.
 """
 
 from __future__ import annotations
@@ -104,17 +106,25 @@ def catalog_document(inst: Instrument) -> Json:
         subsections.setdefault(sec.parent, []).append(sec.ref)
     titles = {s.ref: s.title for s in inst.sections}
 
-    def group(ref: str) -> Json:
-        found: Json = {
-            "id": token("sec", ref),
+    def group(ref: str, prefix: str = "sec") -> Json:
+        return {
+            "id": token(prefix, ref),
             "title": titles[ref],
             "props": [{"name": "label", "value": ref}],
         }
+
+    def section(ref: str) -> Json:
+        found = group(ref)
         controls = [_control(inst, r, children) for r in in_section.get(ref, [])]
-        groups = [group(sub) for sub in subsections.get(ref, [])]
-        if controls:
+        groups = [section(sub) for sub in subsections.get(ref, [])]
+        if controls and groups:
+            # An OSCAL group holds controls or groups, never both: the section's own
+            # requirements go first, into a group of their own.
+            own = {**group(ref, "own"), "class": "own-requirements", "controls": controls}
+            found["groups"] = [own, *groups]
+        elif controls:
             found["controls"] = controls
-        if groups:
+        elif groups:
             found["groups"] = groups
         return found
 
@@ -135,7 +145,7 @@ def catalog_document(inst: Instrument) -> Json:
     top = [_control(inst, r, children) for r in in_section.get(None, [])]
     if top:
         body["controls"] = top
-    groups = [group(ref) for ref in subsections.get(None, [])]
+    groups = [section(ref) for ref in subsections.get(None, [])]
     if groups:
         body["groups"] = groups
     resources = [
