@@ -80,7 +80,8 @@ def test_the_cra_in_2028_needs_five_years_of_support_and_an_sbom(catalog: Catalo
         for d in found.duties
     ] == [
         ("eu-cra@2024-2847:AnnexI-II-2", "vulnerability-known", None, "unknown",
-         ("vulnerability-remediation", "separate-security-updates")),
+         ("vulnerability-remediation", "separate-security-updates",
+          "vulnerability-handling-process")),
         ("eu-cra@2024-2847:Art13-6", "vulnerability-known", None, "unknown",
          ("vulnerability-information-sharing",)),
         ("eu-cra@2024-2847:Art13-corrective", "noncompliance-known", None, "partially-met", ()),

@@ -102,7 +102,7 @@ def assess(
     answer = judge.index.answer(profile.category, markets, on, frozenset(profile.features))
     results = tuple(_instrument(judge, group, role) for group in judge.index.groups(answer))
     compliant = {r.instrument.key for r in results if r.standing is Standing.COMPLIANT}
-    labels = label_results(judge, markets, compliant)
+    labels = label_results(judge, markets, compliant, role)
     notes = tuple(
         f"label {lb.scheme}{' level ' + lb.level if lb.level else ''} expired on {lb.valid_until}"
         for lb in profile.labels
