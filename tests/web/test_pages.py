@@ -126,8 +126,14 @@ def test_applicability_page(web: TestClient) -> None:
     eu = _text(page.text, "<h3>EU", "</table>")
     assert (
         "EU Cyber Resilience Act binds applies since 2026-09-11;"
-        " Important product, class I (Annex III) 2026-09-11 37"
+        " Important product, class I (Annex III) 2026-09-11 41"
     ) in eu
+    router = web.get(
+        "/applicability", params={"category": "router", "markets": "br", "on": "2026-06-01"}
+    )
+    br = _text(router.text, "<h3>BR", "</table>")
+    assert "Brazil Anatel Ato 77/2021 binds applies since 2021-07-05" in br
+    assert "binds the operator applies since 2021-01-04" in br
 
 
 def test_instrument_page_shows_the_diff_from_the_previous_edition(web: TestClient) -> None:
