@@ -23,18 +23,12 @@ from prodsec.assess.profile import Profile
 from prodsec.assess.verdicts import Assessment, InstrumentResult, Judged, Standing, Verdict
 from prodsec.catalog import Catalog
 from prodsec.catalog.vocab import Actor
-from prodsec.errors import BadInputError
+from prodsec.errors import choice
 
 
 def role_of(value: str) -> Actor:
     """The actor a role names; BadInputError naming the value and the choices."""
-    try:
-        return Actor(value)
-    except ValueError:
-        choices = ", ".join(a.value for a in Actor)
-        raise BadInputError(
-            f"'{value}' is not an actor; choose one of {choices}", field="role"
-        ) from None
+    return choice(Actor, value, "role", "an actor")
 
 
 def _instrument(judge: Judge, group: Group, role: Actor) -> InstrumentResult:

@@ -24,7 +24,7 @@ from prodsec.crosswalk.measures import (
     timeline,
     uncovered,
 )
-from prodsec.errors import BadInputError, NotFoundError
+from prodsec.errors import BadInputError, NotFoundError, choice
 from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
 from prodsec.insight.render import Picture, Renderer
 from prodsec.web.deps import CatalogDep, markets_of
@@ -43,15 +43,7 @@ def _codes(text: str) -> tuple[str, ...]:
 
 def _bindingness(text: str) -> Bindingness | None:
     """A bindingness from the form; empty (the form's "any") is no filter."""
-    if not text:
-        return None
-    try:
-        return Bindingness(text)
-    except ValueError:
-        choices = ", ".join(b.value for b in Bindingness)
-        raise BadInputError(
-            f"'{text}' is not a bindingness; choose one of {choices}", field="bindingness"
-        ) from None
+    return choice(Bindingness, text, "bindingness", "a bindingness") if text else None
 
 
 def _day(text: str) -> dt.date | None:
