@@ -26,7 +26,8 @@ The kinds:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -121,6 +122,21 @@ class BadInputError(ProdsecError):
         if self.issues:
             return {"errors": [i.public() for i in self.issues]}
         return {"field": self.field} if self.field else {}
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(kind: type[E], value: str, field: str, noun: str) -> E:
+    """The member of `kind` that `value` names; else BadInputError on `field` naming the
+    value and every choice (`'x' is not an actor; choose one of manufacturer, ...`)."""
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in kind)
+        raise BadInputError(
+            f"'{value}' is not {noun}; choose one of {choices}", field=field
+        ) from None
 
 
 class DataError(BadInputError):

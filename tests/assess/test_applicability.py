@@ -104,7 +104,7 @@ def test_smart_camera_in_gb_au_eu_mid_2026(catalog: Catalog) -> None:
     ]
     schedule = starts(cra)
     assert schedule["2026-09-11"] == ["Art14-1", "Art14-3", "Art14-8"]
-    assert len(schedule["2027-12-11"]) == 34
+    assert len(schedule["2027-12-11"]) == 38
     assert not any(o.in_effect for o in cra.obligations)
     red = finding(answer, "EU", "eu-red-da@2022-30")
     assert red.reason == "the scope needs the product to have radio"
@@ -131,7 +131,7 @@ def test_smart_camera_in_gb_au_eu_2028(catalog: Catalog) -> None:
     }
     cra = finding(answer, "EU", "eu-cra@2024-2847")
     assert all(o.in_effect for o in cra.obligations)
-    assert len(cra.obligations) == 37
+    assert len(cra.obligations) == 41
     assert finding(answer, "EU", "eu-red-da@2022-30").reason == "stopped applying on 2027-12-11"
     # EN 18031 no longer gives a presumption once the RED delegated act is repealed.
     assert finding(answer, "EU", "en-18031@1-2024").grants == ()

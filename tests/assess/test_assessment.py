@@ -77,6 +77,8 @@ def test_smart_camera_under_the_cra_in_2028(catalog: Catalog) -> None:
     assert sbom.reasons == (
         "component-inventory: nothing claimed",
         "sbom: claimed not met",
+        "sbom-coverage: nothing claimed",
+        "sbom-machine-readable: nothing claimed",
         "vulnerability-monitoring: nothing claimed",
     )
     assert (cra.product_class, cra.routes) == (
@@ -235,3 +237,45 @@ def test_a_scheme_whose_scope_needs_radio_is_not_listed_for_a_wired_product(
         profile = load_profile(path, catalog)
         a = assess(catalog, profile, dt.date(2026, 6, 1), profile.markets)
         assert any(lb.scheme.id == "us-fcc-ctm" for lb in a.labels) is listed
+
+
+def test_a_labs_duty_is_listed_apart_never_held_against_the_product(catalog: Catalog) -> None:
+    """CLS level 3 asks for an approved lab's binary analysis and level 4 for its
+    penetration test; KISA has a designated lab test every grade. The manufacturer
+    cannot meet those itself: with every requirement it bears met, level 3 and 4 are
+    eligible, and the lab's duties are named apart."""
+    profile = load_profile(EXAMPLES / "smart-camera.yaml", catalog)
+    claims = tuple(
+        RequirementClaim(requirement=f"{key}:{req.ref}", status=ClaimStatus.MET)
+        for key in ("sg-cls@2025", "kr-kisa-cic@2021")
+        for req in catalog.instrument(key).requirements
+        if "lab" not in req.actors
+    )
+    claimed = dataclasses.replace(
+        profile, requirement_claims=claims, markets=("SG", "KR"), labels=()
+    )
+    a = assess(catalog, claimed, dt.date(2026, 6, 1))
+    found = {
+        (lb.scheme.id, lb.level.id): (lb.status, lb.reasons, lb.unknown, lb.others)
+        for lb in a.labels
+    }
+    met = ("every requirement of the level met",)
+    assert found[("sg-cls", "2")] == (Eligibility.ELIGIBLE, met, (), ())
+    assert found[("sg-cls", "3")] == (Eligibility.ELIGIBLE, met, (), ("binary-analysis",))
+    assert found[("sg-cls", "4")] == (
+        Eligibility.ELIGIBLE,
+        met,
+        (),
+        ("binary-analysis", "penetration-test"),
+    )
+    # KISA's levels stay short of eligible for the criteria the catalog lacks, no
+    # longer for the lab's test
+    assert found[("kr-kisa-cic", "lite")] == (
+        Eligibility.UNKNOWN,
+        (
+            "every requirement of the level in the catalog is met, but the catalog holds "
+            "only part of the level's criteria",
+        ),
+        (),
+        ("lab-test",),
+    )

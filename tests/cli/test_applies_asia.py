@@ -3,6 +3,7 @@ Vietnam and Korea: each market's binding lines, exactly."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -35,7 +36,7 @@ ROUTER = [
     "  binds        br-anatel-77@2021: applies since 2021-07-05",
     "               from 2021-07-05: 46 requirements",
     "               routes: homologation-declaration",
-    "  binds        br-anatel-rciber@2024: applies since 2021-01-04",
+    "  binds the operator br-anatel-rciber@2024: applies since 2021-01-04",
     "               from 2021-01-04: Art8, Art7",
     "JP: Japan",
     "  binds        jp-mic-terminal-2020@2020: applies since 2020-04-01",
@@ -71,3 +72,33 @@ def test_binding_lines_per_market(
     code, out, _ = run("applies", "-c", category, "-m", markets, "--on", on)
     assert code == 0
     assert binding_lines(out) == expected
+
+
+def test_an_instrument_the_role_bears_nothing_of_names_who_it_binds(run: Run) -> None:
+    """R-Ciber binds the telecom operator that lends the router, Ato 77 its maker."""
+    code, out, _ = run(
+        "applies", "-c", "router", "-m", "BR", "--on", "2026-06-01", "--role", "operator"
+    )
+    assert code == 0
+    assert binding_lines(out) == [
+        "BR: Brazil",
+        "  binds the manufacturer br-anatel-77@2021: applies since 2021-07-05",
+        "               from 2021-07-05: 46 requirements",
+        "               routes: homologation-declaration",
+        "  binds        br-anatel-rciber@2024: applies since 2021-01-04",
+        "               from 2021-01-04: Art8, Art7",
+    ]
+    code, out, _ = run("applies", "-c", "router", "-m", "BR", "--on", "2026-06-01", "-f", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["role"] == "manufacturer"
+    assert [
+        (f["instrument"], f["state"], f["actors"], f["role_bears"])
+        for f in doc["markets"][0]["binds"]
+    ] == [
+        ("br-anatel-77@2021", "binds", ["manufacturer"], True),
+        ("br-anatel-rciber@2024", "binds", ["operator"], False),
+    ]
+    code, _, err = run("applies", "-c", "router", "-m", "BR", "--role", "landlord")
+    assert code == 2
+    assert "landlord" in err

@@ -30,7 +30,7 @@ def test_radio_smart_speaker_in_the_eu_as_text(run: Run) -> None:
         "  upcoming     eu-cra@2024-2847: applies from 2026-09-11",
         "               class: Default product",
         "               from 2026-09-11: Art14-1, Art14-3, Art14-8",
-        "               from 2027-12-11: 34 requirements",
+        "               from 2027-12-11: 38 requirements",
         "               routes: module-a, module-b-c, module-h, eu-certification",
         "  voluntary    en-18031@1-2024: voluntary-with-legal-effect; on offer to the product",
     ]

@@ -65,6 +65,29 @@ def test_show_one_requirement_as_csv(run: Run) -> None:
     assert out.rstrip().endswith("mapping,brute-force-protection (equal)")
 
 
+def test_show_one_requirement_names_who_bears_it_and_what_sets_it_off(run: Run) -> None:
+    code, out, _ = run("catalog", "show", "eu-cra", "Art19-vulnerability", "-f", "csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert ["actors", "importer"] in rows
+    assert [
+        "trigger",
+        "on vulnerability-known, without undue delay; at once where the product presents a "
+        "significant cybersecurity risk",
+    ] in rows
+    assert [r[1] for r in rows if r[0] == "mapping"] == [
+        "vulnerability-information-sharing (intersects-with)",
+        "non-compliance-notification (intersects-with)",
+    ]
+    code, out, _ = run("catalog", "show", "eu-cra", "Art20-checks", "-f", "json")
+    doc = json.loads(out)
+    assert (doc["actors"], doc["trigger"], doc["confidence"]) == (
+        ["distributor"],
+        None,
+        "unverified",
+    )
+
+
 def test_list_filters_by_type_and_jurisdiction(run: Run) -> None:
     code, out, _ = run("catalog", "list", "--jurisdiction", "gb", "--format", "csv")
     assert code == 0
@@ -225,7 +248,7 @@ def test_validate_packaged_data(run: Run) -> None:
     code, out, _ = run("catalog", "validate")
     assert code == 0
     assert (
-        out == "ok: 67 instrument editions, 1022 requirements, 103 building blocks, 1471 mappings\n"
+        out == "ok: 67 instrument editions, 1026 requirements, 103 building blocks, 1480 mappings\n"
     )
 
 
@@ -315,9 +338,10 @@ def test_show_a_scheme_with_its_levels_and_label(run: Run) -> None:
 def test_q12_instruments_that_bind_importers(run: Run) -> None:
     code, out, _ = run("catalog", "list", "--actor", "importer", "-f", "json")
     assert code == 0
-    # an instrument's actors are those its requirements name: the CRA's and the RED's
-    # importer and distributor articles are not in the catalog yet
+    # an instrument's actors are those its requirements name: the CRA's importer and
+    # distributor articles (19 and 20) are in; the RED delegated act names none
     assert [i["key"] for i in json.loads(out)] == [
+        "eu-cra@2024-2847",
         "in-itsar@2024",
         "sg-imda-rg-sec@2",
         "uk-psti@2024-04-29",

@@ -86,6 +86,30 @@ def test_bad_filters_are_400_pages_naming_the_value(web: TestClient) -> None:
     )
 
 
+def test_dashboard_form_sent_whole_with_empty_fields_filters_nothing(web: TestClient) -> None:
+    # the form sends every field: "any" bindingness and no date arrive as empty values
+    sent = web.get(
+        "/harmonise?bindingness=&category=&on=&jurisdictions=&parameter=min_support_years"
+    )
+    assert sent.status_code == 200
+    bare = web.get("/harmonise", params={"parameter": "min_support_years"})
+    described = 'id="filter-described"', "</p>"
+    assert _text(sent.text, *described) == _text(bare.text, *described)
+    assert _text(sent.text, *described).startswith(
+        "Filter: any bindingness; every category; latest editions; every jurisdiction;"
+    )
+    chart = web.get("/harmonise/overlap.svg?bindingness=&on=")
+    assert chart.status_code == 200
+    bad = web.get("/harmonise", params={"bindingness": "sometimes", "on": "2026-06-01"})
+    assert bad.status_code == 400
+    assert (
+        "bindingness: &#39;sometimes&#39; is not a bindingness; choose one of mandatory" in bad.text
+    )
+    day = web.get("/harmonise", params={"on": "June"})
+    assert day.status_code == 400
+    assert "on: &#39;June&#39; is not a date; write it as YYYY-MM-DD" in day.text
+
+
 def test_applicability_page(web: TestClient) -> None:
     page = web.get(
         "/applicability",
@@ -102,8 +126,14 @@ def test_applicability_page(web: TestClient) -> None:
     eu = _text(page.text, "<h3>EU", "</table>")
     assert (
         "EU Cyber Resilience Act binds applies since 2026-09-11;"
-        " Important product, class I (Annex III) 2026-09-11 37"
+        " Important product, class I (Annex III) 2026-09-11 41"
     ) in eu
+    router = web.get(
+        "/applicability", params={"category": "router", "markets": "br", "on": "2026-06-01"}
+    )
+    br = _text(router.text, "<h3>BR", "</table>")
+    assert "Brazil Anatel Ato 77/2021 binds applies since 2021-07-05" in br
+    assert "binds the operator applies since 2021-01-04" in br
 
 
 def test_instrument_page_shows_the_diff_from_the_previous_edition(web: TestClient) -> None:
@@ -285,6 +315,15 @@ def test_a_requirement_page_shows_its_mappings_and_who_else_requires_them(
     assert "uk-psti@2025" not in others  # other editions of PSTI are not "else"
     cra = web.get("/instruments/eu-cra@2024-2847/requirements/Art13-8").text
     assert "<dt>Parameters</dt><dd>min_support_years = 5 years</dd>" in cra
+    assert "<dt>Borne by</dt><dd>manufacturer</dd>" in cra
+    assert "<dt>Set off by</dt>" not in cra
+    report = web.get("/instruments/eu-cra@2024-2847/requirements/Art14-1").text
+    assert "<dt>Borne by</dt><dd>manufacturer, open-source-steward</dd>" in report
+    assert (
+        "<dt>Set off by</dt><dd>exploited-vulnerability: early warning within 24 h of becoming"
+        " aware, notification within 72 h, final report within 14 days of a corrective or"
+        " mitigating measure (first step within 24 hours)</dd>"
+    ) in report
     missing = web.get("/instruments/uk-psti@2024-04-29/requirements/Nope")
     assert missing.status_code == 404
     assert "unknown requirement &#39;uk-psti@2024-04-29:Nope&#39;; did you mean" in missing.text

@@ -40,7 +40,7 @@ from prodsec.catalog.model import (
     Requirement,
 )
 from prodsec.catalog.recognition import Recognition, refers_to
-from prodsec.catalog.vocab import Bindingness, Confidence, DateKind, Layer
+from prodsec.catalog.vocab import Actor, Bindingness, Confidence, DateKind, Layer
 from prodsec.catalog.when import holds
 
 
@@ -80,6 +80,18 @@ class Finding:
     exclusion: Exclusion | None = None
     recognitions: tuple[Recognition, ...] = ()
     grants: tuple[Recognition, ...] = ()
+    borne_by: tuple[Actor, ...] = ()
+    """Who bears the obligations that apply to the product (none: see `actors`)."""
+
+    @property
+    def actors(self) -> tuple[Actor, ...]:
+        """Who bears the finding's duties: the actors of the obligations that apply to the
+        product, else (nothing applies) the instrument's."""
+        return self.borne_by or self.instrument.actors
+
+    def binds_role(self, role: Actor) -> bool:
+        """Whether `role` bears any of the finding's duties."""
+        return role in self.actors
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +190,7 @@ def _finding(
         return Finding(inst, State.EXCLUDED, exclusion.note, begins, ends, exclusion=exclusion)
     if ends is not None and ends <= on:
         return Finding(inst, State.REPEALED, f"stopped applying on {ends}", begins, ends)
-    obligations, skipped = _obligations(catalog, inst, product, on)
+    obligations, skipped, borne_by = _obligations(catalog, inst, product, on)
     product_class = _product_class(inst, product)
     allowed = product_class.routes if product_class else [r.id for r in inst.conformity_routes]
     routes = tuple(r for r in inst.conformity_routes if r.id in allowed)
@@ -215,16 +227,19 @@ def _finding(
         routes=routes,
         recognitions=tuple(e for e in edges if refers_to(e.target, inst)),
         grants=tuple(e for e in edges if refers_to(e.origin, inst)),
+        borne_by=borne_by,
     )
 
 
 def _obligations(
     catalog: Catalog, inst: Instrument, product: ProductFacts, on: dt.date
-) -> tuple[tuple[Obligation, ...], tuple[str, ...]]:
-    """The mandatory-type requirements whose conditions and features the product meets."""
+) -> tuple[tuple[Obligation, ...], tuple[str, ...], tuple[Actor, ...]]:
+    """The mandatory-type requirements whose conditions and features the product meets,
+    the refs of those it does not, and who bears the ones it does (in `Actor` order)."""
     terms = {t.id: t.when for t in (*inst.conditions, *inst.features)}
     found: list[Obligation] = []
     skipped: list[str] = []
+    bearers: set[Actor] = set()
     for req in inst.requirements:
         if not req.mandatory_type:
             continue
@@ -234,7 +249,8 @@ def _obligations(
             continue
         begins, confidence = first_start(catalog, inst, req)
         found.append(Obligation(req.ref, req.title, begins, begins <= on, confidence))
-    return tuple(found), tuple(skipped)
+        bearers.update(req.actors)
+    return tuple(found), tuple(skipped), tuple(a for a in Actor if a in bearers)
 
 
 class Start(NamedTuple):

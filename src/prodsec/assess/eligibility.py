@@ -12,7 +12,7 @@ from prodsec.assess.verdicts import POSITIVE, SHORT, Eligibility, LabelResult, V
 from prodsec.catalog.model import Instrument
 from prodsec.catalog.recognition import Recognition, RecognitionKind
 from prodsec.catalog.schemes import Level
-from prodsec.catalog.vocab import InstrumentType
+from prodsec.catalog.vocab import Actor, InstrumentType
 from prodsec.catalog.when import holds
 
 PARTIAL_CRITERIA = (
@@ -27,15 +27,21 @@ a label held counts at every level up to its own)."""
 
 
 def label_results(
-    judge: Judge, markets: tuple[str, ...], compliant: set[str]
+    judge: Judge,
+    markets: tuple[str, ...],
+    compliant: set[str],
+    role: Actor = Actor.MANUFACTURER,
 ) -> tuple[LabelResult, ...]:
     """Every level of the schemes of the markets, of the labels held and of where those
-    lead. `compliant`: the keys of the instrument editions the product is compliant with."""
+    lead. `compliant`: the keys of the instrument editions the product is compliant with;
+    a level's requirements that `role` does not bear (a lab's test) are listed apart."""
     laws = judge.index.laws(markets)
     return tuple(
         found
         for scheme in schemes(judge, markets)
-        for found in scheme_labels(judge, scheme, compliant, bool(laws & set(scheme.jurisdictions)))
+        for found in scheme_labels(
+            judge, scheme, compliant, bool(laws & set(scheme.jurisdictions)), role
+        )
     )
 
 
@@ -56,7 +62,11 @@ def schemes(judge: Judge, markets: tuple[str, ...]) -> list[Instrument]:
 
 
 def scheme_labels(
-    judge: Judge, scheme: Instrument, compliant: set[str], listed: bool
+    judge: Judge,
+    scheme: Instrument,
+    compliant: set[str],
+    listed: bool,
+    role: Actor = Actor.MANUFACTURER,
 ) -> list[LabelResult]:
     """Every level of one scheme: held, eligible on the product's own evidence, through
     recognition, or not. `listed`: the scheme is on offer in the product's markets (else
@@ -73,7 +83,8 @@ def scheme_labels(
     reached: dict[str, LabelResult] = {}
     carried = False
     for level in scheme.levels:
-        result = _level(judge, scheme, level, held, routes.get(level.id, ()), compliant, inside)
+        edges = routes.get(level.id, ())
+        result = _level(judge, scheme, level, held, edges, compliant, inside, role)
         if result is not None:
             reached[level.id] = result
             carried = carried or result.status in CARRIED
@@ -98,7 +109,7 @@ def _cumulate(scheme: Instrument, reached: dict[str, LabelResult]) -> None:
             ):
                 why = f"level {level.id} takes level {lower.id}'s requirements: {higher.reasons[0]}"
                 reached[lower.id] = LabelResult(
-                    scheme, lower, higher.status, (why,), below.missing, below.unknown
+                    scheme, lower, higher.status, (why,), below.missing, below.unknown, below.others
                 )
 
 
@@ -143,6 +154,7 @@ def _level(
     routes: Iterable[Recognition],
     compliant: set[str],
     inside: bool,
+    role: Actor,
 ) -> LabelResult | None:
     for label in held:
         if judge.at_least(scheme, label, level.id):
@@ -156,7 +168,13 @@ def _level(
         return LabelResult(scheme, level, Eligibility.NOT_OFFERED, (why,))
     missing: list[str] = []
     unknown: list[str] = []
-    requirements = judge.index.level_requirements(scheme, level.id)
+    requirements = []
+    others: list[str] = []
+    for req in judge.index.level_requirements(scheme, level.id):
+        if role in req.actors:
+            requirements.append(req)
+        else:  # another actor's (the lab's test): listed apart, never held against the product
+            others.append(req.ref)
     for req in requirements:
         verdict = judge.found(scheme, req).verdict
         if verdict is Verdict.UNKNOWN:
@@ -164,9 +182,8 @@ def _level(
         elif verdict in SHORT:
             missing.append(req.ref)
     if requirements and not missing and not unknown and level.complete:
-        return LabelResult(
-            scheme, level, Eligibility.ELIGIBLE, ("every requirement of the level met",)
-        )
+        why = "every requirement of the level met"
+        return LabelResult(scheme, level, Eligibility.ELIGIBLE, (why,), others=tuple(others))
     refused: list[str] = []
     for edge in routes:
         origin = judge.index.origin(edge, judge.on)
@@ -181,7 +198,9 @@ def _level(
                 if edge.kind is RecognitionKind.SIMPLIFIED_APPLICATION
                 else Eligibility.THROUGH_RECOGNITION
             )
-            return LabelResult(scheme, level, status, (why,), tuple(missing), tuple(unknown))
+            return LabelResult(
+                scheme, level, status, (why,), tuple(missing), tuple(unknown), tuple(others)
+            )
         if origin.type is InstrumentType.LABELLING_SCHEME and judge.held(origin.id):
             refused.append(why_not(judge, edge))
     if missing:
@@ -190,4 +209,6 @@ def _level(
         status, why = Eligibility.UNKNOWN, "evidence missing"
     else:
         status, why = Eligibility.UNKNOWN, PARTIAL_CRITERIA
-    return LabelResult(scheme, level, status, (why, *refused), tuple(missing), tuple(unknown))
+    return LabelResult(
+        scheme, level, status, (why, *refused), tuple(missing), tuple(unknown), tuple(others)
+    )

@@ -23,18 +23,12 @@ from prodsec.assess.profile import Profile
 from prodsec.assess.verdicts import Assessment, InstrumentResult, Judged, Standing, Verdict
 from prodsec.catalog import Catalog
 from prodsec.catalog.vocab import Actor
-from prodsec.errors import BadInputError
+from prodsec.errors import choice
 
 
 def role_of(value: str) -> Actor:
     """The actor a role names; BadInputError naming the value and the choices."""
-    try:
-        return Actor(value)
-    except ValueError:
-        choices = ", ".join(a.value for a in Actor)
-        raise BadInputError(
-            f"'{value}' is not an actor; choose one of {choices}", field="role"
-        ) from None
+    return choice(Actor, value, "role", "an actor")
 
 
 def _instrument(judge: Judge, group: Group, role: Actor) -> InstrumentResult:
@@ -102,7 +96,7 @@ def assess(
     answer = judge.index.answer(profile.category, markets, on, frozenset(profile.features))
     results = tuple(_instrument(judge, group, role) for group in judge.index.groups(answer))
     compliant = {r.instrument.key for r in results if r.standing is Standing.COMPLIANT}
-    labels = label_results(judge, markets, compliant)
+    labels = label_results(judge, markets, compliant, role)
     notes = tuple(
         f"label {lb.scheme}{' level ' + lb.level if lb.level else ''} expired on {lb.valid_until}"
         for lb in profile.labels

@@ -129,10 +129,13 @@ class _Model:
 
 
 class _Builder:
-    def __init__(self, catalog: Catalog, judge: Judge, costs: Costs) -> None:
+    def __init__(
+        self, catalog: Catalog, judge: Judge, costs: Costs, role: Actor = Actor.MANUFACTURER
+    ) -> None:
         self.catalog = catalog
         self.judge = judge
         self.costs = costs
+        self.role = role
         self.model = _Model()
         self.serves: dict[int, list[tuple[int, str]]] = {}
         """option variable -> the (block or label variable, target) it relies on."""
@@ -191,10 +194,13 @@ class _Builder:
         return var
 
     def label_needs(self, scheme: Instrument, level: str) -> list[int] | None:
-        """The fixes and evidence a label level still needs (its requirements not yet
-        met), or None when one of them has nothing to fix in the hub."""
+        """The fixes and evidence a label level still needs (its requirements the role
+        bears not yet met; a lab's test is not the role's to plan), or None when one of
+        them has nothing to fix in the hub."""
         found: list[int] = []
         for req in scheme.level_requirements(level):
+            if self.role not in req.actors:
+                continue
             if self.judge.requirement(scheme, req).verdict in DONE:
                 continue
             needed = self.closing(scheme, req)
@@ -298,7 +304,7 @@ def plan(
             raise NotFoundError("level", level, [], [lv.id for lv in inst.levels])
     found = assess(catalog, profile, on, markets, role)
     judge = Judge(catalog, profile, on)
-    build = _Builder(catalog, judge, costs)
+    build = _Builder(catalog, judge, costs, role)
     duties = _duties(found, build)
     unreachable: list[str] = []
     for result, ref in _targets(found):

@@ -15,10 +15,11 @@ from prodsec.assess.verdicts import (
     Excepted,
     InstrumentResult,
     Judged,
+    LabelResult,
     Verdict,
 )
-from prodsec.catalog.model import Requirement, Trigger
-from prodsec.catalog.views import TriggerPublic, trigger_view
+from prodsec.catalog.model import Requirement
+from prodsec.catalog.views import TriggerPublic, trigger_text, trigger_view
 from prodsec.catalog.vocab import Actor
 
 SHOWN = (Verdict.NOT_MET, Verdict.PARTIALLY_MET, Verdict.UNKNOWN)
@@ -82,6 +83,8 @@ class LabelStatusPublic(TypedDict):
     reasons: list[str]
     missing: list[str]
     unknown: list[str]
+    others: NotRequired[list[str]]
+    """The level's requirements other actors bear (a lab's test); only when there are any."""
 
 
 class ExceptedPublic(TypedDict):
@@ -153,17 +156,7 @@ def assessment_view(a: Assessment) -> AssessmentPublic:
         "markets": list(a.markets),
         "all_binding_met": a.all_binding_met,
         "instruments": [_instrument(r) for r in a.instruments],
-        "labels": [
-            {
-                "scheme": lb.scheme.key,
-                "level": lb.level.id,
-                "status": lb.status.value,
-                "reasons": list(lb.reasons),
-                "missing": list(lb.missing),
-                "unknown": list(lb.unknown),
-            }
-            for lb in a.labels
-        ],
+        "labels": [_label(lb) for lb in a.labels],
         "notes": list(a.notes),
         "excepted": [
             {
@@ -189,9 +182,30 @@ def _headline(a: Assessment) -> str:
     )
 
 
-def when(t: Trigger) -> str:
-    """A trigger in words: `on exploited-vulnerability, early warning within 24 h ...`."""
-    return f"on {t.event.value}, {t.deadline}"
+def _label(lb: LabelResult) -> LabelStatusPublic:
+    found: LabelStatusPublic = {
+        "scheme": lb.scheme.key,
+        "level": lb.level.id,
+        "status": lb.status.value,
+        "reasons": list(lb.reasons),
+        "missing": list(lb.missing),
+        "unknown": list(lb.unknown),
+    }
+    if lb.others:
+        found["others"] = list(lb.others)
+    return found
+
+
+def _label_why(lb: LabelResult) -> str:
+    """A label level's reasons, what it lacks, and what other actors bear."""
+    why = "; ".join(lb.reasons)
+    if lb.missing:
+        why += f"; not met: {', '.join(lb.missing)}"
+    if lb.unknown and lb.status in (Eligibility.NOT_ELIGIBLE, Eligibility.UNKNOWN):
+        why += f"; no evidence for: {', '.join(lb.unknown)}"
+    if lb.others:
+        why += f"; other actors: {', '.join(lb.others)}"
+    return why
 
 
 def _others(others: tuple[Requirement, ...]) -> list[str]:
@@ -248,7 +262,7 @@ def assessment_text(a: Assessment) -> str:
             later = "" if j.in_effect else f" (from {j.applies_from})"
             if j.trigger is not None:
                 out.append(
-                    f"{'':15}{'event duty':<14} {j.ref}{later} ({when(j.trigger)}): "
+                    f"{'':15}{'event duty':<14} {j.ref}{later} ({trigger_text(j.trigger)}): "
                     f"{j.verdict.value}: {'; '.join(j.reasons)}"
                 )
             elif j.verdict in SHOWN:
@@ -257,12 +271,7 @@ def assessment_text(a: Assessment) -> str:
     if a.labels:
         out += ["", "labels:"]
         for lb in a.labels:
-            detail = "; ".join(lb.reasons)
-            if lb.missing:
-                detail += f"; not met: {', '.join(lb.missing)}"
-            if lb.unknown and lb.status in (Eligibility.NOT_ELIGIBLE, Eligibility.UNKNOWN):
-                detail += f"; no evidence for: {', '.join(lb.unknown)}"
-            out.append(f"  {lb.status.value:<29} {lb.scheme.id} {lb.level.id}: {detail}")
+            out.append(f"  {lb.status.value:<29} {lb.scheme.id} {lb.level.id}: {_label_why(lb)}")
     for note in a.notes:
         out.append(f"note: {note}")
     return "\n".join(out) + "\n"
@@ -319,6 +328,7 @@ def assessment_markdown(a: Assessment) -> str:
             why = "; ".join(lb.reasons) + (
                 f"; not met: {', '.join(lb.missing)}" if lb.missing else ""
             )
+            why += f"; other actors: {', '.join(lb.others)}" if lb.others else ""
             out.append(f"| {lb.scheme.id} | {lb.level.id} | {lb.status.value} | {_md(why)} |")
     return "\n".join(out) + "\n"
 
@@ -347,7 +357,7 @@ def assessment_html(a: Assessment) -> str:
     for r in a.instruments:
         items = "".join(
             f"<tr><th scope='row'>{e(j.ref)}</th><td>{e(j.verdict.value)}</td>"
-            f"<td>{e('' if j.trigger is None else when(j.trigger))}</td>"
+            f"<td>{e('' if j.trigger is None else trigger_text(j.trigger))}</td>"
             f"<td>{e('; '.join(j.reasons))}</td></tr>"
             for j in r.requirements
         )

@@ -123,6 +123,9 @@ class LabelResult:
     reasons: tuple[str, ...]
     missing: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+    """The level's requirements the judged role does not bear (a lab's test, the scheme
+    owner's review): listed apart, never counted against the product."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing_extensions import TypedDict
 
 from prodsec.assess.applicability import Answer, Finding, MarketAnswer, State
 from prodsec.catalog.views import Json, edge_label, plain
-from prodsec.catalog.vocab import Confidence
+from prodsec.catalog.vocab import Actor, Confidence
 
 GROUPS = {
     "binds": (State.BINDS,),
@@ -42,6 +42,10 @@ class FindingPublic(TypedDict):
     exclusion: Json | None
     recognitions: list[Json]
     grants: list[Json]
+    actors: list[str]
+    """Who bears the duties: the actors of the obligations that apply, else the instrument's."""
+    role_bears: bool
+    """Whether the answer's role bears any of them."""
 
 
 class MarketPublic(TypedDict):
@@ -58,6 +62,7 @@ class MarketPublic(TypedDict):
 class AnswerPublic(TypedDict):
     category: str
     on: str
+    role: str
     features: list[str]
     implied_features: list[str]
     markets: list[MarketPublic]
@@ -67,7 +72,7 @@ def _day(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def finding_view(f: Finding) -> FindingPublic:
+def finding_view(f: Finding, role: Actor = Actor.MANUFACTURER) -> FindingPublic:
     inst = f.instrument
     return {
         "instrument": inst.key,
@@ -86,12 +91,14 @@ def finding_view(f: Finding) -> FindingPublic:
         "exclusion": plain(f.exclusion),
         "recognitions": plain(f.recognitions),
         "grants": plain(f.grants),
+        "actors": [a.value for a in f.actors],
+        "role_bears": f.binds_role(role),
     }
 
 
-def market_view(m: MarketAnswer) -> MarketPublic:
+def market_view(m: MarketAnswer, role: Actor = Actor.MANUFACTURER) -> MarketPublic:
     def group(name: str) -> list[FindingPublic]:
-        return [finding_view(f) for f in m.of(*GROUPS[name])]
+        return [finding_view(f, role) for f in m.of(*GROUPS[name])]
 
     return {
         "market": m.market.id,
@@ -103,13 +110,15 @@ def market_view(m: MarketAnswer) -> MarketPublic:
     }
 
 
-def answer_view(a: Answer) -> AnswerPublic:
+def answer_view(a: Answer, role: Actor = Actor.MANUFACTURER) -> AnswerPublic:
+    """The answer as JSON; each finding says whether `role` bears any of its duties."""
     return {
         "category": a.category,
         "on": a.on.isoformat(),
+        "role": role.value,
         "features": sorted(a.features),
         "implied_features": sorted(a.implied),
-        "markets": [market_view(m) for m in a.markets],
+        "markets": [market_view(m, role) for m in a.markets],
     }
 
 
@@ -155,8 +164,18 @@ def _obligation_lines(f: Finding) -> list[str]:
     return lines
 
 
-def answer_text(a: Answer) -> str:
-    """The answer as plain text for a terminal: one block per market, binding first."""
+def state_word(f: Finding, role: Actor = Actor.MANUFACTURER) -> str:
+    """The finding's state, naming who it binds when `role` bears none of its duties:
+    `binds the operator`, `upcoming, binds the importer and the distributor`."""
+    if f.state not in (State.BINDS, State.UPCOMING) or f.binds_role(role):
+        return f.state.value
+    who = " and ".join(f"the {a.value.replace('-', ' ')}" for a in f.actors)
+    return f"binds {who}" if f.state is State.BINDS else f"upcoming, binds {who}"
+
+
+def answer_text(a: Answer, role: Actor = Actor.MANUFACTURER) -> str:
+    """The answer as plain text for a terminal: one block per market, binding first; a
+    binding or upcoming instrument of which `role` bears no duty names who it binds."""
     features = ", ".join(sorted(a.features | a.implied)) or "none"
     out = [f"{a.category} on {a.on} (features: {features})"]
     order = [s for states in GROUPS.values() for s in states]
@@ -165,7 +184,7 @@ def answer_text(a: Answer) -> str:
         if not m.findings:
             out.append("  no instrument in the catalog for this market")
         for f in sorted(m.findings, key=lambda f: (order.index(f.state), f.instrument.key)):
-            head = f"  {f.state.value:<12} {f.instrument.key}: {f.reason}"
+            head = f"  {state_word(f, role):<12} {f.instrument.key}: {f.reason}"
             out.append(head)
             if f.state not in (State.BINDS, State.UPCOMING, State.VOLUNTARY):
                 continue

@@ -56,6 +56,11 @@ def trigger_view(t: Trigger | None) -> TriggerPublic | None:
     return {"event": t.event.value, "deadline": t.deadline, "within_hours": t.within_hours}
 
 
+def trigger_text(t: Trigger) -> str:
+    """A trigger in words: `on exploited-vulnerability, early warning within 24 h ...`."""
+    return f"on {t.event.value}, {t.deadline}"
+
+
 class RequirementPublic(TypedDict):
     ref: str
     id: str

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from prodsec.catalog.vocab import Actor
 from prodsec.cli import names
 from prodsec.cli.output import Format, FormatOpt, emit, fail
 
@@ -59,6 +60,14 @@ def command(
             "features not named count as absent.",
         ),
     ] = None,
+    role: Annotated[
+        Actor,
+        typer.Option(
+            "--role",
+            help="Whose duties to weigh (manufacturer, importer, distributor, operator...): "
+            "an instrument whose duties the role bears none of names who it binds.",
+        ),
+    ] = Actor.MANUFACTURER,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Which instruments bind a product in its markets on a date, and which are on offer.
@@ -66,7 +75,8 @@ def command(
     For each market: the mandatory instruments that bind (with when each obligation
     starts), those that will bind later, the voluntary ones on offer, the conformity
     routes for the product's class, and the instruments that do not apply with the
-    exclusion or scope limit that rules them out.
+    exclusion or scope limit that rules them out. An instrument whose duties the role
+    bears none of says whom it binds ("binds the operator").
     """
     from prodsec.assess.applicability import applies
     from prodsec.assess.views import answer_rows, answer_text, answer_view
@@ -82,6 +92,6 @@ def command(
         names.features(catalog, split(feature or [])),
     )
     if fmt is Format.TABLE:
-        typer.echo(answer_text(answer), nl=False)
+        typer.echo(answer_text(answer, role), nl=False)
         return
-    emit(fmt, answer_view(answer), answer_rows(answer), COLUMNS)
+    emit(fmt, answer_view(answer, role), answer_rows(answer), COLUMNS)

@@ -20,6 +20,7 @@ from prodsec.catalog.views import (
     instrument_summary,
     instrument_view,
     requirement_view,
+    trigger_text,
     world_view,
 )
 from prodsec.catalog.vocab import Actor, Bindingness, InstrumentType, Layer
@@ -125,6 +126,9 @@ def show(
         req = catalog.requirement(inst.requirement_id(ref))
         view = requirement_view(catalog, inst, req)
         rows = [{"field": k, "value": v} for k, v in view.items() if k != "mappings"]
+        for row in rows:  # who bears it and what sets it off, in words
+            if row["field"] == "trigger" and req.trigger is not None:
+                row["value"] = trigger_text(req.trigger)
         rows += [
             {
                 "field": "mapping",

@@ -11,8 +11,8 @@ import typer
 from prodsec.assess.costs import load_costs
 from prodsec.assess.plan import Plan, asked_labels, plan, plan_view
 from prodsec.assess.profile import load_profile
-from prodsec.assess.report import when
 from prodsec.catalog import load_catalog
+from prodsec.catalog.views import trigger_text
 from prodsec.catalog.vocab import Actor, shown
 from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
@@ -115,7 +115,7 @@ def _rows(p: Plan) -> list[dict[str, Any]]:
     ]
     rows += [
         {
-            "fix": f"event duty {d.requirement} ({when(d.trigger)}): {d.verdict.value}",
+            "fix": f"event duty {d.requirement} ({trigger_text(d.trigger)}): {d.verdict.value}",
             "helps": ", ".join(d.blocks),
         }
         for d in p.duties

@@ -24,7 +24,7 @@ from prodsec.crosswalk.measures import (
     timeline,
     uncovered,
 )
-from prodsec.errors import BadInputError, NotFoundError
+from prodsec.errors import BadInputError, NotFoundError, choice
 from prodsec.insight.charts import coverage_chart, overlap_chart, timeline_chart
 from prodsec.insight.render import Picture, Renderer
 from prodsec.web.deps import CatalogDep, markets_of
@@ -41,19 +41,37 @@ def _codes(text: str) -> tuple[str, ...]:
     return tuple(p.strip().upper() for p in text.replace(";", ",").split(",") if p.strip())
 
 
+def _bindingness(text: str) -> Bindingness | None:
+    """A bindingness from the form; empty (the form's "any") is no filter."""
+    return choice(Bindingness, text, "bindingness", "a bindingness") if text else None
+
+
+def _day(text: str) -> dt.date | None:
+    """A date from the form; empty (no date picked) is no filter."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInputError(f"'{text}' is not a date; write it as YYYY-MM-DD", field="on") from None
+
+
 def _scope(
     catalog: CatalogDep,
-    bindingness: Bindingness | None = None,
+    bindingness: str = "",
     category: str = "",
-    on: dt.date | None = None,
+    on: str = "",
     jurisdictions: str = "",
 ) -> Selection:
+    """The filter from the query; a field left empty (the form sends every field) filters
+    nothing."""
     if category:
         catalog.category(category)
+    chosen = _bindingness(bindingness.strip())
     return Selection(
-        bindingness=(bindingness,) if bindingness else (),
+        bindingness=(chosen,) if chosen else (),
         category=category or None,
-        on=on,
+        on=_day(on.strip()),
         jurisdictions=_codes(jurisdictions),
     )
 
