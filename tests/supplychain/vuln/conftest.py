@@ -1,0 +1,25 @@
+"""The public corpora the supply-chain tests read: `PRODSEC_TEST_CORPORA`, or a
+`shared/corpora` folder beside an ancestor of the work tree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+def corpora_root() -> Path:
+    named = os.environ.get("PRODSEC_TEST_CORPORA", "")
+    if named:
+        return Path(named)
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "shared" / "corpora"
+        if candidate.is_dir():
+            return candidate
+    raise AssertionError("no test corpora: set PRODSEC_TEST_CORPORA to the corpora folder")
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    return corpora_root()
