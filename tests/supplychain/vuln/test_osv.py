@@ -129,7 +129,8 @@ def test_the_pypi_order_agrees_with_the_listed_versions(
 ) -> None:
     """Every version a PyPI record lists lies in its ECOSYSTEM ranges, but for 9 in 3
     records whose data disagree with themselves: pre-releases of the introducing version
-    (PYSEC-2023-61), the fixed version listed (PYSEC-2023-177) and one more."""
+    (PYSEC-2023-61), the fixed version listed (PYSEC-2023-177), and two ranges merged into
+    one whose second `fixed` closes the first (PYSEC-2021-114)."""
     scheme = scheme_of("PyPI")
     assert scheme is not None
     total = 0
@@ -150,6 +151,7 @@ def test_the_pypi_order_agrees_with_the_listed_versions(
     assert total == 140_846
     assert outside["PYSEC-2023-61"] == ["3.2a1", "3.2b1", "3.2rc1", "4.2a1", "4.2b1", "4.2rc1"]
     assert outside["PYSEC-2023-177"] == ["23.9.0", "23.9.0.post1"]
+    assert outside["PYSEC-2021-114"] == ["2.11.6"]
     assert sum(map(len, outside.values())) == 9
     assert len(outside) == 3
 
