@@ -196,10 +196,9 @@ def _apk_number(a: str, b: str, first: bool) -> int:
     return (x > y) - (x < y)
 
 
-def alpine_compare(a: str, b: str) -> int:
-    va, vb = _apk_parse(a), _apk_parse(b)
+def alpine_compare(va: AlpineVersion, vb: AlpineVersion) -> int:
     if va.invalid and vb.invalid:
-        return (a > b) - (a < b)
+        return (va.text > vb.text) - (va.text < vb.text)
     for i in range(max(len(va.numbers), len(vb.numbers))):
         x = va.numbers[i] if i < len(va.numbers) else "0"
         y = vb.numbers[i] if i < len(vb.numbers) else "0"
@@ -222,14 +221,14 @@ def alpine_compare(a: str, b: str) -> int:
 class AlpineKey(CmpKey):
     """A version in apk's order (compared with `alpine_compare`)."""
 
-    __slots__ = ("text",)
+    __slots__ = ("version",)
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        self.version = _apk_parse(text)
 
     def _cmp(self, other: object) -> int:
         assert isinstance(other, AlpineKey)
-        return alpine_compare(self.text, other.text)
+        return alpine_compare(self.version, other.version)
 
 
 def alpine_key(text: str) -> AlpineKey | None:
