@@ -222,9 +222,14 @@ class PaddedKey(CmpKey):
         for i in range(max(len(a), len(b))):
             x = a[i] if i < len(a) else self.pad
             y = b[i] if i < len(b) else self.pad
-            if x != y:
+            if x != y and not self._alike(x, y):
                 return -1 if x < y else 1
         return 0
+
+    @staticmethod
+    def _alike(x: tuple[int, int, str], y: tuple[int, int, str]) -> bool:
+        """Whether two different items still count as equal."""
+        return False
 
 
 def _gem_segments(text: str) -> list[int | str] | None:
@@ -315,15 +320,9 @@ class PackagistKey(PaddedKey):
     __slots__ = ()
     pad = (4, -1, "")
 
-    def _cmp(self, other: object) -> int:
-        assert isinstance(other, PaddedKey)
-        a, b = self.items, other.items
-        for i in range(max(len(a), len(b))):
-            x = a[i] if i < len(a) else self.pad
-            y = b[i] if i < len(b) else self.pad
-            if x != y and not (x[0] == y[0] == 4 and "#" in (x[2], y[2])):
-                return -1 if x < y else 1
-        return 0
+    @staticmethod
+    def _alike(x: tuple[int, int, str], y: tuple[int, int, str]) -> bool:
+        return x[0] == y[0] == 4 and "#" in (x[2], y[2])
 
 
 def packagist_key(text: str) -> PackagistKey | None:
