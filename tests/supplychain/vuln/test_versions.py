@@ -72,6 +72,8 @@ def test_coarse_keys_read_as_fixed_width_text() -> None:
     assert coarse("PyPI", "1!2.3.4.5rc1") == "02:00000002.00000003.00000004"
     assert coarse("PyPI", "not a pep 440 version") == "00:00000000.00000000.00000000"
     assert coarse("Debian", "2:1.2~rc1-3") == "02:00000001.00000002.00000000"
+    assert coarse("Debian", "9.6.ESV+dfsg-0") == "00:00000009.00000006.99999999"
+    assert coarse("Alpine", "1.2.05_rc1-r3") == "00:00000001.00000002.00000000"
     assert coarse("Go", "1.22.0-0") == "00:00000001.00000022.00000000"
     assert coarse("Maven", "123456789012.1") == "00:99999999.99999999.99999999"
     assert coarse("Packagist", "1.pl2") == "00:00000001.99999999.99999999"

@@ -47,8 +47,8 @@ def _deb_fields(text: str) -> tuple[int, str, str] | None:
         if not head.isdigit():
             return None
         epoch = int(head)
-    upstream, _, revision = text.rpartition("-")
-    if not upstream:
+    upstream, dash, revision = text.rpartition("-")
+    if not dash:
         upstream, revision = revision, ""
     if not upstream or not re.fullmatch(r"[A-Za-z0-9.+~:-]+", upstream):
         return None

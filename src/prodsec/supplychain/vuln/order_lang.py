@@ -161,7 +161,15 @@ def _pep440(m: re.Match[str]) -> tuple[Any, ...]:
     return (1, int(m["epoch"] or 0), tuple(release), pre, post, dev, local)
 
 
+_PLAIN = re.compile(r"\d+(?:\.\d+)*")
+
+
 def pypi_key(text: str) -> tuple[Any, ...]:
+    if _PLAIN.fullmatch(text):  # the common case, without the full pattern
+        release = [int(p) for p in text.split(".")]
+        while len(release) > 1 and release[-1] == 0:
+            release.pop()
+        return (1, 0, tuple(release), (1,), -1, _INF, ())
     m = _PEP440.match(text)
     return _pep440(m) if m else _legacy_key(text)
 

@@ -81,14 +81,13 @@ SCHEMES: dict[Ecosystem, Scheme] = {
 }
 
 
+_BY_NAME: dict[str, Scheme] = {e.value: scheme for e, scheme in SCHEMES.items()}
+
+
 def scheme_of(ecosystem: str) -> Scheme | None:
     """The scheme of an OSV ecosystem name; a release suffix (`Debian:12`,
     `Alpine:v3.20`) does not change the order. None for an ecosystem we do not order."""
-    base = ecosystem.split(":", 1)[0]
-    try:
-        return SCHEMES[Ecosystem(base)]
-    except ValueError:
-        return None
+    return _BY_NAME.get(ecosystem.partition(":")[0])
 
 
 def _scheme(ecosystem: str) -> Scheme:
