@@ -81,14 +81,17 @@ def test_wrong_types_are_located() -> None:
         "id": 7,
         "modified": "2026-11-30T00:00:00Z",
         "aliases": "CVE-1",
-        "affected": ["npm", {"ranges": [{"type": "SEMVER", "events": ["introduced"]}]}],
+        "affected": [
+            "npm",
+            {"ranges": [{"type": "SEMVER", "events": ["introduced"]}, {"type": "GIT"}]},
+        ],
     }
     with pytest.raises(DataError) as caught:
         parse_record(bad, "types.json")
     assert caught.value.lines() == [
         "types.json: $.affected[0]: expected an object, got str",
-        "types.json: $.affected[1].ranges[0].events: required",
         "types.json: $.affected[1].ranges[0].events[0]: expected an object, got str",
+        "types.json: $.affected[1].ranges[1].events: required",
         "types.json: $.aliases: expected a list, got str",
         "types.json: $.id: expected a string, got int",
     ]

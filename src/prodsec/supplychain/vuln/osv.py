@@ -170,17 +170,18 @@ def _range(reader: _Reader, raw: Any, path: str, limits: OsvLimits) -> Range | N
     if kind and kind not in set(RangeType):
         reader.fail(f"{path}.type", f"expected one of {', '.join(RangeType)}, got {kind!r}")
         return None
+    raw_events = reader.items(data, "events", path, limits.events)
+    if not raw_events:
+        reader.fail(f"{path}.events", "required")
     events = [
         e
-        for i, raw_event in enumerate(reader.items(data, "events", path, limits.events))
+        for i, raw_event in enumerate(raw_events)
         if (e := _event(reader, raw_event, f"{path}.events[{i}]")) is not None
     ]
     if events and not any(e.kind == EventKind.INTRODUCED for e in events):
         reader.fail(f"{path}.events", "no introduced event")
         return None
-    if not kind or not events:
-        if not events:
-            reader.fail(f"{path}.events", "required")
+    if not kind or len(events) != len(raw_events) or not events:
         return None
     return Range(RangeType(kind), tuple(events), reader.text(data, "repo", path))
 
