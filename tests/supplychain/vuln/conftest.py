@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,3 +24,20 @@ def corpora_root() -> Path:
 @pytest.fixture(scope="session")
 def corpora() -> Path:
     return corpora_root()
+
+
+def osv_record(
+    events: list[Any], kind: str = "ECOSYSTEM", ecosystem: str = "PyPI", **extra: Any
+) -> dict[str, Any]:
+    """A made-up OSV record with one package `demo` and one range of `events`."""
+    return {
+        "id": "TEST-1",
+        "modified": "2026-11-30T00:00:00Z",
+        "affected": [
+            {
+                "package": {"ecosystem": ecosystem, "name": "demo"},
+                "ranges": [{"type": kind, "events": events}],
+                **extra,
+            }
+        ],
+    }

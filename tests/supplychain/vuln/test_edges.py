@@ -9,6 +9,8 @@ from prodsec.errors import BadInputError, DataError
 from prodsec.supplychain.vuln.osv import Verdict, affects, parse_record
 from prodsec.supplychain.vuln.versions import coarse, compare, sort_key
 
+from .conftest import osv_record
+
 
 @pytest.mark.parametrize(
     ("ecosystem", "text"),
@@ -51,27 +53,16 @@ def test_keys_that_are_objects_compare_every_way_and_do_not_hash() -> None:
         hash(sort_key("RubyGems", "1.0"))
 
 
-def record(events: list[object], kind: str = "SEMVER") -> object:
-    return {
-        "id": "TEST-2",
-        "modified": "2026-11-30T00:00:00Z",
-        "affected": [
-            {
-                "package": {"ecosystem": "npm", "name": "demo"},
-                "ranges": [{"type": kind, "events": events}],
-            }
-        ],
-    }
-
-
 def test_a_range_with_a_version_its_order_cannot_read_is_skipped_with_a_note() -> None:
-    parsed = parse_record(record([{"introduced": "0"}, {"fixed": "next"}, {"limit": "*"}]))
+    parsed = parse_record(
+        osv_record([{"introduced": "0"}, {"fixed": "next"}, {"limit": "*"}], "SEMVER", "npm")
+    )
     assert affects(parsed, "npm", "demo", "1.0.0") == Verdict(
         False,
         "demo 1.0.0 is in no range and not listed; the SEMVER range introduced 0, fixed next, "
         "limit * holds a version that is not semver",
     )
-    unlimited = parse_record(record([{"introduced": "1.0.0"}, {"limit": "*"}]))
+    unlimited = parse_record(osv_record([{"introduced": "1.0.0"}, {"limit": "*"}], "SEMVER", "npm"))
     assert affects(unlimited, "npm", "demo", "9.0.0").affected is True
     assert affects(unlimited, "npm", "demo", "0.9.0").affected is False
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,6 +20,8 @@ from prodsec.supplychain.vuln.osv import (
     read_record,
 )
 from prodsec.supplychain.vuln.versions import key_in, scheme_of
+
+from .conftest import osv_record
 
 
 def pypi(corpora: Path, package: str, ident: str) -> Path:
@@ -156,20 +157,6 @@ def test_the_pypi_order_agrees_with_the_listed_versions(
     assert len(outside) == 3
 
 
-def record(events: list[dict[str, str]], kind: str = "ECOSYSTEM", **extra: Any) -> Any:
-    return {
-        "id": "TEST-1",
-        "modified": "2026-11-30T00:00:00Z",
-        "affected": [
-            {
-                "package": {"ecosystem": "PyPI", "name": "demo"},
-                "ranges": [{"type": kind, "events": events}],
-                **extra,
-            }
-        ],
-    }
-
-
 @pytest.mark.parametrize(
     ("version", "expected"),
     [("0.9", False), ("1.0", True), ("1.5", True), ("2.0", False), ("3.0", True), ("3.2", True),
@@ -184,18 +171,18 @@ def test_limit_and_a_re_introduction(version: str, expected: bool) -> None:
         {"limit": "4.0"},
         {"introduced": "3.9"},
     ]
-    parsed = parse_record(record(events))
+    parsed = parse_record(osv_record(events))
     assert affects(parsed, "PyPI", "demo", version).affected is expected
 
 
 def test_semver_ranges_use_semver_order_whatever_the_ecosystem() -> None:
-    parsed = parse_record(record([{"introduced": "0"}, {"fixed": "1.0.0-rc.2"}], "SEMVER"))
+    parsed = parse_record(osv_record([{"introduced": "0"}, {"fixed": "1.0.0-rc.2"}], "SEMVER"))
     assert affects(parsed, "PyPI", "demo", "1.0.0-rc.1").affected is True
     assert affects(parsed, "PyPI", "demo", "1.0.0-rc.10").affected is False
 
 
 def test_an_ecosystem_without_an_order_counts_by_listed_versions() -> None:
-    data = record([{"introduced": "0"}], versions=["1.0.0"])
+    data = osv_record([{"introduced": "0"}], versions=["1.0.0"])
     data["affected"][0]["package"]["ecosystem"] = "Pub"
     parsed = parse_record(data)
     assert affects(parsed, "Pub", "demo", "1.0.0").affected is True
@@ -233,8 +220,8 @@ def test_every_problem_of_a_bad_record_is_listed() -> None:
     ]
 
 
-def test_limits_refuse_an_oversized_record(tmp_path: Path) -> None:
-    data = record([{"introduced": "0"}], versions=[f"1.{n}" for n in range(11)])
+def test_limits_refuse_an_oversized_osv_record(tmp_path: Path) -> None:
+    data = osv_record([{"introduced": "0"}], versions=[f"1.{n}" for n in range(11)])
     with pytest.raises(LimitExceededError) as caught:
         parse_record(data, "big.json", OsvLimits(versions=10))
     assert str(caught.value) == "big.json: $.affected[0].versions: 11 entries, more than 10"
