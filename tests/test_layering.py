@@ -22,6 +22,7 @@ CORE: dict[str, frozenset[str]] = {
     "errors": frozenset(),
     "catalog": frozenset({"prodsec", "errors", "catalog"}),
     "crosswalk": frozenset({"prodsec", "errors", "catalog", "crosswalk"}),
+    "supplychain": frozenset({"prodsec", "errors", "supplychain"}),
     "assess": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess"}),
     "insight": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "insight"}),
     "registry": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "registry"}),

@@ -1,0 +1,1 @@
+"""Supply chain: SBOMs, vulnerability advisories and VEX, feeding the assessment."""

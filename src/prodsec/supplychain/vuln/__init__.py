@@ -1,0 +1,1 @@
+"""Vulnerabilities: version order per ecosystem and OSV advisory ranges."""
