@@ -24,6 +24,8 @@ CORE: dict[str, frozenset[str]] = {
     "crosswalk": frozenset({"prodsec", "errors", "catalog", "crosswalk"}),
     "assess": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess"}),
     "insight": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "insight"}),
+    # the supply chain feeds assess; the SBOM readers need only the limits and errors
+    "supplychain": frozenset({"prodsec", "errors", "catalog", "supplychain"}),
 }
 # The adapters at the edge, free to import the core and each other.
 EDGE = frozenset({"store", "web", "cli"})

@@ -29,6 +29,7 @@ GROUPS = {
     "harmonise": "harmonise",
     "users": "users",
     "db": "db",
+    "sbom": "sbom",
 }
 COMMANDS = {
     "applies": ("applies", "command"),
