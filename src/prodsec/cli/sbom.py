@@ -53,7 +53,8 @@ def validate(
         views.append(validation_view(str(file), sbom, issues))
     if fmt is Format.TABLE:
         for v in views:
-            head = "ok" if v["valid"] else f"{len(v['problems'])} problems"
+            count = len(v["problems"])
+            head = "ok" if v["valid"] else f"{count} problem{'s' if count != 1 else ''}"
             kind = f"{v['format']}, {v['component_count']} components" if v["format"] else "unread"
             typer.echo(f"{v['source']}: {head} ({kind})")
             for line in v["problems"]:
