@@ -19,6 +19,7 @@ from prodsec.supplychain.sbom import (
     read_sbom_file,
 )
 from prodsec.supplychain.sbom.diff import diff_sboms
+from prodsec.supplychain.sbom.interface import ComponentRef as R
 from prodsec.supplychain.sbom.purl import canonical_purl, normalise_purl
 from prodsec.supplychain.sbom.validate import validate
 
@@ -27,23 +28,23 @@ FW_HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 CAMERA_1_0 = (
     Component(
-        "camera", "Example smart camera", "1.0", ComponentType.DEVICE,
+        R("camera"), "Example smart camera", "1.0", ComponentType.DEVICE,
         supplier="Example Cameras Ltd",
     ),
     Component(
-        "fw", "camera-firmware", "1.0.4", ComponentType.FIRMWARE,
+        R("fw"), "camera-firmware", "1.0.4", ComponentType.FIRMWARE,
         hashes=(Hash("SHA-256", FW_HASH),),
     ),
     Component(
-        "rtos", "FreeRTOS", "10.0.1", ComponentType.OPERATING_SYSTEM,
+        R("rtos"), "FreeRTOS", "10.0.1", ComponentType.OPERATING_SYSTEM,
         cpes=("cpe:2.3:o:amazon:freertos:10.0.1:*:*:*:*:*:*:*",), licences=("MIT",),
     ),
     Component(
-        "tls", "wolfssl", "4.8.1", ComponentType.LIBRARY,
+        R("tls"), "wolfssl", "4.8.1", ComponentType.LIBRARY,
         purl="pkg:GITHUB/wolfSSL/wolfssl@v4.8.1",
         cpes=("cpe:2.3:a:wolfssl:wolfssl:4.8.1:*:*:*:*:*:*:*",), licences=("GPL-2.0-or-later",),
     ),
-    Component("$.components[2]", "zlib", "1.2.11", purl="pkg:generic/zlib@1.2.11"),
+    Component(R("$.components[2]"), "zlib", "1.2.11", purl="pkg:generic/zlib@1.2.11"),
 )  # fmt: skip
 
 
