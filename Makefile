@@ -54,6 +54,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/assess.py
 	$(BIN)/python -m benchmarks.load
+	$(BIN)/python benchmarks/sbom.py
 
 ## schemas: regenerate the JSON Schemas under src/prodsec/data/schemas
 schemas: $(RUN_STAMP)

@@ -5,6 +5,7 @@ number."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from prodsec.catalog.limits import MAX_SBOM_COMPONENTS, SBOM_LINE_LENGTH
@@ -41,32 +42,55 @@ class _Open:
         )  # fmt: skip
 
 
+# a tag, its colon and its value: the rest of the line, or a `<text>` block across lines
+_PAIR = re.compile(
+    r"^[ \t]*([A-Za-z][A-Za-z0-9_.-]*)[ \t]*:[ \t]*(<text>.*?</text>|[^\n]{0,"
+    + str(SBOM_LINE_LENGTH)
+    + r"})[ \t\r]*$",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def _line(text: str, at: int) -> int:
+    return text.count("\n", 0, at) + 1
+
+
+def _check_gap(text: str, begin: int, end: int, source: str) -> None:
+    """Between two tags only blank lines and comments may stand."""
+    if not text[begin:end].strip():
+        return
+    offset = begin
+    for line in text[begin:end].split("\n"):
+        bare = line.strip()
+        if bare and not bare.startswith("#"):
+            at = _line(text, offset + line.index(bare[0]))
+            if bare.partition(":")[2].lstrip().startswith("<text>"):
+                raise fail(source, bare.partition(":")[0].strip(), "<text> without </text>", at)
+            if len(bare) > SBOM_LINE_LENGTH:
+                raise LimitExceededError(
+                    f"{source}:{at}: a line over {SBOM_LINE_LENGTH} characters", limit="bytes"
+                )
+            raise fail(source, "tag", f"not 'Tag: value': {bare[:80]!r}", at)
+        offset += len(line) + 1
+
+
 def _pairs(text: str, source: str) -> list[tuple[int, str, str]]:
-    """(line number, tag, value) for every tag, `<text>` values joined."""
+    """(offset in the text, tag, value) for every tag; a `<text>` value without its
+    markers. Anything else than tags, blank lines and comments is an error."""
     out: list[tuple[int, str, str]] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if len(line) > SBOM_LINE_LENGTH:
-            raise LimitExceededError(f"{source}:{i}: a line over {SBOM_LINE_LENGTH} characters")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        tag, sep, value = line.partition(":")
-        if not sep or not tag or " " in tag.strip():
-            raise fail(source, "tag", f"not 'Tag: value': {line[:80]!r}", i)
-        value = value.strip()
-        start = i
+    done = 0
+    for m in _PAIR.finditer(text):
+        start = m.start()
+        if start - done > 1:  # more than the newline between two tags
+            _check_gap(text, done, start, source)
+        done = m.end()
+        tag, value = m.groups()
         if value.startswith("<text>"):
-            body = [value[6:]]
-            while "</text>" not in body[-1]:
-                if i >= len(lines):
-                    raise fail(source, tag, "<text> without </text>", start)
-                body.append(lines[i])
-                i += 1
-            value = "\n".join(body).split("</text>", 1)[0]
-        out.append((start, tag.strip(), value))
+            if not value.endswith("</text>"):
+                raise fail(source, tag, "<text> without </text>", _line(text, start))
+            value = value[6:-7]
+        out.append((start, tag, value))
+    _check_gap(text, done, len(text), source)
     return out
 
 
@@ -84,7 +108,7 @@ class Spdx2TagValueReader(SbomReader):
         current: _Open | None = None
         components: list[Component] = []
         relationships: list[tuple[str, str, str]] = []
-        for line, tag, value in _pairs(text, source):
+        for at, tag, value in _pairs(text, source):
             if tag == "SPDXVersion":
                 version = value
             elif tag == "PackageName":
@@ -103,10 +127,10 @@ class Spdx2TagValueReader(SbomReader):
             elif tag == "Relationship":
                 parts = value.split()
                 if len(parts) != 3:
-                    raise fail(source, tag, f"not 'A TYPE B': {value!r}", line)
+                    raise fail(source, tag, f"not 'A TYPE B': {value!r}", _line(text, at))
                 relationships.append((parts[0], parts[1], parts[2]))
             elif current is not None:
-                self._package_field(current, tag, value, source, line)
+                self._package_field(current, tag, value, source, (text, at))
             if len(components) > MAX_SBOM_COMPONENTS:
                 raise LimitExceededError(f"{source}: more than {MAX_SBOM_COMPONENTS} components")
         if current is not None:
@@ -119,7 +143,8 @@ class Spdx2TagValueReader(SbomReader):
         )
 
     @staticmethod
-    def _package_field(p: _Open, tag: str, value: str, source: str, line: int) -> None:
+    def _package_field(p: _Open, tag: str, value: str, source: str, where: tuple[str, int]) -> None:
+        """`where` is the text and the offset, turned into a line number on error only."""
         match tag:
             case "PackageVersion":
                 p.version = value
@@ -132,10 +157,12 @@ class Spdx2TagValueReader(SbomReader):
             case "PackageChecksum":
                 alg, sep, digest = value.partition(":")
                 if not sep:
-                    raise fail(source, tag, f"not 'ALGORITHM: value': {value!r}", line)
+                    raise fail(source, tag, f"not 'ALGORITHM: value': {value!r}", _line(*where))
                 p.hashes.append(Hash(alg.strip(), digest.strip()))
             case "ExternalRef":
                 parts = value.split()
                 if len(parts) < 3:
-                    raise fail(source, tag, f"not 'CATEGORY TYPE LOCATOR': {value!r}", line)
+                    raise fail(
+                        source, tag, f"not 'CATEGORY TYPE LOCATOR': {value!r}", _line(*where)
+                    )
                 p.refs.append((parts[1], parts[2]))
