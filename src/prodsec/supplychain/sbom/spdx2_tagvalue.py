@@ -74,10 +74,9 @@ def _check_gap(text: str, begin: int, end: int, source: str) -> None:
         offset += len(line) + 1
 
 
-def _pairs(text: str, source: str) -> list[tuple[int, str, str]]:
-    """(offset in the text, tag, value) for every tag; a `<text>` value without its
-    markers. Anything else than tags, blank lines and comments is an error."""
-    out: list[tuple[int, str, str]] = []
+def _locate(text: str, source: str) -> None:
+    """Walk the tags one by one and raise at the first thing that is not a tag, a blank
+    line or a comment (the slow path, taken only when `_pairs` has found something)."""
     done = 0
     for m in _PAIR.finditer(text):
         start = m.start()
@@ -85,13 +84,42 @@ def _pairs(text: str, source: str) -> list[tuple[int, str, str]]:
             _check_gap(text, done, start, source)
         done = m.end()
         tag, value = m.groups()
-        if value.startswith("<text>"):
-            if not value.endswith("</text>"):
-                raise fail(source, tag, "<text> without </text>", _line(text, start))
-            value = value[6:-7]
-        out.append((start, tag, value))
+        if value.startswith("<text>") and not value.endswith("</text>"):
+            raise fail(source, tag, "<text> without </text>", _line(text, start))
     _check_gap(text, done, len(text), source)
-    return out
+
+
+def _unwrap(value: str) -> str | None:
+    """A `<text>` value without its markers; None when it does not close."""
+    if not value.startswith("<text>"):
+        return value
+    return value[6:-7] if value.endswith("</text>") else None
+
+
+def _pairs(text: str, source: str) -> list[tuple[str, str]]:
+    """(tag, value) for every tag, a `<text>` value without its markers. The regular
+    expression does the work in two passes (what is left after taking every tag out must
+    be blank lines and comments); anything else is located by `_locate`."""
+    rest = _PAIR.sub("", text)
+    if rest.strip() and any(
+        line.strip() and not line.lstrip().startswith("#") for line in rest.split("\n")
+    ):
+        _locate(text, source)
+    pairs: list[tuple[str, str]] = _PAIR.findall(text)
+    if "<text>" in text:
+        unwrapped = [(tag, _unwrap(value)) for tag, value in pairs]
+        if any(value is None for _, value in unwrapped):
+            _locate(text, source)
+        pairs = [(tag, value or "") for tag, value in unwrapped]
+    return pairs
+
+
+# package fields kept as written, and those that gather into a list
+_SIMPLE = {"PackageVersion": "version", "PackageSupplier": "supplier",
+           "PrimaryPackagePurpose": "purpose"}  # fmt: skip
+_LISTED = frozenset(
+    {"PackageLicenseConcluded", "PackageLicenseDeclared", "PackageChecksum", "ExternalRef"}
+)
 
 
 class Spdx2TagValueReader(SbomReader):
@@ -108,13 +136,21 @@ class Spdx2TagValueReader(SbomReader):
         current: _Open | None = None
         components: list[Component] = []
         relationships: list[tuple[str, str, str]] = []
-        for at, tag, value in _pairs(text, source):
-            if tag == "SPDXVersion":
+        for tag, value in _pairs(text, source):
+            simple = _SIMPLE.get(tag)
+            if simple is not None:  # the most frequent case first
+                if current is not None:
+                    setattr(current, simple, value)
+            elif tag == "SPDXVersion":
                 version = value
             elif tag == "PackageName":
                 if current is not None:
                     components.append(current.close())
                 current = _Open(value)
+                if len(components) > MAX_SBOM_COMPONENTS:
+                    raise LimitExceededError(
+                        f"{source}: more than {MAX_SBOM_COMPONENTS} components"
+                    )
             elif tag in ("FileName", "SnippetSPDXID"):
                 if current is not None:
                     components.append(current.close())
@@ -127,12 +163,12 @@ class Spdx2TagValueReader(SbomReader):
             elif tag == "Relationship":
                 parts = value.split()
                 if len(parts) != 3:
-                    raise fail(source, tag, f"not 'A TYPE B': {value!r}", _line(text, at))
+                    raise fail(
+                        source, tag, f"not 'A TYPE B': {value!r}", _line(text, text.find(value))
+                    )
                 relationships.append((parts[0], parts[1], parts[2]))
-            elif current is not None:
-                self._package_field(current, tag, value, source, (text, at))
-            if len(components) > MAX_SBOM_COMPONENTS:
-                raise LimitExceededError(f"{source}: more than {MAX_SBOM_COMPONENTS} components")
+            elif current is not None and tag in _LISTED:
+                self._package_field(current, tag, value, source, text)
         if current is not None:
             components.append(current.close())
         if not version.startswith("SPDX-2."):
@@ -143,26 +179,28 @@ class Spdx2TagValueReader(SbomReader):
         )
 
     @staticmethod
-    def _package_field(p: _Open, tag: str, value: str, source: str, where: tuple[str, int]) -> None:
-        """`where` is the text and the offset, turned into a line number on error only."""
+    def _package_field(p: _Open, tag: str, value: str, source: str, text: str) -> None:
+        """`text` is the whole document, where a bad value is found on error only."""
         match tag:
-            case "PackageVersion":
-                p.version = value
-            case "PackageSupplier":
-                p.supplier = value
-            case "PrimaryPackagePurpose":
-                p.purpose = value
             case "PackageLicenseConcluded" | "PackageLicenseDeclared":
                 p.licences.append(value)
             case "PackageChecksum":
                 alg, sep, digest = value.partition(":")
                 if not sep:
-                    raise fail(source, tag, f"not 'ALGORITHM: value': {value!r}", _line(*where))
+                    raise fail(
+                        source,
+                        tag,
+                        f"not 'ALGORITHM: value': {value!r}",
+                        _line(text, text.find(value)),
+                    )
                 p.hashes.append(Hash(alg.strip(), digest.strip()))
             case "ExternalRef":
                 parts = value.split()
                 if len(parts) < 3:
                     raise fail(
-                        source, tag, f"not 'CATEGORY TYPE LOCATOR': {value!r}", _line(*where)
+                        source,
+                        tag,
+                        f"not 'CATEGORY TYPE LOCATOR': {value!r}",
+                        _line(text, text.find(value)),
                     )
                 p.refs.append((parts[1], parts[2]))
