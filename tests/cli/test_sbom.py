@@ -80,3 +80,22 @@ def test_diff_names_added_removed_and_upgraded(run: Run) -> None:
         "upgraded,FreeRTOS,10.0.1,10.4.3,operating-system:/freertos\n"
         "upgraded,wolfssl,4.8.1,5.6.6,pkg:github/wolfssl/wolfssl\n"
     )
+
+
+def test_validate_of_a_missing_file_is_bad_input(run: Run, tmp_path: Path) -> None:
+    missing = tmp_path / "none.json"
+    code, out, err = run("sbom", "validate", str(missing))
+    assert (code, out, err) == (
+        2,
+        "",
+        f"error: {missing}: cannot read: No such file or directory\n",
+    )
+
+
+def test_validate_json_lists_each_file(run: Run) -> None:
+    code, out, _ = run("sbom", "validate", CDX, "-f", "json")
+    assert (code, json.loads(out)) == (
+        0,
+        [{"source": CDX, "format": "cyclonedx-json", "valid": True, "component_count": 5,
+          "problems": []}],
+    )  # fmt: skip
