@@ -3,8 +3,6 @@ no intermediate dicts, and a wrong type is reported with its JSON path)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from prodsec.catalog.limits import MAX_SBOM_COMPONENTS, SBOM_FILE
@@ -18,6 +16,7 @@ from prodsec.supplychain.sbom.interface import (
     SbomFormat,
     SbomReader,
     check_size,
+    decode_json,
     fail,
 )
 
@@ -123,13 +122,7 @@ class CycloneDxJsonReader(SbomReader):
 
     def read(self, data: bytes, source: str) -> Sbom:
         check_size(data, source)
-        try:
-            bom = _DECODER.decode(data)
-        except msgspec.ValidationError as exc:
-            where, _, message = _located(str(exc))
-            raise fail(source, where, message) from None
-        except msgspec.DecodeError as exc:
-            raise fail(source, "$", f"not JSON: {exc}") from None
+        bom = decode_json(_DECODER, data, source)
         if bom.bomFormat != "CycloneDX":
             raise fail(source, "$.bomFormat", f"'{bom.bomFormat}' is not 'CycloneDX'")
         components: list[Component] = []
@@ -145,16 +138,3 @@ class CycloneDxJsonReader(SbomReader):
             for d in bom.dependencies
         )
         return Sbom(self.format, bom.specVersion, tuple(components), subject, graph, source)
-
-
-def _located(message: str) -> tuple[str, str, str]:
-    """msgspec says `Expected `str`, got `int` - at `$.components[0].name``."""
-    text, sep, where = message.rpartition(" - at ")
-    if not sep:
-        return "$", "", message
-    return where.strip("`"), "", text
-
-
-def decode_any(data: bytes) -> Any:
-    """The document as plain JSON values (for the schema check)."""
-    return msgspec.json.decode(data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, NewType
+from typing import ClassVar, NewType, TypeVar
 
 import msgspec
 
@@ -20,6 +20,7 @@ from prodsec.catalog.limits import SBOM_FILE
 from prodsec.errors import DataError, Issue, LimitExceededError
 
 ComponentRef = NewType("ComponentRef", str)
+T = TypeVar("T")
 
 
 class SbomFormat(StrEnum):
@@ -131,6 +132,18 @@ class SbomReader(ABC):
 
     @abstractmethod
     def read(self, data: bytes, source: str) -> Sbom: ...
+
+
+def decode_json(decoder: msgspec.json.Decoder[T], data: bytes, source: str) -> T:
+    """`data` decoded by `decoder`: malformed JSON, or a value of the wrong type, is an
+    `SbomError` at its JSON path (msgspec ends its message with `- at `$.a[0].b``)."""
+    try:
+        return decoder.decode(data)
+    except msgspec.ValidationError as exc:
+        text, sep, where = str(exc).rpartition(" - at ")
+        raise fail(source, where.strip("`") if sep else "$", text if sep else str(exc)) from None
+    except msgspec.DecodeError as exc:
+        raise fail(source, "$", f"not JSON: {exc}") from None
 
 
 def check_size(data: bytes, source: str) -> None:

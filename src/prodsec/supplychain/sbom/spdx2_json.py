@@ -18,6 +18,7 @@ from prodsec.supplychain.sbom.interface import (
     SbomFormat,
     SbomReader,
     check_size,
+    decode_json,
     fail,
 )
 
@@ -118,13 +119,7 @@ class Spdx2JsonReader(SbomReader):
 
     def read(self, data: bytes, source: str) -> Sbom:
         check_size(data, source)
-        try:
-            doc = _DECODER.decode(data)
-        except msgspec.ValidationError as exc:
-            text, _, where = str(exc).rpartition(" - at ")
-            raise fail(source, where.strip("`") or "$", text or str(exc)) from None
-        except msgspec.DecodeError as exc:
-            raise fail(source, "$", f"not JSON: {exc}") from None
+        doc = decode_json(_DECODER, data, source)
         if not doc.spdxVersion.startswith("SPDX-2."):
             raise fail(source, "$.spdxVersion", f"'{doc.spdxVersion}' is not SPDX 2")
         if len(doc.packages) > MAX_SBOM_COMPONENTS:

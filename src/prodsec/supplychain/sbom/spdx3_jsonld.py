@@ -20,9 +20,11 @@ from prodsec.supplychain.sbom.interface import (
     SbomFormat,
     SbomReader,
     check_size,
+    decode_json,
     fail,
 )
 
+_ANY: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 PACKAGES = frozenset({"software_Package", "ai_AIPackage", "dataset_DatasetPackage"})
 _EDGES = frozenset({"dependsOn", "contains", "hasStaticLink", "hasDynamicLink"})
 _LICENCES = frozenset({"hasConcludedLicense", "hasDeclaredLicense"})
@@ -43,10 +45,7 @@ class Spdx3JsonLdReader(SbomReader):
 
     def read(self, data: bytes, source: str) -> Sbom:
         check_size(data, source)
-        try:
-            doc = msgspec.json.decode(data)
-        except msgspec.DecodeError as exc:
-            raise fail(source, "$", f"not JSON: {exc}") from None
+        doc = decode_json(_ANY, data, source)
         elements = doc.get("@graph") if isinstance(doc, dict) else None
         if not isinstance(elements, list):
             raise fail(source, "$.@graph", "an SPDX 3 document has a list '@graph'")
