@@ -22,7 +22,8 @@ CORE: dict[str, frozenset[str]] = {
     "errors": frozenset(),
     "catalog": frozenset({"prodsec", "errors", "catalog"}),
     "crosswalk": frozenset({"prodsec", "errors", "catalog", "crosswalk"}),
-    "supplychain": frozenset({"prodsec", "errors", "supplychain"}),
+    # the supply chain feeds assess; the SBOM readers need only the limits and errors
+    "supplychain": frozenset({"prodsec", "errors", "catalog", "supplychain"}),
     "assess": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess"}),
     "insight": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "insight"}),
     "registry": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "registry"}),

@@ -45,6 +45,14 @@ SAMPLES: dict[str, list[list[str]]] = {
     "plan": [[CAMERA, "-m", "GB,AU", "--on", "2026-06-01"]],
     "recognition graph": [[]],
     "recognition list": [[]],
+    "sbom diff": [
+        [
+            str(ROOT / "tests/assets/sbom/camera-1.0.cdx.json"),
+            str(ROOT / "tests/assets/sbom/camera-1.1.spdx"),
+        ]
+    ],
+    "sbom show": [[str(ROOT / "tests/assets/sbom/camera-1.0.cdx.xml")]],
+    "sbom validate": [[str(ROOT / "tests/assets/sbom/camera-1.1.spdx")]],
     "recognition reach": [["-s", "sg-cls", "-l", "2", "-c", "smart-camera", "--on", "2026-01-15"]],
 }
 

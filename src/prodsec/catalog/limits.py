@@ -181,3 +181,12 @@ Note = Annotated[str, Bounded(NOTE_LENGTH, lines=True)]
 Whole = Annotated[int, Interval(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 Fraction = Annotated[float, Finite(), Interval(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 Day = Annotated[dt.date, Interval(ge=EARLIEST_DAY, le=LATEST_DAY)]
+
+# --- sbom: what one SBOM file may hold (supplychain/sbom) ---
+SBOM_FILE = ParseLimits(max_bytes=128 * KIB * KIB, max_depth=64, max_nodes=0)
+"""One SBOM file: 128 MiB of text, 64 levels of nesting (JSON, XML, nested components);
+`max_nodes` is unused, `MAX_SBOM_COMPONENTS` counts what matters."""
+MAX_SBOM_COMPONENTS = 1_000_000
+"""Components (packages) in one SBOM, nested ones included."""
+SBOM_LINE_LENGTH = 64 * KIB
+"""One line of an SPDX tag-value file, and one field of any SBOM."""

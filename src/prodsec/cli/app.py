@@ -33,6 +33,7 @@ GROUPS = {
     # --- regsign: signing keys and signed labels ---
     "keys": "keys",
     "label": "label",
+    "sbom": "sbom",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

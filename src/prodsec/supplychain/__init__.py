@@ -1,1 +1,2 @@
-"""Supply chain: SBOMs, vulnerability advisories and VEX, feeding the assessment."""
+"""The supply chain of a product: its SBOMs (`sbom/`), and later the advisories that hit it
+and the manufacturer's VEX statements."""
