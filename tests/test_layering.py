@@ -24,6 +24,7 @@ CORE: dict[str, frozenset[str]] = {
     "crosswalk": frozenset({"prodsec", "errors", "catalog", "crosswalk"}),
     "assess": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess"}),
     "insight": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "insight"}),
+    "registry": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "registry"}),
 }
 # The adapters at the edge, free to import the core and each other.
 EDGE = frozenset({"store", "web", "cli"})
@@ -131,11 +132,11 @@ def test_a_planted_violation_fails(tmp_path: Path) -> None:
     _write(tmp_path, "prodsec/assess/plan.py", "")
     _write(tmp_path, "prodsec/insight/charts.py", "from prodsec.store.db import Database\n")
     _write(tmp_path, "prodsec/errors.py", "import prodsec.catalog\n")
-    _write(tmp_path, "prodsec/registry/__init__.py", "")
+    _write(tmp_path, "prodsec/supplyline/__init__.py", "")
     _write(tmp_path, "prodsec/web/app.py", "from prodsec.store import db\nimport prodsec.cli\n")
 
     assert violations(tmp_path) == [
-        "prodsec.registry: not placed in CORE or EDGE",
+        "prodsec.supplyline: not placed in CORE or EDGE",
         "prodsec.assess.evaluate: imports prodsec.web.app",
         "prodsec.catalog.load: imports prodsec.store.db",
         "prodsec.crosswalk.derive: imports prodsec.assess.evaluate",

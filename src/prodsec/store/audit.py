@@ -33,6 +33,14 @@ class Action(StrEnum):
     USER_ADDED = "user-added"
     USER_REMOVED = "user-removed"
     PASSWORD_CHANGED = "password-changed"
+    # --- regflow: the registry's workflow ---
+    ROLE_GRANTED = "role-granted"
+    APPLIED = "applied"
+    EVIDENCE_ADDED = "evidence-added"
+    REVIEWED = "reviewed"
+    ISSUED = "issued"
+    REFUSED = "refused"
+    LABEL_CHANGED = "label-changed"
 
 
 class Target(NamedTuple):

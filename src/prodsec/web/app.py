@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.insight.render import Renderer
+from prodsec.registry.ports import EventLog, LabelSigner
 from prodsec.store.db import Database
 from prodsec.store.throttle import Throttle
 from prodsec.web import health
@@ -47,8 +48,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(
-    db: Database | None = None, catalog: Catalog | None = None, settings: Settings | None = None
+    db: Database | None = None,
+    catalog: Catalog | None = None,
+    settings: Settings | None = None,
+    *,
+    signer: LabelSigner | None = None,
+    event_log: EventLog | None = None,
 ) -> FastAPI:
+    """The app; `signer` and `event_log` serve the registry's issuance and label changes
+    (without them those answer 503)."""
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="prodsec",
@@ -62,6 +70,8 @@ def create_app(
     )
     app.state.catalog = catalog or load_catalog()
     app.state.db = db or Database()
+    app.state.signer = signer
+    app.state.event_log = event_log
     app.state.throttle = Throttle()
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
     app.state.picture_cost = settings.picture_cost

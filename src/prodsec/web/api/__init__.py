@@ -18,6 +18,7 @@ from prodsec.web.api import (
     plans,
     products,
     recognition,
+    registry,
     tokens,
 )
 
@@ -34,4 +35,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     plans.router,
     tokens.router,
     audit.router,
+    registry.router,
 )

@@ -1,0 +1,256 @@
+"""The registry's workflow through the API, on SQLite and PostgreSQL: a CLS level 2
+application from a manufacturer through an accredited lab to issuance, recognition of a
+BSI label, the label's changes, and every bad input the issue lists (a clear 4xx, nothing
+stored, the log untouched)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from prodsec.catalog import Catalog
+from prodsec.store import accounts
+from prodsec.store.db import Database
+from prodsec.store.models import Application, AuditEntry, Evidence, RegistryLabel
+from prodsec.web.api import registry as registry_api
+from prodsec.web.app import create_app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PASSWORD = "correct horse battery"
+TODAY = dt.date(2026, 6, 1)
+PEOPLE = {
+    "admin": ("admin@registry.test", None),
+    "maker": ("maker@cams.test", "Example Cameras"),
+    "other": ("maker@other.test", "Other Devices"),
+    "lab": ("tester@lab.test", "Test Lab SG"),
+    "csa": ("officer@csa.test", "CSA"),
+}
+
+
+class StandInSigner:
+    """An in-process stand-in for the label signer until the real one is wired: it
+    returns a JWS-shaped string (no real signature) and keeps what it signed."""
+
+    def __init__(self) -> None:
+        self.signed: list[Mapping[str, object]] = []
+
+    def sign(self, record: Mapping[str, object]) -> str:
+        self.signed.append(dict(record))
+        body = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+        digest = hashlib.sha256(body).digest()
+        return ".".join(
+            base64.urlsafe_b64encode(part).rstrip(b"=").decode()
+            for part in (b'{"alg":"none"}', body, digest)
+        )
+
+
+class StandInLog:
+    """An in-process stand-in for the transparency log until the real one is wired."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, str, dict[str, object]]] = []
+
+    def append(self, kind: str, subject: str, payload: Mapping[str, object]) -> int:
+        self.entries.append((kind, subject, dict(payload)))
+        return len(self.entries) - 1
+
+
+class Registry:
+    """The app with five signed-in people, the stand-ins, and helpers to act as each."""
+
+    def __init__(self, client: TestClient, db: Database, catalog: Catalog, log: StandInLog) -> None:
+        self.client, self.db, self.catalog, self.log = client, db, catalog, log
+        self.tokens: dict[str, str] = {}
+        for who, (email, _) in PEOPLE.items():
+            answer = client.post("/api/v1/tokens", json={"email": email, "password": PASSWORD})
+            assert answer.status_code == 201, answer.text
+            self.tokens[who] = answer.json()["token"]
+
+    def post(
+        self,
+        who: str,
+        path: str,
+        json: object = None,
+        content: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        sent = {"Authorization": f"Bearer {self.tokens[who]}", **(headers or {})}
+        answer: httpx.Response = self.client.post(
+            f"/api/v1{path}", headers=sent, json=json, content=content
+        )
+        return answer
+
+    def get(self, who: str, path: str) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
+        answer: httpx.Response = self.client.get(f"/api/v1{path}", headers=headers)
+        return answer
+
+    def product(self, who: str, text: str) -> str:
+        answer = self.post(
+            who, "/products", content=text, headers={"content-type": "application/yaml"}
+        )
+        assert answer.status_code == 201, answer.text
+        ident: str = answer.json()["id"]
+        return ident
+
+    def counts(self) -> tuple[int, int, int, int, int]:
+        """Applications, evidence files, labels, audit entries, log entries."""
+        with self.db.session() as s:
+            rows = tuple(
+                s.scalar(select(func.count()).select_from(model)) or 0
+                for model in (Application, Evidence, RegistryLabel, AuditEntry)
+            )
+        return rows[0], rows[1], rows[2], rows[3], len(self.log.entries)
+
+
+@pytest.fixture
+def reg(
+    database: Database, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Registry]:
+    monkeypatch.setattr(registry_api, "today", lambda: TODAY)
+    with database.session() as s:
+        for who, (email, org) in PEOPLE.items():
+            accounts.create_user(
+                s, email, PASSWORD, is_admin=who == "admin", organisation=org,
+                create_organisation=True,
+            )  # fmt: skip
+    log = StandInLog()
+    app = create_app(database, catalog, signer=StandInSigner(), event_log=log)
+    with TestClient(app) as client:
+        registry = Registry(client, database, catalog, log)
+        grants = [
+            {"organisation": "CSA", "scheme": "sg-cls", "role": "scheme-owner"},
+            {"organisation": "Example Cameras", "scheme": "sg-cls", "role": "manufacturer"},
+            {"organisation": "Other Devices", "scheme": "sg-cls", "role": "manufacturer"},
+            {"organisation": "Test Lab SG", "scheme": "sg-cls", "role": "lab",
+             "levels": ["1", "2"], "valid_from": "2026-01-01", "valid_until": "2027-12-31"},
+        ]  # fmt: skip
+        for grant in grants:
+            answer = registry.post("admin", "/registry/roles", json=grant)
+            assert answer.status_code == 201, answer.text
+        yield registry
+
+
+def camera(**changes: str) -> str:
+    text = (EXAMPLES / "smart-camera.yaml").read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def test_a_cls_level_2_application_runs_from_maker_through_the_lab_to_a_label(
+    reg: Registry,
+) -> None:
+    product = reg.product("maker", camera())
+    answer = reg.post(
+        "maker", "/registry/applications",
+        json={"product": product, "scheme": "sg-cls", "level": "2", "lab": "Test Lab SG"},
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    app = answer.json()
+    assert (app["route"], app["stage"], app["lab"], app["basis"], app["edition"]) == (
+        "lab-review", "with-lab", "Test Lab SG", "own-evidence", "2025",
+    )  # fmt: skip
+    assert app["open_requirements"] == [
+        "vulnerability-management", "updates", "standard-mandatory", "communications",
+        "storage", "authentication", "declaration", "supported",
+    ]  # fmt: skip
+    assert app["catalog_revision"] == reg.catalog.data_hash
+
+    pdf = b"%PDF-1.7\n% test report\n"
+    answer = reg.post(
+        "maker", f"/registry/applications/{app['id']}/evidence?name=design.pdf",
+        content=pdf, headers={"content-type": "application/pdf"},
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["sha256"] == hashlib.sha256(pdf).hexdigest()
+
+    verdicts = dict.fromkeys(app["open_requirements"], "met")
+    answer = reg.post(
+        "lab", f"/registry/applications/{app['id']}/review",
+        json={"report": "All provisions tested.", "verdicts": verdicts, "passed": True},
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["stage"] == "with-owner"
+
+    answer = reg.post("csa", f"/registry/applications/{app['id']}/issue")
+    assert answer.status_code == 201, answer.text
+    label = answer.json()
+    # the term: 3 years, cut at the end of security support (31 August 2028)
+    assert {k: label[k] for k in ("registration", "status", "valid_until", "support_end")} == {
+        "registration": "CSA/310828/PS-000001",
+        "status": "active",
+        "valid_until": "2028-08-31",
+        "support_end": "2028-08-31",
+    }
+    assert [(kind, subject) for kind, subject, _ in reg.log.entries] == [
+        ("issue", "CSA/310828/PS-000001")
+    ]
+    assert reg.log.entries[0][2]["lab"] == "Test Lab SG"
+    assert reg.get("maker", f"/registry/applications/{app['id']}").json()["stage"] == "issued"
+    assert [lb["registration"] for lb in reg.get("csa", "/registry/labels").json()] == [
+        "CSA/310828/PS-000001"
+    ]
+
+    reg_id = label["registration"]
+    steps = [
+        ("suspend", "suspended"), ("reinstate", "active"), ("renew", "active"),
+        ("revoke", "revoked"),
+    ]  # fmt: skip
+    for change, status in steps:
+        answer = reg.post("csa", f"/registry/label-changes/{change}/{reg_id}",
+                          json={"reason": f"{change} for the test"})  # fmt: skip
+        assert (answer.status_code, answer.json()["status"]) == (200, status)
+    assert [k for k, _, _ in reg.log.entries] == [
+        "issue",
+        "suspend",
+        "reinstate",
+        "renew",
+        "revoke",
+    ]
+
+    before = reg.counts()
+    answer = reg.post("csa", f"/registry/label-changes/revoke/{reg_id}", json={"reason": "again"})
+    assert answer.status_code == 409
+    assert answer.json()["detail"] == "cannot revoke a label that is revoked"
+    assert reg.counts() == before
+
+
+def test_a_bsi_label_earns_cls_level_2_for_a_speaker_by_recognition(reg: Registry) -> None:
+    text = (EXAMPLES / "smart-speaker-bsi.yaml").read_text(encoding="utf-8")
+    product = reg.product("maker", text)
+    body = {"product": product, "scheme": "sg-cls", "level": "2"}
+    answer = reg.post("maker", "/registry/applications", json=body)
+    assert answer.status_code == 201, answer.text
+    app = answer.json()
+    assert (app["route"], app["stage"], app["basis"], app["lab"]) == (
+        "recognition", "with-owner", "bsi-label-cls-level-2", None,
+    )  # fmt: skip
+    answer = reg.post("csa", f"/registry/applications/{app['id']}/issue")
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["valid_until"] == "2029-05-31"
+
+
+def test_a_bsi_labelled_smart_lock_is_refused_with_the_reason(reg: Registry) -> None:
+    text = (EXAMPLES / "smart-speaker-bsi.yaml").read_text(encoding="utf-8")
+    product = reg.product("maker", text.replace("category: smart-speaker", "category: smart-lock"))
+    before = reg.counts()
+    body = {"product": product, "scheme": "sg-cls", "level": "2"}
+    answer = reg.post("maker", "/registry/applications", json=body)
+    assert answer.status_code == 400
+    problem = answer.json()
+    assert problem["detail"] == (
+        "level: the product does not meet sg-cls level 2: requirements not met; "
+        "bsi-label-cls-level-2: the arrangement excludes smart lock"
+    )
+    assert reg.counts() == before
