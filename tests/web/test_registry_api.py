@@ -254,3 +254,125 @@ def test_a_bsi_labelled_smart_lock_is_refused_with_the_reason(reg: Registry) -> 
         "bsi-label-cls-level-2: the arrangement excludes smart lock"
     )
     assert reg.counts() == before
+
+
+def refused(reg: Registry, who: str, path: str, body: object, status: int) -> dict[str, object]:
+    """Post; check the status and that nothing was stored or logged; the problem."""
+    before = reg.counts()
+    answer = reg.post(who, path, json=body)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert reg.counts() == before
+    problem: dict[str, object] = answer.json()
+    return problem
+
+
+def test_applications_the_product_does_not_qualify_for_are_refused(reg: Registry) -> None:
+    answer = reg.post(
+        "admin", "/registry/roles",
+        json={"organisation": "Example Cameras", "scheme": "jp-jc-star", "role": "manufacturer"},
+    )  # fmt: skip
+    assert answer.status_code == 201
+    weak = reg.product("maker", (EXAMPLES / "smart-camera-default-password.yaml").read_text())
+    path = "/registry/applications"
+    body = {"product": weak, "scheme": "sg-cls", "level": "2", "lab": "Test Lab SG"}
+    problem = refused(reg, "maker", path, body, 400)
+    assert problem["detail"] == (
+        "level: the product does not meet sg-cls level 2: requirements not met"
+    )
+    assert problem["failing"] == [
+        "not met: passwords",
+        *(f"unknown: {ref}" for ref in ("vulnerability-management", "updates",
+          "standard-mandatory", "communications", "storage", "authentication",
+          "declaration", "supported")),
+    ]  # fmt: skip
+
+    australian = reg.product("maker", camera(**{"[GB, EU, AU, SG]": "[AU]"}))
+    body = {"product": australian, "scheme": "sg-cls", "level": "2", "lab": "Test Lab SG"}
+    assert refused(reg, "maker", path, body, 400)["detail"] == (
+        "scheme: sg-cls is not offered for this product in its markets (AU)"
+    )
+    japanese = reg.product("maker", camera(**{"[GB, EU, AU, SG]": "[JP, SG]"}))
+    body = {"product": japanese, "scheme": "jp-jc-star", "level": "2"}
+    assert refused(reg, "maker", path, body, 400)["detail"] == (
+        "level: jp-jc-star level 2 takes no applications"
+    )
+    body = {"product": japanese, "scheme": "sg-cls", "level": "9"}
+    assert refused(reg, "maker", path, body, 400)["detail"] == (
+        "level: sg-cls has no level '9' (1, 2, 3, 4)"
+    )
+    body = {"product": japanese, "scheme": "sg-cls", "level": "2"}
+    assert refused(reg, "maker", path, body, 400)["detail"] == (
+        "lab: sg-cls level 2 needs a lab: name one"
+    )
+    body = {"product": japanese, "scheme": "sg-cls", "level": "3", "lab": "Test Lab SG"}
+    assert refused(reg, "maker", path, body, 400)["detail"] == (
+        "lab: 'Test Lab SG' is not a lab accredited for sg-cls level 3 on 2026-06-01"
+    )
+
+
+def test_a_second_label_for_the_same_product_and_level_is_refused(reg: Registry) -> None:
+    text = (EXAMPLES / "smart-speaker-bsi.yaml").read_text(encoding="utf-8")
+    body = {"product": reg.product("maker", text), "scheme": "sg-cls", "level": "2"}
+    first = reg.post("maker", "/registry/applications", json=body).json()
+    problem = refused(reg, "maker", "/registry/applications", body, 409)
+    assert problem["detail"] == "the product already has an open application for sg-cls level 2"
+    assert reg.post("csa", f"/registry/applications/{first['id']}/issue").status_code == 201
+    problem = refused(reg, "maker", "/registry/applications", body, 409)
+    assert problem["detail"] == (
+        "the product already holds sg-cls level 2 (CSA/310529/PS-000001, active)"
+    )
+
+
+def test_nobody_takes_another_actors_step(reg: Registry) -> None:
+    product = reg.product("maker", camera())
+    body = {"product": product, "scheme": "sg-cls", "level": "2", "lab": "Test Lab SG"}
+    app = reg.post("maker", "/registry/applications", json=body).json()
+    steps = f"/registry/applications/{app['id']}"
+    review = {"report": "ok", "verdicts": {}, "passed": False}
+    cases = [
+        ("maker", f"{steps}/review", review, "maker@cams.test is not the lab of application"),
+        ("csa", f"{steps}/review", review, "officer@csa.test is not the lab of application"),
+        ("lab", f"{steps}/issue", None, "tester@lab.test is not the scheme-owner of application"),
+        ("maker", f"{steps}/refuse", {"reasons": ["no"]}, "maker@cams.test is not the"),
+        ("other", f"{steps}/refuse", {"reasons": ["no"]}, f"application {app['id']} is another"),
+        ("maker", "/registry/roles", {"organisation": "Example Cameras", "scheme": "sg-cls",
+         "role": "scheme-owner"}, "only an administrator grants registry roles"),
+    ]  # fmt: skip
+    for who, path, sent, detail in cases:
+        problem = refused(reg, who, path, sent, 403)
+        assert str(problem["detail"]).startswith(detail), (who, path, problem)
+    # another organisation's product is not stored, as far as the caller can see
+    body = {"product": product, "scheme": "sg-cls", "level": "2", "lab": "Test Lab SG"}
+    assert refused(reg, "other", "/registry/applications", body, 404)["detail"] == (
+        f"no product '{product}'"
+    )
+    assert reg.get("other", steps).status_code == 403
+    # the lab's verdicts must settle every requirement prodsec left open
+    problem = refused(reg, "lab", f"{steps}/review", review, 400)
+    assert problem["detail"] == f"verdicts: no verdict for {', '.join(app['open_requirements'])}"
+    # the owner cannot issue before the lab has reviewed
+    problem = refused(reg, "csa", f"{steps}/issue", None, 409)
+    assert problem["detail"] == f"application {app['id']} is with-lab, not with the scheme owner"
+
+
+def test_evidence_over_the_limit_or_of_a_wrong_type_is_refused(reg: Registry) -> None:
+    product = reg.product("maker", camera())
+    body = {"product": product, "scheme": "sg-cls", "level": "2", "lab": "Test Lab SG"}
+    app = reg.post("maker", "/registry/applications", json=body).json()
+    path = f"/registry/applications/{app['id']}/evidence?name=f"
+    cases = [
+        (b"%PDF-" + b"x" * (256 * 1024), "application/pdf", 413,
+         "an evidence file is at most 262144 bytes; this one is 262149"),
+        (b"GIF89a", "image/gif", 400, "type: 'image/gif' is not allowed (application/pdf, "
+         "image/png, image/jpeg, text/plain, application/json)"),
+        (b"not a pdf", "application/pdf", 400, "type: the content is not application/pdf"),
+        (b"{broken", "application/json", 400, "type: the content is not application/json"),
+    ]  # fmt: skip
+    for content, kind, status, detail in cases:
+        before = reg.counts()
+        answer = reg.post("maker", path, content=content, headers={"content-type": kind})
+        assert (answer.status_code, answer.json()["detail"]) == (status, detail)
+        assert reg.counts() == before
+    answer = reg.post("lab", path, content=b"%PDF-1", headers={"content-type": "application/pdf"})
+    assert answer.status_code == 403

@@ -50,8 +50,8 @@ from prodsec.store.models import (
 )
 from prodsec.store.repo import NotStoredError, Visibility, get_product, latest, parse
 
-EVIDENCE_LIMIT = 5 * 1024 * 1024
-"""The largest evidence file, in bytes."""
+EVIDENCE_LIMIT = 256 * 1024
+"""The largest evidence file, in bytes (under the request cap of `web/limits.py`)."""
 EVIDENCE_TYPES = ("application/pdf", "image/png", "image/jpeg", "text/plain", "application/json")
 _MAGIC = {
     "application/pdf": b"%PDF-",

@@ -129,7 +129,7 @@ async def add_evidence(
     name: Annotated[str, Query(min_length=1, max_length=200)],
 ) -> EvidencePublic:
     """The body is the file; its Content-Type says its type (PDF, PNG, JPEG, plain text,
-    JSON), at most 5 MiB."""
+    JSON), at most 256 KiB."""
     content = await request.body()
     media_type = request.headers.get("content-type", "").split(";")[0].strip()
     with db.session() as s:
