@@ -39,6 +39,10 @@ def test_migrations_create_every_table(database: Database) -> None:
         "organisations",
         "product_versions",
         "products",
+        "registry_applications",
+        "registry_evidence",
+        "registry_labels",
+        "registry_roles",
         "sign_in_failures",
         "users",
     ]

@@ -198,7 +198,7 @@ def test_a_cls_level_2_application_runs_from_maker_through_the_lab_to_a_label(
     ]
     assert reg.log.entries[0][2]["lab"] == "Test Lab SG"
     assert reg.get("maker", f"/registry/applications/{app['id']}").json()["stage"] == "issued"
-    assert [lb["registration"] for lb in reg.get("csa", "/registry/labels").json()] == [
+    assert [lb["registration"] for lb in reg.get("csa", "/registry/labels").json()["items"]] == [
         "CSA/310828/PS-000001"
     ]
 

@@ -219,7 +219,7 @@ class Application(Base):
     route: Mapped[str] = mapped_column(String(20))
     basis: Mapped[str] = mapped_column(String(100))
     stage: Mapped[str] = mapped_column(String(20), index=True)
-    lab_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    lab_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     assessed_on: Mapped[dt.date] = mapped_column(Date)
     catalog_revision: Mapped[str] = mapped_column(String(64))
     assessment: Mapped[dict[str, object]] = mapped_column(JSON)

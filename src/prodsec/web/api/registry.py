@@ -6,7 +6,7 @@ checks the caller's role in the scheme (403 otherwise)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
@@ -18,10 +18,11 @@ from prodsec.store import registry as store
 from prodsec.store.labels import LabelPublic, label_view
 from prodsec.store.registry import ApplicationPublic, EvidencePublic, RolePublic, Services
 from prodsec.web.auth import ActorDep, SignedIn, signed_in
-from prodsec.web.deps import CatalogDep, DbDep
+from prodsec.web.deps import CatalogDep, DbDep, Limit, Offset, Page, page
 
 router = APIRouter(prefix="/api/v1/registry", tags=["registry"], dependencies=[Depends(signed_in)])
 
+T = TypeVar("T")
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str, Field(min_length=1, max_length=store.MAX_REASON)]
 
@@ -87,9 +88,13 @@ def grant_role(
 
 
 @router.get("/roles", summary="Registry roles")
-def list_roles(db: DbDep) -> list[RolePublic]:
+def list_roles(db: DbDep, offset: Offset = 0, limit: Limit = 50) -> Page[RolePublic]:
     with db.session() as s:
-        return [store.role_view(r) for r in store.roles(s)]
+        return _page([store.role_view(r) for r in store.roles(s)], offset, limit)
+
+
+def _page(items: list[T], offset: int, limit: int) -> Page[T]:
+    return page(items[offset : offset + limit], len(items), offset, limit)
 
 
 @router.post("/applications", summary="Apply for a scheme level", status_code=201)
@@ -107,10 +112,13 @@ def apply(
 
 
 @router.get("/applications", summary="My registry work list")
-def applications(db: DbDep, user: SignedIn) -> list[ApplicationPublic]:
+def applications(
+    db: DbDep, user: SignedIn, offset: Offset = 0, limit: Limit = 50
+) -> Page[ApplicationPublic]:
     """The applications the caller's organisation takes part in."""
     with db.session() as s:
-        return [store.application_view(s, a) for a in store.applications(s, user)]
+        found = [store.application_view(s, a) for a in store.applications(s, user)]
+        return _page(found, offset, limit)
 
 
 @router.get("/applications/{ident}", summary="One application")
@@ -119,7 +127,23 @@ def application(ident: str, db: DbDep, user: SignedIn) -> ApplicationPublic:
         return store.application_view(s, store.application(s, user, ident))
 
 
-@router.post("/applications/{ident}/evidence", summary="Add an evidence file", status_code=201)
+EVIDENCE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            kind: {"schema": {"type": "string", "format": "binary"}}
+            for kind in store.EVIDENCE_TYPES
+        },
+    }
+}
+
+
+@router.post(
+    "/applications/{ident}/evidence",
+    summary="Add an evidence file",
+    status_code=201,
+    openapi_extra=EVIDENCE_BODY,
+)
 async def add_evidence(
     ident: str,
     request: Request,
@@ -171,10 +195,10 @@ def refuse(
 
 
 @router.get("/labels", summary="Labels of my organisation or my schemes")
-def labels(db: DbDep, user: SignedIn) -> list[LabelPublic]:
+def labels(db: DbDep, user: SignedIn, offset: Offset = 0, limit: Limit = 50) -> Page[LabelPublic]:
     on = today()
     with db.session() as s:
-        return [label_view(lb, on) for lb in store_labels.labels(s, user)]
+        return _page([label_view(lb, on) for lb in store_labels.labels(s, user)], offset, limit)
 
 
 @router.get("/labels/{registration:path}", summary="One label")

@@ -19,7 +19,9 @@ def _id() -> sa.Column[str]:
 
 
 def _created() -> sa.Column[object]:
-    return sa.Column("created", sa.DateTime(timezone=True), server_default=sa.func.now())
+    return sa.Column(
+        "created", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    )
 
 
 def _org(name: str = "organisation_id", nullable: bool = False) -> sa.Column[str]:
