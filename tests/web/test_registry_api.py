@@ -5,11 +5,9 @@ stored, the log untouched)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -24,6 +22,8 @@ from prodsec.store.models import Application, AuditEntry, Evidence, RegistryLabe
 from prodsec.web.api import registry as registry_api
 from prodsec.web.app import create_app
 
+from ..conftest import StandInLog, StandInSigner
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PASSWORD = "correct horse battery"
 TODAY = dt.date(2026, 6, 1)
@@ -34,34 +34,6 @@ PEOPLE = {
     "lab": ("tester@lab.test", "Test Lab SG"),
     "csa": ("officer@csa.test", "CSA"),
 }
-
-
-class StandInSigner:
-    """An in-process stand-in for the label signer until the real one is wired: it
-    returns a JWS-shaped string (no real signature) and keeps what it signed."""
-
-    def __init__(self) -> None:
-        self.signed: list[Mapping[str, object]] = []
-
-    def sign(self, record: Mapping[str, object]) -> str:
-        self.signed.append(dict(record))
-        body = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
-        digest = hashlib.sha256(body).digest()
-        return ".".join(
-            base64.urlsafe_b64encode(part).rstrip(b"=").decode()
-            for part in (b'{"alg":"none"}', body, digest)
-        )
-
-
-class StandInLog:
-    """An in-process stand-in for the transparency log until the real one is wired."""
-
-    def __init__(self) -> None:
-        self.entries: list[tuple[str, str, dict[str, object]]] = []
-
-    def append(self, kind: str, subject: str, payload: Mapping[str, object]) -> int:
-        self.entries.append((kind, subject, dict(payload)))
-        return len(self.entries) - 1
 
 
 class Registry:

@@ -29,6 +29,7 @@ GROUPS = {
     "harmonise": "harmonise",
     "users": "users",
     "db": "db",
+    "registry": "registry",
 }
 COMMANDS = {
     "applies": ("applies", "command"),
