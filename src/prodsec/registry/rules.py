@@ -183,7 +183,7 @@ def term(validity_years: int | None, issued: dt.date, support_end: dt.date | Non
     years = validity_years or 2
     try:
         last = issued.replace(year=issued.year + years) - dt.timedelta(days=1)
-    except ValueError:  # 29 February
+    except ValueError:  # issued on 29 February: the term ends on 28 February
         last = issued.replace(year=issued.year + years, day=28)
     if support_end is not None:
         if support_end < issued:
