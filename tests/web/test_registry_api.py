@@ -191,6 +191,24 @@ def test_a_cls_level_2_application_runs_from_maker_through_the_lab_to_a_label(
         "revoke",
     ]
 
+    # each role's work list as a page
+    headers = {"Authorization": f"Bearer {reg.tokens['lab']}"}
+    work = reg.client.get("/registry", headers=headers).text
+    assert f"<code>{app['id']}</code></th><td>sg-cls level 2</td><td>lab-review</td>" in work
+    assert (
+        '<th scope="row">CSA/310828/PS-000001</th><td>sg-cls level 2</td>'
+        "<td>revoked (revoke for the test)</td><td>2028-08-31</td><td>until 2028-08-31</td>"
+    ) not in work  # a lab sees the applications it reviews, not the labels
+    headers = {"Authorization": f"Bearer {reg.tokens['maker']}"}
+    work = reg.client.get("/registry", headers=headers).text
+    assert (
+        '<th scope="row">CSA/310828/PS-000001</th><td>sg-cls level 2</td>'
+        "<td>revoked (revoke for the test)</td><td>2028-08-31</td><td>until 2028-08-31</td>"
+    ) in work
+    headers = {"Authorization": f"Bearer {reg.tokens['other']}"}
+    work = reg.client.get("/registry", headers=headers).text
+    assert "<p>No applications.</p>" in work and "<p>No labels.</p>" in work
+
     before = reg.counts()
     answer = reg.post("csa", f"/registry/label-changes/revoke/{reg_id}", json={"reason": "again"})
     assert answer.status_code == 409

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import cast
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from typing_extensions import TypedDict
 
@@ -100,11 +101,15 @@ def issue(
         signed="",
         log_index=-1,
     )
+    app.stage = Stage.ISSUED.value
+    session.add(label)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another label took the serial at the same time
+        raise StateError(f"a label of {app.scheme} was issued at the same time; try again") from exc
     facts = label_record(label, app, cast(str | None, lab))
     label.signed = services.signer.sign(facts)
     label.log_index = services.log.append("issue", label.registration, facts)
-    app.stage = Stage.ISSUED.value
-    session.add(label)
     session.flush()
     record(
         session,
