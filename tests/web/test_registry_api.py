@@ -207,7 +207,8 @@ def test_a_cls_level_2_application_runs_from_maker_through_the_lab_to_a_label(
     ) in work
     headers = {"Authorization": f"Bearer {reg.tokens['other']}"}
     work = reg.client.get("/registry", headers=headers).text
-    assert "<p>No applications.</p>" in work and "<p>No labels.</p>" in work
+    assert "<p>No applications.</p>" in work
+    assert "<p>No labels.</p>" in work
 
     before = reg.counts()
     answer = reg.post("csa", f"/registry/label-changes/revoke/{reg_id}", json={"reason": "again"})
