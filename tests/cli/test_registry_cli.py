@@ -83,3 +83,64 @@ def test_the_workflow_from_the_command_line(
     code, _, err = run(*revoke, "--reason", "again", *on)
     assert (code, err) == (2, "error: cannot revoke a label that is revoked\n")
     assert [k for k, _, _ in log.entries] == ["issue", "revoke"]
+
+
+def test_refusals_and_changes_from_the_command_line(
+    run: Run, tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    with Database(url).session() as s:
+        accounts.create_user(
+            s, "o@csa.test", "a long password", organisation="CSA", create_organisation=True
+        )
+        accounts.create_user(
+            s, "m@b.test", "a long password", organisation="B", create_organisation=True
+        )
+        data = yaml.safe_load((EXAMPLES / "smart-speaker-bsi.yaml").read_text(encoding="utf-8"))
+        org = s.scalars(select(Organisation.id).where(Organisation.name == "B")).one()
+        product = repo.create_product(
+            s, repo.Visibility(org), repo.parse(catalog, data, "b"), data
+        ).id
+    db = ("--db", url)
+    assert run("registry", "grant", "CSA", "sg-cls", "owner", *db)[2] == (
+        "error: role: 'owner' is not one of scheme-owner, lab, manufacturer\n"
+    )
+    for args in (("CSA", "sg-cls", "scheme-owner"), ("B", "sg-cls", "manufacturer")):
+        assert run("registry", "grant", *args, *db)[0] == 0
+    on = ("--on", "2026-06-01", *db)
+    assert run("registry", "list", "--as", "x@nobody.test", *db)[2] == (
+        "error: unknown user 'x@nobody.test'\n"
+    )
+    code, out, _ = run("registry", "apply", product, "sg-cls", "2", "--as", "m@b.test", *on)
+    ident = json.loads(out)["id"]
+    code, out, err = run("registry", "show", ident, "--as", "o@csa.test", *db)
+    assert (code, json.loads(out)["basis"]) == (0, "bsi-label-cls-level-2"), err
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    code, _, err = run("registry", "review", ident, "--as", "o@csa.test", "--report", str(bad), *on)
+    assert (code, err.startswith(f"error: report: {bad}: not a lab report")) == (2, True)
+    code, _, err = run("registry", "issue", ident, "--as", "o@csa.test", *on)
+    assert (code, err) == (
+        2,
+        "error: no label signer or event log is configured for the command line\n",
+    )
+    code, out, err = run("registry", "refuse", ident, "--as", "o@csa.test", "--reason", "no", *on)
+    assert (code, json.loads(out)["stage"]) == (0, "refused"), err
+
+    code, out, _ = run("registry", "apply", product, "sg-cls", "2", "--as", "m@b.test", *on)
+    again = json.loads(out)["id"]
+    log = StandInLog()
+    monkeypatch.setattr(registry_cli, "services", lambda cat: Services(cat, StandInSigner(), log))
+    code, out, err = run("registry", "issue", again, "--as", "o@csa.test", *on)
+    registration = json.loads(out)["registration"]
+    for change, status in (
+        ("suspend", "suspended"),
+        ("reinstate", "active"),
+        ("renew", "active"),
+        ("withdraw", "withdrawn"),
+    ):
+        code, out, err = run(
+            "registry", change, registration, "--as", "o@csa.test", "--reason", change, *on
+        )
+        assert (code, json.loads(out)["status"]) == (0, status), err
+    assert [k for k, _, _ in log.entries] == ["issue", "suspend", "reinstate", "renew", "withdraw"]

@@ -367,3 +367,41 @@ def test_evidence_over_the_limit_or_of_a_wrong_type_is_refused(reg: Registry) ->
         assert reg.counts() == before
     answer = reg.post("lab", path, content=b"%PDF-1", headers={"content-type": "application/pdf"})
     assert answer.status_code == 403
+
+
+def test_roles_single_labels_refusal_and_a_server_without_a_signer(
+    reg: Registry, database: Database, catalog: Catalog
+) -> None:
+    roles = reg.get("maker", "/registry/roles").json()
+    assert (roles["total"], [r["role"] for r in roles["items"]][:2]) == (
+        4,
+        ["scheme-owner", "manufacturer"],
+    )
+    text = (EXAMPLES / "smart-speaker-bsi.yaml").read_text(encoding="utf-8")
+    body = {"product": reg.product("maker", text), "scheme": "sg-cls", "level": "2"}
+    first = reg.post("maker", "/registry/applications", json=body).json()
+    answer = reg.post(
+        "csa",
+        f"/registry/applications/{first['id']}/refuse",
+        json={"reasons": ["the BSI label is not on BSI's list"]},
+    )
+    assert (answer.status_code, answer.json()["stage"]) == (200, "refused")
+    assert [a["stage"] for a in reg.get("maker", "/registry/applications").json()["items"]] == [
+        "refused"
+    ]
+    second = reg.post("maker", "/registry/applications", json=body).json()
+    label = reg.post("csa", f"/registry/applications/{second['id']}/issue").json()
+    one = reg.get("other", f"/registry/labels/{label['registration']}").json()
+    assert (one["registration"], one["status"]) == ("CSA/310529/PS-000001", "active")
+
+    bare = TestClient(create_app(database, catalog))
+    headers = {"Authorization": f"Bearer {reg.tokens['csa']}"}
+    answer = bare.post(
+        f"/api/v1/registry/label-changes/revoke/{label['registration']}",
+        headers=headers,
+        json={"reason": "test"},
+    )
+    assert (answer.status_code, answer.json()["detail"]) == (
+        503,
+        "this server has no label signer or event log configured",
+    )
