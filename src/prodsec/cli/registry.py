@@ -192,44 +192,27 @@ def _change(
         _print(labels.label_view(found, day))
 
 
-@app.command("renew")
-def renew(
-    registration: Registration, as_: AsOpt, reason: Reason, on: OnOpt = None, db: DbOpt = None
-) -> None:
-    """Renew a label for a new term from the day (the scheme owner)."""
-    _change("renew", registration, as_, reason, on, db)
+CHANGES = {
+    "renew": "Renew a label for a new term from the day (the scheme owner).",
+    "suspend": "Suspend an active label (the scheme owner).",
+    "reinstate": "Reinstate a suspended label (the scheme owner).",
+    "withdraw": "Withdraw a label (the scheme owner, at the manufacturer's request).",
+    "revoke": "Revoke a label (the scheme owner).",
+}
 
 
-@app.command("suspend")
-def suspend(
-    registration: Registration, as_: AsOpt, reason: Reason, on: OnOpt = None, db: DbOpt = None
-) -> None:
-    """Suspend an active label (the scheme owner)."""
-    _change("suspend", registration, as_, reason, on, db)
+def _change_command(what: str, doc: str) -> None:
+    def command(
+        registration: Registration, as_: AsOpt, reason: Reason, on: OnOpt = None, db: DbOpt = None
+    ) -> None:
+        _change(what, registration, as_, reason, on, db)
+
+    command.__doc__ = doc
+    app.command(what)(command)
 
 
-@app.command("reinstate")
-def reinstate(
-    registration: Registration, as_: AsOpt, reason: Reason, on: OnOpt = None, db: DbOpt = None
-) -> None:
-    """Reinstate a suspended label (the scheme owner)."""
-    _change("reinstate", registration, as_, reason, on, db)
-
-
-@app.command("withdraw")
-def withdraw(
-    registration: Registration, as_: AsOpt, reason: Reason, on: OnOpt = None, db: DbOpt = None
-) -> None:
-    """Withdraw a label (the scheme owner, at the manufacturer's request)."""
-    _change("withdraw", registration, as_, reason, on, db)
-
-
-@app.command("revoke")
-def revoke(
-    registration: Registration, as_: AsOpt, reason: Reason, on: OnOpt = None, db: DbOpt = None
-) -> None:
-    """Revoke a label (the scheme owner)."""
-    _change("revoke", registration, as_, reason, on, db)
+for _what, _doc in CHANGES.items():
+    _change_command(_what, _doc)
 
 
 @app.command("list")
