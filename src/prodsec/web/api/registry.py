@@ -6,6 +6,7 @@ checks the caller's role in the scheme (403 otherwise)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -27,12 +28,21 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str, Field(min_length=1, max_length=store.MAX_REASON)]
 
 
-def services_of(request: Request, catalog: CatalogDep) -> Services:
-    """The label signer and the event log the app was built with; 503 without them."""
-    signer = getattr(request.app.state, "signer", None)
-    log = getattr(request.app.state, "event_log", None)
-    if signer is None or log is None:
+class Unwired:
+    """The signer and the log of a server built without them: every step is checked as
+    usual, and the one that would sign or log answers 503."""
+
+    def sign(self, record: Mapping[str, object]) -> str:
         raise UnavailableError("this server has no label signer or event log configured")
+
+    def append(self, kind: str, subject: str, payload: Mapping[str, object]) -> int:
+        raise UnavailableError("this server has no label signer or event log configured")
+
+
+def services_of(request: Request, catalog: CatalogDep) -> Services:
+    """The label signer and the event log the app was built with."""
+    signer = getattr(request.app.state, "signer", None) or Unwired()
+    log = getattr(request.app.state, "event_log", None) or Unwired()
     return Services(catalog, signer, log)
 
 
