@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -144,3 +147,34 @@ def database(
     db = new_database(request.param, tmp_path)
     yield db
     db.engine.dispose()
+
+
+# --- the registry's ports: stand-ins until the real signer and log are wired ----------
+
+
+class StandInSigner:
+    """An in-process stand-in for the label signer until the real one is wired: it
+    returns a JWS-shaped string (no real signature) and keeps what it signed."""
+
+    def __init__(self) -> None:
+        self.signed: list[Mapping[str, object]] = []
+
+    def sign(self, record: Mapping[str, object]) -> str:
+        self.signed.append(dict(record))
+        body = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+        digest = hashlib.sha256(body).digest()
+        return ".".join(
+            base64.urlsafe_b64encode(part).rstrip(b"=").decode()
+            for part in (b'{"alg":"none"}', body, digest)
+        )
+
+
+class StandInLog:
+    """An in-process stand-in for the transparency log until the real one is wired."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, str, dict[str, object]]] = []
+
+    def append(self, kind: str, subject: str, payload: Mapping[str, object]) -> int:
+        self.entries.append((kind, subject, dict(payload)))
+        return len(self.entries) - 1

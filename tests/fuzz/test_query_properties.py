@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -105,7 +106,9 @@ def requests(
     for param in routes(client)[path].get("parameters", []):
         known = [*vocab.get(param["name"], []), *enum_of(param, spec)]
         if param["in"] == "path":
-            path = path.replace("{" + param["name"] + "}", draw(value(param["name"], known)) or "x")
+            drawn = draw(value(param["name"], known)) or "x"
+            # percent-encoded, as a client sends it (a raw control character is no URL)
+            path = path.replace("{" + param["name"] + "}", quote(drawn, safe=""))
             continue
         for _ in range(draw(st.integers(0, 2))):
             query.append((param["name"], draw(value(param["name"], known))))

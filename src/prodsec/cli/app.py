@@ -34,6 +34,7 @@ GROUPS = {
     "keys": "keys",
     "label": "label",
     "sbom": "sbom",
+    "registry": "registry",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -1,2 +1,3 @@
-"""The labelling registry: roles, applications, labels, signing, and the transparency
-log (`merkle`, `events`, `log`, `verify`)."""
+"""The labelling registry: roles, applications and labels (the workflow, with ports for
+the signer and the log), signed labels and keys, and the transparency log (`merkle`,
+`events`, `log`, `verify`)."""

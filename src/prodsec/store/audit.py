@@ -36,6 +36,14 @@ class Action(StrEnum):
     # --- regsign: signing keys ---
     KEY_CREATED = "key-created"
     KEY_ROTATED = "key-rotated"
+    # --- regflow: the registry's workflow ---
+    ROLE_GRANTED = "role-granted"
+    APPLIED = "applied"
+    EVIDENCE_ADDED = "evidence-added"
+    REVIEWED = "reviewed"
+    ISSUED = "issued"
+    REFUSED = "refused"
+    LABEL_CHANGED = "label-changed"
 
 
 class Target(NamedTuple):

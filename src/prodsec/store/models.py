@@ -24,6 +24,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -233,3 +234,97 @@ class SigningKeyRow(Base):
     activated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     retired: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     expires: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RegistryRole(Base):
+    """A role an organisation holds in a scheme (`scheme-owner`, `lab`, `manufacturer`),
+    granted by an administrator; a lab's grant names the levels it is accredited for and
+    its dates."""
+
+    __tablename__ = "registry_roles"
+    __table_args__ = (UniqueConstraint("organisation_id", "scheme", "role"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(100), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    levels: Mapped[list[str]] = mapped_column(JSON)
+    """The levels a lab is accredited for (empty: every level; other roles: empty)."""
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    granted_by: Mapped[str] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Application(Base):
+    """A manufacturer's application for a scheme level for one product version, with
+    prodsec's own assessment (and its catalog revision), the route, the lab's report and
+    the scheme owner's decision."""
+
+    __tablename__ = "registry_applications"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    version_id: Mapped[str] = mapped_column(ForeignKey("product_versions.id"), index=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(100), index=True)
+    edition: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(40))
+    route: Mapped[str] = mapped_column(String(20))
+    basis: Mapped[str] = mapped_column(String(100))
+    stage: Mapped[str] = mapped_column(String(20), index=True)
+    lab_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    assessed_on: Mapped[dt.date] = mapped_column(Date)
+    catalog_revision: Mapped[str] = mapped_column(String(64))
+    assessment: Mapped[dict[str, object]] = mapped_column(JSON)
+    lab_report: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    """Why the assessment admitted it, or the scheme owner's reasons for a refusal."""
+    open_requirements: Mapped[list[str]] = mapped_column(JSON)
+    """The level's requirements prodsec could not judge: the lab's verdicts settle them."""
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[ProductVersion] = relationship()
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="application", order_by="Evidence.created"
+    )
+
+
+class Evidence(Base):
+    """An evidence file of an application, stored whole with its SHA-256."""
+
+    __tablename__ = "registry_evidence"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    application_id: Mapped[str] = mapped_column(ForeignKey("registry_applications.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    application: Mapped[Application] = relationship(back_populates="evidence")
+
+
+class RegistryLabel(Base):
+    """An issued label: its registration id, term and stored status (`expired` is read
+    from the term, never stored), the signed record and the last change's reason."""
+
+    __tablename__ = "registry_labels"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    registration: Mapped[str] = mapped_column(String(100), unique=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("registry_applications.id"))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(100), index=True)
+    level: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    support_end: Mapped[dt.date | None] = mapped_column(Date)
+    signed: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    log_index: Mapped[int] = mapped_column(Integer)
+    """The transparency log's index of the label's last event."""
+    application: Mapped[Application] = relationship()

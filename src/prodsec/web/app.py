@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.insight.render import Renderer
+from prodsec.registry.ports import EventLog, LabelSigner
 from prodsec.store.db import Database
 from prodsec.store.throttle import Throttle
 from prodsec.web import health
@@ -33,6 +34,7 @@ from prodsec.web.ratelimit import RateLimiter, Settings
 from prodsec.web.ui import audit as ui_audit
 from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import dashboard, products, session
+from prodsec.web.ui import registry as ui_registry
 
 STATIC = Path(__file__).resolve().parent / "static"
 SWAGGER = Path(str(resources.files("fastapi_offline") / "static"))
@@ -48,8 +50,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(
-    db: Database | None = None, catalog: Catalog | None = None, settings: Settings | None = None
+    db: Database | None = None,
+    catalog: Catalog | None = None,
+    settings: Settings | None = None,
+    *,
+    signer: LabelSigner | None = None,
+    event_log: EventLog | None = None,
 ) -> FastAPI:
+    """The app; `signer` and `event_log` serve the registry's issuance and label changes
+    (without them those answer 503)."""
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="prodsec",
@@ -63,6 +72,8 @@ def create_app(
     )
     app.state.catalog = catalog or load_catalog()
     app.state.db = db or Database()
+    app.state.signer = signer
+    app.state.event_log = event_log
     app.state.throttle = Throttle()
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
     app.state.picture_cost = settings.picture_cost
@@ -84,6 +95,7 @@ def create_app(
     app.include_router(dashboard.router)
     app.include_router(products.router)
     app.include_router(ui_audit.router)
+    app.include_router(ui_registry.router)
     app.include_router(health.router)
     declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

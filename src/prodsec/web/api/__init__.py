@@ -20,6 +20,7 @@ from prodsec.web.api import (
     plans,
     products,
     recognition,
+    registry,
     tokens,
 )
 
@@ -39,4 +40,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     log.router,
     # --- regsign: signing keys ---
     keys.router,
+    registry.router,
 )
