@@ -150,7 +150,7 @@ def test_the_readme_tour_runs_as_written(
         (work / name).symlink_to(ROOT / name)
     monkeypatch.chdir(work)
     lines = _readme_tour()
-    assert len(lines) == 17
+    assert len(lines) == 21
     for line in lines:
         code, _, err = run(*shlex.split(line.replace("/tmp/", f"{pictures}/"), comments=True)[1:])
         assert (code in (0, 1), "error" in err.lower()) == (True, False), (line, err)
