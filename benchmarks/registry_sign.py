@@ -25,7 +25,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from prodsec.registry.keys import from_b64url
+from prodsec.registry.canonical import from_b64url
 from prodsec.registry.signing import Keyring, LabelRecord, Verdict, sign_label, verify_label
 from prodsec.store.audit import CLI
 from prodsec.store.db import Database

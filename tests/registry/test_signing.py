@@ -18,11 +18,10 @@ from joserfc.errors import SecurityWarning
 from joserfc.jwk import OKPKey
 
 from prodsec.errors import BadInputError, ConflictError, NotFoundError
-from prodsec.registry.canonical import canonical
+from prodsec.registry.canonical import b64url, canonical
 from prodsec.registry.keys import (
     KeyId,
     SigningKey,
-    b64url,
     jwks_view,
     keyring_of,
     thumbprint,

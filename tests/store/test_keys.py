@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from prodsec.errors import BadInputError, ConflictError, NotFoundError, UnavailableError
-from prodsec.registry.keys import b64url
+from prodsec.registry.canonical import b64url
 from prodsec.registry.signing import (
     Keyring,
     Verdict,

@@ -61,7 +61,7 @@ def test_heads_are_public_and_exact(client: TestClient) -> None:
     assert latest["tree_size"] == 13
     assert latest["timestamp"] == 1_796_029_201_000
     assert latest["key_id"] == "api-test-key"
-    from prodsec.registry.views import b64url
+    from prodsec.registry.canonical import b64url
 
     assert latest["signature"] == b64url(signature)
     assert client.get("/api/v1/log/heads/5").json()["tree_size"] == 5

@@ -11,6 +11,8 @@ key that is not a string, a lone surrogate) into `BadInputError`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from typing import Any
 
@@ -42,3 +44,22 @@ def canonical(value: Any) -> bytes:
         return rfc8785.dumps(value)
     except rfc8785.CanonicalizationError as exc:
         raise BadInputError(f"cannot be canonicalised (RFC 8785): {exc}") from None
+
+
+def b64url(data: bytes) -> str:
+    """Base64url without padding (RFC 7515 section 2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def from_b64url(text: str) -> bytes:
+    """The bytes of unpadded base64url, only when `text` is their one canonical spelling
+    (no padding, no stray characters, no unused bits set); else `ValueError`."""
+    if "=" in text or not text.isascii():
+        raise ValueError("not unpadded base64url")
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64url") from None
+    if b64url(data) != text:
+        raise ValueError("not the canonical base64url of its bytes")
+    return data

@@ -19,8 +19,6 @@ registered ones.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,28 +30,10 @@ from typing_extensions import TypedDict
 from prodsec.catalog import Catalog
 from prodsec.catalog.catalog import near
 from prodsec.errors import BadInputError, NotFoundError
+from prodsec.registry.canonical import b64url, from_b64url
 
 KeyId = NewType("KeyId", str)
 PUBLIC_KEY_BYTES = 32
-
-
-def b64url(data: bytes) -> str:
-    """Base64url without padding (RFC 7515 section 2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def from_b64url(text: str) -> bytes:
-    """The bytes of unpadded base64url, only when `text` is their one canonical spelling
-    (no padding, no stray characters, no unused bits set); else `ValueError`."""
-    if "=" in text or not text.isascii():
-        raise ValueError("not unpadded base64url")
-    try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError):
-        raise ValueError("not base64url") from None
-    if b64url(data) != text:
-        raise ValueError("not the canonical base64url of its bytes")
-    return data
 
 
 def thumbprint(public: bytes) -> KeyId:

@@ -36,12 +36,10 @@ from joserfc.jws import JWSRegistry
 from typing_extensions import TypedDict
 
 from prodsec.errors import BadInputError, ConflictError
-from prodsec.registry.canonical import canonical
+from prodsec.registry.canonical import b64url, canonical, from_b64url
 from prodsec.registry.keys import (
     KeyStore,
     SigningKey,
-    b64url,
-    from_b64url,
     moment,
     stamp,
 )

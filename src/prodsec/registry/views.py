@@ -8,13 +8,12 @@ UTF-8) for the leaf.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from typing_extensions import TypedDict
 
 from prodsec.errors import BadInputError
+from prodsec.registry.canonical import b64url, from_b64url
 from prodsec.registry.events import EventPublic, parse_record
 from prodsec.registry.log import Entry, TransparencyLog, TreeHead
 from prodsec.registry.merkle import HASH_SIZE, tree_root
@@ -49,10 +48,6 @@ class ConsistencyPublic(TypedDict):
     first_root: str
     second_root: str
     consistency_path: list[str]
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def head_view(head: TreeHead) -> HeadPublic:
@@ -130,8 +125,8 @@ def head_of(document: object, field: str = "head") -> TreeHead:
         raise BadInputError("a tree head must be a JSON object", field=field)
     signature = _str(document, "signature", field)
     try:
-        raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
-    except (binascii.Error, ValueError):
+        raw = from_b64url(signature)
+    except ValueError:
         raise BadInputError("'signature' is not base64url", field=field) from None
     return TreeHead(
         _int(document, "tree_size", field),

@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prodsec.errors import BadInputError, ConflictError, NotFoundError, UnavailableError
-from prodsec.registry.keys import KeyId, SigningKey, b64url, from_b64url, stamp, thumbprint
+from prodsec.registry.canonical import b64url, from_b64url
+from prodsec.registry.keys import KeyId, SigningKey, stamp, thumbprint
 from prodsec.store.audit import Action, Actor, Target, record, utc
 from prodsec.store.models import SigningKeyRow
 

@@ -9,7 +9,6 @@ transaction; an append writes its entries, subtrees and head together or not at 
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy import Connection, Row, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from prodsec.errors import ConflictError
+from prodsec.registry.canonical import b64url, from_b64url
 from prodsec.registry.log import Batch, Entry, Snapshot, TreeHead
 from prodsec.registry.merkle import Subtree
 from prodsec.store.db import Database
@@ -40,17 +40,9 @@ def _subtree(ident: int) -> Subtree:
     return Subtree(ident >> 6, ident & 63)
 
 
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def _head(row: Row[Any]) -> TreeHead:
     size, root, timestamp, key_id, signature = tuple(row)
-    return TreeHead(int(size), _hex(root), int(timestamp), str(key_id), unb64(signature))
+    return TreeHead(int(size), _hex(root), int(timestamp), str(key_id), from_b64url(signature))
 
 
 class SqlLogStore:
@@ -88,7 +80,7 @@ class SqlLogStore:
             "root_hash": head.root.hex(),
             "timestamp": head.timestamp,
             "key_id": head.key_id,
-            "signature": b64(head.signature),
+            "signature": b64url(head.signature),
         }
         try:
             with self.engine.begin() as conn:
