@@ -190,3 +190,7 @@ MAX_SBOM_COMPONENTS = 1_000_000
 """Components (packages) in one SBOM, nested ones included."""
 SBOM_LINE_LENGTH = 64 * KIB
 """One line of an SPDX tag-value file, and one field of any SBOM."""
+
+# --- vers: what one OSV advisory file may hold (supplychain/vuln/osv.py) ---
+OSV_FILE = ParseLimits(max_bytes=8_000_000, max_depth=32, max_nodes=1_000_000)
+"""One OSV record as JSON or YAML; its counts (ranges, events, versions) are `OsvLimits`."""

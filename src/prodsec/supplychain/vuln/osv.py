@@ -21,19 +21,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, assert_never
 
-import yaml
-
+from prodsec.catalog.limits import OSV_FILE, json_too_deep
+from prodsec.catalog.yamlsrc import parse_text
 from prodsec.errors import BadInputError, DataError, Issue, LimitExceededError
 from prodsec.supplychain.vuln.versions import SEMVER, Scheme, key_in, scheme_of
-
-# libyaml's safe loader where it is built in, ten times faster than the Python one
-_YAML: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RangeType(StrEnum):
@@ -92,7 +89,7 @@ class OsvRecord:
 class OsvLimits:
     """What one record may hold before it is refused as too large."""
 
-    bytes: int = 8_000_000
+    bytes: int = OSV_FILE.max_bytes
     affected: int = 5_000
     ranges: int = 200
     events: int = 2_000
@@ -240,9 +237,16 @@ def read_record(path: Path, limits: OsvLimits = OsvLimits()) -> OsvRecord:
             f"{path.name}: {size} bytes, more than {limits.bytes}", limit=f"bytes: {limits.bytes}"
         )
     text = path.read_text(encoding="utf-8")
+    if path.suffix in (".yaml", ".yml"):
+        # the catalog's own reader: anchors and aliases refused, nesting and size bounded
+        shape = replace(OSV_FILE, max_bytes=limits.bytes)
+        return parse_record(parse_text(text, path, shape).data, path.name, limits)
+    if json_too_deep(text, OSV_FILE.max_depth):
+        depth = OSV_FILE.max_depth
+        raise DataError([Issue(path.name, 0, "$", f"nested deeper than {depth} levels")])
     try:
-        data = yaml.load(text, _YAML) if path.suffix in (".yaml", ".yml") else json.loads(text)
-    except (ValueError, yaml.YAMLError) as exc:
+        data = json.loads(text)
+    except ValueError as exc:
         raise DataError([Issue(path.name, 0, "$", f"not readable: {exc}")]) from exc
     return parse_record(data, path.name, limits)
 
