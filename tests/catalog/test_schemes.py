@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from prodsec.catalog import Catalog
 
 
@@ -194,3 +196,13 @@ def test_principles_link_to_the_requirements_that_practise_them(catalog: Catalog
         "paris-call@2018:9",
         "un-oewg-2021@A-75-816:cbm",
     ]
+
+
+def test_a_registration_template_must_format() -> None:
+    from prodsec.catalog.schemes import Label
+
+    made = Label(mark="m", source="s", registration_template="sik-{serial:05d}")
+    assert made.registration_template.format(serial=7, expiry=None) == "sik-00007"
+    with pytest.raises(ValueError) as caught:
+        Label(mark="m", source="s", registration_template="X-{number}")
+    assert str(caught.value) == "registration_template does not format: 'number'"

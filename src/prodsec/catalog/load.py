@@ -34,8 +34,9 @@ if TYPE_CHECKING:  # the checks and the YAML reader load only when a file is com
     from prodsec.catalog.validate import Parsed
     from prodsec.catalog.yamlsrc import Document
 
-CACHE_FORMAT = 6  # 2: the model split into vocab, when and recognition; 3: joint mappings;
-# 4: actors and triggers on requirements; 5: regions; 6: a requirement's actors required
+CACHE_FORMAT = 7  # 2: the model split into vocab, when and recognition; 3: joint mappings;
+# 4: actors and triggers on requirements; 5: regions; 6: a requirement's actors required;
+# 7: registration templates
 PACKAGED = Path(__file__).resolve().parent.parent / "data"
 BLOCKS_FILE = "building-blocks.yaml"
 FEATURES_FILE = "features.yaml"

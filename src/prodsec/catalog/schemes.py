@@ -61,11 +61,19 @@ class Label:
     registration_expiry: str = ""
     """A `strptime` format for the pattern's `expiry` group, when the ID carries the
     label's last valid day (CLS: `CSA/<DDMMYY>/...`)."""
+    registration_template: str = ""
+    """How prodsec's registry numbers a label it issues: a `str.format` template over
+    `serial` (an int) and `expiry` (the last valid day), e.g. `sik-{serial:05d}`."""
     registry: str = ""
     issuing: bool = True
     note: str = ""
 
     def __post_init__(self) -> None:
+        if self.registration_template:
+            try:
+                self.registration_template.format(serial=1, expiry=dt.date(2000, 1, 1))
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError(f"registration_template does not format: {exc}") from None
         if self.registration_pattern:
             try:
                 compiled = re.compile(self.registration_pattern)

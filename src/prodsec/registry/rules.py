@@ -196,12 +196,12 @@ def term(validity_years: int | None, issued: dt.date, support_end: dt.date | Non
 
 
 def registration_id(scheme: Instrument, serial: int, valid_until: dt.date) -> str:
-    """The registration id in the scheme's own form (checked against the catalog's
-    pattern): CLS `CSA/<DDMMYY>/<serial>`, BSI `sik-NNNNN`, else `<SCHEME>-<serial>`."""
-    if scheme.id.startswith("sg-cls"):
-        ident = f"CSA/{valid_until:%d%m%y}/PS-{serial:06d}"
-    elif scheme.id == "de-bsi-itsk":
-        ident = f"sik-{serial:05d}"
+    """The registration id in the scheme's own form, from the catalog's
+    `registration_template` (CLS `CSA/<DDMMYY>/PS-<serial>`, BSI `sik-NNNNN`), else
+    `<SCHEME>-<serial>`; checked against the catalog's pattern."""
+    template = scheme.label.registration_template if scheme.label is not None else ""
+    if template:
+        ident = template.format(serial=serial, expiry=valid_until)
     else:
         ident = f"{scheme.id.upper()}-{serial:06d}"
     if scheme.label is not None:
