@@ -203,6 +203,6 @@ def test_a_registration_template_must_format() -> None:
 
     made = Label(mark="m", source="s", registration_template="sik-{serial:05d}")
     assert made.registration_template.format(serial=7, expiry=None) == "sik-00007"
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match="registration_template") as caught:
         Label(mark="m", source="s", registration_template="X-{number}")
     assert str(caught.value) == "registration_template does not format: 'number'"
