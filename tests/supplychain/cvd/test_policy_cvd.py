@@ -94,3 +94,13 @@ def test_bad_input_is_refused_with_its_place() -> None:
     assert caught.value.lines() == ["p.md:3: policy: binary data, not text"]
     with pytest.raises(LimitExceededError, match=r"^p\.md: larger than 1048576 bytes$"):
         read_policy(b"x" * (1024 * 1024 + 1), "p.md")
+
+
+def test_hostile_text_is_read_whole_without_matching_by_accident() -> None:
+    data = b"https://" * 30_000 + b"\n" + b"[" * 30_000 + b"\n" + b"1" + b"-" * 30_000 + b"\n"
+    assert {state for _, state, _, _ in _read_bytes(data)} == {"missing"}
+
+
+def _read_bytes(data: bytes) -> list[tuple[str, str, int, int | None]]:
+    reading = read_policy(data, "hostile.md")
+    return [(f.element.id, f.state.value, f.line, f.days) for f in reading.findings]

@@ -40,8 +40,10 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True, slots=True)
 class Element:
-    """One element: what shows it (`shows`), what says it is not offered (`denies`),
-    whether it needs a time to count as present, and the regimes that name it."""
+    """One element: what shows it (`shows`, or both patterns of one of `pairs` in the
+    same sentence), what says it is not offered (`denies`), whether it needs a time to
+    count as present, and the regimes that name it. Every pattern matches in time linear
+    in the sentence: no two unbounded repeats that can overlap."""
 
     id: str
     title: str
@@ -49,6 +51,12 @@ class Element:
     shows: re.Pattern[str]
     denies: re.Pattern[str] | None = None
     timed: bool = False
+    pairs: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
+
+    def shown(self, text: str) -> bool:
+        if self.shows.search(text):
+            return True
+        return any(a.search(text) and b.search(text) for a, b in self.pairs)
 
 
 _LANGUAGES = r"\b(?:english|german|french|dutch|spanish|italian|japanese|korean|chinese)\b"
@@ -58,12 +66,8 @@ ELEMENTS: tuple[Element, ...] = (
         "contact",
         "Reporting contact",
         (EN, PSTI, AU, f"{ISO} 6.2.2"),
-        _any(
-            r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-            r"https://\S+.{0,80}\b(?:report|submit|form)",
-            r"\b(?:report|submit|form)\w*\b.{0,80}https://\S+",
-            r"security\.txt",
-        ),
+        _any(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}", r"security\.txt"),
+        pairs=((_any(r"https://"), _any(r"\b(?:report|submit|form)")),),
     ),
     Element(
         "acknowledgement",
@@ -90,14 +94,15 @@ ELEMENTS: tuple[Element, ...] = (
         "timelines",
         "Disclosure and remediation timelines",
         (f"{ISO} 7 (advisory timing)",),
-        _any(
-            r"\b(?:disclos|publish|fix|remediat|resolv|patch|releas)\w*\b.{0,80}"
-            r"\b(?:within|after|no later than)\b",
-            r"\bembargo\w*",
-            r"\bcoordinated disclosure date\b",
-        ),
-        _any(rf"(?:{_NOT})\s+(?:commit|promise|guarantee)\w*\s+(?:to\s+)?(?:a\s+|any\s+)?"),
+        _any(r"\bembargo", r"\bcoordinated disclosure date\b"),
+        _any(rf"(?:{_NOT})\s+(?:commit|promise|guarantee)"),
         timed=True,
+        pairs=(
+            (
+                _any(r"\b(?:disclos|publish|fix|remediat|resolv|patch|releas)"),
+                _any(r"\b(?:within|after|no later than)\b"),
+            ),
+        ),
     ),
     Element(
         "scope",
@@ -113,7 +118,6 @@ ELEMENTS: tuple[Element, ...] = (
             r"\bsafe[\s-]?harbou?r\b",
             r"\b(?:not|never)\s+(?:pursue|take|initiate|bring|seek)\s+legal action",
             r"\bwill not (?:sue|prosecute)",
-            r"\bauthori[sz]ed\b.{0,40}\b(?:research|testing|conduct)",
         ),
         _any(
             rf"(?:{_NOT}|\bno)\s+(?:\w+\s+)?(?:offer|provide|grant|give|extend)\w*\s+"
@@ -122,6 +126,7 @@ ELEMENTS: tuple[Element, ...] = (
             r"\breserve the right to (?:take|pursue|bring|seek) legal action",
             r"\bmay (?:take|pursue|bring|seek) legal action",
         ),
+        pairs=((_any(r"\bauthori[sz]ed\b"), _any(r"\b(?:research|testing|conduct)")),),
     ),
     Element(
         "language",
@@ -162,15 +167,15 @@ _NUMBERS = {
     "nine": 9, "ten": 10, "fourteen": 14, "thirty": 30, "sixty": 60, "ninety": 90,
 }  # fmt: skip
 _TIME = re.compile(
-    r"\b(\d{1,4}|" + "|".join(_NUMBERS) + r")[\s-]*"
+    r"\b(\d{1,4}|" + "|".join(_NUMBERS) + r")[\s-]{0,3}"
     r"(business |working |calendar )?(hours?|h|days?|weeks?|months?)\b",
     re.IGNORECASE,
 )
 _MARKUP = (
     (re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+|\d{1,3}[.)]\s+)"), ""),
-    (re.compile(r"\[([^\]\n]{0,500})\]\(([^)\s]{0,2000})\)"), r"\1 (\2)"),
+    (re.compile(r"\[([^\[\]\n]{0,200})\]\(([^()\s]{0,500})\)"), r"\1 (\2)"),
     (re.compile(r"[*_`]{1,3}"), ""),
-    (re.compile(r"<[^<>\n]{0,200}>"), ""),
+    (re.compile(r"<[^<>\n]{0,100}>"), ""),
 )
 _BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 SHOWN = 300
@@ -284,7 +289,7 @@ def _finding(element: Element, found: list[Sentence]) -> Finding:
         if element.denies is not None and element.denies.search(s.text):
             negated = negated or s
             continue
-        if not element.shows.search(s.text):
+        if not element.shown(s.text):
             continue
         if not element.timed:
             return Finding(element, State.PRESENT, s.line, _cut(s.text))
