@@ -132,3 +132,10 @@ def test_a_key_file_that_is_no_key(data: bytes, message: str) -> None:
 def test_crc24_of_rfc_4880() -> None:
     assert openpgp.crc24(b"") == 0xB704CE
     assert openpgp.crc24(b"123456789") == 0x21CF02
+
+
+def test_the_hash_header_must_name_the_signature_hash() -> None:
+    checked = check(SIGNED.replace("Hash: SHA256", "Hash: SHA512").encode(), NOW)
+    assert [(p.code.value, p.line, p.message) for p in checked.problems] == [
+        ("signature-data", 11, "the signature uses SHA256, the header declares SHA512")
+    ]
