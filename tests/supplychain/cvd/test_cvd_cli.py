@@ -274,3 +274,56 @@ def test_a_named_text_that_cannot_be_read(tmp_path: Path) -> None:
         f"error: 1 problem in the product profile\n{profile}: disclosure.policy: "
         "cannot read gone.md: No such file or directory\n",
     )
+
+
+def test_make_to_stdout_with_an_expiry_and_failing_writes(tmp_path: Path) -> None:
+    args = ("securitytxt", "make", "--contact", "tel:+44-20-7946-0000", "--language", "en")
+    assert run(*args, "--expires", "2027-02-01", "--on", "2026-12-01") == (
+        0,
+        "Contact: tel:+44-20-7946-0000\nExpires: 2027-02-01T00:00:00Z\nPreferred-Languages: en\n",
+        "",
+    )
+    nowhere = tmp_path / "missing" / "security.txt"
+    assert run(*args, "-o", str(nowhere)) == (
+        2,
+        "",
+        f"error: --output: {nowhere}: cannot write: No such file or directory\n",
+    )
+
+
+def test_make_from_a_profile_without_disclosure_refuses(tmp_path: Path) -> None:
+    camera = Path(__file__).resolve().parents[3] / "examples" / "smart-camera.yaml"
+    code, out, err = run("securitytxt", "make", "--profile", str(camera))
+    assert (code, out, err.startswith("error: contact: a security.txt needs")) == (2, "", True)
+
+
+def test_the_block_from_a_security_txt_alone(tmp_path: Path, catalog: Catalog) -> None:
+    profile = tmp_path / "p.yaml"
+    text = CAMERA.read_text(encoding="utf-8").replace("  policy: policy-good.md\n", "")
+    profile.write_text(text.replace("security_txt: security.txt", f"security_txt: {SECURITY_TXT}"))
+    derived = with_disclosure(load_profile(profile, catalog), profile, dt.date(2026, 12, 1))
+    claim = derived.claim("vulnerability-disclosure-policy")
+    assert claim is not None
+    assert (claim.met, claim.parameters, claim.evidence) == (
+        True,
+        {"language": "English"},
+        (
+            f"{SECURITY_TXT}:2: Contact: mailto:security@example.com",
+            f"{SECURITY_TXT}:3: Contact: https://example.com/security/report",
+        ),
+    )
+
+
+def test_a_profile_naming_no_text_is_left_as_it_is(catalog: Catalog) -> None:
+    camera = Path(__file__).resolve().parents[3] / "examples" / "smart-camera.yaml"
+    profile = load_profile(camera, catalog)
+    assert with_disclosure(profile, camera, dt.date(2026, 12, 1)) is profile
+
+
+def test_cvd_check_reads_standard_input() -> None:
+    data = (ASSETS / "policy-tricky.md").read_bytes()
+    code, out, _ = run("cvd", "check", "-", "-f", "csv", input=data)
+    assert (code, out.splitlines()[1]) == (
+        1,
+        "contact,present,3,,Send reports to psirt@example.org.",
+    )
