@@ -14,8 +14,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets" / "cvd"
 
 
 def read(name: str) -> list[tuple[str, str, int, int | None]]:
-    reading = read_policy((ASSETS / name).read_bytes(), name)
-    return [(f.element.id, f.state.value, f.line, f.days) for f in reading.findings]
+    return _read_bytes((ASSETS / name).read_bytes(), name)
 
 
 def test_a_good_policy_shows_every_element() -> None:
@@ -101,6 +100,6 @@ def test_hostile_text_is_read_whole_without_matching_by_accident() -> None:
     assert {state for _, state, _, _ in _read_bytes(data)} == {"missing"}
 
 
-def _read_bytes(data: bytes) -> list[tuple[str, str, int, int | None]]:
-    reading = read_policy(data, "hostile.md")
+def _read_bytes(data: bytes, name: str = "hostile.md") -> list[tuple[str, str, int, int | None]]:
+    reading = read_policy(data, name)
     return [(f.element.id, f.state.value, f.line, f.days) for f in reading.findings]
