@@ -24,9 +24,13 @@ CORE: dict[str, frozenset[str]] = {
     "crosswalk": frozenset({"prodsec", "errors", "catalog", "crosswalk"}),
     # the supply chain feeds assess; the SBOM readers need only the limits and errors
     "supplychain": frozenset({"prodsec", "errors", "catalog", "supplychain"}),
-    "assess": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess"}),
-    "insight": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "insight"}),
-    "registry": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "registry"}),
+    "assess": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "supplychain"}),
+    "insight": frozenset(
+        {"prodsec", "errors", "catalog", "crosswalk", "assess", "insight", "supplychain"}
+    ),
+    "registry": frozenset(
+        {"prodsec", "errors", "catalog", "crosswalk", "assess", "registry", "supplychain"}
+    ),
 }
 # The adapters at the edge, free to import the core and each other.
 EDGE = frozenset({"store", "web", "cli"})

@@ -54,6 +54,9 @@ SAMPLES: dict[str, list[list[str]]] = {
     "sbom show": [[str(ROOT / "tests/assets/sbom/camera-1.0.cdx.xml")]],
     "sbom validate": [[str(ROOT / "tests/assets/sbom/camera-1.1.spdx")]],
     "recognition reach": [["-s", "sg-cls", "-l", "2", "-c", "smart-camera", "--on", "2026-01-15"]],
+    # --- cvd ---
+    "cvd check": [[str(ROOT / "tests/assets/cvd/policy-good.md")]],
+    "securitytxt check": [[str(ROOT / "tests/assets/cvd/security.txt"), "--on", "2026-12-01"]],
 }
 
 

@@ -121,6 +121,22 @@ class HeldLabel:
 
 
 @frozen
+class Disclosure:
+    """Where the product's vulnerability disclosure is published, for the assessment to
+    judge the disclosure block from (assess/disclosure.py) and for `prodsec securitytxt
+    make`: a security.txt and a policy (paths relative to the profile), the contacts, the
+    policy's URL, languages, the encryption key's URL and the security.txt's own URL."""
+
+    security_txt: Reference = ""
+    policy: Reference = ""
+    contacts: Annotated[tuple[Reference, ...], MaxLen(limits.MAX_EVIDENCE)] = ()
+    policy_url: Reference = ""
+    languages: Annotated[tuple[Short, ...], MaxLen(limits.MAX_EVIDENCE)] = ()
+    encryption: Reference = ""
+    canonical: Reference = ""
+
+
+@frozen
 class Profile:
     manufacturer: Line
     model: Line
@@ -135,6 +151,7 @@ class Profile:
     ] = ()
     labels: Annotated[tuple[HeldLabel, ...], MaxLen(limits.MAX_LABELS)] = ()
     note: Note = ""
+    disclosure: Disclosure | None = None
 
     def claim(self, block: str) -> BlockClaim | None:
         return next((c for c in self.claims if c.block == block), None)

@@ -194,3 +194,15 @@ SBOM_LINE_LENGTH = 64 * KIB
 # --- vers: what one OSV advisory file may hold (supplychain/vuln/osv.py) ---
 OSV_FILE = ParseLimits(max_bytes=8_000_000, max_depth=32, max_nodes=1_000_000)
 """One OSV record as JSON or YAML; its counts (ranges, events, versions) are `OsvLimits`."""
+
+# --- cvd: security.txt, disclosure policies, OpenPGP keys (supplychain/cvd) ---
+SECURITY_TXT_BYTES = 32 * KIB
+"""One security.txt; RFC 9116 sets no limit, real files are well under 4 KiB."""
+SECURITY_TXT_LINE = 2 * KIB
+"""One line of a security.txt (a field with its value, or a comment)."""
+CVD_PROBLEMS = 200
+"""Problems reported for one file before the check stops (a binary file has many)."""
+POLICY_BYTES = 1024 * KIB
+"""One disclosure policy, text or Markdown."""
+PGP_KEY_BYTES = 256 * KIB
+"""One OpenPGP public key file given to check a signature."""

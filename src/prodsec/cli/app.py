@@ -35,6 +35,9 @@ GROUPS = {
     "label": "label",
     "sbom": "sbom",
     "registry": "registry",
+    # --- cvd: security.txt and disclosure policies ---
+    "securitytxt": "securitytxt",
+    "cvd": "cvd",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

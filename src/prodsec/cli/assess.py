@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from prodsec.assess.disclosure import with_disclosure
 from prodsec.assess.evaluate import assess
 from prodsec.assess.profile import Profile, ProfileError, check_profile, load_profile
 from prodsec.assess.report import (
@@ -93,7 +94,8 @@ def command(
     if batch is not None:
         raise typer.Exit(_batch(catalog, batch, day, chosen, fmt, role))
     assert product is not None
-    result = assess(catalog, load_profile(product, catalog), day, chosen, role)
+    profile = with_disclosure(load_profile(product, catalog), product, day)
+    result = assess(catalog, profile, day, chosen, role)
     match fmt:
         case Report.CSV:  # one row per instrument judged
             rows = assessment_view(result)["instruments"]

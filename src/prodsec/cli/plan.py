@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from prodsec.assess.costs import load_costs
+from prodsec.assess.disclosure import with_disclosure
 from prodsec.assess.plan import Plan, asked_labels, plan, plan_view
 from prodsec.assess.profile import load_profile
 from prodsec.catalog import load_catalog
@@ -66,7 +67,7 @@ def command(
     data/plan-costs.yaml."""
     catalog = load_catalog()
     day = dt.date.today() if on is None else parse_day(on, "--on")
-    profile = load_profile(product, catalog)
+    profile = with_disclosure(load_profile(product, catalog), product, day)
     try:
         extra = load_costs(costs)
     except (OSError, BadInputError) as exc:
