@@ -1,0 +1,89 @@
+"""VEX in three formats (OpenVEX, CycloneDX VEX, CSAF VEX) read into `VexStatement`s and
+written back. `read_vex` finds the format from the content, never from the file name."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from prodsec.supplychain.vex.interface import VexError, VexFormat, check_size, fail
+from prodsec.supplychain.vex.model import Justification, VexStatement, VexStatus
+
+__all__ = [
+    "Justification",
+    "VexError",
+    "VexFormat",
+    "VexStatement",
+    "VexStatus",
+    "detect",
+    "read_vex",
+    "read_vex_file",
+    "write_vex",
+]
+
+
+def detect(data: bytes, source: str) -> VexFormat:
+    """The format of `data`, from its first bytes and the keys it holds."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return VexFormat.CYCLONEDX
+    if head.startswith(b"{"):
+        if b'"bomFormat"' in data:
+            return VexFormat.CYCLONEDX
+        if b'"csaf_version"' in data:
+            return VexFormat.CSAF
+        if b"openvex" in data or b'"statements"' in data:
+            return VexFormat.OPENVEX
+    raise fail(source, "$", "not a VEX document: neither OpenVEX, CycloneDX nor CSAF")
+
+
+def read_vex(data: bytes, source: str) -> list[VexStatement]:
+    """The statements of a VEX document of any of the three formats: `VexError` (located)
+    when it cannot be read, `LimitExceededError` past the limits."""
+    check_size(data, source)
+    match detect(data, source):
+        case VexFormat.OPENVEX:
+            from prodsec.supplychain.vex.openvex import read_openvex
+
+            return read_openvex(data, source)
+        case VexFormat.CYCLONEDX:
+            from prodsec.supplychain.vex.cyclonedx import read_cyclonedx
+
+            return read_cyclonedx(data, source)
+        case VexFormat.CSAF:
+            from prodsec.supplychain.vex.csaf import read_csaf
+
+            return read_csaf(data, source)
+
+
+def read_vex_file(path: Path) -> list[VexStatement]:
+    from prodsec.supplychain.vex.interface import VEX_FILE
+
+    try:
+        if path.stat().st_size > VEX_FILE.max_bytes:
+            check_size(b"\0" * (VEX_FILE.max_bytes + 1), str(path))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise fail(str(path), "$", f"cannot read: {exc.strerror}") from None
+    return read_vex(data, str(path))
+
+
+def write_vex(statements: Sequence[VexStatement], fmt: VexFormat, *, author: str = "") -> str:
+    """`statements` as a document of `fmt`, JSON text (indented, ending in a newline)."""
+    doc: dict[str, Any]
+    match fmt:
+        case VexFormat.OPENVEX:
+            from prodsec.supplychain.vex.openvex import write_openvex
+
+            doc = write_openvex(statements, author=author)
+        case VexFormat.CYCLONEDX:
+            from prodsec.supplychain.vex.cyclonedx import write_cyclonedx
+
+            doc = write_cyclonedx(statements, author=author)
+        case VexFormat.CSAF:
+            from prodsec.supplychain.vex.csaf import write_csaf
+
+            doc = write_csaf(statements, author=author)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
