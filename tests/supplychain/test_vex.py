@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from prodsec.supplychain.vex import (
     VexStatement,
     VexStatus,
     read_vex,
+    read_vex_document,
     read_vex_file,
     write_vex,
 )
@@ -81,7 +83,7 @@ def _files() -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def corpus() -> dict[str, list[VexStatement]]:
-    return {name: read_vex_file(path) for name, path in _files().items()}
+    return {name: list(read_vex_file(path).statements) for name, path in _files().items()}
 
 
 def test_every_vex_example_of_the_corpora_is_read(corpus: dict[str, list[VexStatement]]) -> None:
@@ -96,35 +98,31 @@ def test_exact_statements(corpus: dict[str, list[VexStatement]]) -> None:
     assert corpus["sec-vex-2022-0001.json"][0] == VexStatement(
         vulnerability="CVE-2021-44228",
         status=VexStatus.NOT_AFFECTED,
-        product="Secvisogram",
-        version="<=1.14.0",
+        product="Secvisogram@<=1.14.0",
+        component="Secvisogram@<=1.14.0",
         justification=Justification.COMPONENT_NOT_PRESENT,
         impact="Secvisogram is written in JavaScript. No Java is included.",
-        timestamp="2022-05-27T10:00:00.000Z",
-        author="Secvisogram",
+        timestamp=datetime(2022, 5, 27, 10, tzinfo=UTC),
     )
     affected = corpus["2022-evd-uc-01-a-001.json"][0]
-    assert (affected.status, affected.product, affected.version, affected.action) == (
+    assert (affected.status, affected.product, affected.action) == (
         VexStatus.AFFECTED,
-        "DEF",
-        "1.0",
+        "DEF@1.0",
         "Customers should update to version 1.1 of product DEF which fixes the issue.",
     )
     # Case-8: one vulnerability, four ranges and versions of one product
-    assert [s.version for s in corpus["Use-Cases/Case-8/vex.json"]] == [
-        "vers:semver/>=2.0.0|<=2.7.0",
-        "vers:semver/>=3.0.0|<=3.2.0",
-        "vers:semver/>=3.8.0|<=4.1.0",
-        "5.9.0",
+    assert [s.product for s in corpus["Use-Cases/Case-8/vex.json"]] == [
+        "acme-product@vers:semver/>=2.0.0|<=2.7.0",
+        "acme-product@vers:semver/>=3.0.0|<=3.2.0",
+        "acme-product@vers:semver/>=3.8.0|<=4.1.0",
+        "acme-product@5.9.0",
     ]
     top = corpus["vex.json"][0]
-    assert (top.vulnerability, top.aliases, top.justification, top.product, top.version) == (
+    assert (top.vulnerability, top.justification, top.product) == (
         "CVE-2020-25649",
-        ("SNYK-JAVA-COMFASTERXMLJACKSONCORE-1048302",),
         Justification.VULNERABLE_CODE_NOT_IN_EXECUTE_PATH,
         "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#pkg:maven/com.fasterxml.jackson.core/"
         "jackson-databind@2.10.0?type=jar",
-        "",
     )
     # a vulnerability without `affects` speaks of every product
     assert corpus["Use-Cases/Case-7/vex.json"][0].product == ""
@@ -133,19 +131,18 @@ def test_exact_statements(corpus: dict[str, list[VexStatement]]) -> None:
 def _round_trip(statements: list[VexStatement]) -> list[list[VexStatement]]:
     out, current = [], statements
     for fmt in (VexFormat.OPENVEX, VexFormat.CYCLONEDX, VexFormat.CSAF, VexFormat.OPENVEX):
-        current = read_vex(write_vex(current, fmt).encode(), fmt.value)
+        current = read_vex(write_vex(current, fmt, author="Acme").encode(), fmt.value)
         out.append(current)
     return out
 
 
 def test_round_trips_keep_every_statement(corpus: dict[str, list[VexStatement]]) -> None:
     """Each document as OpenVEX, then CycloneDX, CSAF and OpenVEX again: the same
-    statements at every step (author and time set, since CSAF has one per document)."""
+    statements at every step (times set, since CSAF has one per document)."""
     total = 0
     for name, statements in sorted(corpus.items()):
         start = [
-            dataclasses.replace(s, author="Acme", timestamp="2026-01-01T00:00:00Z")
-            for s in statements
+            dataclasses.replace(s, timestamp=datetime(2026, 1, 1, tzinfo=UTC)) for s in statements
         ]
         for step in _round_trip(start):
             assert sorted(map(repr, step)) == sorted(map(repr, start)), name
@@ -154,24 +151,24 @@ def test_round_trips_keep_every_statement(corpus: dict[str, list[VexStatement]])
 
 
 def test_the_camera_vex_round_trips_with_parts_and_its_own_times() -> None:
-    camera = read_vex_file(CAMERA)
+    document = read_vex_file(CAMERA)
+    camera = list(document.statements)
+    assert document.author == "Example Camera Co. PSIRT"
     assert camera[1] == VexStatement(
         vulnerability="CVE-2023-3724",
         status=VexStatus.AFFECTED,
-        product="pkg:generic/example/camera-firmware",
-        version="1.0",
+        product="pkg:generic/example/camera-firmware@1.0",
         component="pkg:github/wolfssl/wolfssl@v4.8.1",
         action="Update the firmware to 1.1, which ships wolfSSL 5.6.3.",
-        timestamp="2026-11-05T12:00:00Z",
-        author="Example Camera Co. PSIRT",
+        timestamp=datetime(2026, 11, 5, 12, tzinfo=UTC),
     )
     openvex, cyclonedx, csaf, again = _round_trip(camera)
     assert set(openvex) == set(cyclonedx) == set(camera)
     # CSAF has one time per document: the latest; the rest of each statement is kept
-    assert {s.timestamp for s in [*csaf, *again]} == {"2026-11-05T12:00:00Z"}
-    untimed = {dataclasses.replace(s, timestamp="") for s in camera}
-    assert {dataclasses.replace(s, timestamp="") for s in csaf} == untimed
-    assert {dataclasses.replace(s, timestamp="") for s in again} == untimed
+    assert {s.timestamp for s in [*csaf, *again]} == {datetime(2026, 11, 5, 12, tzinfo=UTC)}
+    untimed = {dataclasses.replace(s, timestamp=None) for s in camera}
+    assert {dataclasses.replace(s, timestamp=None) for s in csaf} == untimed
+    assert {dataclasses.replace(s, timestamp=None) for s in again} == untimed
 
 
 def test_justifications_map_between_the_formats() -> None:
@@ -202,19 +199,20 @@ def test_cyclonedx_xml_reads_as_json_does() -> None:
     </vulnerability>
   </vulnerabilities>
 </bom>"""
-    common = {
-        "vulnerability": "CVE-2020-25649",
-        "status": VexStatus.NOT_AFFECTED,
-        "product": "acme-product",
-        "aliases": ("GHSA-288c-cq4h-88gq",),
-        "justification": Justification.VULNERABLE_CODE_NOT_IN_EXECUTE_PATH,
-        "impact": "Not reached.",
-        "timestamp": "2022-01-13T00:00:00Z",
-        "author": "Acme",
-    }
-    assert read_vex(xml, "v.xml") == [
-        VexStatement(version="2.2.0", **common),  # type: ignore[arg-type]
-        VexStatement(version="vers:semver/>=2.3.0|<2.4.0", **common),  # type: ignore[arg-type]
+    common = VexStatement(
+        vulnerability="CVE-2020-25649",
+        status=VexStatus.NOT_AFFECTED,
+        product="",
+        component="",
+        justification=Justification.VULNERABLE_CODE_NOT_IN_EXECUTE_PATH,
+        impact="Not reached.",
+        timestamp=datetime(2022, 1, 13, tzinfo=UTC),
+    )
+    document = read_vex_document(xml, "v.xml")
+    assert (document.format, document.author) == (VexFormat.CYCLONEDX, "Acme")
+    assert list(document.statements) == [
+        dataclasses.replace(common, product=p, component=p)
+        for p in ("acme-product@2.2.0", "acme-product@vers:semver/>=2.3.0|<2.4.0")
     ]
 
 
@@ -301,14 +299,11 @@ def test_limits() -> None:
         read_vex(b"hello", "x.txt")
 
 
-def test_a_document_has_one_author() -> None:
-    two = [
-        VexStatement("CVE-1", VexStatus.FIXED, "p", author="A"),
-        VexStatement("CVE-2", VexStatus.FIXED, "p", author="B"),
-    ]
-    with pytest.raises(BadInputError, match=r"the statements name 2 authors \(A, B\)"):
-        write_vex(two, VexFormat.CSAF)
-    assert json.loads(write_vex(two, VexFormat.OPENVEX, author="C"))["author"] == "C"
+def test_a_document_names_its_author() -> None:
+    one = [VexStatement("CVE-1", "pkg:npm/a@1.0", VexStatus.FIXED)]
+    with pytest.raises(BadInputError, match="a VEX document names its author: pass one"):
+        write_vex(one, VexFormat.CSAF, author="")
+    assert json.loads(write_vex(one, VexFormat.OPENVEX, author="C"))["author"] == "C"
 
 
 def test_cli_show_and_convert(tmp_path: Path) -> None:
@@ -320,12 +315,13 @@ def test_cli_show_and_convert(tmp_path: Path) -> None:
     assert (shown.exit_code, shown.stdout.splitlines()) == (
         0,
         [
-            "vulnerability,status,product,version,component,justification",
-            "CVE-2022-37434,not_affected,pkg:generic/example/camera-firmware,1.0,"
+            "vulnerability,status,product,component,justification",
+            "CVE-2022-37434,not_affected,pkg:generic/example/camera-firmware@1.0,"
             "pkg:generic/zlib@1.2.11,vulnerable_code_not_in_execute_path",
-            "CVE-2023-3724,affected,pkg:generic/example/camera-firmware,1.0,"
+            "CVE-2023-3724,affected,pkg:generic/example/camera-firmware@1.0,"
             "pkg:github/wolfssl/wolfssl@v4.8.1,",
-            "CVE-2024-1544,under_investigation,pkg:generic/example/camera-firmware,1.1,,",
+            "CVE-2024-1544,under_investigation,pkg:generic/example/camera-firmware@1.1,"
+            "pkg:generic/example/camera-firmware@1.1,",
         ],
     )
     out = tmp_path / "camera.csaf.json"
@@ -334,11 +330,11 @@ def test_cli_show_and_convert(tmp_path: Path) -> None:
     assert (
         json.loads(out.read_text())["document"]["publisher"]["name"] == "Example Camera Co. PSIRT"
     )
-    assert len(read_vex_file(out)) == 3
+    assert len(read_vex_file(out).statements) == 3
     case1 = CDX / "Use-Cases/Case-1/vex.json"
     refused = CliRunner().invoke(app, ["vex", "convert", str(case1), "--to", "openvex"])
     assert (refused.exit_code, refused.stdout, refused.stderr) == (
         2,
         "",
-        "error: author: no statement names its author: pass one\n",
+        "error: author: a VEX document names its author: pass one\n",
     )

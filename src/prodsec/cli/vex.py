@@ -18,19 +18,17 @@ app = typer.Typer(
 )
 
 FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="A VEX document.", dir_okay=False)]
-COLUMNS = ["vulnerability", "status", "product", "version", "component", "justification"]
+COLUMNS = ["vulnerability", "status", "product", "component", "justification"]
 
 
 @app.command()
 def show(file: FileArg, fmt: FormatOpt = Format.TABLE) -> None:
     """List the statements of one VEX document."""
-    from prodsec.supplychain.vex import detect, read_vex_file
+    from prodsec.supplychain.vex import read_vex_file
     from prodsec.supplychain.vex.views import vex_view
 
-    statements = read_vex_file(file)
-    kind = detect(file.read_bytes(), str(file))
-    view = vex_view(str(file), kind.value, statements)
-    title = f"{file.name}: {kind.value}, {view['statement_count']} statements"
+    view = vex_view(str(file), read_vex_file(file))
+    title = f"{file.name}: {view['format']}, {view['statement_count']} statements"
     emit(fmt, view, view["statements"], COLUMNS, title=title)
 
 
@@ -42,7 +40,7 @@ def convert(
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
     author: Annotated[
-        str, typer.Option("--author", help="The document's author, when the input names none.")
+        str, typer.Option("--author", help="The author to name (default: the input's).")
     ] = "",
 ) -> None:
     """Write the statements of FILE as a document of another format (JSON). Every
@@ -50,7 +48,8 @@ def convert(
     so ("VEX")."""
     from prodsec.supplychain.vex import read_vex_file, write_vex
 
-    text = write_vex(read_vex_file(file), to, author=author)
+    document = read_vex_file(file)
+    text = write_vex(document.statements, to, author=author or document.author)
     if output is None:
         sys.stdout.write(text)
         return

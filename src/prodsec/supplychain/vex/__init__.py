@@ -8,17 +8,27 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from prodsec.supplychain.vex.interface import VexError, VexFormat, check_size, fail
+from prodsec.errors import LimitExceededError
+from prodsec.supplychain.vex.interface import (
+    VEX_FILE,
+    VexDocument,
+    VexError,
+    VexFormat,
+    check_size,
+    fail,
+)
 from prodsec.supplychain.vex.model import Justification, VexStatement, VexStatus
 
 __all__ = [
     "Justification",
+    "VexDocument",
     "VexError",
     "VexFormat",
     "VexStatement",
     "VexStatus",
     "detect",
     "read_vex",
+    "read_vex_document",
     "read_vex_file",
     "write_vex",
 ]
@@ -39,39 +49,44 @@ def detect(data: bytes, source: str) -> VexFormat:
     raise fail(source, "$", "not a VEX document: neither OpenVEX, CycloneDX nor CSAF")
 
 
-def read_vex(data: bytes, source: str) -> list[VexStatement]:
-    """The statements of a VEX document of any of the three formats: `VexError` (located)
-    when it cannot be read, `LimitExceededError` past the limits."""
+def read_vex_document(data: bytes, source: str) -> VexDocument:
+    """A VEX document of any of the three formats: `VexError` (located) when it cannot be
+    read, `LimitExceededError` past the limits."""
     check_size(data, source)
     match detect(data, source):
         case VexFormat.OPENVEX:
-            from prodsec.supplychain.vex.openvex import read_openvex
+            from prodsec.supplychain.vex.openvex import read_openvex_document
 
-            return read_openvex(data, source)
+            return read_openvex_document(data, source)
         case VexFormat.CYCLONEDX:
-            from prodsec.supplychain.vex.cyclonedx import read_cyclonedx
+            from prodsec.supplychain.vex.cyclonedx import read_cyclonedx_document
 
-            return read_cyclonedx(data, source)
+            return read_cyclonedx_document(data, source)
         case VexFormat.CSAF:
-            from prodsec.supplychain.vex.csaf import read_csaf
+            from prodsec.supplychain.vex.csaf import read_csaf_document
 
-            return read_csaf(data, source)
+            return read_csaf_document(data, source)
 
 
-def read_vex_file(path: Path) -> list[VexStatement]:
-    from prodsec.supplychain.vex.interface import VEX_FILE
+def read_vex(data: bytes, source: str) -> list[VexStatement]:
+    """The statements of a VEX document of any of the three formats."""
+    return list(read_vex_document(data, source).statements)
 
+
+def read_vex_file(path: Path) -> VexDocument:
     try:
-        if path.stat().st_size > VEX_FILE.max_bytes:
-            check_size(b"\0" * (VEX_FILE.max_bytes + 1), str(path))
-        data = path.read_bytes()
+        size = path.stat().st_size
+        data = b"" if size > VEX_FILE.max_bytes else path.read_bytes()
     except OSError as exc:
         raise fail(str(path), "$", f"cannot read: {exc.strerror}") from None
-    return read_vex(data, str(path))
+    if size > VEX_FILE.max_bytes:
+        raise LimitExceededError(f"{path}: {size} bytes, over {VEX_FILE.max_bytes}", limit="bytes")
+    return read_vex_document(data, str(path))
 
 
-def write_vex(statements: Sequence[VexStatement], fmt: VexFormat, *, author: str = "") -> str:
-    """`statements` as a document of `fmt`, JSON text (indented, ending in a newline)."""
+def write_vex(statements: Sequence[VexStatement], fmt: VexFormat, *, author: str) -> str:
+    """`statements` as a document of `fmt` by `author`, JSON text (indented, ending in a
+    newline); a `BadInputError` when `author` is empty."""
     doc: dict[str, Any]
     match fmt:
         case VexFormat.OPENVEX:

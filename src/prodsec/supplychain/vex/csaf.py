@@ -13,19 +13,25 @@ document (`tracking.current_release_date`) and one author (`publisher.name`)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 from prodsec.supplychain.vex.interface import (
     Reader,
+    VexDocument,
+    VexFormat,
     check_count,
+    digest_urn,
     fail,
     join_purl,
     latest,
     load_json,
-    one_author,
+    need_author,
+    parse_time,
+    parts_of,
     split_purl,
+    statement,
+    time_text,
 )
 from prodsec.supplychain.vex.justification import FROM_CSAF_STATUS, TO_CSAF_STATUS
 from prodsec.supplychain.vex.model import Justification, VexStatement
@@ -87,15 +93,18 @@ def _by_product(
     return out
 
 
-def read_csaf(data: bytes, source: str) -> list[VexStatement]:
+def read_csaf_document(data: bytes, source: str) -> VexDocument:
     r = Reader(source)
     doc = load_json(data, source)
     head = r.object(doc, "document", "$")
     if r.text(head, "category", "$.document", required=True) != "csaf_vex":
         raise fail(source, "$.document.category", "not csaf_vex")
     author = r.text(r.object(head, "publisher", "$.document"), "name", "$.document.publisher")
-    stamp = r.text(
-        r.object(head, "tracking", "$.document"), "current_release_date", "$.document.tracking"
+    where = "$.document.tracking"
+    stamp = parse_time(
+        r.text(r.object(head, "tracking", "$.document"), "current_release_date", where),
+        source,
+        f"{where}.current_release_date",
     )
     tree = r.object(doc, "product_tree", "$")
     products = _products(r, tree)
@@ -109,7 +118,6 @@ def read_csaf(data: bytes, source: str) -> list[VexStatement]:
         vuln = r.text(v, "cve", where) or (ids[0] if ids else "")
         if not vuln:
             raise fail(source, where, "a vulnerability with neither cve nor ids")
-        aliases = tuple(sorted(i for i in ids if i != vuln))
         flags: dict[str, Justification] = {}
         for pid, flag in _by_product(r, v, "flags", where, groups):
             label = r.text(flag, "label", where)
@@ -133,14 +141,17 @@ def read_csaf(data: bytes, source: str) -> list[VexStatement]:
                         source, f"{where}.product_status.{key}", f"{pid} is not in the product tree"
                     )
                 product, version, component = products[pid]
-                out.append(VexStatement(
-                    vulnerability=vuln, aliases=aliases, status=FROM_CSAF_STATUS[key],
-                    product=product, version=version, component=component,
+                out.append(statement(
+                    vuln, FROM_CSAF_STATUS[key], product, version, component,
                     justification=flags.get(pid), impact=impact.get(pid, ""),
-                    action="\n".join(action.get(pid, [])), timestamp=stamp, author=author,
+                    action="\n".join(action.get(pid, [])), timestamp=stamp,
                 ))  # fmt: skip
         check_count(len(out), source)
-    return out
+    return VexDocument(VexFormat.CSAF, tuple(out), author)
+
+
+def read_csaf(data: bytes, source: str) -> list[VexStatement]:
+    return list(read_csaf_document(data, source).statements)
 
 
 # --- writing ---
@@ -195,19 +206,21 @@ class _Tree:
         return self.ids[key]
 
     def of(self, s: VexStatement, fresh: bool) -> str:
-        whole = self.product(s.product, s.version, fresh and not s.component)
-        if not s.component:
+        product, version, component = parts_of(s)
+        if not product:  # a component with no product stands for itself
+            product, component = component, ""
+        whole = self.product(product, version, fresh and not component)
+        if not component:
             return whole
-        key = (s.product, s.version, s.component)
+        key = (product, version, component)
         if key in self.ids and not fresh:
             return self.ids[key]
-        part = self.part(s.component)
+        part = self.part(component)
         pid = self._new()
         self.ids[key if key not in self.ids else (*key[:2], pid)] = pid
         self.relationships.append({
             "category": "default_component_of",
-            "full_product_name": {"name": f"{s.component} in {s.product} {s.version}".strip(),
-                                  "product_id": pid},
+            "full_product_name": {"name": f"{component} in {s.product}", "product_id": pid},
             "product_reference": part,
             "relates_to_product_reference": whole,
         })  # fmt: skip
@@ -223,13 +236,11 @@ class _Tree:
 
 
 def _vulnerability(vuln: str, group: list[tuple[str, VexStatement]]) -> dict[str, Any]:
-    aliases = sorted({a for _, s in group for a in s.aliases})
     out: dict[str, Any] = {}
     if vuln.startswith("CVE-"):
         out["cve"] = vuln
-    ids = aliases if vuln.startswith("CVE-") else [vuln, *aliases]
-    if ids:
-        out["ids"] = [{"system_name": i.split("-", 1)[0], "text": i} for i in ids]
+    else:
+        out["ids"] = [{"system_name": vuln.split("-", 1)[0], "text": vuln}]
     status: dict[str, list[str]] = {}
     flags, threats, remediations = [], [], []
     for pid, s in group:
@@ -256,7 +267,7 @@ def _vulnerability(vuln: str, group: list[tuple[str, VexStatement]]) -> dict[str
 def write_csaf(
     statements: Sequence[VexStatement],
     *,
-    author: str = "",
+    author: str,
     namespace: str = "https://example.invalid",
     tracking_id: str = "",
 ) -> dict[str, Any]:
@@ -264,14 +275,14 @@ def write_csaf(
     to a digest of the statements. The document's date is the latest statement's."""
     tree = _Tree()
     by_vuln: dict[str, list[tuple[str, VexStatement]]] = {}
-    seen: set[tuple[str, str, str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for s in statements:
-        key = (s.vulnerability, s.product, s.version, s.component)
+        key = (s.vulnerability, s.product, s.component)
         by_vuln.setdefault(s.vulnerability, []).append((tree.of(s, key in seen), s))
         seen.add(key)
     vulns = [_vulnerability(v, group) for v, group in by_vuln.items()]
-    stamp = latest(statements) or "1970-01-01T00:00:00Z"
-    digest = hashlib.sha256(repr(sorted(map(repr, statements))).encode()).hexdigest()[:12]
+    stamp = time_text(latest(statements)) or "1970-01-01T00:00:00Z"
+    digest = digest_urn(vulns)[-12:]
     return {
         "document": {
             "category": "csaf_vex",
@@ -285,7 +296,7 @@ def write_csaf(
             ],
             "publisher": {
                 "category": "vendor",
-                "name": one_author(statements, author),
+                "name": need_author(author),
                 "namespace": namespace,
             },
             "title": "VEX",

@@ -10,10 +10,7 @@ is `analysis.lastUpdated`, else the vulnerability's `updated`, else the document
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
@@ -22,13 +19,20 @@ from defusedxml.ElementTree import fromstring
 
 from prodsec.supplychain.vex.interface import (
     Reader,
+    VexDocument,
+    VexFormat,
     check_count,
     check_size,
+    digest_urn,
     fail,
     latest,
     load_json,
-    one_author,
-    split_purl,
+    need_author,
+    parse_time,
+    parts_of,
+    split_product,
+    statement,
+    time_text,
 )
 from prodsec.supplychain.vex.justification import (
     FROM_CYCLONEDX,
@@ -38,7 +42,7 @@ from prodsec.supplychain.vex.justification import (
     TO_CYCLONEDX_STATE,
     TO_CYCLONEDX_VERSION,
 )
-from prodsec.supplychain.vex.model import VexStatement, VexStatus
+from prodsec.supplychain.vex.model import VexStatement
 
 _NAMESPACE = "http://cyclonedx.org/schema/bom/"
 SPEC_VERSION = "1.6"
@@ -57,9 +61,9 @@ def _parts(r: Reader, doc: dict[str, Any]) -> dict[str, tuple[str, str, str]]:
         ref = r.text(c, "bom-ref", where)
         if parent:
             if ref:
-                out[ref] = (*split_purl(parent), ident(c, where))
+                out[ref] = (*split_product(parent), ident(c, where))
         else:
-            product, version = split_purl(ident(c, where))
+            product, version = split_product(ident(c, where))
             if ref:
                 out[ref] = (product, version, "")
         for w, child in r.objects(c, "components", where):
@@ -83,14 +87,14 @@ def _author(r: Reader, meta: dict[str, Any]) -> str:
     return ""
 
 
-def statements_of(doc: dict[str, Any], source: str) -> list[VexStatement]:
+def document_of(doc: dict[str, Any], source: str) -> VexDocument:
     """The statements of a decoded CycloneDX document (JSON, or XML made into the same
     shape)."""
     r = Reader(source)
     if doc.get("bomFormat") != "CycloneDX":
         raise fail(source, "$.bomFormat", "not a CycloneDX document")
     meta = r.object(doc, "metadata", "$")
-    stamp, author = r.text(meta, "timestamp", "$.metadata"), _author(r, meta)
+    stamp = parse_time(r.text(meta, "timestamp", "$.metadata"), source, "$.metadata.timestamp")
     parts = _parts(r, doc)
     out: list[VexStatement] = []
     for where, v in r.objects(doc, "vulnerabilities", "$"):
@@ -101,22 +105,17 @@ def statements_of(doc: dict[str, Any], source: str) -> list[VexStatement]:
         word = r.text(analysis, "justification", f"{where}.analysis")
         if word and word not in FROM_CYCLONEDX:
             raise fail(source, f"{where}.analysis.justification", f"{word!r} is no justification")
-        common = VexStatement(
-            vulnerability=r.text(v, "id", where, required=True),
-            status=VexStatus.AFFECTED,
-            product="",
-            aliases=tuple(sorted(r.text(x, "id", w) for w, x in r.objects(v, "references", where))),
-            justification=FROM_CYCLONEDX.get(word),
-            impact=r.text(analysis, "detail", f"{where}.analysis"),
-            action=r.text(v, "recommendation", where),
-            timestamp=r.text(analysis, "lastUpdated", f"{where}.analysis")
-            or r.text(v, "updated", where)
-            or stamp,
-            author=author,
-        )
+        when = r.text(analysis, "lastUpdated", f"{where}.analysis") or r.text(v, "updated", where)
+        rest = {
+            "justification": FROM_CYCLONEDX.get(word),
+            "impact": r.text(analysis, "detail", f"{where}.analysis"),
+            "action": r.text(v, "recommendation", where),
+            "timestamp": parse_time(when, source, where) if when else stamp,
+        }
+        vuln = r.text(v, "id", where, required=True)
         for awhere, target in r.objects(v, "affects", where) or [(where, {})]:
             ref = r.text(target, "ref", awhere, required=bool(target))
-            product, version, component = parts.get(ref, (*split_purl(ref), ""))
+            product, version, component = parts.get(ref, (*split_product(ref), ""))
             versions = r.objects(target, "versions", awhere)
             for vwhere, entry in versions or [(awhere, {})]:
                 listed = r.text(entry, "version", vwhere) or r.text(entry, "range", vwhere)
@@ -125,25 +124,21 @@ def statements_of(doc: dict[str, Any], source: str) -> list[VexStatement]:
                 )
                 if status is None:
                     raise fail(source, f"{vwhere}.status", "no VEX status here")
-                out.append(
-                    replace(
-                        common,
-                        product=product,
-                        version=listed or version,
-                        component=component,
-                        status=status,
-                    )
-                )
+                out.append(statement(vuln, status, product, listed or version, component, **rest))
         check_count(len(out), source)
-    return out
+    return VexDocument(VexFormat.CYCLONEDX, tuple(out), _author(r, meta))
 
 
-def read_cyclonedx(data: bytes, source: str) -> list[VexStatement]:
+def read_cyclonedx_document(data: bytes, source: str) -> VexDocument:
     """CycloneDX VEX in JSON or XML (found from the first byte)."""
     check_size(data, source)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return statements_of(_xml_document(data, source), source)
-    return statements_of(load_json(data, source), source)
+        return document_of(_xml_document(data, source), source)
+    return document_of(load_json(data, source), source)
+
+
+def read_cyclonedx(data: bytes, source: str) -> list[VexStatement]:
+    return list(read_cyclonedx_document(data, source).statements)
 
 
 # --- XML: the elements VEX needs, made into the JSON shape ---
@@ -199,64 +194,60 @@ def _xml_document(data: bytes, source: str) -> dict[str, Any]:
         doc = _as_json(root, ns + "}", 0)
     except ValueError as exc:
         raise fail(source, "/bom", str(exc)) from None
-    # <responses><response> is the JSON's `response` list
-    for v in doc.get("vulnerabilities", []):
-        if isinstance(v, dict) and isinstance(v.get("analysis"), dict):
-            a = v["analysis"]
-            if isinstance(a.get("responses"), list):
-                a["response"] = a.pop("responses")
     return {"bomFormat": "CycloneDX", **(doc if isinstance(doc, dict) else {})}
 
 
 # --- writing ---
 
 
-def _vulnerability(s: VexStatement, ref: str) -> dict[str, Any]:
+def _vulnerability(s: VexStatement, ref: str, version: str) -> dict[str, Any]:
     analysis: dict[str, Any] = {"state": TO_CYCLONEDX_STATE[s.status]}
     if s.justification is not None:
         analysis["justification"] = TO_CYCLONEDX[s.justification]
     if s.impact:
         analysis["detail"] = s.impact
-    out: dict[str, Any] = {"id": s.vulnerability}
-    if s.aliases:
-        out["references"] = [{"id": a, "source": {"name": a.split("-", 1)[0]}} for a in s.aliases]
-    out["analysis"] = analysis
+    out: dict[str, Any] = {"id": s.vulnerability, "analysis": analysis}
     if s.action:
         out["recommendation"] = s.action
     if s.timestamp:
-        out["updated"] = s.timestamp
-    if s.product or s.component:
+        out["updated"] = time_text(s.timestamp)
+    if ref:
         target: dict[str, Any] = {"ref": ref}
-        if s.version:
-            key = "range" if s.version.startswith("vers:") else "version"
-            target["versions"] = [{key: s.version, "status": TO_CYCLONEDX_VERSION[s.status]}]
+        if version:
+            key = "range" if version.startswith("vers:") else "version"
+            target["versions"] = [{key: version, "status": TO_CYCLONEDX_VERSION[s.status]}]
         out["affects"] = [target]
     return out
 
 
-def write_cyclonedx(statements: Sequence[VexStatement], *, author: str = "") -> dict[str, Any]:
+def write_cyclonedx(statements: Sequence[VexStatement], *, author: str) -> dict[str, Any]:
     """A CycloneDX 1.6 JSON VEX: each product a component (its purl, if it is one), each
     part of a product a component nested in it, and one vulnerability per statement."""
     products: dict[str, dict[str, Any]] = {}
     parts: dict[tuple[str, str], str] = {}
+    vulns = []
     for s in statements:
-        if not s.product:
-            continue
-        box = products.setdefault(s.product, _component(s.product, s.product, "application"))
-        if s.component and (s.product, s.component) not in parts:
-            ref = f"{s.product}#{len(box.setdefault('components', []))}"
-            parts[s.product, s.component] = ref
-            box["components"].append(_component(s.component, ref, "library"))
-    vulns = [_vulnerability(s, parts.get((s.product, s.component), s.product)) for s in statements]
-    digest = hashlib.sha256(json.dumps(vulns, sort_keys=True).encode()).hexdigest()
-    meta: dict[str, Any] = {"authors": [{"name": one_author(statements, author)}]}
+        product, version, component = parts_of(s)
+        product = product or component  # a component with no product stands for itself
+        ref = product
+        if product:
+            box = products.setdefault(product, _component(product, product, "application"))
+            if component and product != component:
+                if (product, component) not in parts:
+                    number = len(box.setdefault("components", []))
+                    parts[product, component] = f"{product}#{number}"
+                    box["components"].append(
+                        _component(component, parts[product, component], "library")
+                    )
+                ref = parts[product, component]
+        vulns.append(_vulnerability(s, ref, version))
+    meta: dict[str, Any] = {"authors": [{"name": need_author(author)}]}
     if stamp := latest(statements):
-        meta = {"timestamp": stamp, **meta}
+        meta = {"timestamp": time_text(stamp), **meta}
     return {
         "bomFormat": "CycloneDX",
         "specVersion": SPEC_VERSION,
-        "serialNumber": f"urn:uuid:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-"
-        f"{digest[16:20]}-{digest[20:32]}",
+        "serialNumber": digest_urn(vulns),
         "version": 1,
         "metadata": meta,
         "components": list(products.values()),

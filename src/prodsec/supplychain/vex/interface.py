@@ -3,14 +3,17 @@ path), the limits, JSON decoding under them, and the split of a purl's version."
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
 from prodsec.catalog.limits import ParseLimits, json_too_deep
 from prodsec.errors import BadInputError, DataError, Issue, LimitExceededError
-from prodsec.supplychain.vex.model import VexStatement
+from prodsec.supplychain.vex.model import VexStatement, VexStatus
 
 VEX_FILE = ParseLimits(max_bytes=32 * 1024 * 1024, max_depth=64, max_nodes=0)
 MAX_STATEMENTS = 200_000
@@ -153,22 +156,88 @@ def _cut(purl: str) -> tuple[str, str, str]:
     return purl, "", ""
 
 
-def one_author(statements: Sequence[VexStatement], author: str) -> str:
-    """The one author a document names: `author` when given, else the statements' own,
-    which must agree (every format names one author per document)."""
-    if author:
-        return author
-    named = sorted({s.author for s in statements if s.author})
-    if len(named) > 1:
-        raise BadInputError(
-            f"the statements name {len(named)} authors ({', '.join(named)}); a VEX "
-            "document has one: write one document per author or pass an author",
-            field="author",
-        )
-    if not named:
-        raise BadInputError("no statement names its author: pass one", field="author")
-    return named[0]
+def split_product(ident: str) -> tuple[str, str]:
+    """A product id and its version: a purl's, else what follows the last `@` when it is a
+    `vers:` range or holds none of `/:?#` (how `join_product` writes it)."""
+    if ident.startswith("pkg:"):
+        return split_purl(ident)
+    name, at, version = ident.rpartition("@")
+    if at and name and (version.startswith("vers:") or not set(version) & set("/:?#")):
+        return name, version
+    return ident, ""
 
 
-def latest(statements: Sequence[VexStatement]) -> str:
-    return max((s.timestamp for s in statements), default="")
+def join_product(product: str, version: str) -> str:
+    """A product and its version as one id: a purl with its version, else `name@version`
+    (the statement model keeps one product string; docs/supplychain.md, "VEX")."""
+    if product.startswith("pkg:"):
+        return join_purl(product, version)
+    return f"{product}@{version}" if version else product
+
+
+def statement(
+    vulnerability: str,
+    status: VexStatus,
+    product: str,
+    version: str,
+    component: str,
+    **rest: Any,
+) -> VexStatement:
+    """The model's statement for a product version and, optionally, one of its parts: the
+    product and version joined (`join_product`); a statement on the product itself names
+    the product as its component too."""
+    whole = join_product(product, version)
+    return VexStatement(
+        vulnerability=vulnerability,
+        status=status,
+        product=whole,
+        component=component or whole,
+        **rest,
+    )
+
+
+def parts_of(s: VexStatement) -> tuple[str, str, str]:
+    """(product, version, component) of a statement, the inverse of `statement`: the
+    component is empty when the statement is on the product itself."""
+    product, version = split_product(s.product)
+    return product, version, "" if s.component == s.product else s.component
+
+
+@dataclass(frozen=True, slots=True)
+class VexDocument:
+    """A document read: its statements and its author (every format names one)."""
+
+    format: VexFormat
+    statements: tuple[VexStatement, ...]
+    author: str = ""
+
+
+def need_author(author: str) -> str:
+    if not author:
+        raise BadInputError("a VEX document names its author: pass one", field="author")
+    return author
+
+
+def parse_time(text: str, source: str, where: str) -> datetime | None:
+    """An RFC 3339 time (a `Z` allowed; without a zone, UTC), or None for no text."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise fail(source, where, f"not an RFC 3339 time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def time_text(moment: datetime | None) -> str:
+    return moment.isoformat().replace("+00:00", "Z") if moment else ""
+
+
+def digest_urn(body: Any) -> str:
+    """A `urn:uuid:` made from a digest of `body`: the same statements, the same id."""
+    h = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    return f"urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def latest(statements: Sequence[VexStatement]) -> datetime | None:
+    return max((s.timestamp for s in statements if s.timestamp), default=None)

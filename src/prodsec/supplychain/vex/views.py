@@ -1,54 +1,27 @@
-"""The public JSON of VEX statements (`prodsec vex show -f json`, and later the API)."""
+"""The public JSON of a VEX document (`prodsec vex show -f json`, and later the API): its
+statements in the model's public form (`model.statement_public`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TypedDict
 
-from prodsec.supplychain.vex.model import VexStatement
-
-
-class VexStatementPublic(TypedDict):
-    vulnerability: str
-    aliases: list[str]
-    status: str
-    product: str
-    version: str
-    component: str
-    justification: str
-    impact: str
-    action: str
-    timestamp: str
-    author: str
+from prodsec.supplychain.vex.interface import VexDocument
+from prodsec.supplychain.vex.model import VexStatementPublic, statement_public
 
 
 class VexPublic(TypedDict):
     source: str
     format: str
+    author: str
     statement_count: int
     statements: list[VexStatementPublic]
 
 
-def statement_view(s: VexStatement) -> VexStatementPublic:
-    return {
-        "vulnerability": s.vulnerability,
-        "aliases": list(s.aliases),
-        "status": s.status.value,
-        "product": s.product,
-        "version": s.version,
-        "component": s.component,
-        "justification": s.justification.value if s.justification else "",
-        "impact": s.impact,
-        "action": s.action,
-        "timestamp": s.timestamp,
-        "author": s.author,
-    }
-
-
-def vex_view(source: str, fmt: str, statements: Sequence[VexStatement]) -> VexPublic:
+def vex_view(source: str, document: VexDocument) -> VexPublic:
     return {
         "source": source,
-        "format": fmt,
-        "statement_count": len(statements),
-        "statements": [statement_view(s) for s in statements],
+        "format": document.format.value,
+        "author": document.author,
+        "statement_count": len(document.statements),
+        "statements": [statement_public(s) for s in document.statements],
     }
