@@ -1,18 +1,14 @@
 """The SBOM readers on the public corpora (their README names each source and commit):
 the CycloneDX schema test cases, the CycloneDX examples in JSON and XML, the SPDX 2 and 3
-examples, the IoT SBOMs and the purl-spec tests. The corpora live outside the repository
+examples and the IoT SBOMs (the purl-spec tests are in test_purl.py). The corpora live outside the repository
 and are found as the OSV tests find them (`vuln/conftest.py`: `PRODSEC_TEST_CORPORA`, or
 a `shared/corpora` folder beside an ancestor); without them these tests fail, never skip.
 Each test prints its counts."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
-
-from packageurl import PackageURL
 
 from prodsec.supplychain.sbom import Component, SbomFormat, read_sbom_file
 from prodsec.supplychain.sbom.validate import validate
@@ -130,41 +126,3 @@ def test_the_iot_sboms_keep_firmware_hardware_and_os_cpes() -> None:
     parts = Counter(cpe.split(":")[2] for c in sbom.components for cpe in c.cpes)
     assert parts["h"] == 7
     assert parts["o"] == 2
-
-
-def _purl_case(case: dict[str, Any]) -> bool:
-    """Whether packageurl-python does what one purl-spec test expects."""
-    fields = ("type", "namespace", "name", "version", "qualifiers", "subpath")
-    expected = case.get("expected_output")
-    try:
-        match case["test_type"]:
-            case "parse":
-                got = PackageURL.from_string(case["input"]).to_dict()
-                got["qualifiers"] = got["qualifiers"] or None
-                ok = expected is not None and {k: got[k] for k in fields} == {
-                    k: expected.get(k) for k in fields
-                }
-            case "build":
-                given = case["input"]
-                ok = PackageURL(**{k: given.get(k) for k in fields}).to_string() == expected
-            case _:
-                ok = PackageURL.from_string(case["input"]).to_string() == expected
-    except Exception:  # the library's refusals are not all ValueError
-        return bool(case["expected_failure"])
-    return ok and not case["expected_failure"]
-
-
-def test_purl_spec_cases_pass_count() -> None:
-    """packageurl-python against the 586 purl-spec cases: the count is pinned, so a change
-    of library (or our own fixes) shows here. The failures are listed in
-    docs/supplychain.md."""
-    cases = [
-        (path.stem, case)
-        for path in sorted((CORPORA / "purl-tests").rglob("*.json"))
-        for case in json.loads(path.read_text(encoding="utf-8"))["tests"]
-    ]
-    passed = Counter(case["test_type"] for _, case in cases if _purl_case(case))
-    total = Counter(case["test_type"] for _, case in cases)
-    print(f"purl-spec: {sum(passed.values())}/{len(cases)} pass", dict(passed), dict(total))
-    assert len(cases) == 586
-    assert dict(passed) == {"parse": 185, "build": 147, "validate": 171}  # 503 of 586
