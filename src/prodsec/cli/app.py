@@ -38,6 +38,8 @@ GROUPS = {
     # --- cvd: security.txt and disclosure policies ---
     "securitytxt": "securitytxt",
     "cvd": "cvd",
+    # --- vexsbom: VEX documents ---
+    "vex": "vex",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -51,6 +51,18 @@ _PAIR = re.compile(
 )
 
 
+# the lean path: one line each, a tag and its value, or (third group) a line that is
+# neither a tag within the length limit, a blank line nor a comment; taken when no value
+# can span lines or end in blanks
+_LINE = re.compile(
+    r"^[ \t]*(?:([A-Za-z][A-Za-z0-9_.-]*)[ \t]*:[ \t]*([^\n]{0,"
+    + str(SBOM_LINE_LENGTH)
+    + r"})(?![^\n])|([^\s#][^\n]*))",
+    re.MULTILINE,
+)
+_SLOW_SIGNS = ("<text>", "\r", " \n", "\t\n")
+
+
 def _line(text: str, at: int) -> int:
     return text.count("\n", 0, at) + 1
 
@@ -96,10 +108,15 @@ def _unwrap(value: str) -> str | None:
     return value[6:-7] if value.endswith("</text>") else None
 
 
-def _pairs(text: str, source: str) -> list[tuple[str, str]]:
-    """(tag, value) for every tag, a `<text>` value without its markers. The regular
-    expression does the work in two passes (what is left after taking every tag out must
-    be blank lines and comments); anything else is located by `_locate`."""
+def _pairs(text: str, source: str) -> list[tuple[str, str, str]]:
+    """(tag, value, junk) for every line that is not blank or a comment: a tag and its
+    value (a `<text>` value without its markers), or, with an empty tag, a line that is no
+    tag (the reader hands it to `_locate`). Most documents take one pass of `_LINE`; one
+    with `<text>` blocks, carriage returns or blanks at the end of a line takes two of
+    `_PAIR` (what is left after taking every tag out must be blank lines and comments)."""
+    if not any(sign in text for sign in _SLOW_SIGNS) and not text.endswith((" ", "\t")):
+        lines: list[tuple[str, str, str]] = _LINE.findall(text)
+        return lines
     rest = _PAIR.sub("", text)
     if rest.strip() and any(
         line.strip() and not line.lstrip().startswith("#") for line in rest.split("\n")
@@ -111,15 +128,29 @@ def _pairs(text: str, source: str) -> list[tuple[str, str]]:
         if any(value is None for _, value in unwrapped):
             _locate(text, source)
         pairs = [(tag, value or "") for tag, value in unwrapped]
-    return pairs
+    return [(tag, value, "") for tag, value in pairs]
 
 
-# package fields kept as written, and those that gather into a list
-_SIMPLE = {"PackageVersion": "version", "PackageSupplier": "supplier",
-           "PrimaryPackagePurpose": "purpose"}  # fmt: skip
-_LISTED = frozenset(
-    {"PackageLicenseConcluded", "PackageLicenseDeclared", "PackageChecksum", "ExternalRef"}
-)
+# what each tag the reader keeps is, found by one look-up a line; a package field kept as
+# written is named by the attribute of `_Open` it goes to
+_OTHER, _NAME, _ID, _LISTED = "other", "name", "id", "listed"
+_RELATIONSHIP, _CLOSE, _SPDX_VERSION = "relationship", "close", "spdx-version"
+_KIND = {
+    "PackageName": _NAME,
+    "PackageVersion": "version",
+    "SPDXID": _ID,
+    "PackageSupplier": "supplier",
+    "PrimaryPackagePurpose": "purpose",
+    "PackageLicenseConcluded": _LISTED,
+    "PackageLicenseDeclared": _LISTED,
+    "PackageChecksum": _LISTED,
+    "ExternalRef": _LISTED,
+    "Relationship": _RELATIONSHIP,
+    "FileName": _CLOSE,
+    "SnippetSPDXID": _CLOSE,
+    "SPDXVersion": _SPDX_VERSION,
+}
+_FIELDS = frozenset({"version", _ID, _LISTED, "supplier", "purpose"})
 
 
 class Spdx2TagValueReader(SbomReader):
@@ -136,14 +167,23 @@ class Spdx2TagValueReader(SbomReader):
         current: _Open | None = None
         components: list[Component] = []
         relationships: list[tuple[str, str, str]] = []
-        for tag, value in _pairs(text, source):
-            simple = _SIMPLE.get(tag)
-            if simple is not None:  # the most frequent case first
-                if current is not None:
-                    setattr(current, simple, value)
-            elif tag == "SPDXVersion":
-                version = value
-            elif tag == "PackageName":
+        kind_of = _KIND.get
+        for tag, value, _ in _pairs(text, source):
+            kind = kind_of(tag, _OTHER)
+            if kind is _OTHER:
+                if not tag:  # a line that is no tag
+                    _locate(text, source)
+            elif current is not None and kind in _FIELDS:
+                if kind is _LISTED:
+                    self._package_field(current, tag, value, source, text)
+                elif kind is _ID:
+                    if not current.ref:
+                        current.ref = value
+                    elif not document:
+                        document = value
+                else:
+                    setattr(current, kind, value)
+            elif kind is _NAME:
                 if current is not None:
                     components.append(current.close())
                 current = _Open(value)
@@ -151,24 +191,21 @@ class Spdx2TagValueReader(SbomReader):
                     raise LimitExceededError(
                         f"{source}: more than {MAX_SBOM_COMPONENTS} components"
                     )
-            elif tag in ("FileName", "SnippetSPDXID"):
-                if current is not None:
-                    components.append(current.close())
-                current = None
-            elif tag == "SPDXID":
-                if current is not None and not current.ref:
-                    current.ref = value
-                elif not document:
-                    document = value
-            elif tag == "Relationship":
+            elif kind is _RELATIONSHIP:
                 parts = value.split()
                 if len(parts) != 3:
                     raise fail(
                         source, tag, f"not 'A TYPE B': {value!r}", _line(text, text.find(value))
                     )
                 relationships.append((parts[0], parts[1], parts[2]))
-            elif current is not None and tag in _LISTED:
-                self._package_field(current, tag, value, source, text)
+            elif kind is _CLOSE:
+                if current is not None:
+                    components.append(current.close())
+                current = None
+            elif kind is _SPDX_VERSION:
+                version = value
+            elif kind is _ID and not document:
+                document = value
         if current is not None:
             components.append(current.close())
         if not version.startswith("SPDX-2."):

@@ -1,6 +1,7 @@
 """`validate`: every problem of one SBOM, located, without stopping at the first. A
-CycloneDX JSON document is checked against its schema first; every format is then read
-(the reader's error is a problem), and each purl that does not parse is reported."""
+CycloneDX document is checked against its schema first (JSON Schema for JSON, the XSD for
+XML); every format is then read (the reader's error is a problem), and each purl that
+does not parse is reported."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ def validate(data: bytes, source: str) -> tuple[Sbom | None, list[Issue]]:
             issues += schema_issues(msgspec.json.decode(data), source)
         except msgspec.DecodeError as exc:
             return None, [Issue(source, 0, "$", f"not JSON: {exc}")]
+    elif fmt is SbomFormat.CYCLONEDX_XML:
+        from prodsec.supplychain.sbom.xsd import xml_schema_issues
+
+        issues += xml_schema_issues(data, source)
+        if any(i.message.startswith(("refused:", "not well-formed")) for i in issues):
+            return None, issues
     try:
         sbom = reader(fmt).read(data, source)
     except SbomError as exc:  # a place the schema already faulted is said once
