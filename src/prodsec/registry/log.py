@@ -23,6 +23,7 @@ from typing import Protocol
 from prodsec.errors import BadInputError, ConflictError, NotFoundError, UnavailableError
 from prodsec.registry import merkle
 from prodsec.registry.events import Event
+from prodsec.registry.keys import LOG_KEYS, KeyId, KeyStore
 from prodsec.registry.merkle import Subtree, SubtreeSource
 
 RETRIES = 3
@@ -33,6 +34,35 @@ class Signer(Protocol):
     def key_id(self) -> str: ...
 
     def sign(self, data: bytes) -> bytes: ...
+
+
+class KeyStoreSigner:
+    """Tree heads signed by the key store's key of the log itself (`LOG_KEYS`, the
+    registry operator's key, published in the JWKS beside the schemes' keys). The first
+    head signed on a store without one creates it; an expired one refuses until it is
+    rotated (`prodsec keys rotate registry`)."""
+
+    def __init__(self, keys: KeyStore, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self._keys = keys
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._kid: str | None = None
+
+    @property
+    def key_id(self) -> str:
+        if self._kid is None:
+            try:
+                key = self._keys.active(LOG_KEYS)
+            except NotFoundError:
+                key = self._keys.create(LOG_KEYS, self._clock())
+            if not key.valid_at(self._clock()):
+                raise UnavailableError(
+                    f"the log's key {key.kid} has expired: rotate it (keys rotate {LOG_KEYS})"
+                )
+            self._kid = key.kid
+        return self._kid
+
+    def sign(self, data: bytes) -> bytes:
+        return self._keys.sign(KeyId(self.key_id), data)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, assert_never
@@ -125,6 +125,17 @@ def sign_label(record: LabelRecord, store: KeyStore) -> str:
     signing_input = f"{b64url(canonical(header))}.{b64url(canonical(checked))}"
     signature = store.sign(key.kid, signing_input.encode("ascii"))
     return f"{signing_input}.{b64url(signature)}"
+
+
+class KeyStoreLabelSigner:
+    """The workflow's `LabelSigner` port over a key store: the record checked as a
+    `LabelRecord` and signed by its scheme's active key (`sign_label`)."""
+
+    def __init__(self, keys: KeyStore) -> None:
+        self._keys = keys
+
+    def sign(self, record: Mapping[str, object]) -> str:
+        return sign_label(check_record(dict(record)), self._keys)
 
 
 class Verdict(StrEnum):
