@@ -4,48 +4,27 @@ a failure after the label row leaves no row, no signature, no entry and no head.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from prodsec.catalog import Catalog
 from prodsec.registry.keys import LOG_KEYS
-from prodsec.registry.rules import Role
 from prodsec.registry.signing import Keyring, Verdict, verify_label
 from prodsec.registry.verify import check_snapshot
-from prodsec.store import accounts, labels, registry, repo
+from prodsec.store import labels
 from prodsec.store.audit import CLI
 from prodsec.store.db import Database
 from prodsec.store.keys import SqlKeyStore
 from prodsec.store.log import SqlLogStore
-from prodsec.store.models import LogHeadRow, RegistryLabel, SigningKeyRow, User
+from prodsec.store.models import LogHeadRow, RegistryLabel, SigningKeyRow
 from prodsec.store.registry import Services
 
 from ..conftest import log_size, wired
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ON = dt.date(2026, 6, 1)
-
-
-def with_owner(s: Session, catalog: Catalog) -> tuple[User, str]:
-    """The scheme owner, and a BSI-labelled speaker's application for CLS level 2 through
-    recognition, waiting for the owner."""
-    owner = accounts.create_user(s, "o@csa.test", "a long password", False, "CSA", True)
-    maker = accounts.create_user(s, "m@b.test", "a long password", False, "B", True)
-    registry.grant(s, catalog, None, CLI, "CSA", "sg-cls", Role.SCHEME_OWNER)
-    registry.grant(s, catalog, None, CLI, "B", "sg-cls", Role.MANUFACTURER)
-    data = yaml.safe_load((EXAMPLES / "smart-speaker-bsi.yaml").read_text(encoding="utf-8"))
-    visibility = repo.Visibility(maker.organisation_id)
-    product = repo.create_product(s, visibility, repo.parse(catalog, data, "b"), data)
-    app = registry.apply(s, catalog, maker, CLI, product.id, "sg-cls", "2", None, ON)
-    return owner, app.id
+from .conftest import ON, with_owner
 
 
 def test_an_issued_label_verifies_offline_and_its_entry_names_it(

@@ -173,9 +173,10 @@ class TransparencyLog:
     def sign_head(self, size: int, root: bytes) -> TreeHead:
         if self.signer is None:
             raise UnavailableError("no key to sign tree heads with: the log is read-only here")
+        key_id = self.signer.key_id  # first: a key made on the way predates the head
         timestamp = self.clock()
         signature = self.signer.sign(tree_head_data(size, root, timestamp))
-        return TreeHead(size, root, timestamp, self.signer.key_id, signature)
+        return TreeHead(size, root, timestamp, key_id, signature)
 
     def append(self, events: Sequence[Event]) -> TreeHead:
         """Add the events in order; the head signed over the new tree."""
