@@ -16,9 +16,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from prodsec.catalog import Catalog
+from prodsec.registry.keys import keyring_of
+from prodsec.registry.signing import Keyring, Verdict, verify_label
+from prodsec.registry.status import LogStatus
+from prodsec.registry.verify import check_snapshot, signed_by
+from prodsec.registry.views import entries_of, head_of
 from prodsec.store import accounts
 from prodsec.store.db import Database
 from prodsec.store.labels import Wiring
+from prodsec.store.log import SqlLogStore
 from prodsec.store.models import Application, AuditEntry, Evidence, RegistryLabel
 from prodsec.web.api import registry as registry_api
 from prodsec.web.app import create_app
@@ -197,6 +203,24 @@ def test_a_cls_level_2_application_runs_from_maker_through_the_lab_to_a_label(
         "renew",
         "revoke",
     ]
+    # the label as issued verifies offline with the published keys and fails on any byte
+    # changed; as of the log's latest head it is revoked, and the stored log checks out
+    keys = keyring_of(reg.client.get("/.well-known/jwks.json").json())
+    token = label["signed"]
+    found = verify_label(token, Keyring(keys), on=TODAY)
+    assert (found.verdict, found.record and found.record["registration"]) == (
+        Verdict.VALID, "CSA/310828/PS-000001",
+    )  # fmt: skip
+    for position in range(0, len(token), 37):
+        flipped = (
+            token[:position] + ("A" if token[position] != "A" else "B") + token[position + 1 :]
+        )
+        assert verify_label(flipped, Keyring(keys), on=TODAY).verdict != Verdict.VALID
+    head = head_of(reg.client.get("/api/v1/log/heads/latest").json())
+    entries = entries_of(reg.client.get("/api/v1/log/entries?limit=500").json())
+    in_log = LogStatus(token, entries, head)
+    assert verify_label(token, Keyring(keys), on=TODAY, status=in_log).verdict == Verdict.REVOKED
+    assert check_snapshot(SqlLogStore(reg.db).snapshot(), signed_by(keys)) == 5
 
     # each role's work list as a page
     headers = {"Authorization": f"Bearer {reg.tokens['lab']}"}
