@@ -169,6 +169,10 @@ class TransparencyLog:
         self.store = store
         self.signer = signer
         self.clock = clock
+        self._known: tuple[int, dict[Subtree, bytes]] | None = None
+        """The size and right edge after this object's last append: the next append
+        starts from them without reading the store; the store still refuses (and the
+        edge is read afresh) when another writer appended meanwhile."""
 
     def sign_head(self, size: int, root: bytes) -> TreeHead:
         if self.signer is None:
@@ -187,21 +191,30 @@ class TransparencyLog:
             raise BadInputError("nothing to append", field="events")
         leaves = [merkle.leaf_hash(r) for r in records]
         for attempt in range(RETRIES):
-            size = self.store.size()
-            made = new_subtrees(self.store, size, leaves)
+            size, source = self._start()
+            made = new_subtrees(source, size, leaves)
             pairs = enumerate(zip(records, leaves, strict=True))
             entries = [Entry(size + i, r, h) for i, (r, h) in pairs]
             new_size = size + len(records)
-            root = merkle.fold([h for _, h in _edge(made, self.store, new_size)])
-            head = self.sign_head(new_size, root)
+            edge = _edge(made, source, new_size)
+            head = self.sign_head(new_size, merkle.fold([h for _, h in edge]))
             try:
                 self.store.append(Batch(size, entries, made, head))
             except ConflictError:
+                self._known = None
                 if attempt == RETRIES - 1:
                     raise
                 continue
+            self._known = new_size, dict(edge)
             return head
         raise AssertionError("unreachable")
+
+    def _start(self) -> tuple[int, SubtreeSource]:
+        """The size to append at and where the right edge's hashes come from."""
+        if self._known is None:
+            return self.store.size(), self.store
+        size, edge = self._known
+        return size, _Edge(edge)
 
     def head(self, size: int | None = None) -> TreeHead:
         found = self.store.head(size)
@@ -242,6 +255,16 @@ def _edge(
     missing = [p for p in edge if p not in known]
     known.update(zip(missing, source.subtree_hashes(missing), strict=True))
     return [(p, known[p]) for p in edge]
+
+
+class _Edge:
+    """The right edge remembered from the last append, as a subtree source."""
+
+    def __init__(self, hashes: dict[Subtree, bytes]) -> None:
+        self.hashes = hashes
+
+    def subtree_hashes(self, wanted: Sequence[Subtree]) -> list[bytes]:
+        return [self.hashes[s] for s in wanted]
 
 
 class MemoryLogStore:
