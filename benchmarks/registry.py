@@ -40,12 +40,11 @@ from functools import partial
 from pathlib import Path
 
 from benchmarks.frame import Figure, emit, figure
-from benchmarks.registry_log import BULK, bulk_records, ref_path, ref_subproof, timed
+from benchmarks.registry_log import build, ref_path, ref_subproof, timed
 from benchmarks.registry_sign import record
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import event
 
-from prodsec.registry import merkle
 from prodsec.registry.canonical import from_b64url
 from prodsec.registry.events import Event, EventKind
 from prodsec.registry.keys import LOG_KEYS
@@ -182,15 +181,8 @@ def proof_figures(folder: Path) -> tuple[list[Figure], dict[str, object]]:
     with db.session() as s:
         store = SqlLogStore(db)
         log = TransparencyLog(store, KeyStoreSigner(SqlKeyStore(s, CLI, SECRET)))
-        leaves: list[bytes] = []
-        started = time.perf_counter()
         with store.holding():
-            for start in range(0, ENTRIES, BULK):
-                records = bulk_records(start, min(BULK, ENTRIES - start))
-                log.append_records(records)
-                leaves.extend(merkle.leaf_hash(r) for r in records)
-        built = time.perf_counter() - started
-    assert log.head().root == merkle.root_hash(leaves)
+            leaves, built = build(log, ENTRIES)
     rng = random.Random(20261130)
     indexes = [rng.randrange(ENTRIES) for _ in range(SAMPLES)]
     firsts = [rng.randrange(1, ENTRIES) for _ in range(SAMPLES)]
