@@ -4,27 +4,30 @@ a failure after the label row leaves no row, no signature, no entry and no head.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from prodsec.catalog import Catalog
+from prodsec.errors import BadInputError
 from prodsec.registry.keys import LOG_KEYS
 from prodsec.registry.signing import Keyring, Verdict, verify_label
 from prodsec.registry.verify import check_snapshot
-from prodsec.store import labels
+from prodsec.store import labels, registry, repo
 from prodsec.store.audit import CLI
 from prodsec.store.db import Database
 from prodsec.store.keys import SqlKeyStore
 from prodsec.store.log import SqlLogStore
-from prodsec.store.models import LogHeadRow, RegistryLabel, SigningKeyRow
+from prodsec.store.models import Application, LogHeadRow, RegistryLabel, SigningKeyRow, User
 from prodsec.store.registry import Services
 
 from ..conftest import log_size, wired
-from .conftest import ON, with_owner
+from .conftest import EXAMPLES, ON, with_owner
 
 
 def test_an_issued_label_verifies_offline_and_its_entry_names_it(
@@ -99,3 +102,38 @@ def test_a_failure_after_the_label_row_leaves_nothing(database: Database, catalo
     with database.session() as s:
         again = labels.issue(s, wiring.services(s, CLI), owner, CLI, ident, ON)
         assert (again.registration, again.log_index) == ("CSA/310529/PS-000001", 0)
+
+
+def test_a_bsi_labelled_camera_is_recognised_and_a_smart_lock_refused(
+    database: Database, catalog: Catalog
+) -> None:
+    wiring = wired(database, catalog)
+    with database.session() as s:
+        owner, ident = with_owner(s, catalog, "smart-camera")
+        app = registry.application_view(s, registry.application(s, owner, ident))
+        assert (app["route"], app["basis"], app["stage"]) == (
+            "recognition", "bsi-label-cls-level-2", "with-owner",
+        )  # fmt: skip
+        label = labels.issue(s, wiring.services(s, CLI), owner, CLI, ident, ON)
+        assert (label.registration, label.valid_until) == (
+            "CSA/310529/PS-000001", dt.date(2029, 5, 31),
+        )  # fmt: skip
+    with database.session() as s:
+        maker = s.scalars(select(User).where(User.email == "m@b.test")).one()
+        data = yaml.safe_load((EXAMPLES / "smart-speaker-bsi.yaml").read_text(encoding="utf-8"))
+        data["category"] = "smart-lock"
+        profile = repo.parse(catalog, data, "lock")
+        lock = repo.create_product(s, repo.Visibility(maker.organisation_id), profile, data).id
+    before = _rows(database), applications(database)
+    with database.session() as s, pytest.raises(BadInputError) as caught:
+        registry.apply(s, catalog, maker, CLI, lock, "sg-cls", "2", None, ON)
+    assert str(caught.value) == (
+        "level: the product does not meet sg-cls level 2: requirements not met; "
+        "bsi-label-cls-level-2: the arrangement excludes smart lock"
+    )
+    assert (_rows(database), applications(database)) == before
+
+
+def applications(db: Database) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(Application)) or 0

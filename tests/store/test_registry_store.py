@@ -178,7 +178,8 @@ def test_refusals_reviews_and_label_changes(database: Database, catalog: Catalog
             NotFoundError, "no label 'CSA/000000/X'", lambda: labels.get_label(s, "CSA/000000/X")
         )
         assert [lb.registration for lb in labels.labels(s, users["admin"])] == [reg]
-        # (one transaction: both made at the same moment, so the order is by id)
-        assert [a.id for a in registry.applications(s, users["admin"])] == sorted([ident, again.id])
+        # by the moment each was made, then by id
+        made = sorted([app, again], key=lambda a: (a.created, a.id))
+        assert [a.id for a in registry.applications(s, users["admin"])] == [a.id for a in made]
         entries = SqlLogStore.within(s).entries(0, 10)
         assert [json.loads(e.data)["kind"] for e in entries] == ["issue", "withdraw"]
