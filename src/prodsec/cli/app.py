@@ -35,6 +35,8 @@ GROUPS = {
     "label": "label",
     "sbom": "sbom",
     "registry": "registry",
+    # --- vulns: the advisory index and scans ---
+    "vulns": "vulns",
 }
 COMMANDS = {
     "applies": ("applies", "command"),
