@@ -54,6 +54,17 @@ SAMPLES: dict[str, list[list[str]]] = {
     "sbom show": [[str(ROOT / "tests/assets/sbom/camera-1.0.cdx.xml")]],
     "sbom validate": [[str(ROOT / "tests/assets/sbom/camera-1.1.spdx")]],
     "recognition reach": [["-s", "sg-cls", "-l", "2", "-c", "smart-camera", "--on", "2026-01-15"]],
+    # --- vulns: advisories read from files, synced into an in-memory database ---
+    "vulns scan": [
+        [
+            str(ROOT / "tests/assets/sbom/camera-1.0.cdx.json"),
+            "--cpe",
+            str(ROOT / "tests/assets/vulns/cpe-wolfssl-freertos.json"),
+        ]
+    ],
+    "vulns sync": [
+        ["--cpe", str(ROOT / "tests/assets/vulns/cpe-wolfssl-freertos.json"), "--db", "sqlite://"]
+    ],
 }
 
 
