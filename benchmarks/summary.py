@@ -25,6 +25,8 @@ BENCHMARKS = (
     "registry_log",
     "registry_sign",
     "load",
+    # --- vulns: matching beside pip-audit, and throughput ---
+    "vulns",
 )
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, insert, select, text
 
 from prodsec.store.db import Database
 from prodsec.store.models import (
@@ -23,7 +22,7 @@ from prodsec.store.models import (
     KevRow,
 )
 from prodsec.supplychain.vuln.cpe import Cpe, CpeRule, parse_cpe
-from prodsec.supplychain.vuln.index import MemoryIndex, range_keys
+from prodsec.supplychain.vuln.index import MemoryIndex, range_keys, reachable
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import OsvRecord, parse_record
 from prodsec.supplychain.vuln.sync import Batch
@@ -147,33 +146,42 @@ def _rule(row: AdvisoryCpeRule) -> CpeRule:
     )
 
 
+_CANDIDATES = text(
+    "SELECT DISTINCT advisory FROM vuln_packages WHERE ecosystem = :ecosystem"
+    " AND name = :name AND low <= :key AND high >= :key ORDER BY advisory"
+)
+_ALL_CANDIDATES = text(
+    "SELECT DISTINCT advisory FROM vuln_packages WHERE ecosystem = :ecosystem"
+    " AND name = :name ORDER BY advisory"
+)
+
+
 class SqlAdvisoryIndex:
-    """The matcher's `AdvisoryIndex` over the database; parsed records are kept."""
+    """The matcher's `AdvisoryIndex` over the database: candidates by one indexed query
+    each; records parsed once and kept; the alias graph and the KEV catalog (small)
+    read whole on first use."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._records: dict[str, OsvRecord | None] = {}
+        self._records: dict[str, OsvRecord] = {}
+        self._joined: dict[str, set[str]] | None = None
+        self._kevs: dict[str, KevEntry] | None = None
 
-    def _load(self, session: Session, ids: Sequence[str]) -> list[OsvRecord]:
+    def _load(self, ids: Sequence[str]) -> list[OsvRecord]:
         wanted = [i for i in ids if i not in self._records]
         if wanted:
-            rows = session.execute(
-                select(AdvisoryRow.id, AdvisoryRow.document).where(AdvisoryRow.id.in_(wanted))
-            )
-            for rid, document in rows:
-                self._records[rid] = parse_record(document, rid)
-        return [r for i in ids if (r := self._records.get(i)) is not None]
+            query = select(AdvisoryRow.id, AdvisoryRow.document).where(AdvisoryRow.id.in_(wanted))
+            with self.db.engine.connect() as connection:
+                for rid, document in connection.execute(query):
+                    self._records[rid] = parse_record(document, rid)
+        return [self._records[i] for i in ids if i in self._records]
 
     def candidates(self, ecosystem: str, name: str, coarse: str | None) -> Sequence[OsvRecord]:
-        query = select(AdvisoryPackage.advisory).where(
-            AdvisoryPackage.ecosystem == ecosystem.partition(":")[0],
-            AdvisoryPackage.name == name,
-        )
-        if coarse is not None:
-            query = query.where(AdvisoryPackage.low <= coarse, AdvisoryPackage.high >= coarse)
-        with self.db.session() as session:
-            ids = list(dict.fromkeys(session.scalars(query.order_by(AdvisoryPackage.advisory))))
-            return self._load(session, ids)
+        values = {"ecosystem": ecosystem.partition(":")[0], "name": name, "key": coarse}
+        statement = _ALL_CANDIDATES if coarse is None else _CANDIDATES
+        with self.db.engine.connect() as connection:
+            ids = list(connection.execute(statement, values).scalars())
+        return self._load(ids)
 
     def cpe_candidates(self, cpe: Cpe) -> Sequence[CpeRule]:
         query = select(AdvisoryCpeRule).where(
@@ -185,29 +193,25 @@ class SqlAdvisoryIndex:
             return [_rule(row) for row in session.scalars(query.order_by(AdvisoryCpeRule.id))]
 
     def record(self, advisory: str) -> OsvRecord | None:
-        with self.db.session() as session:
-            found = self._load(session, [advisory])
+        found = self._load([advisory])
         return found[0] if found else None
 
     def aliases(self, advisory: str) -> tuple[str, ...]:
-        seen = {advisory}
-        todo = [advisory]
-        with self.db.session() as session:
-            while todo:
-                current = todo.pop()
-                forward = select(AdvisoryAlias.alias).where(AdvisoryAlias.advisory == current)
-                backward = select(AdvisoryAlias.advisory).where(AdvisoryAlias.alias == current)
-                for other in [*session.scalars(forward), *session.scalars(backward)]:
-                    if other not in seen:
-                        seen.add(other)
-                        todo.append(other)
-        seen.discard(advisory)
-        return tuple(sorted(seen))
+        if self._joined is None:
+            joined: dict[str, set[str]] = {}
+            with self.db.engine.connect() as connection:
+                query = select(AdvisoryAlias.advisory, AdvisoryAlias.alias)
+                for rid, alias in connection.execute(query):
+                    joined.setdefault(rid, set()).add(alias)
+                    joined.setdefault(alias, set()).add(rid)
+            self._joined = joined
+        return reachable(self._joined, advisory)
 
     def kev(self, cve: str) -> KevEntry | None:
-        with self.db.session() as session:
-            row = session.get(KevRow, cve)
-            return _kev(row) if row is not None else None
+        if self._kevs is None:
+            with self.db.session() as session:
+                self._kevs = {row.cve: _kev(row) for row in session.scalars(select(KevRow))}
+        return self._kevs.get(cve)
 
 
 def memory_index(db: Database) -> MemoryIndex:

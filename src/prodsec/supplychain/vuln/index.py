@@ -14,7 +14,7 @@ versions give one row from the lowest to the highest listed key; `GIT` ranges no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,6 +127,20 @@ def range_keys(record: OsvRecord) -> list[RangeKey]:
     return list(rows)
 
 
+def reachable(joined: Mapping[str, Iterable[str]], advisory: str) -> tuple[str, ...]:
+    """The ids reachable through aliases (a record that names an alias, and the aliases
+    of the records that name this id), sorted, without `advisory` itself."""
+    seen = {advisory}
+    todo = [advisory]
+    while todo:
+        for other in joined.get(todo.pop(), ()):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    seen.discard(advisory)
+    return tuple(sorted(seen))
+
+
 class MemoryIndex:
     """An `AdvisoryIndex` in dictionaries."""
 
@@ -168,17 +182,7 @@ class MemoryIndex:
         return self.records.get(advisory)
 
     def aliases(self, advisory: str) -> tuple[str, ...]:
-        """The ids reachable through aliases (a record that names an alias, and the
-        aliases of the records that name this id)."""
-        seen = {advisory}
-        todo = [advisory]
-        while todo:
-            for other in self.joined.get(todo.pop(), ()):
-                if other not in seen:
-                    seen.add(other)
-                    todo.append(other)
-        seen.discard(advisory)
-        return tuple(sorted(seen))
+        return reachable(self.joined, advisory)
 
     def kev(self, cve: str) -> KevEntry | None:
         return self.kevs.get(cve)

@@ -19,7 +19,7 @@ import tomllib
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypedDict
 
@@ -151,7 +151,9 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime) and value.utcoffset() == timedelta(0):
+        return value.replace(tzinfo=None).isoformat() + "Z"  # RFC 3339, as OSV writes it
+    if isinstance(value, datetime | date):
         return value.isoformat()
     return value
 
