@@ -196,3 +196,27 @@ def test_the_index_misses_nothing_a_full_check_finds(
             hits += len(everything)
     print(f"{checked} package versions checked, {hits} hits")
     assert (checked, hits) == (4335, 71062)
+
+
+def test_toml_records_are_read(tmp_path: Path) -> None:
+    (tmp_path / "RUSTSEC-0000-0001.toml").write_text(
+        'id = "RUSTSEC-0000-0001"\n'
+        "modified = 2026-11-30T00:00:00Z\n"
+        'aliases = ["CVE-0000-0001"]\n'
+        "[[affected]]\n"
+        'package = { ecosystem = "crates.io", name = "demo" }\n'
+        "[[affected.ranges]]\n"
+        'type = "SEMVER"\n'
+        'events = [{ introduced = "0" }, { fixed = "1.2.0" }]\n',
+        encoding="utf-8",
+    )
+    (loaded,), refused = read_sources([tmp_path])
+    assert refused == []
+    assert (loaded.record.id, loaded.record.modified, loaded.document["modified"]) == (
+        "RUSTSEC-0000-0001",
+        "2026-11-30T00:00:00+00:00",
+        "2026-11-30T00:00:00Z",
+    )
+    assert range_keys(loaded.record) == [
+        RangeKey("crates.io", "demo", "", "00:00000001.00000002.00000000")
+    ]
