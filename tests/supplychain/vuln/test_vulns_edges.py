@@ -254,9 +254,8 @@ def test_cpe_files_refused_and_rules_in_the_database(database: Database, tmp_pat
         "CVE-2021-3336",
     ]
     record = sql.record("CVE-2022-42905")
-    assert record is not None and record.severity == (
-        ("CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:H"),
-    )
+    assert record is not None
+    assert record.severity == (("CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:H"),)
     assert (sql.record("CVE-0"), sql.kev("CVE-2022-42905")) == (None, None)
     component = Component(ComponentRef("w"), "WolfSSL", "4.8.1", cpes=("cpe:2.3:bad", str(wolf)))
     assert [f.advisory for f in scan([component], sql, on=DAY)] == ["CVE-2022-42905"]
