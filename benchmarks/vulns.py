@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.frame import emit, figure
+from benchmarks.versions import corpora
 from packaging.version import InvalidVersion, Version
 
 from prodsec.store.db import Database
@@ -45,16 +46,6 @@ from prodsec.supplychain.vuln.sync import read_sources, sync
 PIP_AUDIT = "pip-audit==2.10.1"
 ROOT = Path(__file__).resolve().parents[1]
 DAY = date(2026, 11, 30)
-
-
-def corpora() -> Path:
-    named = os.environ.get("PRODSEC_TEST_CORPORA", "")
-    if named:
-        return Path(named)
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "corpora").is_dir():
-            return parent / "shared" / "corpora"
-    sys.exit("no corpora: set PRODSEC_TEST_CORPORA")
 
 
 def pip_audit() -> Path:

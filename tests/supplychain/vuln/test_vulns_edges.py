@@ -21,6 +21,7 @@ from prodsec.supplychain.vex.model import (
     statements_document,
 )
 from prodsec.supplychain.vuln.cpe import parse_cpe, rules_from_nvd
+from prodsec.supplychain.vuln.documents import decode
 from prodsec.supplychain.vuln.findings import scan
 from prodsec.supplychain.vuln.index import MemoryIndex
 from prodsec.supplychain.vuln.kev import parse_kev, read_kev
@@ -28,7 +29,7 @@ from prodsec.supplychain.vuln.osv import OsvLimits, parse_record
 from prodsec.supplychain.vuln.packages import Package, package_of
 from prodsec.supplychain.vuln.sarif import sarif_log
 from prodsec.supplychain.vuln.severity import Severity, highest, score
-from prodsec.supplychain.vuln.sync import count_files, decode, read_cpe_file, read_sources, sync
+from prodsec.supplychain.vuln.sync import count_files, read_cpe_file, read_sources, sync
 from prodsec.supplychain.vuln.views import scan_public
 
 ASSETS = Path(__file__).parents[2] / "assets" / "vulns"
@@ -115,6 +116,10 @@ def test_vex_files_round_trip(tmp_path: Path) -> None:
     path.write_text(json.dumps(statements_document(statements)))
     assert read_statements(path) == statements
     path.write_text("[]")
+    with pytest.raises(DataError) as caught:
+        read_statements(path)
+    assert lines(caught) == ["vex.json: $: expected an object"]
+    path.write_text("{}")
     with pytest.raises(DataError) as caught:
         read_statements(path)
     assert lines(caught) == ["vex.json: $.statements: required: a list of statements"]

@@ -14,19 +14,16 @@ others are counted unchanged. Two files with the same id: the later `modified` w
 
 from __future__ import annotations
 
-import json
-import tomllib
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypedDict
 
-from prodsec.catalog.limits import OSV_FILE, json_too_deep
-from prodsec.catalog.yamlsrc import parse_text
 from prodsec.errors import BadInputError, DataError, Issue, LimitExceededError, ProdsecError
 from prodsec.supplychain.vuln.cpe import CpeRule, rules_from_nvd
+from prodsec.supplychain.vuln.documents import decode, read_document
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import OsvLimits, OsvRecord, parse_record
 
@@ -108,41 +105,6 @@ def report_public(report: SyncReport) -> SyncReportPublic:
 
 
 # --- reading -----------------------------------------------------------------------------
-
-
-_LIMITS = OsvLimits()
-
-
-def decode(data: bytes, name: str, limits: OsvLimits = _LIMITS) -> Mapping[str, Any]:
-    """A document from the bytes of a `.json`, `.yaml`/`.yml` or `.toml` file."""
-    if len(data) > limits.bytes:
-        raise LimitExceededError(
-            f"{name}: {len(data)} bytes, more than {limits.bytes}", limit=f"bytes: {limits.bytes}"
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError([Issue(name, 0, "$", f"not UTF-8: {exc.reason}")]) from None
-    suffix = Path(name).suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        shape = replace(OSV_FILE, max_bytes=limits.bytes)
-        parsed: Any = parse_text(text, Path(name), shape).data
-    elif suffix == ".toml":
-        try:
-            parsed = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise DataError([Issue(name, 0, "$", f"not readable: {exc}")]) from None
-    else:
-        if json_too_deep(text, OSV_FILE.max_depth):
-            depth = OSV_FILE.max_depth
-            raise DataError([Issue(name, 0, "$", f"nested deeper than {depth} levels")])
-        try:
-            parsed = json.loads(text)
-        except ValueError as exc:
-            raise DataError([Issue(name, 0, "$", f"not readable: {exc}")]) from None
-    if not isinstance(parsed, dict):
-        raise DataError([Issue(name, 0, "$", "expected an object")])
-    return parsed
 
 
 def _plain(value: Any) -> Any:
@@ -238,7 +200,7 @@ def read_cpe_file(path: Path) -> tuple[list[Loaded], list[CpeRule]]:
     (`{"vulnerabilities": [{"cve": {"id", "published", "lastModified", "descriptions",
     "metrics", "configurations"}}]}`). Each CVE becomes a record without packages (so
     purl matching never sees it) with its English description and CVSS vectors."""
-    document = decode(path.read_bytes(), path.name)
+    document = read_document(path)
     items = document.get("vulnerabilities")
     if not isinstance(items, list):
         raise DataError([Issue(path.name, 0, "$.vulnerabilities", "required: a list")])
