@@ -23,6 +23,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -351,17 +352,20 @@ class AdvisoryRow(Base):
 
 class AdvisoryAlias(Base):
     __tablename__ = "vuln_aliases"
+    __table_args__ = (UniqueConstraint("advisory", "alias"),)
 
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     advisory: Mapped[str] = mapped_column(
-        ForeignKey("vuln_records.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("vuln_records.id", ondelete="CASCADE"), index=True
     )
-    alias: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    alias: Mapped[str] = mapped_column(String(100), index=True)
 
 
 class AdvisoryPackage(Base):
     """A range of an affected package: the coarse keys of its bounds (`index.range_keys`)."""
 
     __tablename__ = "vuln_packages"
+    __table_args__ = (Index("ix_vuln_packages_lookup", "ecosystem", "name", "low"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     advisory: Mapped[str] = mapped_column(
@@ -375,6 +379,7 @@ class AdvisoryPackage(Base):
 
 class AdvisoryCpeRule(Base):
     __tablename__ = "vuln_cpe_rules"
+    __table_args__ = (Index("ix_vuln_cpe_rules_lookup", "part", "vendor", "product"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     advisory: Mapped[str] = mapped_column(

@@ -38,13 +38,10 @@ def upgrade() -> None:
     )
     op.create_table(
         "vuln_aliases",
-        sa.Column(
-            "advisory",
-            sa.String(100),
-            sa.ForeignKey("vuln_records.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column("alias", sa.String(100), primary_key=True, index=True),
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        _advisory(),
+        sa.Column("alias", sa.String(100), nullable=False, index=True),
+        sa.UniqueConstraint("advisory", "alias"),
     )
     op.create_table(
         "vuln_packages",
