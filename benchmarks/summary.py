@@ -24,6 +24,8 @@ BENCHMARKS = (
     "assess",
     "registry",
     "load",
+    # --- vulns: matching beside pip-audit, and throughput ---
+    "vulns",
 )
 
 

@@ -111,6 +111,8 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec users remove",
         "prodsec vex convert",
         "prodsec vex show",
+        "prodsec vulns scan",
+        "prodsec vulns sync",
     ]
     missing = [c for c, _ in commands if f"## `{c}" not in doc]
     assert missing == []

@@ -58,6 +58,17 @@ SAMPLES: dict[str, list[list[str]]] = {
     # --- cvd ---
     "cvd check": [[str(ROOT / "tests/assets/cvd/policy-good.md")]],
     "securitytxt check": [[str(ROOT / "tests/assets/cvd/security.txt"), "--on", "2026-12-01"]],
+    # --- vulns: advisories read from files, synced into an in-memory database ---
+    "vulns scan": [
+        [
+            str(ROOT / "tests/assets/sbom/camera-1.0.cdx.json"),
+            "--cpe",
+            str(ROOT / "tests/assets/vulns/cpe-wolfssl-freertos.json"),
+        ]
+    ],
+    "vulns sync": [
+        ["--cpe", str(ROOT / "tests/assets/vulns/cpe-wolfssl-freertos.json"), "--db", "sqlite://"]
+    ],
 }
 
 

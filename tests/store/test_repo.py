@@ -49,6 +49,12 @@ def test_migrations_create_every_table(database: Database) -> None:
         "sign_in_failures",
         "signing_keys",
         "users",
+        # --- vulns: the advisory index ---
+        "vuln_aliases",
+        "vuln_cpe_rules",
+        "vuln_kev",
+        "vuln_packages",
+        "vuln_records",
     ]
 
 

@@ -40,6 +40,8 @@ GROUPS = {
     "cvd": "cvd",
     # --- vexsbom: VEX documents ---
     "vex": "vex",
+    # --- vulns: the advisory index and scans ---
+    "vulns": "vulns",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

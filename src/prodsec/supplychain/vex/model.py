@@ -11,7 +11,6 @@ where a product is known. The latest statement per (vulnerability, component) wi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,8 +18,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
-from prodsec.catalog.limits import OSV_FILE, json_too_deep
-from prodsec.errors import DataError, Issue, LimitExceededError
+from prodsec.errors import DataError, Issue
+from prodsec.supplychain.vuln.documents import read_document
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -161,20 +160,8 @@ def parse_statements(data: Any, source: str = "(vex)") -> tuple[VexStatement, ..
 
 
 def read_statements(path: Path) -> tuple[VexStatement, ...]:
-    """Statements from a JSON file in prodsec's own form, refused past the OSV file limit."""
-    size = path.stat().st_size
-    if size > OSV_FILE.max_bytes:
-        raise LimitExceededError(
-            f"{path.name}: {size} bytes, more than {OSV_FILE.max_bytes}", limit="bytes"
-        )
-    text = path.read_text(encoding="utf-8")
-    if json_too_deep(text, OSV_FILE.max_depth):
-        raise DataError([Issue(path.name, 0, "$", "nested too deep")])
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise DataError([Issue(path.name, 0, "$", f"not readable: {exc}")]) from exc
-    return parse_statements(data, path.name)
+    """Statements from a JSON file in prodsec's own form, within the OSV file limits."""
+    return parse_statements(read_document(path), path.name)
 
 
 def statements_document(statements: Sequence[VexStatement]) -> dict[str, Any]:

@@ -5,8 +5,9 @@ records of each component (by ecosystem, name and the coarse key of its version,
 the index narrows the ranges by a query) and checks each candidate exactly with
 `osv.affects`. Components whose purl names no OSV ecosystem are matched on their CPEs
 (`cpe.py`). The scan sees the index as it was on `on`: records published after it are
-left out, records withdrawn on or before it too; KEV entries count from their date added
-and VEX statements from their timestamp. The latest VEX statement per (vulnerability,
+left out; a withdrawn record matches nothing (`osv.affects`), whenever it was
+withdrawn; KEV entries count from their date added and VEX statements from their
+timestamp. The latest VEX statement per (vulnerability,
 component) is attached to each finding; the finding stays in the list whatever it says.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Protocol
 
 from prodsec.errors import BadInputError
@@ -31,6 +33,7 @@ from prodsec.supplychain.vuln.osv import (
     Verdict,
     affects,
     normalise_name,
+    parsed_key,
 )
 from prodsec.supplychain.vuln.packages import Package, package_of
 from prodsec.supplychain.vuln.severity import Severity, score
@@ -103,11 +106,8 @@ class Finding:
 
 
 def _visible(record: OsvRecord, on: date) -> bool:
-    day = on.isoformat()
     first = (record.published or record.modified)[:10]
-    if first and first > day:
-        return False
-    return not (record.withdrawn and record.withdrawn[:10] <= day)
+    return not (first and first > on.isoformat()) and not record.withdrawn
 
 
 def _listed_only(record: OsvRecord, package: Package) -> Verdict:
@@ -146,17 +146,18 @@ def _ordered(ecosystem: str, versions: list[str]) -> tuple[str, ...]:
     scheme = scheme_of(ecosystem)
     if scheme is None:
         return tuple(unique)
-    keyed = [(scheme.key(v), v) for v in unique]
+    keyed = [(parsed_key(scheme, v), v) for v in unique]
     if any(k is None for k, _ in keyed):
         return tuple(unique)
     return tuple(v for _, v in sorted(keyed))
 
 
-def _coarse(package: Package) -> str | None:
-    if not package.version or scheme_of(package.ecosystem) is None:
+@lru_cache(maxsize=65_536)
+def _coarse(ecosystem: str, version: str) -> str | None:
+    if not version or scheme_of(ecosystem) is None:
         return None
     try:
-        return coarse(package.ecosystem, package.version)
+        return coarse(ecosystem, version)
     except BadInputError:
         return None
 
@@ -178,6 +179,8 @@ class _Vex:
                 self.by_id.setdefault(s.vulnerability, []).append((order, s))
 
     def latest(self, ids: Iterable[str], component: FindingComponent) -> FindingVex | None:
+        if not self.by_id:
+            return None
         targets = {component.ref, component.purl, canonical_purl(component.purl) or ""}
         bare = {t.split("@", 1)[0] for t in targets if t.startswith("pkg:")}
         best: tuple[float, int, VexStatement] | None = None
@@ -266,6 +269,18 @@ def scan(
     found: list[Finding] = []
     for component in components:
         package = package_of(component.purl) if component.purl else None
+        if package is not None and not package.version and component.version:
+            package = Package(package.ecosystem, package.name, component.version)
+        hits: list[tuple[OsvRecord, tuple[str, tuple[str, ...]], str]] = []
+        if package is not None:
+            key = _coarse(package.ecosystem, package.version)
+            for record in index.candidates(package.ecosystem, package.name, key):
+                if _visible(record, on) and _verdict(record, package).affected:
+                    hits.append((record, _ranges(record, package), "purl"))
+        elif component.cpes:
+            hits.extend((r, words, "cpe") for r, words in _by_cpe(component, index, on))
+        if not hits:
+            continue
         shown = FindingComponent(
             component.name,
             component.version,
@@ -273,15 +288,6 @@ def scan(
             component.cpes[0] if component.cpes else "",
             component.ref,
         )
-        if package is not None and not package.version and component.version:
-            package = Package(package.ecosystem, package.name, component.version)
-        hits: list[tuple[OsvRecord, tuple[str, tuple[str, ...]], str]] = []
-        if package is not None:
-            for record in index.candidates(package.ecosystem, package.name, _coarse(package)):
-                if _visible(record, on) and _verdict(record, package).affected:
-                    hits.append((record, _ranges(record, package), "purl"))
-        else:
-            hits.extend((r, words, "cpe") for r, words in _by_cpe(component, index, on))
         for record, words, how in sorted(hits, key=lambda h: h[0].id):
             found.append(_finding(record, shown, index, statements, on, words, how))
     return found

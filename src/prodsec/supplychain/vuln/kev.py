@@ -8,14 +8,13 @@ from its `dateAdded` on.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from prodsec.catalog.limits import SBOM_FILE, json_too_deep
-from prodsec.errors import DataError, Issue, LimitExceededError
+from prodsec.errors import DataError, Issue
+from prodsec.supplychain.vuln.documents import read_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +85,5 @@ def parse_kev(data: Any, source: str = "(kev)") -> tuple[KevEntry, ...]:
 
 
 def read_kev(path: Path) -> tuple[KevEntry, ...]:
-    """A KEV catalog file (the whole catalog is a few MB), refused past the SBOM size."""
-    size = path.stat().st_size
-    if size > SBOM_FILE.max_bytes:
-        raise LimitExceededError(f"{path.name}: {size} bytes, too large", limit="bytes")
-    text = path.read_text(encoding="utf-8")
-    if json_too_deep(text, SBOM_FILE.max_depth):
-        raise DataError([Issue(path.name, 0, "$", "nested too deep")])
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise DataError([Issue(path.name, 0, "$", f"not readable: {exc}")]) from exc
-    return parse_kev(data, path.name)
+    """A KEV catalog file (a few MB), within the OSV file limits."""
+    return parse_kev(read_document(path), path.name)

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -284,6 +285,7 @@ def read_record(path: Path, limits: OsvLimits = OsvLimits()) -> OsvRecord:
 # --- matching ----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65_536)
 def normalise_name(ecosystem: str, name: str) -> str:
     """PyPI names compare as PEP 503 normalises them; other names as written."""
     if ecosystem.split(":", 1)[0] == "PyPI":
@@ -298,7 +300,10 @@ def _same_package(entry: Affected, ecosystem: str, name: str) -> bool:
     return normalise_name(ecosystem, entry.name) == normalise_name(ecosystem, name)
 
 
-def _key(scheme: Scheme, value: str) -> Any:
+@lru_cache(maxsize=262_144)
+def parsed_key(scheme: Scheme, value: str) -> Any:
+    """The key of a version in a scheme, None when it is none; kept, since the same
+    events and versions are compared again and again."""
     try:
         return key_in(scheme, value)
     except BadInputError:
@@ -316,7 +321,7 @@ def in_range(rng: Range, scheme: Scheme, version: Any) -> bool | None:
             continue
         if event.kind == EventKind.LIMIT and event.value == "*":
             continue
-        key = _key(scheme, event.value)
+        key = parsed_key(scheme, event.value)
         if key is None:
             return None
         if event.kind == EventKind.INTRODUCED:
@@ -366,7 +371,8 @@ def affects(record: OsvRecord, ecosystem: str, name: str, version: str) -> Verdi
             if scheme is None:
                 notes.append(_skipped(rng, entry.ecosystem))
                 continue
-            answer = in_range(rng, scheme, key_in(scheme, version))
+            key = parsed_key(scheme, version)
+            answer = in_range(rng, scheme, key if key is not None else key_in(scheme, version))
             if answer:
                 return Verdict(True, f"{name} {version} is in the {rng.describe()}")
             if answer is None:
