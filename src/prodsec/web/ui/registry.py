@@ -16,7 +16,7 @@ from prodsec.web.templating import page
 router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
 
-@router.get("/registry", response_class=HTMLResponse)
+@router.get("/registry/work", response_class=HTMLResponse)
 def work_list(request: Request, db: DbDep, user: SignedIn) -> HTMLResponse:
     on = today()
     with db.session() as s:

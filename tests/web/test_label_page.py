@@ -1,0 +1,296 @@
+"""The public face of the registry, on SQLite and PostgreSQL: a CLS level 2 label for a
+camera on its consumer page (HTML and JSON), as time passes and after revocation; the
+label art (the QR code decodes to the page's URL); the public search with its CSV and
+JSON, and the Atom feed of the log's events."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import segno
+import zxingcpp
+from defusedxml import ElementTree
+from PIL import Image
+
+from prodsec.catalog import Catalog
+from prodsec.registry.events import Event, EventKind
+from prodsec.registry.log import TransparencyLog
+from prodsec.store.db import Database
+from prodsec.store.log import SqlLogStore
+from prodsec.web.api import registry_public
+from prodsec.web.ui import labelpage
+
+from ..conftest import StandInLog
+from ..registry.conftest import HmacSigner
+from .test_registry_api import Registry, camera, open_registry
+
+TODAY = dt.date(2026, 6, 1)
+REG = "CSA/311228/PS-000001"
+PAGE = f"/l/{REG}"
+JSON = {"Accept": "application/json"}
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class LoggedLog(StandInLog):
+    """The stand-in log, whose events `publish` then appends to the database's
+    transparency log (after the request: SQLite lets one writer at a time), so the Atom
+    feed has entries."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__()
+        self.log = TransparencyLog(SqlLogStore(database), HmacSigner())
+
+    def publish(self) -> None:
+        done = self.log.store.size()
+        events = [
+            Event.at(
+                EventKind(kind), subject, dt.datetime(2026, 6, 1, 9, i, tzinfo=dt.UTC), payload
+            )
+            for i, (kind, subject, payload) in enumerate(self.entries)
+        ]
+        if events[done:]:
+            self.log.append(events[done:])
+
+
+@dataclass
+class Site:
+    reg: Registry
+    log: LoggedLog
+    monkeypatch: pytest.MonkeyPatch
+
+    def on(self, day: dt.date) -> None:
+        """Read every public page as of `day`."""
+        for module in (labelpage, registry_public):
+            self.monkeypatch.setattr(module, "today", lambda: day)
+
+
+@pytest.fixture
+def site(database: Database, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+    """A CLS level 2 label for the camera (security support to 2028-12-31), issued on
+    2026-06-01 after the lab's review; a second camera of another maker holds none."""
+    log = LoggedLog(database)
+    with open_registry(database, catalog, monkeypatch, log) as reg:
+        product = reg.product("maker", camera(**{"2028-08-31": "2028-12-31"}))
+        body = {"product": product, "scheme": "sg-cls", "level": "2", "lab": "Test Lab SG"}
+        app = reg.post("maker", "/registry/applications", json=body).json()
+        verdicts = dict.fromkeys(app["open_requirements"], "met")
+        review = {"report": "All provisions tested.", "verdicts": verdicts, "passed": True}
+        answer = reg.post("lab", f"/registry/applications/{app['id']}/review", json=review)
+        assert answer.status_code == 200, answer.text
+        answer = reg.post("csa", f"/registry/applications/{app['id']}/issue")
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["registration"] == REG
+        log.publish()
+        found = Site(reg, log, monkeypatch)
+        found.on(TODAY)
+        yield found
+
+
+def test_the_consumer_page_says_what_the_label_promises(site: Site) -> None:
+    client = site.reg.client
+    html = client.get(PAGE)
+    assert (html.status_code, html.headers["content-type"]) == (200, "text/html; charset=utf-8")
+    text = html.text
+    assert "<h1>Example Cameras Ltd HomeCam 3</h1>" in text
+    assert (
+        '<dt>Label</dt><dd><span class="status active">Valid</span> until 2028-12-31</dd>' in text
+    )
+    assert "<dt>Level</dt><dd>Level 2: the standard&#39;s mandatory provisions</dd>" in text
+    assert "<dt>Security updates until</dt><dd>2028-12-31</dd>" in text
+    assert "<dt>Lab</dt><dd>Test Lab SG</dd>" in text
+    assert 'role="alert"' not in text
+    assert "None known." in text
+
+    view = client.get(PAGE, headers=JSON).json()
+    assert client.get(PAGE, headers=JSON).headers["vary"] == "Accept"
+    facts = {k: v for k, v in view.items() if k not in {"disclosures", "verify", "product"}}
+    assert facts == {
+        "registration": REG,
+        "url": f"http://testserver{PAGE}",
+        "checked_on": "2026-06-01",
+        "status": "active",
+        "status_words": "Valid",
+        "reason": "",
+        "scheme": "sg-cls",
+        "scheme_title": "Singapore CLS(IoT)",
+        "edition": "2025",
+        "issuer": "Cyber Security Agency of Singapore (CSA)",
+        "level": "2",
+        "level_words": "Level 2: the standard's mandatory provisions",
+        "issued_on": "2026-06-01",
+        "valid_until": "2028-12-31",
+        "manufacturer": "Example Cameras Ltd",
+        "model": "HomeCam 3",
+        "category": "smart-camera",
+        "product_version": "3.0",
+        "end_of_sales": "2027-09-01",
+        "end_of_security_support": "2028-12-31",
+        "unsupported_since": None,
+        "last_updated": view["last_updated"],
+        "route": "lab-review",
+        "route_words": "the manufacturer's declaration, reviewed by an accredited lab",
+        "basis": "own-evidence",
+        "lab": "Test Lab SG",
+        "standard": "Singapore CLS(IoT), edition 2025",
+        "catalog_revision": site.reg.catalog.data_hash,
+        "advisories": [],
+        "advisories_note": "none known: no advisory feed is connected to this registry yet",
+    }
+    assert [(d["topic"], d["answer"]) for d in view["disclosures"]] == [
+        ("report", "yes"),
+        ("unique-password", "yes"),
+        ("change-password", "not stated"),
+        ("automatic-updates", "not stated"),
+        ("secure-setup", "not stated"),
+        ("sbom", "no"),
+        ("sensors", "not stated"),
+    ]
+    assert view["disclosures"][0]["evidence"] == [
+        "https://cameras.example/security",
+        "https://cameras.example/.well-known/security.txt",
+    ]
+    check = view["verify"]
+    assert check["jwks_url"] == "http://testserver/api/v1/schemes/sg-cls/jwks.json"
+    assert check["command"] == f"prodsec label verify http://testserver{PAGE}/label.jws"
+    assert client.get(f"{PAGE}/label.jws").text == check["jws"]
+
+
+def test_the_page_warns_once_support_has_ended_and_when_the_label_is_revoked(
+    site: Site,
+) -> None:
+    client = site.reg.client
+    site.on(dt.date(2029, 1, 2))
+    text = client.get(PAGE).text
+    assert "<strong>Security updates ended on 2028-12-31.</strong>" in text
+    assert "<strong>This label is expired.</strong> Its term ended on 2028-12-31." in text
+    assert client.get(PAGE, headers=JSON).json()["status"] == "expired"
+
+    site.on(TODAY)
+    answer = site.reg.post(
+        "csa", f"/registry/label-changes/revoke/{REG}", json={"reason": "false declaration"}
+    )
+    assert answer.status_code == 200, answer.text
+    text = client.get(PAGE).text
+    assert (
+        '<p class="banner bad" role="alert"><strong>This label is revoked.</strong> '
+        "Reason given by the scheme owner: false declaration</p>"
+    ) in text
+    view = client.get(PAGE, headers=JSON).json()
+    assert (view["status"], view["status_words"], view["reason"]) == (
+        "revoked", "Revoked", "false declaration",
+    )  # fmt: skip
+
+    missing = client.get("/l/CSA/311228/PS-999999", headers=JSON)
+    assert missing.status_code == 404
+
+
+def test_the_label_art_leads_to_the_consumer_page(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRODSEC_PUBLIC_URL", "https://labels.example/")
+    url = f"https://labels.example{PAGE}"
+    png = site.reg.client.get(f"{PAGE}/art.png")
+    assert png.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(png.content))
+    assert [round(d) for d in image.info["dpi"]] == [300, 300]
+    assert [code.text for code in zxingcpp.read_barcodes(image)] == [url]
+
+    svg = site.reg.client.get(f"{PAGE}/art.svg")
+    assert svg.headers["content-type"] == "image/svg+xml"
+    root = ElementTree.fromstring(svg.content)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts == ["Singapore CLS(IoT) · Level 2", REG]
+    found = root.find("{http://www.w3.org/2000/svg}path")
+    assert found is not None
+    path = found.get("d") or ""
+    drawn = {(int(x), int(y)) for x, y in re.findall(r"M(\d+) (\d+)h1v1h-1z", path)}
+    code = segno.make(url, error="m", micro=False)
+    expected = {
+        (x, y)
+        for y, row in enumerate(code.matrix_iter(scale=1, border=4))
+        for x, dark in enumerate(row)
+        if dark
+    }
+    assert drawn == expected
+
+
+def test_the_public_registry_searches_and_exports_the_same_rows(site: Site) -> None:
+    client = site.reg.client
+    page = client.get("/registry?scheme=sg-cls&status=active&manufacturer=example")
+    assert page.status_code == 200
+    assert f'<th scope="row"><a href="{PAGE}">{REG}</a></th>' in page.text
+    assert "Labels 1 to 1 of 1, newest first" in page.text
+    assert "No labels match." in client.get("/registry?status=revoked").text
+
+    found = client.get("/api/v1/registry/public/labels?category=smart-camera&level=2").json()
+    assert found == {
+        "items": [
+            {
+                "registration": REG,
+                "page": PAGE,
+                "scheme": "sg-cls",
+                "level": "2",
+                "status": "active",
+                "reason": "",
+                "manufacturer": "Example Cameras Ltd",
+                "model": "HomeCam 3",
+                "category": "smart-camera",
+                "issued_on": "2026-06-01",
+                "valid_until": "2028-12-31",
+                "support_end": "2028-12-31",
+                "unsupported_since": None,
+            }
+        ],
+        "total": 1,
+        "offset": 0,
+        "limit": 50,
+    }
+    none = client.get("/api/v1/registry/public/labels?support_end_to=2028-12-30").json()
+    assert none["total"] == 0
+    site.on(dt.date(2029, 1, 1))
+    expired = client.get("/api/v1/registry/public/labels?status=expired").json()
+    assert [i["status"] for i in expired["items"]] == ["expired"]
+
+    exported = client.get("/registry.csv?status=expired&manufacturer=EXAMPLE%25")
+    assert exported.headers["content-type"] == "text/csv; charset=utf-8"
+    assert list(csv.reader(io.StringIO(exported.text))) == [list(registry_public.FIELDS)]
+    rows = list(csv.DictReader(io.StringIO(client.get("/registry.csv?status=expired").text)))
+    assert [(r["registration"], r["status"], r["unsupported_since"]) for r in rows] == [
+        (REG, "expired", "2028-12-31")
+    ]
+    assert client.get("/api/v1/registry/public/labels?status=lost").status_code == 400
+
+
+def test_the_events_feed_is_atom(site: Site) -> None:
+    client = site.reg.client
+    site.reg.post("csa", f"/registry/label-changes/suspend/{REG}", json={"reason": "checking"})
+    site.log.publish()
+    answer = client.get("/registry/events.atom")
+    assert answer.headers["content-type"] == "application/atom+xml"
+    feed = ElementTree.fromstring(answer.content)
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert feed.find(f"{ATOM}{required}") is not None, required
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        f"Suspended: {REG}",
+        f"Issued: {REG}",
+    ]
+    assert feed.findtext(f"{ATOM}updated") == entries[0].findtext(f"{ATOM}updated")
+    assert entries[0].findtext(f"{ATOM}summary") == (
+        "log entry 1; status: suspended; level: 2; valid_until: 2028-12-31; reason: checking"
+    )
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert all(i and i.startswith("urn:uuid:") for i in ids)
+    assert len(set(ids)) == 2
+    again = ElementTree.fromstring(client.get("/registry/events.atom").content)
+    assert [e.findtext(f"{ATOM}id") for e in again.findall(f"{ATOM}entry")] == ids
+    link = entries[0].find(f"{ATOM}link")
+    assert link is not None
+    assert link.get("href") == f"http://testserver{PAGE}"
