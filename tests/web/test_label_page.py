@@ -11,14 +11,17 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import segno
 import zxingcpp
 from defusedxml import ElementTree
 from PIL import Image
+from typer.testing import CliRunner
 
 from prodsec.catalog import Catalog
+from prodsec.cli.app import app as cli
 from prodsec.registry.events import Event, EventKind
 from prodsec.registry.log import TransparencyLog
 from prodsec.store.db import Database
@@ -294,3 +297,32 @@ def test_the_events_feed_is_atom(site: Site) -> None:
     link = entries[0].find(f"{ATOM}link")
     assert link is not None
     assert link.get("href") == f"http://testserver{PAGE}"
+
+
+def test_the_command_line_draws_the_same_art(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = CliRunner()
+    base = ["--base-url", "https://labels.example", "--db", site.reg.db.url]
+    target = tmp_path / "label.png"
+    done = run.invoke(cli, ["label", "art", REG, "-o", str(target), *base])
+    assert (done.exit_code, done.stdout, done.stderr) == (0, "", "")
+    image = Image.open(target)
+    assert [code.text for code in zxingcpp.read_barcodes(image)] == [
+        f"https://labels.example{PAGE}"
+    ]
+    svg = run.invoke(cli, ["label", "art", REG, *base])
+    monkeypatch.setenv("PRODSEC_PUBLIC_URL", "https://labels.example")
+    assert svg.stdout == site.reg.client.get(f"{PAGE}/art.svg").text
+    errors = [
+        (["label", "art", REG, "-o", str(tmp_path / "a.pdf"), *base],
+         f"error: --output: {tmp_path / 'a.pdf'} must end in .svg or .png\n"),
+        (["label", "art", "CSA/311228/PS-999999", *base],
+         "error: no label CSA/311228/PS-999999 in the registry\n"),
+        (["label", "art", REG, "--base-url", "labels.example", "--db", site.reg.db.url],
+         "error: --base-url (or PRODSEC_PUBLIC_URL) must be an http(s) URL\n"),
+    ]  # fmt: skip
+    for args, message in errors:
+        failed = run.invoke(cli, args)
+        assert (failed.exit_code, failed.stderr) == (2, message)
+    assert not (tmp_path / "a.pdf").exists()

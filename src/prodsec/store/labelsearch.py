@@ -12,6 +12,8 @@ from typing import assert_never
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from prodsec.catalog import Catalog
+from prodsec.registry.art import LabelArt, consumer_url
 from prodsec.registry.rules import Status
 from prodsec.store.models import ProductRecord, RegistryLabel
 
@@ -94,3 +96,17 @@ def search(
 def find_label(session: Session, registration: str) -> RegistryLabel | None:
     """The label of a registration id, or None."""
     return session.scalar(select(RegistryLabel).where(RegistryLabel.registration == registration))
+
+
+def art_of(catalog: Catalog, label: RegistryLabel, base: str) -> LabelArt:
+    """What the printed label shows for a stored label."""
+    app = label.application
+    scheme = catalog.instrument(f"{app.scheme}@{app.edition}")
+    level = scheme.level(label.level)
+    words = level.title.split(":")[0] if level else f"Level {label.level}"
+    return LabelArt(
+        consumer_url(base, label.registration),
+        scheme.short_title or scheme.title,
+        words,
+        label.registration,
+    )

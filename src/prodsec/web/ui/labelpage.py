@@ -12,10 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError
-from prodsec.registry.art import LabelArt, art_png, art_svg, consumer_url
-from prodsec.store.labelsearch import find_label
+from prodsec.registry.art import art_png, art_svg
+from prodsec.store.labelsearch import art_of, find_label
 from prodsec.store.models import RegistryLabel
 from prodsec.store.repo import NotStoredError
 from prodsec.web.api.registry import today
@@ -52,31 +51,17 @@ def _label(session: Session, registration: str) -> RegistryLabel:
     return found
 
 
-def label_art(catalog: Catalog, label: RegistryLabel, base: str) -> LabelArt:
-    """What the printed label shows for a stored label."""
-    app = label.application
-    scheme = catalog.instrument(f"{app.scheme}@{app.edition}")
-    level = scheme.level(label.level)
-    words = level.title.split(":")[0] if level else f"Level {label.level}"
-    return LabelArt(
-        consumer_url(base, label.registration),
-        scheme.short_title or scheme.title,
-        words,
-        label.registration,
-    )
-
-
 @router.get("/l/{registration:path}/art.svg")
 def art_as_svg(registration: str, request: Request, db: DbDep, catalog: CatalogDep) -> Response:
     with db.session() as s:
-        art = label_art(catalog, _label(s, registration), public_base(request))
+        art = art_of(catalog, _label(s, registration), public_base(request))
     return Response(art_svg(art), media_type="image/svg+xml")
 
 
 @router.get("/l/{registration:path}/art.png")
 def art_as_png(registration: str, request: Request, db: DbDep, catalog: CatalogDep) -> Response:
     with db.session() as s:
-        art = label_art(catalog, _label(s, registration), public_base(request))
+        art = art_of(catalog, _label(s, registration), public_base(request))
     return Response(art_png(art), media_type="image/png")
 
 
