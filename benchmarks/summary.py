@@ -22,8 +22,7 @@ BENCHMARKS = (
     "crosswalk_score",
     "web",
     "assess",
-    "registry_log",
-    "registry_sign",
+    "registry",
     "load",
 )
 

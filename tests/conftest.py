@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
+import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,11 @@ os.environ["PRODSEC_CACHE_DIR"] = tempfile.mkdtemp(prefix="prodsec-test-cache-")
 
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.load import PACKAGED
+from prodsec.store.audit import CLI
 from prodsec.store.db import Database
+from prodsec.store.keys import SqlKeyStore
+from prodsec.store.labels import Wiring
+from prodsec.store.log import SqlLogStore
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -149,32 +151,35 @@ def database(
     db.engine.dispose()
 
 
-# --- the registry's ports: stand-ins until the real signer and log are wired ----------
+# --- the registry's ports: the real key store and transparency log, under a test secret
 
 
-class StandInSigner:
-    """An in-process stand-in for the label signer until the real one is wired: it
-    returns a JWS-shaped string (no real signature) and keeps what it signed."""
-
-    def __init__(self) -> None:
-        self.signed: list[Mapping[str, object]] = []
-
-    def sign(self, record: Mapping[str, object]) -> str:
-        self.signed.append(dict(record))
-        body = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
-        digest = hashlib.sha256(body).digest()
-        return ".".join(
-            base64.urlsafe_b64encode(part).rstrip(b"=").decode()
-            for part in (b'{"alg":"none"}', body, digest)
-        )
+TEST_SECRET = "a test secret, not for any real key store"
+KEYS_FROM = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-class StandInLog:
-    """An in-process stand-in for the transparency log until the real one is wired."""
+class SigningClock:
+    """The moment labels are signed and events logged: from 2026-06-01 09:00 UTC, one
+    second later at each call, so that every run signs and hashes the same bytes."""
 
-    def __init__(self) -> None:
-        self.entries: list[tuple[str, str, dict[str, object]]] = []
+    def __init__(self, start: dt.datetime = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)) -> None:
+        self.now = start
 
-    def append(self, kind: str, subject: str, payload: Mapping[str, object]) -> int:
-        self.entries.append((kind, subject, dict(payload)))
-        return len(self.entries) - 1
+    def __call__(self) -> dt.datetime:
+        self.now += dt.timedelta(seconds=1)
+        return self.now
+
+
+def wired(db: Database, catalog: Catalog, schemes: Sequence[str] = ("sg-cls",)) -> Wiring:
+    """The registry's real signer and log over `db`: keys for `schemes` created from
+    2026-01-01 under the test secret, a `SigningClock`."""
+    with db.session() as s:
+        keys = SqlKeyStore(s, CLI, TEST_SECRET)
+        for scheme in schemes:
+            keys.create(scheme, KEYS_FROM)
+    return Wiring(catalog, TEST_SECRET, SigningClock())
+
+
+def log_size(db: Database) -> int:
+    """The number of entries in the transparency log."""
+    return SqlLogStore(db).size()

@@ -7,11 +7,19 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+import yaml
+from sqlalchemy.orm import Session
 
+from prodsec.catalog import Catalog
 from prodsec.registry.events import Event, EventKind
 from prodsec.registry.log import TreeHead
+from prodsec.registry.rules import Role
+from prodsec.store import accounts, registry, repo
+from prodsec.store.audit import CLI
+from prodsec.store.models import User
 
 T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 KEY = b"not a real key"
@@ -72,3 +80,21 @@ def events() -> Callable[..., list[Event]]:
 @pytest.fixture
 def signature_check() -> Callable[[TreeHead], str | None]:
     return head_check
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ON = dt.date(2026, 6, 1)
+
+
+def with_owner(s: Session, catalog: Catalog) -> tuple[User, str]:
+    """The scheme owner, and a BSI-labelled speaker's application for CLS level 2 through
+    recognition, waiting for the owner."""
+    owner = accounts.create_user(s, "o@csa.test", "a long password", False, "CSA", True)
+    maker = accounts.create_user(s, "m@b.test", "a long password", False, "B", True)
+    registry.grant(s, catalog, None, CLI, "CSA", "sg-cls", Role.SCHEME_OWNER)
+    registry.grant(s, catalog, None, CLI, "B", "sg-cls", Role.MANUFACTURER)
+    data = yaml.safe_load((EXAMPLES / "smart-speaker-bsi.yaml").read_text(encoding="utf-8"))
+    visibility = repo.Visibility(maker.organisation_id)
+    product = repo.create_product(s, visibility, repo.parse(catalog, data, "b"), data)
+    app = registry.apply(s, catalog, maker, CLI, product.id, "sg-cls", "2", None, ON)
+    return owner, app.id

@@ -107,17 +107,27 @@ def test_strings_escape_only_what_json_requires() -> None:
     assert canonical("\u2028é\x1f\t/") == '"\u2028é\\u001f\\t/"'.encode()
 
 
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.text(max_size=12), st.integers(-(2**53) + 1, 2**53 - 1)
+)
+
+
 @given(
-    st.dictionaries(
-        st.text(alphabet=st.characters(max_codepoint=127), max_size=8),
-        st.one_of(st.none(), st.booleans(), st.text(max_size=12)),
-        max_size=8,
+    st.recursive(
+        SCALARS,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.dictionaries(
+                st.text(alphabet=st.characters(max_codepoint=127), max_size=8), inner, max_size=6
+            ),
+        ),
+        max_leaves=20,
     )
 )
 @settings(
     max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-def test_the_fast_path_for_flat_records_writes_the_packages_bytes(value: dict[str, Any]) -> None:
+def test_the_fast_path_for_plain_values_writes_the_packages_bytes(value: Any) -> None:
     assert canonical(value) == rfc8785.dumps(value)
 
 

@@ -290,9 +290,9 @@ def test_the_status_hook_revokes(store: MemoryKeyStore) -> None:
     token = sign_label(_record(), store)
     asked: list[tuple[str, dt.date]] = []
 
-    def revoked(record: LabelRecord, on: dt.date) -> str | None:
+    def revoked(record: LabelRecord, on: dt.date) -> tuple[Verdict, str] | None:
         asked.append((record["registration"], on))
-        return "revoked on 2027-05-01: false declaration"
+        return Verdict.REVOKED, "revoked on 2027-05-01: false declaration"
 
     found = verify_label(token, Keyring(store.published()), on=ON, status=revoked)
     assert (found.verdict, found.reason, found.exit_code) == (
@@ -313,6 +313,9 @@ def test_every_verdict_has_its_own_exit_code() -> None:
         "key-not-valid": 7,
         "expired": 8,
         "revoked": 9,
+        "suspended": 10,
+        "withdrawn": 11,
+        "not-logged": 12,
     }
 
 

@@ -4,6 +4,7 @@ evidence names, and the label changes, each with its exact error."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,10 +18,10 @@ from prodsec.registry.rules import Change, Role, StateError, WrongRoleError
 from prodsec.store import accounts, labels, registry, repo
 from prodsec.store.audit import CLI, Actor
 from prodsec.store.db import Database
+from prodsec.store.log import SqlLogStore
 from prodsec.store.models import User
-from prodsec.store.registry import Services
 
-from ..conftest import StandInLog, StandInSigner
+from ..conftest import wired
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ON = dt.date(2026, 6, 1)
@@ -99,9 +100,9 @@ def test_grants_refuse_what_does_not_fit(database: Database, catalog: Catalog) -
 
 
 def test_refusals_reviews_and_label_changes(database: Database, catalog: Catalog) -> None:
-    log = StandInLog()
-    services = Services(catalog, StandInSigner(), log)
+    wiring = wired(database, catalog)
     with database.session() as s:
+        services = wiring.services(s, CLI)
         users, product = _setup(s, catalog)
         maker, lab, owner = users["maker"], users["lab"], users["owner"]
         by = Actor("t", "cli")
@@ -179,4 +180,5 @@ def test_refusals_reviews_and_label_changes(database: Database, catalog: Catalog
         assert [lb.registration for lb in labels.labels(s, users["admin"])] == [reg]
         # (one transaction: both made at the same moment, so the order is by id)
         assert [a.id for a in registry.applications(s, users["admin"])] == sorted([ident, again.id])
-        assert [k for k, _, _ in log.entries] == ["issue", "withdraw"]
+        entries = SqlLogStore.within(s).entries(0, 10)
+        assert [json.loads(e.data)["kind"] for e in entries] == ["issue", "withdraw"]

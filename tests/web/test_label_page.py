@@ -22,15 +22,10 @@ from typer.testing import CliRunner
 
 from prodsec.catalog import Catalog
 from prodsec.cli.app import app as cli
-from prodsec.registry.events import Event, EventKind
-from prodsec.registry.log import TransparencyLog
 from prodsec.store.db import Database
-from prodsec.store.log import SqlLogStore
 from prodsec.web.api import registry_public
 from prodsec.web.ui import labelpage
 
-from ..conftest import StandInLog
-from ..registry.conftest import HmacSigner
 from .test_registry_api import Registry, camera, open_registry
 
 TODAY = dt.date(2026, 6, 1)
@@ -40,31 +35,9 @@ JSON = {"Accept": "application/json"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-class LoggedLog(StandInLog):
-    """The stand-in log, whose events `publish` then appends to the database's
-    transparency log (after the request: SQLite lets one writer at a time), so the Atom
-    feed has entries."""
-
-    def __init__(self, database: Database) -> None:
-        super().__init__()
-        self.log = TransparencyLog(SqlLogStore(database), HmacSigner())
-
-    def publish(self) -> None:
-        done = self.log.store.size()
-        events = [
-            Event.at(
-                EventKind(kind), subject, dt.datetime(2026, 6, 1, 9, i, tzinfo=dt.UTC), payload
-            )
-            for i, (kind, subject, payload) in enumerate(self.entries)
-        ]
-        if events[done:]:
-            self.log.append(events[done:])
-
-
 @dataclass
 class Site:
     reg: Registry
-    log: LoggedLog
     monkeypatch: pytest.MonkeyPatch
 
     def on(self, day: dt.date) -> None:
@@ -77,8 +50,7 @@ class Site:
 def site(database: Database, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
     """A CLS level 2 label for the camera (security support to 2028-12-31), issued on
     2026-06-01 after the lab's review; a second camera of another maker holds none."""
-    log = LoggedLog(database)
-    with open_registry(database, catalog, monkeypatch, log) as reg:
+    with open_registry(database, catalog, monkeypatch) as reg:
         product = reg.product("maker", camera(**{"2028-08-31": "2028-12-31"}))
         body = {"product": product, "scheme": "sg-cls", "level": "2", "lab": "Test Lab SG"}
         app = reg.post("maker", "/registry/applications", json=body).json()
@@ -89,8 +61,7 @@ def site(database: Database, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) 
         answer = reg.post("csa", f"/registry/applications/{app['id']}/issue")
         assert answer.status_code == 201, answer.text
         assert answer.json()["registration"] == REG
-        log.publish()
-        found = Site(reg, log, monkeypatch)
+        found = Site(reg, monkeypatch)
         found.on(TODAY)
         yield found
 
@@ -159,6 +130,11 @@ def test_the_consumer_page_says_what_the_label_promises(site: Site) -> None:
         "https://cameras.example/.well-known/security.txt",
     ]
     check = view["verify"]
+    jwks = client.get("/api/v1/schemes/sg-cls/jwks.json").json()
+    assert [k["kid"] for k in jwks["keys"]] == [check["key_id"]]
+    assert (check["verdict"], check["reason"]) == (
+        "valid", f"sg-cls level 2 {REG}, signed by key {check['key_id']}",
+    )  # fmt: skip
     assert check["jwks_url"] == "http://testserver/api/v1/schemes/sg-cls/jwks.json"
     assert check["command"] == f"prodsec label verify http://testserver{PAGE}/label.jws"
     assert client.get(f"{PAGE}/label.jws").text == check["jws"]
@@ -187,6 +163,9 @@ def test_the_page_warns_once_support_has_ended_and_when_the_label_is_revoked(
     view = client.get(PAGE, headers=JSON).json()
     assert (view["status"], view["status_words"], view["reason"]) == (
         "revoked", "Revoked", "false declaration",
+    )  # fmt: skip
+    assert (view["verify"]["verdict"], view["verify"]["reason"]) == (
+        "revoked", "revoked by the scheme owner: false declaration",
     )  # fmt: skip
 
     missing = client.get("/l/CSA/311228/PS-999999", headers=JSON)
@@ -273,7 +252,6 @@ def test_the_public_registry_searches_and_exports_the_same_rows(site: Site) -> N
 def test_the_events_feed_is_atom(site: Site) -> None:
     client = site.reg.client
     site.reg.post("csa", f"/registry/label-changes/suspend/{REG}", json={"reason": "checking"})
-    site.log.publish()
     answer = client.get("/registry/events.atom")
     assert answer.headers["content-type"] == "application/atom+xml"
     feed = ElementTree.fromstring(answer.content)

@@ -17,13 +17,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from prodsec.catalog import Catalog
+from prodsec.registry.keys import keyring_of
+from prodsec.registry.signing import Keyring, Verdict, verify_label
+from prodsec.registry.status import LogStatus
+from prodsec.registry.verify import check_snapshot, signed_by
+from prodsec.registry.views import entries_of, head_of
 from prodsec.store import accounts
 from prodsec.store.db import Database
+from prodsec.store.labels import Wiring
+from prodsec.store.log import SqlLogStore
 from prodsec.store.models import Application, AuditEntry, Evidence, RegistryLabel
 from prodsec.web.api import registry as registry_api
 from prodsec.web.app import create_app
 
-from ..conftest import StandInLog, StandInSigner
+from ..conftest import log_size, wired
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PASSWORD = "correct horse battery"
@@ -38,10 +45,11 @@ PEOPLE = {
 
 
 class Registry:
-    """The app with five signed-in people, the stand-ins, and helpers to act as each."""
+    """The app with five signed-in people, its real signer and log, and helpers to act as
+    each."""
 
-    def __init__(self, client: TestClient, db: Database, catalog: Catalog, log: StandInLog) -> None:
-        self.client, self.db, self.catalog, self.log = client, db, catalog, log
+    def __init__(self, client: TestClient, db: Database, catalog: Catalog) -> None:
+        self.client, self.db, self.catalog = client, db, catalog
         self.tokens: dict[str, str] = {}
         for who, (email, _) in PEOPLE.items():
             answer = client.post("/api/v1/tokens", json={"email": email, "password": PASSWORD})
@@ -82,7 +90,13 @@ class Registry:
                 s.scalar(select(func.count()).select_from(model)) or 0
                 for model in (Application, Evidence, RegistryLabel, AuditEntry)
             )
-        return rows[0], rows[1], rows[2], rows[3], len(self.log.entries)
+        return rows[0], rows[1], rows[2], rows[3], log_size(self.db)
+
+    def events(self) -> list[tuple[str, str, dict[str, object]]]:
+        """The log's events: kind, subject, payload."""
+        page = self.client.get("/api/v1/log/entries?limit=500").json()
+        return [(e["event"]["kind"], e["event"]["subject"], e["event"]["payload"])
+                for e in page["items"]]  # fmt: skip
 
 
 @contextmanager
@@ -90,7 +104,6 @@ def open_registry(
     database: Database,
     catalog: Catalog,
     monkeypatch: pytest.MonkeyPatch,
-    event_log: StandInLog,
     *,
     on: dt.date = TODAY,
 ) -> Iterator[Registry]:
@@ -102,9 +115,9 @@ def open_registry(
                 s, email, PASSWORD, is_admin=who == "admin", organisation=org,
                 create_organisation=True,
             )  # fmt: skip
-    app = create_app(database, catalog, signer=StandInSigner(), event_log=event_log)
+    app = create_app(database, catalog, registry=wired(database, catalog))
     with TestClient(app) as client:
-        registry = Registry(client, database, catalog, event_log)
+        registry = Registry(client, database, catalog)
         grants = [
             {"organisation": "CSA", "scheme": "sg-cls", "role": "scheme-owner"},
             {"organisation": "Example Cameras", "scheme": "sg-cls", "role": "manufacturer"},
@@ -122,7 +135,7 @@ def open_registry(
 def reg(
     database: Database, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Registry]:
-    with open_registry(database, catalog, monkeypatch, StandInLog()) as registry:
+    with open_registry(database, catalog, monkeypatch) as registry:
         yield registry
 
 
@@ -179,10 +192,10 @@ def test_a_cls_level_2_application_runs_from_maker_through_the_lab_to_a_label(
         "valid_until": "2028-08-31",
         "support_end": "2028-08-31",
     }
-    assert [(kind, subject) for kind, subject, _ in reg.log.entries] == [
+    assert [(kind, subject) for kind, subject, _ in reg.events()] == [
         ("issue", "CSA/310828/PS-000001")
     ]
-    assert reg.log.entries[0][2]["lab"] == "Test Lab SG"
+    assert reg.events()[0][2]["lab"] == "Test Lab SG"
     assert reg.get("maker", f"/registry/applications/{app['id']}").json()["stage"] == "issued"
     assert [lb["registration"] for lb in reg.get("csa", "/registry/labels").json()["items"]] == [
         "CSA/310828/PS-000001"
@@ -197,13 +210,31 @@ def test_a_cls_level_2_application_runs_from_maker_through_the_lab_to_a_label(
         answer = reg.post("csa", f"/registry/label-changes/{change}/{reg_id}",
                           json={"reason": f"{change} for the test"})  # fmt: skip
         assert (answer.status_code, answer.json()["status"]) == (200, status)
-    assert [k for k, _, _ in reg.log.entries] == [
+    assert [k for k, _, _ in reg.events()] == [
         "issue",
         "suspend",
         "reinstate",
         "renew",
         "revoke",
     ]
+    # the label as issued verifies offline with the published keys and fails on any byte
+    # changed; as of the log's latest head it is revoked, and the stored log checks out
+    keys = keyring_of(reg.client.get("/.well-known/jwks.json").json())
+    token = label["signed"]
+    found = verify_label(token, Keyring(keys), on=TODAY)
+    assert (found.verdict, found.record and found.record["registration"]) == (
+        Verdict.VALID, "CSA/310828/PS-000001",
+    )  # fmt: skip
+    for position in range(0, len(token), 37):
+        flipped = (
+            token[:position] + ("A" if token[position] != "A" else "B") + token[position + 1 :]
+        )
+        assert verify_label(flipped, Keyring(keys), on=TODAY).verdict != Verdict.VALID
+    head = head_of(reg.client.get("/api/v1/log/heads/latest").json())
+    entries = entries_of(reg.client.get("/api/v1/log/entries?limit=500").json())
+    in_log = LogStatus(token, entries, head)
+    assert verify_label(token, Keyring(keys), on=TODAY, status=in_log).verdict == Verdict.REVOKED
+    assert check_snapshot(SqlLogStore(reg.db).snapshot(), signed_by(keys)) == 5
 
     # each role's work list as a page
     headers = {"Authorization": f"Bearer {reg.tokens['lab']}"}
@@ -408,8 +439,11 @@ def test_roles_single_labels_refusal_and_a_server_without_a_signer(
     one = reg.get("other", f"/registry/labels/{label['registration']}").json()
     assert (one["registration"], one["status"]) == ("CSA/310529/PS-000001", "active")
 
-    bare = TestClient(create_app(database, catalog))
+    # a server without PRODSEC_KEY_SECRET checks as usual, then refuses to sign: 503,
+    # nothing written, the log untouched
+    bare = TestClient(create_app(database, catalog, registry=Wiring(catalog, None)))
     headers = {"Authorization": f"Bearer {reg.tokens['csa']}"}
+    before = reg.counts()
     answer = bare.post(
         f"/api/v1/registry/label-changes/revoke/{label['registration']}",
         headers=headers,
@@ -417,5 +451,7 @@ def test_roles_single_labels_refusal_and_a_server_without_a_signer(
     )
     assert (answer.status_code, answer.json()["detail"]) == (
         503,
-        "this server has no label signer or event log configured",
+        "cannot sign: PRODSEC_KEY_SECRET is not set",
     )
+    assert reg.counts() == before
+    assert reg.get("csa", f"/registry/labels/{label['registration']}").json()["status"] == "active"

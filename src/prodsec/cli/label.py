@@ -1,8 +1,10 @@
-"""`prodsec label verify`: check a signed label, offline with a key set file.
+"""`prodsec label verify`: check a signed label, offline with a key set file, and its
+status as of a signed head of the registry's transparency log.
 
 Exit codes, one per verdict: 0 valid, 3 malformed, 4 tampered, 5 unknown key, 6 wrong
-key, 7 key not valid at issuance, 8 expired, 9 revoked; 2 for a usage error (a file that
-cannot be read, a bad key set).
+key, 7 key not valid at issuance, 8 expired, 9 revoked, 10 suspended, 11 withdrawn, 12 not
+in the log; 2 for a usage error (a file that cannot be read, a bad key set); 1 when the
+log copy given does not check out against its head.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
@@ -18,9 +20,15 @@ import typer
 from prodsec.cli.database import DbOpt
 from prodsec.cli.output import fail
 
+if TYPE_CHECKING:
+    from prodsec.registry.keys import SigningKey
+    from prodsec.registry.signing import StatusHook
+
 app = typer.Typer(help="Signed labels.", no_args_is_help=True)
 
 MAX_JWKS = 1_048_576
+MAX_HEAD = 16_384
+MAX_ENTRIES = 256 * 1_048_576
 TIMEOUT = 10
 
 
@@ -56,16 +64,47 @@ def _read(source: str, limit: int) -> str:
         raise fail(f"{source} is not UTF-8 text") from exc
 
 
-def _jwks_document(source: str, jwks: str | None) -> Any:
+def read_json(source: str, limit: int, option: str) -> Any:
+    """The JSON document in a file or at an http(s) URL; exit 2 when it is not one."""
+    try:
+        return json.loads(_read(source, limit))
+    except json.JSONDecodeError as exc:
+        raise fail(f"{option}: {source} is not JSON ({exc.msg})") from exc
+
+
+def read_jwks(source: str) -> list[SigningKey]:
+    """The keys of the JWKS in a file or at a URL (`--jwks`)."""
+    from prodsec.registry.keys import keyring_of
+
+    return keyring_of(read_json(source, MAX_JWKS, "--jwks"))
+
+
+def _jwks_source(source: str, jwks: str | None) -> str:
     if jwks is None:
         parts = urlsplit(source)
         if parts.scheme not in {"http", "https"}:
             raise fail("--jwks FILE is needed to verify a label file offline")
         jwks = f"{parts.scheme}://{parts.netloc}/.well-known/jwks.json"
-    try:
-        return json.loads(_read(jwks, MAX_JWKS))
-    except json.JSONDecodeError as exc:
-        raise fail(f"--jwks: {jwks} is not JSON ({exc.msg})") from exc
+    return jwks
+
+
+def _log_status(
+    token: str, keys: list[SigningKey], head_source: str | None, entries_source: str | None
+) -> StatusHook | None:
+    """The label's status as of the log head given, once the copy of the log checks out
+    against the head and the head's signature against the key set (exit 1 otherwise)."""
+    from prodsec.registry.status import LogStatus
+    from prodsec.registry.verify import check_copy, signed_by
+    from prodsec.registry.views import entries_of, head_of
+
+    if head_source is None and entries_source is None:
+        return None
+    if head_source is None or entries_source is None:
+        raise fail("give both --log-head and --entries, or neither")
+    head = head_of(read_json(head_source, MAX_HEAD, "--log-head"), "--log-head")
+    entries = entries_of(read_json(entries_source, MAX_ENTRIES, "--entries"), "--entries")
+    check_copy(entries, head, signed_by(keys))
+    return LogStatus(token, entries, head)
 
 
 @app.command("verify")
@@ -83,12 +122,28 @@ def verify(
         str | None,
         typer.Option("--at", help="The day to check the label's term on (YYYY-MM-DD; today)."),
     ] = None,
+    log_head: Annotated[
+        str | None,
+        typer.Option(
+            "--log-head",
+            help="A signed tree head of the registry's log (a file or URL): the label's "
+            "status as of it, and its inclusion (with --entries).",
+        ),
+    ] = None,
+    entries: Annotated[
+        str | None,
+        typer.Option(
+            "--entries",
+            help="The log's entries up to that head (a JSON list or an API page; a file or URL).",
+        ),
+    ] = None,
 ) -> None:
     """Verify a signed label: its signature, that its key was valid when it was issued,
-    and its term on --at. Prints `VERDICT: reason`. Exit codes: 0 valid, 3 malformed,
-    4 tampered, 5 unknown key, 6 wrong key, 7 key not valid at issuance, 8 expired,
-    9 revoked, 2 usage error."""
-    from prodsec.registry.keys import keyring_of
+    its term on --at, and with --log-head and --entries its status in the registry's log.
+    Prints `VERDICT: reason`. Exit codes: 0 valid, 3 malformed, 4 tampered, 5 unknown key,
+    6 wrong key, 7 key not valid at issuance, 8 expired, 9 revoked, 10 suspended,
+    11 withdrawn, 12 not in the log, 1 a log copy that does not check out, 2 usage
+    error."""
     from prodsec.registry.signing import MAX_TOKEN, Keyring, verify_label
 
     try:
@@ -96,10 +151,9 @@ def verify(
     except ValueError as exc:
         raise fail(f"--at: '{at}' is not a day (YYYY-MM-DD)") from exc
     token = _read(label, MAX_TOKEN)
-    keyring = Keyring(keyring_of(_jwks_document(label, jwks)))
-    # The transparency log's status (revoked as of a log head, inclusion) plugs in here
-    # as verify_label's `status` hook.
-    result = verify_label(token, keyring, on=on)
+    keys = read_jwks(_jwks_source(label, jwks))
+    status = _log_status(token, keys, log_head, entries)
+    result = verify_label(token, Keyring(keys), on=on, status=status)
     typer.echo(f"{result.verdict}: {result.reason}")
     raise typer.Exit(result.exit_code)
 

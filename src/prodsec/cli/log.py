@@ -19,10 +19,26 @@ from prodsec.cli.database import DbOpt
 
 if TYPE_CHECKING:
     from prodsec.registry.log import TransparencyLog
+    from prodsec.registry.verify import HeadCheck
 
 app = typer.Typer(help="The transparency log: heads, proofs, verification.", no_args_is_help=True)
 
 JsonFile = Annotated[Path, typer.Argument(help="A JSON file.", dir_okay=False)]
+JwksOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--jwks",
+        help="The registry's published keys (a JWKS file or URL): check each head's "
+        "signature by the log's key.",
+    ),
+]
+
+
+def _head_check(jwks: str | None) -> HeadCheck | None:
+    from prodsec.cli.label import read_jwks
+    from prodsec.registry.verify import signed_by
+
+    return None if jwks is None else signed_by(read_jwks(jwks))
 
 
 def _log(db: str | None) -> TransparencyLog:
@@ -106,20 +122,30 @@ def verify(
     head_file: Annotated[
         Path | None, typer.Option("--head", help="The copy's tree head (JSON).", dir_okay=False)
     ] = None,
+    jwks: JwksOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Recompute the log from its records: a downloaded copy (--entries and --head, offline)
-    or every stored row of the database."""
+    or every stored row of the database; with --jwks, check the heads' signatures too
+    (--head and --jwks alone: that head's signature only)."""
     from prodsec.errors import BadInputError
     from prodsec.registry import merkle
     from prodsec.registry import verify as check
     from prodsec.registry.views import entries_of, head_of
 
+    signatures = _head_check(jwks)
+    if head_file is not None and entries is None and signatures is not None:
+        tree = head_of(_read(head_file, "--head"))
+        check.check_head(tree, signatures)
+        typer.echo(
+            f"ok: the tree head of size {tree.size} is signed by the log's key {tree.key_id}"
+        )
+        return
     if (entries is None) != (head_file is None):
         raise BadInputError("give both --entries and --head, or neither", field="--entries")
     if entries is not None and head_file is not None:
         found, tree = entries_of(_read(entries, "--entries")), head_of(_read(head_file, "--head"))
-        check.check_copy(found, tree)
+        check.check_copy(found, tree, signatures)
         root = tree.root.hex()
         typer.echo(
             f"ok: the entries give the root hash {root} of the tree head of size {tree.size}"
@@ -129,7 +155,7 @@ def verify(
     from prodsec.store.log import SqlLogStore
 
     snapshot = SqlLogStore(Database(db)).snapshot()
-    count = check.check_snapshot(snapshot)
+    count = check.check_snapshot(snapshot, signatures)
     last = snapshot.heads[-1].root.hex() if snapshot.heads else merkle.EMPTY_ROOT.hex()
     typer.echo(f"ok: {count} entries, {len(snapshot.heads)} tree heads, latest root {last}")
 
@@ -151,16 +177,21 @@ def monitor(
             dir_okay=False,
         ),
     ] = None,
+    jwks: JwksOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Check that the head in HEAD_FILE extends the last one seen (the --state file): exit
-    0 and remember it when consistent, 1 when not, 2 on input that cannot be read."""
+    """Check that the head in HEAD_FILE extends the last one seen (the --state file), and
+    with --jwks that the log's key signed it: exit 0 and remember it when consistent, 1
+    when not, 2 on input that cannot be read."""
     from prodsec.catalog.files import write_file
     from prodsec.errors import BadInputError
-    from prodsec.registry.verify import check_consistent, check_growth
+    from prodsec.registry.verify import check_consistent, check_growth, check_head
     from prodsec.registry.views import hash_of, head_of, head_view
 
     new = head_of(_read(head_file, "HEAD_FILE"), "HEAD_FILE")
+    signatures = _head_check(jwks)
+    if signatures is not None:
+        check_head(new, signatures)
     if state.exists():
         old = head_of(_read(state, "--state"), "--state")
         check_growth(old, new)

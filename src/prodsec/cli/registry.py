@@ -20,8 +20,8 @@ if TYPE_CHECKING:  # loaded when a command runs, not when `prodsec` starts
 
     from prodsec.catalog import Catalog
     from prodsec.store.audit import Actor
+    from prodsec.store.labels import Wiring
     from prodsec.store.models import User
-    from prodsec.store.registry import Services
 
 app = typer.Typer(help="The labelling registry's workflow.", no_args_is_help=True)
 
@@ -37,13 +37,13 @@ Registration = Annotated[str, typer.Argument(help="The label's registration id."
 Reason = Annotated[str, typer.Option("--reason", help="Why (required).")]
 
 
-def services(catalog: Catalog) -> Services:
-    """The label signer and the event log issuing and label changes call; wired where the
-    server's signer and transparency log are."""
-    from prodsec.errors import UnavailableError
+def wiring(catalog: Catalog) -> Wiring:
+    """What issuing and label changes sign and log with: the database's key store and
+    transparency log, opened with PRODSEC_KEY_SECRET (without it they refuse, exit 2)."""
+    from prodsec.store.keys import key_secret
+    from prodsec.store.labels import Wiring
 
-    del catalog  # the real signer and log will take it
-    raise UnavailableError("no label signer or event log is configured for the command line")
+    return Wiring(catalog, key_secret())
 
 
 @contextmanager
@@ -163,7 +163,8 @@ def issue(ident: Ident, as_: AsOpt, on: OnOpt = None, db: DbOpt = None) -> None:
 
     with _acting(db, as_) as (s, user, actor):
         day = _day(on)
-        found = labels.issue(s, services(load_catalog()), user, actor, ident, day)
+        services = wiring(load_catalog()).services(s, actor)
+        found = labels.issue(s, services, user, actor, ident, day)
         _print(labels.label_view(found, day))
 
 
@@ -186,9 +187,8 @@ def _change(
 
     with _acting(db, as_) as (s, user, actor):
         day = _day(on)
-        found = labels.change(
-            s, services(load_catalog()), user, actor, registration, Change(what), reason, day
-        )
+        services = wiring(load_catalog()).services(s, actor)
+        found = labels.change(s, services, user, actor, registration, Change(what), reason, day)
         _print(labels.label_view(found, day))
 
 

@@ -3,8 +3,9 @@
 Members sorted by their UTF-16 code units, no white space, strings escaped only where
 JSON requires it, numbers printed as ECMAScript prints them (the shortest form that reads
 back to the same double; exponent from 1e21 and below 1e-6). The work is done by the
-`rfc8785` package (decision 0017), except for flat objects of strings (label records),
-which the standard library writes in the same bytes several times faster; this module
+`rfc8785` package (decision 0017), except for values without floats and with ASCII keys
+(label records, log events), which the standard library writes in the same bytes several
+times faster; this module
 turns the package's refusals (a float that is not finite, an integer beyond 2**53 - 1, a
 key that is not a string, a lone surrogate) into `BadInputError`.
 """
@@ -20,20 +21,30 @@ import rfc8785
 
 from prodsec.errors import BadInputError
 
+SAFE = 2**53 - 1
 
-def _flat(value: Any) -> bool:
-    """An object of ASCII keys and string, boolean or null values (a label record): its
-    RFC 8785 form is what the standard library writes with sorted keys and no spaces (the
-    same order, as ASCII sorts alike in UTF-16 and in code points; the same escapes)."""
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """A value of objects with ASCII keys, lists, strings, booleans, null and integers
+    within 2**53 - 1 (label records, log events): its RFC 8785 form is what the standard
+    library writes with sorted keys and no spaces (the same order, as ASCII sorts alike in
+    UTF-16 and in code points; the same escapes; such integers print alike)."""
+    if value is None or isinstance(value, str | bool):
+        return True
+    if isinstance(value, int):
+        return -SAFE <= value <= SAFE
+    if depth > 32:
+        return False
+    if isinstance(value, list):
+        return all(_plain(v, depth + 1) for v in value)
     return isinstance(value, dict) and all(
-        isinstance(k, str) and k.isascii() and (v is None or isinstance(v, str | bool))
-        for k, v in value.items()
+        isinstance(k, str) and k.isascii() and _plain(v, depth + 1) for k, v in value.items()
     )
 
 
 def canonical(value: Any) -> bytes:
     """The canonical UTF-8 bytes of a JSON value (dict, list, str, int, float, bool, None)."""
-    if _flat(value):
+    if _plain(value):
         try:
             return json.dumps(
                 value, sort_keys=True, separators=(",", ":"), ensure_ascii=False

@@ -34,6 +34,9 @@ from prodsec.registry.canonical import b64url, from_b64url
 
 KeyId = NewType("KeyId", str)
 PUBLIC_KEY_BYTES = 32
+LOG_KEYS = "registry"
+"""The key store's name for the transparency log's own keys (they sign tree heads):
+the registry operator's, beside the schemes' keys and published with them."""
 
 
 def thumbprint(public: bytes) -> KeyId:
@@ -113,9 +116,10 @@ def scheme_ids(catalog: Catalog) -> list[str]:
 
 
 def require_scheme(catalog: Catalog, ident: str) -> str:
-    """`ident` when the catalog has a labelling scheme of that id, else `NotFoundError`."""
+    """`ident` when the catalog has a labelling scheme of that id (or it names the log's
+    own keys, `registry`), else `NotFoundError`."""
     known = scheme_ids(catalog)
-    if ident not in known:
+    if ident not in known and ident != LOG_KEYS:
         raise NotFoundError("scheme", ident, near(ident, known), known)
     return ident
 

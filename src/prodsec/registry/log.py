@@ -23,6 +23,7 @@ from typing import Protocol
 from prodsec.errors import BadInputError, ConflictError, NotFoundError, UnavailableError
 from prodsec.registry import merkle
 from prodsec.registry.events import Event
+from prodsec.registry.keys import LOG_KEYS, KeyId, KeyStore
 from prodsec.registry.merkle import Subtree, SubtreeSource
 
 RETRIES = 3
@@ -33,6 +34,35 @@ class Signer(Protocol):
     def key_id(self) -> str: ...
 
     def sign(self, data: bytes) -> bytes: ...
+
+
+class KeyStoreSigner:
+    """Tree heads signed by the key store's key of the log itself (`LOG_KEYS`, the
+    registry operator's key, published in the JWKS beside the schemes' keys). The first
+    head signed on a store without one creates it; an expired one refuses until it is
+    rotated (`prodsec keys rotate registry`)."""
+
+    def __init__(self, keys: KeyStore, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self._keys = keys
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._kid: str | None = None
+
+    @property
+    def key_id(self) -> str:
+        if self._kid is None:
+            try:
+                key = self._keys.active(LOG_KEYS)
+            except NotFoundError:
+                key = self._keys.create(LOG_KEYS, self._clock())
+            if not key.valid_at(self._clock()):
+                raise UnavailableError(
+                    f"the log's key {key.kid} has expired: rotate it (keys rotate {LOG_KEYS})"
+                )
+            self._kid = key.kid
+        return self._kid
+
+    def sign(self, data: bytes) -> bytes:
+        return self._keys.sign(KeyId(self.key_id), data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,13 +169,18 @@ class TransparencyLog:
         self.store = store
         self.signer = signer
         self.clock = clock
+        self._known: tuple[int, dict[Subtree, bytes]] | None = None
+        """The size and right edge after this object's last append: the next append
+        starts from them without reading the store; the store still refuses (and the
+        edge is read afresh) when another writer appended meanwhile."""
 
     def sign_head(self, size: int, root: bytes) -> TreeHead:
         if self.signer is None:
             raise UnavailableError("no key to sign tree heads with: the log is read-only here")
+        key_id = self.signer.key_id  # first: a key made on the way predates the head
         timestamp = self.clock()
         signature = self.signer.sign(tree_head_data(size, root, timestamp))
-        return TreeHead(size, root, timestamp, self.signer.key_id, signature)
+        return TreeHead(size, root, timestamp, key_id, signature)
 
     def append(self, events: Sequence[Event]) -> TreeHead:
         """Add the events in order; the head signed over the new tree."""
@@ -156,21 +191,30 @@ class TransparencyLog:
             raise BadInputError("nothing to append", field="events")
         leaves = [merkle.leaf_hash(r) for r in records]
         for attempt in range(RETRIES):
-            size = self.store.size()
-            made = new_subtrees(self.store, size, leaves)
+            size, source = self._start()
+            made = new_subtrees(source, size, leaves)
             pairs = enumerate(zip(records, leaves, strict=True))
             entries = [Entry(size + i, r, h) for i, (r, h) in pairs]
             new_size = size + len(records)
-            root = merkle.fold([h for _, h in _edge(made, self.store, new_size)])
-            head = self.sign_head(new_size, root)
+            edge = _edge(made, source, new_size)
+            head = self.sign_head(new_size, merkle.fold([h for _, h in edge]))
             try:
                 self.store.append(Batch(size, entries, made, head))
             except ConflictError:
+                self._known = None
                 if attempt == RETRIES - 1:
                     raise
                 continue
+            self._known = new_size, dict(edge)
             return head
         raise AssertionError("unreachable")
+
+    def _start(self) -> tuple[int, SubtreeSource]:
+        """The size to append at and where the right edge's hashes come from."""
+        if self._known is None:
+            return self.store.size(), self.store
+        size, edge = self._known
+        return size, _Edge(edge)
 
     def head(self, size: int | None = None) -> TreeHead:
         found = self.store.head(size)
@@ -211,6 +255,16 @@ def _edge(
     missing = [p for p in edge if p not in known]
     known.update(zip(missing, source.subtree_hashes(missing), strict=True))
     return [(p, known[p]) for p in edge]
+
+
+class _Edge:
+    """The right edge remembered from the last append, as a subtree source."""
+
+    def __init__(self, hashes: dict[Subtree, bytes]) -> None:
+        self.hashes = hashes
+
+    def subtree_hashes(self, wanted: Sequence[Subtree]) -> list[bytes]:
+        return [self.hashes[s] for s in wanted]
 
 
 class MemoryLogStore:

@@ -14,7 +14,10 @@ works offline, and gives one `Verdict` with its reason:
 | wrong-key | signed by another key than the one named, or by another scheme's key | 6 |
 | key-not-valid | the key was not yet active, or retired or expired, when the label was issued | 7 |
 | expired | the label's term ended before the day asked about | 8 |
-| revoked | the registry's status (`StatusHook`) says it no longer stands | 9 |
+| revoked | the registry's status (`StatusHook`, the log) says it was revoked | 9 |
+| suspended | ... that it is suspended | 10 |
+| withdrawn | ... that it was withdrawn | 11 |
+| not-logged | ... that the log, as of the head given, does not hold this label | 12 |
 
 The checks run in that order of trust: the header is read to find the key, the signature
 is checked over the text as sent, and only signed bytes are read as a record.
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, assert_never
@@ -127,6 +130,17 @@ def sign_label(record: LabelRecord, store: KeyStore) -> str:
     return f"{signing_input}.{b64url(signature)}"
 
 
+class KeyStoreLabelSigner:
+    """The workflow's `LabelSigner` port over a key store: the record checked as a
+    `LabelRecord` and signed by its scheme's active key (`sign_label`)."""
+
+    def __init__(self, keys: KeyStore) -> None:
+        self._keys = keys
+
+    def sign(self, record: Mapping[str, object]) -> str:
+        return sign_label(check_record(dict(record)), self._keys)
+
+
 class Verdict(StrEnum):
     VALID = "valid"
     MALFORMED = "malformed"
@@ -136,6 +150,9 @@ class Verdict(StrEnum):
     KEY_NOT_VALID = "key-not-valid"
     EXPIRED = "expired"
     REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    NOT_LOGGED = "not-logged"
 
 
 def exit_code(verdict: Verdict) -> int:
@@ -157,6 +174,12 @@ def exit_code(verdict: Verdict) -> int:
             return 8
         case Verdict.REVOKED:
             return 9
+        case Verdict.SUSPENDED:
+            return 10
+        case Verdict.WITHDRAWN:
+            return 11
+        case Verdict.NOT_LOGGED:
+            return 12
         case _:
             assert_never(verdict)
 
@@ -176,11 +199,13 @@ class Verification:
 
 
 class StatusHook(Protocol):
-    """The registry's word on a verified label as of a day: None while it stands, else
-    why not (`revoked on 2027-01-04: ...`). The transparency log plugs in here (the
-    label's status as of a signed log head, and its inclusion)."""
+    """The registry's word on a verified label as of a day: a verdict and why
+    (`revoked`, `revoked on 2027-01-04T10:00:00Z: ...`), or `valid` with what backs it
+    (`entry 3 of the log's tree head of size 9`), or None when it has nothing to add. The
+    transparency log plugs in here (`registry/status.py`: the label's status as of a
+    signed log head, and its inclusion)."""
 
-    def __call__(self, record: LabelRecord, on: dt.date) -> str | None: ...
+    def __call__(self, record: LabelRecord, on: dt.date) -> tuple[Verdict, str] | None: ...
 
 
 class _EdDsaOnly(JWSRegistry):
@@ -299,7 +324,9 @@ def _judge(
     if dt.date.fromisoformat(record["valid_until"]) < on:
         reason = f"valid until {record['valid_until']}, before {on.isoformat()}"
         return Verification(Verdict.EXPIRED, reason, kid, record)
-    if status is not None and (why := status(record, on)) is not None:
-        return Verification(Verdict.REVOKED, why, kid, record)
+    word = status(record, on) if status is not None else None
+    if word is not None and word[0] is not Verdict.VALID:
+        return Verification(word[0], word[1], kid, record)
     what = f"{record['scheme']} level {record['level']} {record['registration']}"
-    return Verification(Verdict.VALID, f"{what}, signed by key {kid}", kid, record)
+    backing = f"; {word[1]}" if word is not None else ""
+    return Verification(Verdict.VALID, f"{what}, signed by key {kid}{backing}", kid, record)

@@ -12,15 +12,52 @@ leaf, and the signed heads, keep the old value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from prodsec.errors import BadInputError, VerificationError
 from prodsec.registry import merkle
 from prodsec.registry.events import parse_record
+from prodsec.registry.keys import LOG_KEYS, SigningKey, stamp
 from prodsec.registry.log import Entry, Snapshot, TreeHead
 from prodsec.registry.merkle import Subtree
 
 HeadCheck = Callable[[TreeHead], str | None]
+
+
+def signed_by(keys: Iterable[SigningKey]) -> HeadCheck:
+    """The check of a head's signature with published keys (a JWKS): its key must be the
+    log's own (`registry` in the key set), valid when the head was signed, and its Ed25519
+    signature must hold over the head's TreeHeadDataV2 bytes. None when it does."""
+    known: dict[str, SigningKey] = {k.kid: k for k in keys}
+
+    def check(head: TreeHead) -> str | None:
+        key = known.get(head.key_id)
+        if key is None:
+            return f"its key {head.key_id} is not in the key set"
+        if key.scheme != LOG_KEYS:
+            return f"its key {key.kid} is a key of {key.scheme}, not of the log ({LOG_KEYS})"
+        try:
+            public = Ed25519PublicKey.from_public_bytes(key.public)
+            public.verify(head.signature, head.signed_bytes())
+        except (InvalidSignature, ValueError):
+            return f"its signature by key {key.kid} does not verify"
+        signed = dt.datetime.fromtimestamp(head.timestamp / 1000, dt.UTC)
+        if not key.valid_at(signed):
+            return f"signed at {stamp(signed)}, when key {key.kid} was not valid"
+        return None
+
+    return check
+
+
+def check_head(head: TreeHead, check: HeadCheck) -> None:
+    """`VerificationError` when the head's signature does not check out."""
+    problem = check(head)
+    if problem:
+        raise VerificationError(f"the tree head of size {head.size}: {problem}")
 
 
 def _entry_findings(entries: Sequence[Entry], size: int) -> tuple[list[str], list[bytes], set[int]]:

@@ -115,7 +115,7 @@ class SqlKeyStore:
         self._opened: dict[str, Ed25519PrivateKey] = {}
 
     def _required_secret(self, doing: str) -> str:
-        if self._secret is None:
+        if not self._secret:
             raise UnavailableError(f"cannot {doing}: {SECRET_VARIABLE} is not set")
         if len(self._secret) < MIN_SECRET:
             raise UnavailableError(

@@ -4,12 +4,19 @@ the transparency log and signed anew where the record changes. Expiry is read fr
 term (`rules.status_on`), never written.
 
 The checks run first; the signer and the log are called last, so a refused step leaves
-the database and the log as they were.
+the database and the log as they were. What is signed is a `LabelRecord`
+(`registry.signing`, decision 0017); what the log holds is the label's `LabelFacts`,
+with the SHA-256 of the signed label, so a verifier finds the entry of the very token it
+holds. `Wiring` builds both ports over one session: the label row, the key store's
+signature, the log entry and the signed tree head commit together or not at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy import func, select
@@ -17,7 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from typing_extensions import TypedDict
 
+from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError
+from prodsec.registry.keys import stamp
 from prodsec.registry.rules import (
     Change,
     Role,
@@ -32,14 +41,42 @@ from prodsec.registry.rules import (
     term,
     unsupported_since,
 )
+from prodsec.registry.signing import KeyStoreLabelSigner, LabelRecord
 from prodsec.store.audit import Action, Actor, Target, record
+from prodsec.store.keys import SqlKeyStore
+from prodsec.store.log import SqlEventLog
 from prodsec.store.models import Application, RegistryLabel, User
-from prodsec.store.registry import MAX_REASON, Services, _mine, holds, no_label_in_force
+from prodsec.store.registry import (
+    MAX_REASON,
+    Services,
+    _mine,
+    holds,
+    no_label_in_force,
+    utc_now,
+)
 from prodsec.store.repo import NotStoredError
 
 
-class LabelRecord(TypedDict):
-    """What the scheme owner signs: the label's facts at issuance or at its last change."""
+@dataclass(frozen=True, slots=True)
+class Wiring:
+    """How the registry reaches its signer and its log: the key store and the
+    transparency log in the database, opened with `secret` (PRODSEC_KEY_SECRET; without
+    it signing refuses with 503, exit 2, and nothing is written)."""
+
+    catalog: Catalog
+    secret: str | None
+    clock: Callable[[], dt.datetime] = utc_now
+
+    def services(self, session: Session, by: Actor) -> Services:
+        """The ports over `session`: they write in its transaction."""
+        keys = SqlKeyStore(session, by, self.secret or "")
+        log = SqlEventLog(session, keys, self.clock)
+        return Services(self.catalog, KeyStoreLabelSigner(keys), log, self.clock)
+
+
+class LabelFacts(TypedDict):
+    """What the log holds of a label at issuance or at a change: its facts, its status
+    and the reason, and `signed`, the SHA-256 (hex) of the signed label of that moment."""
 
     registration: str
     scheme: str
@@ -57,6 +94,7 @@ class LabelRecord(TypedDict):
     basis: str
     catalog_revision: str
     reason: str
+    signed: str
 
 
 def issue(
@@ -107,10 +145,7 @@ def issue(
         session.flush()
     except IntegrityError as exc:  # another label took the serial at the same time
         raise StateError(f"a label of {app.scheme} was issued at the same time; try again") from exc
-    facts = label_record(label, app, cast(str | None, lab))
-    label.signed = services.signer.sign(facts)
-    label.log_index = services.log.append("issue", label.registration, facts)
-    session.flush()
+    _sign_and_log(services, label, app, cast(str | None, lab), "issue")
     record(
         session,
         by,
@@ -123,7 +158,39 @@ def issue(
     return label
 
 
-def label_record(label: RegistryLabel, app: Application, lab: str | None) -> LabelRecord:
+def _sign_and_log(
+    services: Services, label: RegistryLabel, app: Application, lab: str | None, kind: str
+) -> None:
+    """Sign the label's record as of now and append the event with its facts: the last
+    step, inside the caller's transaction."""
+    label.signed = services.signer.sign(signed_record(services, label, app, lab))
+    facts = label_facts(label, app, lab)
+    label.log_index = services.log.append(kind, label.registration, facts)
+
+
+def signed_record(
+    services: Services, label: RegistryLabel, app: Application, lab: str | None
+) -> LabelRecord:
+    """The record the scheme owner's key signs (decision 0017), issued now."""
+    product = app.version.product
+    scheme = services.catalog.instrument(f"{app.scheme}@{app.edition}")
+    return {
+        "scheme": app.scheme,
+        "level": app.level,
+        "registration": label.registration,
+        "product": product.model,
+        "manufacturer": product.manufacturer,
+        "product_version": str(app.version.number),
+        "issued": stamp(services.clock()),
+        "valid_until": label.valid_until.isoformat(),
+        "support_end": label.support_end.isoformat() if label.support_end else None,
+        "catalog_revision": app.catalog_revision,
+        "lab": lab,
+        "standard_version": f"{scheme.title} ({scheme.id}@{scheme.edition})",
+    }
+
+
+def label_facts(label: RegistryLabel, app: Application, lab: str | None) -> LabelFacts:
     product = app.version.product
     return {
         "registration": label.registration,
@@ -142,6 +209,7 @@ def label_record(label: RegistryLabel, app: Application, lab: str | None) -> Lab
         "basis": app.basis,
         "catalog_revision": app.catalog_revision,
         "reason": label.reason,
+        "signed": hashlib.sha256(label.signed.encode("ascii")).hexdigest(),
     }
 
 
@@ -179,10 +247,7 @@ def change(
     label.status = after.value
     label.reason = reason.strip()
     lab = app.lab_report.get("lab") if app.lab_report else None
-    facts = label_record(label, app, cast(str | None, lab))
-    label.signed = services.signer.sign(facts)
-    label.log_index = services.log.append(what.value, label.registration, facts)
-    session.flush()
+    _sign_and_log(services, label, app, cast(str | None, lab), what.value)
     detail = {
         "change": what.value,
         "reason": label.reason,

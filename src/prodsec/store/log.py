@@ -5,19 +5,37 @@ every complete subtree, leaves included, keyed `start << 6 | level` so that a pr
 subtrees come back from one `IN`) and `log_heads`. Hashes are stored as hex and
 signatures as unpadded base64url, so a backup stays plain JSON. Each method is one
 transaction; an append writes its entries, subtrees and head together or not at all.
+
+`SqlLogStore.within(session)` works inside a session's transaction instead (the
+registry's workflow: a label row, its signature, its log entry and the signed head commit
+together or not at all); `SqlEventLog` is the workflow's `EventLog` port over it. On
+PostgreSQL an append first takes a transaction-scoped advisory lock, so appenders queue
+instead of colliding on the same positions; SQLite has one writer at a time anyway.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from prodsec.errors import ConflictError
 from prodsec.registry.canonical import b64url, from_b64url
-from prodsec.registry.log import Batch, Entry, Snapshot, TreeHead
+from prodsec.registry.events import Event, EventKind
+from prodsec.registry.keys import KeyStore
+from prodsec.registry.log import (
+    Batch,
+    Entry,
+    KeyStoreSigner,
+    Snapshot,
+    TransparencyLog,
+    TreeHead,
+)
 from prodsec.registry.merkle import Subtree
 from prodsec.store.db import Database
 from prodsec.store.models import Base, LogEntryRow, LogHeadRow, LogSubtreeRow
@@ -26,10 +44,14 @@ ENTRIES = Base.metadata.tables[LogEntryRow.__tablename__]
 SUBTREES = Base.metadata.tables[LogSubtreeRow.__tablename__]
 HEADS = Base.metadata.tables[LogHeadRow.__tablename__]
 BATCH = 10_000
+LOCK = 0x70726F64_6C6F67  # "prodlog": the advisory lock appenders take on PostgreSQL
 
 _SUBTREES_IN = select(SUBTREES.c.id, SUBTREES.c.hash).where(
     SUBTREES.c.id.in_(bindparam("ids", expanding=True))
 )
+
+
+_ENTRY_AT = select(ENTRIES.c.idx).where(ENTRIES.c.idx == bindparam("idx"))
 
 
 def subtree_id(subtree: Subtree) -> int:
@@ -46,22 +68,77 @@ def _head(row: Row[Any]) -> TreeHead:
 
 
 class SqlLogStore:
+    """The log's rows in the database: each method its own transaction, or, made by
+    `within`, statements in a session's transaction that the session commits."""
+
     def __init__(self, database: Database) -> None:
         self.engine = database.engine
+        self._session: Session | None = None
+        self._held: Connection | None = None
+
+    @classmethod
+    def within(cls, session: Session) -> SqlLogStore:
+        store = cls.__new__(cls)
+        bind = session.get_bind()
+        store.engine = bind if not isinstance(bind, Connection) else bind.engine
+        store._session = session
+        store._held = None
+        return store
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Appends inside reuse one connection, each still its own transaction: a run
+        of appends by one writer (a bulk load, the benchmark) skips the pool's checkout
+        and reset per append."""
+        if self._session is not None or self._held is not None:
+            yield
+            return
+        with self.engine.connect() as conn:
+            self._held = conn
+            try:
+                yield
+            finally:
+                self._held = None
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        if self._session is not None:
+            yield self._session.connection()
+            return
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        if self._session is not None:
+            yield self._session.connection()
+            return
+        if self._held is not None:
+            with self._held.begin():
+                yield self._held
+            return
+        with self.engine.begin() as conn:
+            yield conn
 
     def _size(self, conn: Connection) -> int:
         top = conn.scalar(select(func.max(ENTRIES.c.idx)))
         return 0 if top is None else int(top) + 1
 
+    def lock(self) -> None:
+        """Queue behind other appenders until this transaction ends (PostgreSQL; SQLite
+        serialises writers by itself). Only in a session's transaction."""
+        if self._session is not None and self.engine.dialect.name == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
+
     def size(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return self._size(conn)
 
     def subtree_hashes(self, wanted: Sequence[Subtree]) -> list[bytes]:
         if not wanted:
             return []
         ids = [subtree_id(s) for s in wanted]
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             found = dict(iter(conn.execute(_SUBTREES_IN, {"ids": ids})))
         missing = [_subtree(i) for i in ids if i not in found]
         if missing:
@@ -83,16 +160,20 @@ class SqlLogStore:
             "signature": b64url(head.signature),
         }
         try:
-            with self.engine.begin() as conn:
-                size = self._size(conn)
-                if size != batch.size:
-                    raise ConflictError(f"the log grew to {size} entries meanwhile")
+            with self._writing() as conn:
+                # the last entry must be there; the first new one collides (its primary
+                # key) when another writer appended meanwhile
+                if batch.size and conn.scalar(_ENTRY_AT, {"idx": batch.size - 1}) is None:
+                    size = self._size(conn)
+                    raise ConflictError(f"the log has {size} entries, not {batch.size}")
                 for table, rows in ((ENTRIES, entry_rows), (SUBTREES, subtree_rows)):
                     for start in range(0, len(rows), BATCH):
                         conn.execute(insert(table), rows[start : start + BATCH])
                 conn.execute(insert(HEADS), head_row)
         except IntegrityError:
-            raise ConflictError("another append took these positions in the log") from None
+            if self._session is not None:
+                raise ConflictError("another append took these positions in the log") from None
+            raise ConflictError(f"the log grew to {self.size()} entries meanwhile") from None
         except OperationalError as exc:  # SQLite: two writers, one told to back off
             if "database is locked" not in str(exc.orig):
                 raise
@@ -104,13 +185,13 @@ class SqlLogStore:
             .where(ENTRIES.c.idx >= start, ENTRIES.c.idx < end)
             .order_by(ENTRIES.c.idx)
         )
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(query).all()
         return [Entry(int(i), r.encode(), bytes.fromhex(h)) for i, r, h in rows]
 
     def index_of(self, leaf_hash: bytes) -> int | None:
         query = select(func.min(ENTRIES.c.idx)).where(ENTRIES.c.leaf_hash == leaf_hash.hex())
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             found = conn.scalar(query)
         return None if found is None else int(found)
 
@@ -120,7 +201,7 @@ class SqlLogStore:
             query = query.order_by(HEADS.c.tree_size.desc()).limit(1)
         else:
             query = query.where(HEADS.c.tree_size == size)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(query).first()
         return None if row is None else _head(row)
 
@@ -135,6 +216,26 @@ class SqlLogStore:
             subtrees = {_subtree(int(i)): _hex(h) for i, h in conn.execute(select(SUBTREES))}
             heads = [_head(r) for r in conn.execute(select(HEADS).order_by(HEADS.c.tree_size))]
         return Snapshot(entries, subtrees, heads)
+
+
+class SqlEventLog:
+    """The workflow's `EventLog` port: each registry event appended to the transparency
+    log inside the session's transaction, the new head signed by the log's key
+    (`KeyStoreSigner`); the entry's index back."""
+
+    def __init__(self, session: Session, keys: KeyStore, clock: Callable[[], dt.datetime]) -> None:
+        self._store = SqlLogStore.within(session)
+        self._clock = clock
+        self._log = TransparencyLog(
+            self._store,
+            KeyStoreSigner(keys, clock),
+            lambda: int(clock().timestamp() * 1000),
+        )
+
+    def append(self, kind: str, subject: str, payload: Mapping[str, object]) -> int:
+        event = Event.at(EventKind(kind), subject, self._clock(), payload)
+        self._store.lock()
+        return self._log.append([event]).size - 1
 
 
 def _hex(text: str) -> bytes:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -61,13 +61,19 @@ _MAGIC = {
 MAX_REASON = 2000
 
 
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What issuing and changing labels call beyond the database."""
+    """What issuing and changing labels call beyond the database; `clock` gives the
+    moment a label is signed (its `issued`) and an event logged."""
 
     catalog: Catalog
     signer: LabelSigner
     log: EventLog
+    clock: Callable[[], dt.datetime] = utc_now
 
 
 # --- roles --------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.insight.render import Renderer
-from prodsec.registry.ports import EventLog, LabelSigner
 from prodsec.store.db import Database
+from prodsec.store.keys import key_secret
+from prodsec.store.labels import Wiring
 from prodsec.store.throttle import Throttle
 from prodsec.web import health
 from prodsec.web.api import ROUTERS
@@ -56,11 +57,11 @@ def create_app(
     catalog: Catalog | None = None,
     settings: Settings | None = None,
     *,
-    signer: LabelSigner | None = None,
-    event_log: EventLog | None = None,
+    registry: Wiring | None = None,
 ) -> FastAPI:
-    """The app; `signer` and `event_log` serve the registry's issuance and label changes
-    (without them those answer 503)."""
+    """The app; `registry` wires the registry's issuance and label changes to the key
+    store and the transparency log (default: with PRODSEC_KEY_SECRET; without a secret
+    those answer 503)."""
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="prodsec",
@@ -74,8 +75,7 @@ def create_app(
     )
     app.state.catalog = catalog or load_catalog()
     app.state.db = db or Database()
-    app.state.signer = signer
-    app.state.event_log = event_log
+    app.state.registry = registry or Wiring(app.state.catalog, key_secret())
     app.state.throttle = Throttle()
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
     app.state.picture_cost = settings.picture_cost

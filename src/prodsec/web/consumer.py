@@ -19,7 +19,7 @@ from prodsec.errors import NotFoundError
 from prodsec.registry.art import consumer_url
 from prodsec.registry.canonical import from_b64url
 from prodsec.registry.rules import Status, status_on, unsupported_since
-from prodsec.registry.signing import Keyring, LabelRecord, verify_label
+from prodsec.registry.signing import Keyring, LabelRecord, Verdict, verify_label
 from prodsec.store.audit import SYSTEM
 from prodsec.store.keys import SqlKeyStore
 from prodsec.store.models import RegistryLabel
@@ -37,6 +37,12 @@ ROUTE_WORDS = {
     "lab-test": "tests by an accredited lab",
     "recognition": "recognition of a label held under another scheme",
 }
+STANDING = {
+    Status.SUSPENDED: Verdict.SUSPENDED,
+    Status.WITHDRAWN: Verdict.WITHDRAWN,
+    Status.REVOKED: Verdict.REVOKED,
+}
+"""The server's own check: a stored status that stops a label standing, as a verdict."""
 NOT_STATED = "not stated"
 TOPICS: tuple[tuple[str, str, str], ...] = (
     ("report", "vulnerability-disclosure-policy", "How do I report a security problem?"),
@@ -166,11 +172,10 @@ def signature_check(
     label_url = f"{consumer_url(base, label.registration)}/label.jws"
     keyring = Keyring(SqlKeyStore(session, SYSTEM).published(label.scheme))
 
-    def standing(record: LabelRecord, on: dt.date) -> str | None:
+    def standing(record: LabelRecord, on: dt.date) -> tuple[Verdict, str] | None:
         now = status_on(Status(label.status), label.valid_until, on)
-        if now in (Status.REVOKED, Status.WITHDRAWN, Status.SUSPENDED):
-            return f"{now.value} by the scheme owner: {label.reason}"
-        return None
+        verdict = STANDING.get(now)
+        return (verdict, f"{now.value} by the scheme owner: {label.reason}") if verdict else None
 
     result = verify_label(label.signed, keyring, on=on, status=standing)
     return {
@@ -179,7 +184,10 @@ def signature_check(
         "jwks_url": jwks_url,
         "label_url": label_url,
         "command": f"prodsec label verify {label_url}",
-        "offline_command": "prodsec label verify label.jws --jwks jwks.json",
+        "offline_command": (
+            "prodsec label verify label.jws --jwks jwks.json --log-head head.json "
+            "--entries entries.json"
+        ),
         "verdict": result.verdict.value,
         "reason": result.reason,
     }

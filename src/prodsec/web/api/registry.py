@@ -6,18 +6,16 @@ checks the caller's role in the scheme (403 otherwise)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from prodsec.errors import UnavailableError
 from prodsec.registry.rules import Change, Role
 from prodsec.store import labels as store_labels
 from prodsec.store import registry as store
-from prodsec.store.labels import LabelPublic, label_view
-from prodsec.store.registry import ApplicationPublic, EvidencePublic, RolePublic, Services
+from prodsec.store.labels import LabelPublic, Wiring, label_view
+from prodsec.store.registry import ApplicationPublic, EvidencePublic, RolePublic
 from prodsec.web.auth import ActorDep, SignedIn, signed_in
 from prodsec.web.deps import CatalogDep, DbDep, Limit, Offset, Page, page
 
@@ -28,25 +26,13 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str, Field(min_length=1, max_length=store.MAX_REASON)]
 
 
-class Unwired:
-    """The signer and the log of a server built without them: every step is checked as
-    usual, and the one that would sign or log answers 503."""
-
-    def sign(self, record: Mapping[str, object]) -> str:
-        raise UnavailableError("this server has no label signer or event log configured")
-
-    def append(self, kind: str, subject: str, payload: Mapping[str, object]) -> int:
-        raise UnavailableError("this server has no label signer or event log configured")
+def wiring_of(request: Request) -> Wiring:
+    """The key store and transparency log the app was built with (`create_app`)."""
+    wiring: Wiring = request.app.state.registry
+    return wiring
 
 
-def services_of(request: Request, catalog: CatalogDep) -> Services:
-    """The label signer and the event log the app was built with."""
-    signer = getattr(request.app.state, "signer", None) or Unwired()
-    log = getattr(request.app.state, "event_log", None) or Unwired()
-    return Services(catalog, signer, log)
-
-
-ServicesDep = Annotated[Services, Depends(services_of)]
+WiringDep = Annotated[Wiring, Depends(wiring_of)]
 
 
 def today() -> dt.date:
@@ -185,13 +171,12 @@ def review(
 
 
 @router.post("/applications/{ident}/issue", summary="Issue the label", status_code=201)
-def issue(
-    ident: str, services: ServicesDep, db: DbDep, user: SignedIn, actor: ActorDep
-) -> LabelPublic:
+def issue(ident: str, wiring: WiringDep, db: DbDep, user: SignedIn, actor: ActorDep) -> LabelPublic:
     """The scheme owner issues the label: registration id, term, signed record, log
-    entry."""
+    entry, in one transaction; 503 when the server has no PRODSEC_KEY_SECRET."""
     on = today()
     with db.session() as s:
+        services = wiring.services(s, actor)
         return label_view(store_labels.issue(s, services, user, actor, ident, on), on)
 
 
@@ -222,7 +207,7 @@ def change_label(
     change: Change,
     registration: str,
     body: LabelChange,
-    services: ServicesDep,
+    wiring: WiringDep,
     db: DbDep,
     user: SignedIn,
     actor: ActorDep,
@@ -231,5 +216,6 @@ def change_label(
     owner only); 409 when its status does not allow it."""
     on = today()
     with db.session() as s:
+        services = wiring.services(s, actor)
         found = store_labels.change(s, services, user, actor, registration, change, body.reason, on)
         return label_view(found, on)
