@@ -15,18 +15,27 @@ from pathlib import Path
 
 import pytest
 import segno
+import yaml
 import zxingcpp
 from defusedxml import ElementTree
 from PIL import Image
+from playwright.sync_api import Browser, Page, expect
 from typer.testing import CliRunner
 
 from prodsec.catalog import Catalog
 from prodsec.cli.app import app as cli
+from prodsec.registry.rules import Role
+from prodsec.store import accounts, repo
+from prodsec.store.audit import CLI
 from prodsec.store.db import Database
+from prodsec.store.registry import grant
+from prodsec.store.repo import Visibility
 from prodsec.web.api import registry_public
 from prodsec.web.ui import labelpage
 
-from .test_registry_api import Registry, camera, open_registry
+from ..conftest import wired
+from .test_browser import served
+from .test_registry_api import PASSWORD, Registry, camera, open_registry
 
 TODAY = dt.date(2026, 6, 1)
 REG = "CSA/311228/PS-000001"
@@ -304,3 +313,77 @@ def test_the_command_line_draws_the_same_art(
         failed = run.invoke(cli, args)
         assert (failed.exit_code, failed.stderr) == (2, message)
     assert not (tmp_path / "a.pdf").exists()
+
+
+BROWSER_PEOPLE = {
+    "maker": ("maker@cams.test", "Example Cameras", "manufacturer"),
+    "lab": ("tester@lab.test", "Test Lab SG", "lab"),
+    "csa": ("officer@csa.test", "CSA", "scheme-owner"),
+}
+
+
+def _registry_site(database: Database, catalog: Catalog) -> None:
+    """Three organisations with their roles in CLS, and the maker's camera."""
+    with database.session() as s:
+        makers = []
+        for email, org, role in BROWSER_PEOPLE.values():
+            user = accounts.create_user(
+                s, email, PASSWORD, organisation=org, create_organisation=True
+            )
+            levels = ["1", "2"] if role == "lab" else []
+            grant(s, catalog, None, CLI, org, "sg-cls", Role(role), levels)
+            makers.append(user.organisation_id)
+        data = yaml.safe_load(camera())
+        profile = repo.parse(catalog, data, "camera")
+        repo.create_product(s, Visibility(makers[0]), profile, data)
+
+
+def _as(browser: Browser, site: str, who: str) -> Page:
+    """A page of a fresh context, signed in as `who`, on the work list."""
+    opened = browser.new_context(base_url=site, viewport={"width": 1440, "height": 900}).new_page()
+    opened.goto("/registry/work")
+    opened.get_by_label("Email").fill(BROWSER_PEOPLE[who][0])
+    opened.get_by_label("Password").fill(PASSWORD)
+    opened.get_by_role("button", name="Sign in").click()
+    expect(opened.get_by_role("heading", level=1)).to_have_text("Registry work list")
+    return opened
+
+
+def test_a_cls_label_from_application_to_revocation_in_the_browser(
+    browser: Browser, database: Database, catalog: Catalog
+) -> None:
+    _registry_site(database, catalog)
+    with served(database, catalog, registry=wired(database, catalog)) as site:
+        maker = _as(browser, site, "maker")
+        maker.get_by_label("Level", exact=True).select_option("2")
+        maker.get_by_label("Lab (where the level needs one)").fill("Test Lab SG")
+        maker.get_by_role("button", name="Apply").click()
+        expect(maker.get_by_role("table").first).to_contain_text("with-lab")
+
+        lab = _as(browser, site, "lab")
+        for verdict in lab.get_by_label(re.compile("^Verdict on ")).all():
+            verdict.select_option("met")
+        lab.get_by_label("Report").fill("Every provision tested.")
+        lab.get_by_label("The product passed").check()
+        lab.get_by_role("button", name="Send the review").click()
+        expect(lab.get_by_role("table").first).to_contain_text("with-owner")
+
+        owner = _as(browser, site, "csa")
+        owner.get_by_role("button", name="Issue the label").click()
+        expect(owner.get_by_role("link", name=re.compile("^Consumer page of "))).to_have_count(1)
+        owner.get_by_role("link", name=re.compile("^Consumer page of ")).click()
+        expect(owner.locator(".status")).to_have_text("Valid")
+        expect(owner.get_by_role("alert")).to_have_count(0)
+        expect(owner.locator(".verdict")).to_have_text("valid")
+        consumer = owner.url
+
+        owner.goto("/registry/work")
+        owner.get_by_label("Change", exact=True).select_option("revoke")
+        owner.get_by_label("Reason", exact=True).fill("false declaration")
+        owner.get_by_role("button", name="Change the label").click()
+        buyer = browser.new_context(viewport={"width": 390, "height": 800}).new_page()
+        buyer.goto(consumer)
+        expect(buyer.get_by_role("alert")).to_have_text(
+            "This label is revoked. Reason given by the scheme owner: false declaration"
+        )
+        expect(buyer.locator(".verdict")).to_have_text("revoked")
