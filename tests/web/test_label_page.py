@@ -20,14 +20,18 @@ import zxingcpp
 from defusedxml import ElementTree
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from prodsec.catalog import Catalog
 from prodsec.cli.app import app as cli
 from prodsec.registry.rules import Role
 from prodsec.store import accounts, repo
+from prodsec.store import labels as store_labels
+from prodsec.store import registry as store
 from prodsec.store.audit import CLI
 from prodsec.store.db import Database
+from prodsec.store.models import ProductRecord, User
 from prodsec.store.registry import grant
 from prodsec.store.repo import Visibility
 from prodsec.web.api import registry_public
@@ -338,6 +342,27 @@ def _registry_site(database: Database, catalog: Catalog) -> None:
         repo.create_product(s, Visibility(makers[0]), profile, data)
 
 
+def issued_label(database: Database, catalog: Catalog) -> str:
+    """The registry site of the browser test with the camera's CLS level 2 label issued
+    today through the store (maker, lab, scheme owner); its registration id."""
+    _registry_site(database, catalog)
+    on = dt.datetime.now(dt.UTC).date()
+    wiring = wired(database, catalog)
+    with database.session() as s:
+        people = {
+            who: s.scalars(select(User).where(User.email == email)).one()
+            for who, (email, _, _) in BROWSER_PEOPLE.items()
+        }
+        product = s.scalars(select(ProductRecord)).one().id
+        app = store.apply(
+            s, catalog, people["maker"], CLI, product, "sg-cls", "2", "Test Lab SG", on
+        )
+        verdicts = dict.fromkeys(app.open_requirements, "met")
+        store.review(s, people["lab"], CLI, app.id, "Every provision tested.", verdicts, True, on)
+        label = store_labels.issue(s, wiring.services(s, CLI), people["csa"], CLI, app.id, on)
+        return label.registration
+
+
 def _as(browser: Browser, site: str, who: str) -> Page:
     """A page of a fresh context, signed in as `who`, on the work list."""
     opened = browser.new_context(base_url=site, viewport={"width": 1440, "height": 900}).new_page()
@@ -387,3 +412,42 @@ def test_a_cls_label_from_application_to_revocation_in_the_browser(
             "This label is revoked. Reason given by the scheme owner: false declaration"
         )
         expect(buyer.locator(".verdict")).to_have_text("revoked")
+
+
+def test_the_work_list_forms_show_a_refusal_beside_the_form_and_refuse_forgeries(
+    site: Site,
+) -> None:
+    reg = site.reg
+    client = reg.client
+
+    def as_(who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {reg.tokens[who]}"}
+
+    work = client.get("/registry/work", headers=as_("maker")).text
+    token = re.findall(r'name="csrf" value="([^"]+)"', work)[0]
+    product = re.findall(r'<option value="([0-9a-f-]{36})">', work)[0]
+    before = reg.counts()
+    form = {"csrf": token, "product": product, "scheme": "sg-cls", "level": "1", "lab": ""}
+    answer = client.post("/registry/work/apply", data=form, headers=as_("maker"))
+    assert answer.status_code == 400
+    assert (
+        '<p class="error" role="alert" id="error-apply">Not done: '
+        "lab: sg-cls level 1 needs a lab: name one</p>"
+    ) in answer.text
+
+    form = {"csrf": token, "registration": REG, "change": "revoke", "reason": " "}
+    answer = client.post("/registry/work/label-change", data=form, headers=as_("csa"))
+    assert answer.status_code == 400
+    assert (
+        f'id="error-change-{REG.replace("/", "-")}">Not done: reason: revoke needs a reason</p>'
+        in (answer.text)
+    )
+    form = {"csrf": token, "registration": REG, "change": "lose", "reason": "x"}
+    answer = client.post("/registry/work/label-change", data=form, headers=as_("csa"))
+    assert "Not done: change: a change is one of renew, suspend, reinstate, withdraw, revoke" in (
+        answer.text
+    )
+    for path in ("/apply", "/label-change", "/some-id/review", "/some-id/decide"):
+        forged = client.post(f"/registry/work{path}", data={"csrf": "forged"}, headers=as_("csa"))
+        assert (path, forged.status_code) == (path, 403)
+    assert reg.counts() == before
