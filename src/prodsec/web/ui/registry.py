@@ -9,6 +9,8 @@ by the store is shown inline, beside its form, and nothing is written."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,7 +23,9 @@ from prodsec.errors import BadInputError, ProdsecError
 from prodsec.registry.rules import Change, Role
 from prodsec.store import labels as store_labels
 from prodsec.store import registry as store
+from prodsec.store.audit import Actor
 from prodsec.store.db import Database
+from prodsec.store.labels import Wiring
 from prodsec.store.models import RegistryRole, User
 from prodsec.store.repo import Visibility, list_products
 from prodsec.web.api.registry import WiringDep, today
@@ -87,115 +91,107 @@ def work_list(request: Request, db: DbDep, catalog: CatalogDep, user: SignedIn) 
         return _work(request, catalog, s, user)
 
 
-def _step(
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What every step's form brings: the request, its checked form, the database, the
+    catalog, the registry's wiring, the signed-in user and how the audit log names them."""
+
+    request: Request
+    form: FormData
+    db: Database
+    catalog: Catalog
+    wiring: Wiring
+    user: User
+    actor: Actor
+
+    def field(self, name: str) -> str:
+        value = self.form.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    def take(self, key: str, act: Callable[[Session], object]) -> Response:
+        """Take the step in its own transaction; back to the work list, or the work list
+        with the refusal beside the form `key` (nothing written)."""
+        try:
+            with self.db.session() as s:
+                act(s)
+        except ProdsecError as exc:
+            with self.db.session() as s:
+                failed = (key, str(exc))
+                return _work(self.request, self.catalog, s, self.user, failed, exc.status)
+        return RedirectResponse(WORK, status_code=303)
+
+
+def step_of(
     request: Request,
-    db: Database,
-    catalog: Catalog,
-    user: User,
-    key: str,
-    act: Callable[[Session], object],
-) -> Response:
-    """Take one step in its own transaction; back to the work list, or the work list
-    with the refusal beside the form `key` (nothing written)."""
-    try:
-        with db.session() as s:
-            act(s)
-    except ProdsecError as exc:
-        with db.session() as s:
-            return _work(request, catalog, s, user, (key, str(exc)), exc.status)
-    return RedirectResponse(WORK, status_code=303)
+    form: CheckedForm,
+    db: DbDep,
+    catalog: CatalogDep,
+    wiring: WiringDep,
+    user: SignedIn,
+    actor: ActorDep,
+) -> Step:
+    return Step(request, form, db, catalog, wiring, user, actor)
 
 
-def _field(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+StepDep = Annotated[Step, Depends(step_of)]
 
 
 @router.post(f"{WORK}/apply", response_model=None)
-def apply(
-    request: Request,
-    form: CheckedForm,
-    db: DbDep,
-    catalog: CatalogDep,
-    user: SignedIn,
-    actor: ActorDep,
-) -> Response:
-    product, scheme, level = (_field(form, k) for k in ("product", "scheme", "level"))
-    lab = _field(form, "lab") or None
+def apply(step: StepDep) -> Response:
+    product, scheme, level = (step.field(k) for k in ("product", "scheme", "level"))
+    lab = step.field("lab") or None
 
     def act(s: Session) -> object:
-        return store.apply(s, catalog, user, actor, product, scheme, level, lab, today())
+        by = step.actor
+        return store.apply(s, step.catalog, step.user, by, product, scheme, level, lab, today())
 
-    return _step(request, db, catalog, user, "apply", act)
+    return step.take("apply", act)
 
 
 @router.post(WORK + "/{ident}/review", response_model=None)
-def review(
-    request: Request,
-    ident: str,
-    form: CheckedForm,
-    db: DbDep,
-    catalog: CatalogDep,
-    user: SignedIn,
-    actor: ActorDep,
-) -> Response:
+def review(ident: str, step: StepDep) -> Response:
     verdicts = {
         k.removeprefix("verdict:"): str(v)
-        for k, v in form.multi_items()
+        for k, v in step.form.multi_items()
         if k.startswith("verdict:") and v
     }
-    report = _field(form, "report")[:REPORT_LIMIT]
-    passed = _field(form, "passed") == "yes"
+    report = step.field("report")[:REPORT_LIMIT]
+    passed = step.field("passed") == "yes"
 
     def act(s: Session) -> object:
-        return store.review(s, user, actor, ident, report, verdicts, passed, today())
+        by = step.actor
+        return store.review(s, step.user, by, ident, report, verdicts, passed, today())
 
-    return _step(request, db, catalog, user, f"review:{ident}", act)
+    return step.take(f"review:{ident}", act)
 
 
 @router.post(WORK + "/{ident}/decide", response_model=None)
-def decide(
-    request: Request,
-    ident: str,
-    form: CheckedForm,
-    db: DbDep,
-    catalog: CatalogDep,
-    wiring: WiringDep,
-    user: SignedIn,
-    actor: ActorDep,
-) -> Response:
+def decide(ident: str, step: StepDep) -> Response:
     """The scheme owner issues the label, or refuses with the reason given."""
-    issuing = _field(form, "decision") == "issue"
-    reason = _field(form, "reason")[: store.MAX_REASON]
+    issuing = step.field("decision") == "issue"
+    reason = step.field("reason")[: store.MAX_REASON]
 
     def act(s: Session) -> object:
+        user, by = step.user, step.actor
         if issuing:
-            return store_labels.issue(s, wiring.services(s, actor), user, actor, ident, today())
-        return store.refuse(s, user, actor, ident, [reason], today())
+            return store_labels.issue(s, step.wiring.services(s, by), user, by, ident, today())
+        return store.refuse(s, user, by, ident, [reason], today())
 
-    return _step(request, db, catalog, user, f"decide:{ident}", act)
+    return step.take(f"decide:{ident}", act)
 
 
 @router.post(f"{WORK}/label-change", response_model=None)
-def change_label(
-    request: Request,
-    form: CheckedForm,
-    db: DbDep,
-    catalog: CatalogDep,
-    wiring: WiringDep,
-    user: SignedIn,
-    actor: ActorDep,
-) -> Response:
-    registration = _field(form, "registration")
-    chosen = _field(form, "change")
-    reason = _field(form, "reason")
+def change_label(step: StepDep) -> Response:
+    registration, chosen, reason = (step.field(k) for k in ("registration", "change", "reason"))
 
     def act(s: Session) -> object:
+        services = step.wiring.services(s, step.actor)
         what = _change(chosen)
-        services = wiring.services(s, actor)
-        return store_labels.change(s, services, user, actor, registration, what, reason, today())
+        return store_labels.change(
+            s, services, step.user, step.actor, registration, what, reason, today()
+        )
 
-    return _step(request, db, catalog, user, f"change:{registration}", act)
+    return step.take(f"change:{registration}", act)
 
 
 def _change(value: str) -> Change:
