@@ -76,6 +76,7 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec keys jwks",
         "prodsec keys list",
         "prodsec keys rotate",
+        "prodsec label art",
         "prodsec label verify",
         "prodsec log head",
         "prodsec log monitor",

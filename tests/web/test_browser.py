@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from prodsec.catalog import Catalog
 from prodsec.cli.serve import load_demo
 from prodsec.store.db import Database
+from prodsec.store.labels import Wiring
 from prodsec.web.app import create_app
 from prodsec.web.ratelimit import Settings
 
@@ -35,10 +36,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(db: Database, catalog: Catalog, settings: Settings | None = None) -> Iterator[str]:
+def served(
+    db: Database, catalog: Catalog, settings: Settings | None = None, registry: Wiring | None = None
+) -> Iterator[str]:
     """The app on this database, served by uvicorn in a thread; yields its base URL."""
     port = _free_port()
-    app = create_app(db, catalog, settings)
+    app = create_app(db, catalog, settings, registry=registry)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

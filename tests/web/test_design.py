@@ -20,6 +20,7 @@ from prodsec.store import accounts
 from prodsec.web.ratelimit import Settings
 
 from .test_browser import ARTIFACTS, NewDatabase, _sign_in, demo_database, served
+from .test_label_page import issued_label
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js").read_text()
 ROOMY = Settings(rate_per_minute=600, rate_burst=600)
@@ -139,6 +140,33 @@ def test_every_page_type_is_accessible_and_fits(
     _check(page, "product", width)
     page.get_by_role("link", name="Edit the profile").click()
     _check(page, "product-edit", width)
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def label_site(
+    tmp_path_factory: pytest.TempPathFactory, catalog: Catalog, new_database: NewDatabase
+) -> Iterator[tuple[str, str]]:
+    """A site on SQLite with one issued CLS label; its URL and the label's registration."""
+    db = new_database("sqlite", tmp_path_factory.mktemp("labels"))
+    registration = issued_label(db, catalog)
+    with served(db, catalog, ROOMY) as url:
+        yield url, registration
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_consumer_page_and_the_public_registry_are_accessible_and_fit(
+    browser: Browser, label_site: tuple[str, str], watched: list[str], width: str
+) -> None:
+    site, registration = label_site
+    context = _context(browser, site, WIDTHS[width])
+    page = _open(context, watched)
+    page.goto(f"/l/{registration}")
+    expect(page.locator(".status")).to_have_text("Valid")
+    _check(page, "consumer", width)
+    page.goto("/registry?scheme=sg-cls")
+    expect(page.get_by_role("table")).to_contain_text(registration)
+    _check(page, "registry", width)
     context.close()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -98,11 +99,16 @@ class Registry:
                 for e in page["items"]]  # fmt: skip
 
 
-@pytest.fixture
-def reg(
-    database: Database, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+@contextmanager
+def open_registry(
+    database: Database,
+    catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    on: dt.date = TODAY,
 ) -> Iterator[Registry]:
-    monkeypatch.setattr(registry_api, "today", lambda: TODAY)
+    """The app with the five people signed in and their roles in CLS granted, on `on`."""
+    monkeypatch.setattr(registry_api, "today", lambda: on)
     with database.session() as s:
         for who, (email, org) in PEOPLE.items():
             accounts.create_user(
@@ -122,6 +128,14 @@ def reg(
         for grant in grants:
             answer = registry.post("admin", "/registry/roles", json=grant)
             assert answer.status_code == 201, answer.text
+        yield registry
+
+
+@pytest.fixture
+def reg(
+    database: Database, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Registry]:
+    with open_registry(database, catalog, monkeypatch) as registry:
         yield registry
 
 
@@ -224,20 +238,20 @@ def test_a_cls_level_2_application_runs_from_maker_through_the_lab_to_a_label(
 
     # each role's work list as a page
     headers = {"Authorization": f"Bearer {reg.tokens['lab']}"}
-    work = reg.client.get("/registry", headers=headers).text
+    work = reg.client.get("/registry/work", headers=headers).text
     assert f"<code>{app['id']}</code></th><td>sg-cls level 2</td><td>lab-review</td>" in work
     assert (
         '<th scope="row">CSA/310828/PS-000001</th><td>sg-cls level 2</td>'
         "<td>revoked (revoke for the test)</td><td>2028-08-31</td><td>until 2028-08-31</td>"
     ) not in work  # a lab sees the applications it reviews, not the labels
     headers = {"Authorization": f"Bearer {reg.tokens['maker']}"}
-    work = reg.client.get("/registry", headers=headers).text
+    work = reg.client.get("/registry/work", headers=headers).text
     assert (
         '<th scope="row">CSA/310828/PS-000001</th><td>sg-cls level 2</td>'
         "<td>revoked (revoke for the test)</td><td>2028-08-31</td><td>until 2028-08-31</td>"
     ) in work
     headers = {"Authorization": f"Bearer {reg.tokens['other']}"}
-    work = reg.client.get("/registry", headers=headers).text
+    work = reg.client.get("/registry/work", headers=headers).text
     assert "<p>No applications.</p>" in work
     assert "<p>No labels.</p>" in work
 

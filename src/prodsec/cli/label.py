@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import typer
 
+from prodsec.cli.database import DbOpt
 from prodsec.cli.output import fail
 
 if TYPE_CHECKING:
@@ -155,3 +156,49 @@ def verify(
     result = verify_label(token, Keyring(keys), on=on, status=status)
     typer.echo(f"{result.verdict}: {result.reason}")
     raise typer.Exit(result.exit_code)
+
+
+@app.command("art")
+def art(
+    registration: Annotated[str, typer.Argument(help="The label's registration ID.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to FILE.svg or FILE.png (300 dpi), not SVG to stdout."
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The public base URL the QR code leads under (default PRODSEC_PUBLIC_URL).",
+        ),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """The label art of an issued label: a QR code to its consumer page
+    (BASE/l/REGISTRATION), with the scheme, the level and the registration ID under it."""
+    import os
+
+    from prodsec.catalog import load_catalog
+    from prodsec.catalog.files import write_file
+    from prodsec.registry.art import art_png, art_svg
+    from prodsec.store.db import Database
+    from prodsec.store.labelsearch import art_of, find_label
+
+    base = (base_url or os.environ.get("PRODSEC_PUBLIC_URL", "")).strip()
+    if not base.startswith(("https://", "http://")):
+        raise fail("--base-url (or PRODSEC_PUBLIC_URL) must be an http(s) URL")
+    kind = output.suffix.lower() if output else ".svg"
+    if kind not in {".svg", ".png"}:
+        raise fail(f"--output: {output} must end in .svg or .png")
+    with Database(db).session() as s:
+        label = find_label(s, registration)
+        if label is None:
+            raise fail(f"no label {registration} in the registry")
+        drawn = art_of(load_catalog(), label, base)
+    data = art_png(drawn) if kind == ".png" else art_svg(drawn).encode()
+    if output is None:
+        typer.echo(data.decode(), nl=False)
+    else:
+        write_file(output, data)

@@ -35,7 +35,9 @@ from prodsec.web.ratelimit import RateLimiter, Settings
 from prodsec.web.ui import audit as ui_audit
 from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import dashboard, products, session
+from prodsec.web.ui import labelpage as ui_labelpage
 from prodsec.web.ui import registry as ui_registry
+from prodsec.web.ui import registry_public as ui_public
 
 STATIC = Path(__file__).resolve().parent / "static"
 SWAGGER = Path(str(resources.files("fastapi_offline") / "static"))
@@ -96,6 +98,9 @@ def create_app(
     app.include_router(products.router)
     app.include_router(ui_audit.router)
     app.include_router(ui_registry.router)
+    # --- regpublic: the consumer page, label art and the public registry ---
+    app.include_router(ui_labelpage.router)
+    app.include_router(ui_public.router)
     app.include_router(health.router)
     declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -21,6 +21,7 @@ from prodsec.web.api import (
     products,
     recognition,
     registry,
+    registry_public,
     tokens,
 )
 
@@ -41,4 +42,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     # --- regsign: signing keys ---
     keys.router,
     registry.router,
+    # --- regpublic: the public registry ---
+    registry_public.router,
 )
