@@ -194,3 +194,8 @@ SBOM_LINE_LENGTH = 64 * KIB
 # --- vers: what one OSV advisory file may hold (supplychain/vuln/osv.py) ---
 OSV_FILE = ParseLimits(max_bytes=8_000_000, max_depth=32, max_nodes=1_000_000)
 """One OSV record as JSON or YAML; its counts (ranges, events, versions) are `OsvLimits`."""
+
+# --- csaf: what one CSAF document may hold (supplychain/csaf) ---
+CSAF_FILE = ParseLimits(max_bytes=16 * KIB * KIB, max_depth=40, max_nodes=0)
+"""One CSAF 2.0 document as JSON: 16 MiB (the largest CISA ICS advisory is under 1 MiB)
+and 40 levels (branches nest; the schema's own shape needs about 15); `max_nodes` unused."""

@@ -35,6 +35,8 @@ GROUPS = {
     "label": "label",
     "sbom": "sbom",
     "registry": "registry",
+    # --- csaf: CSAF 2.0 advisories ---
+    "csaf": "csaf",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -1,0 +1,43 @@
+"""`prodsec csaf validate`: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..supplychain.vuln.conftest import corpora_root
+from .conftest import Run
+
+MANDATORY = corpora_root() / "csaf/validator-data/mandatory"
+
+
+def test_validate_prints_each_failure_and_exits_1(run: Run) -> None:
+    bad = str(MANDATORY / "oasis_csaf_tc-csaf_2_0-2021-6-1-23-01.json")
+    good = str(MANDATORY / "oasis_csaf_tc-csaf_2_0-2021-6-1-01-11.json")
+    code, out, _ = run("csaf", "validate", bad, good)
+    assert code == 1
+    assert out == (
+        f"{bad}: 1 failure\n"
+        "  6.1.23: $.vulnerabilities[1].cve: CVE-2017-0145 is used again\n"
+        f"{good}: ok\n"
+    )
+
+
+def test_validate_as_json(run: Run) -> None:
+    good = str(MANDATORY / "oasis_csaf_tc-csaf_2_0-2021-6-1-01-11.json")
+    code, out, _ = run("csaf", "validate", "-f", "json", good)
+    assert code == 0
+    assert json.loads(out) == [{"source": good, "valid": True, "failed_tests": [], "failures": []}]
+
+
+def test_validate_refuses_a_missing_or_unreadable_file(run: Run, tmp_path: Path) -> None:
+    code, _, err = run("csaf", "validate", str(tmp_path / "none.json"))
+    assert (code, err) == (2, f"error: {tmp_path / 'none.json'}: no such file\n")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"document": ', encoding="utf-8")
+    code, _, err = run("csaf", "validate", str(broken))
+    assert code == 1
+    assert err == (
+        "error: 1 problem in the data\n"
+        "broken.json: $: not readable as JSON: Expecting value: line 1 column 14 (char 13)\n"
+    )
