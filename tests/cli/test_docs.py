@@ -55,6 +55,7 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec catalog show",
         "prodsec catalog validate",
         "prodsec catalog world",
+        "prodsec csaf make",
         "prodsec csaf validate",
         "prodsec db audit",
         "prodsec db backup",
