@@ -41,3 +41,32 @@ def test_validate_refuses_a_missing_or_unreadable_file(run: Run, tmp_path: Path)
         "error: 1 problem in the data\n"
         "broken.json: $: not readable as JSON: Expecting value: line 1 column 14 (char 13)\n"
     )
+
+
+def test_publish_stores_once_and_names_the_url(run: Run, tmp_path: Path) -> None:
+    from prodsec.store import accounts
+    from prodsec.store.db import Database
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    with Database(url).session() as s:
+        accounts.create_user(
+            s, "maker@cameras.example", "correct horse battery", False, "Example Cameras Ltd", True
+        )
+    advisory = str(
+        Path(__file__).resolve().parents[1] / "assets/csaf/homecam-3-security_advisory.json"
+    )
+    code, out, _ = run("csaf", "publish", advisory, "--org", "Example Cameras Ltd", "--db", url)
+    assert (code, out) == (
+        0,
+        "published EXC-2026-0007 version 1 (TLP:WHITE) at /.well-known/csaf/example-cameras-ltd/white/2026/exc-2026-0007.json\n",
+    )
+    code, _, err = run("csaf", "publish", advisory, "--org", "Example Cameras Ltd", "--db", url)
+    assert (code, err) == (
+        1,
+        "error: EXC-2026-0007 is published with current release 2026-11-30T08:00:00+00:00; publish a later one\n",
+    )
+    code, _, err = run("csaf", "publish", advisory, "--org", "Example Camera Ltd", "--db", url)
+    assert (code, err) == (
+        2,
+        "error: unknown organisation 'Example Camera Ltd'; did you mean Example Cameras Ltd?\n",
+    )

@@ -56,6 +56,7 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec catalog validate",
         "prodsec catalog world",
         "prodsec csaf make",
+        "prodsec csaf publish",
         "prodsec csaf validate",
         "prodsec db audit",
         "prodsec db backup",

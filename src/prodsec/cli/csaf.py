@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from prodsec.cli.database import DbOpt
 from prodsec.cli.output import Format, FormatOpt, emit
 
 app = typer.Typer(help="CSAF 2.0 advisories: validate, make, publish.", no_args_is_help=True)
@@ -132,3 +133,28 @@ def make(
         typer.echo(text, nl=False)
     else:
         write_file(output, text.encode("utf-8"))
+
+
+@app.command()
+def publish(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A CSAF JSON file.", dir_okay=False)],
+    org: Annotated[str, typer.Option("--org", help="The publishing organisation's name.")],
+    db: DbOpt = None,
+) -> None:
+    """Publish an advisory to the organisation's provider directory (served under
+    /.well-known/csaf/<organisation>/). It must pass validation; a tracking id published
+    before takes only a later current release date."""
+    from prodsec.errors import BadInputError
+    from prodsec.store import csaf
+    from prodsec.store.db import Database
+
+    if not file.is_file():
+        raise BadInputError(f"{file}: no such file")
+    with Database(db).session() as s:
+        organisation = csaf.organisation_by_name(s, org.strip())
+        row = csaf.publish(s, organisation, file.read_bytes(), file.name, "cli")
+        entry = csaf.entry_of(row)
+        where = f"/.well-known/csaf/{csaf.slug(organisation.name)}/{entry.tlp.lower()}/{entry.path}"
+    typer.echo(
+        f"published {entry.tracking_id} version {entry.version} (TLP:{entry.tlp}) at {where}"
+    )
