@@ -11,7 +11,7 @@ from itertools import pairwise
 from typing import Any
 
 from prodsec.supplychain.csaf.document import Failure, json_path
-from prodsec.supplychain.csaf.walk import Path, member, objects, vulnerabilities
+from prodsec.supplychain.csaf.walk import Path, member, objects, repeats, vulnerabilities
 
 _INTEGER = re.compile(r"^(0|[1-9][0-9]*)$")
 _SEMVER = re.compile(
@@ -202,15 +202,8 @@ def check_6_1_21(doc: Any) -> list[Failure]:
 
 def check_6_1_22(doc: Any) -> list[Failure]:
     """The same number twice in the revision history."""
-    seen: set[str] = set()
-    out = []
-    for p, item in objects(_revisions(doc), _HISTORY):
-        number = item.get("number")
-        if isinstance(number, str):
-            if number in seen:
-                out.append(Failure("6.1.22", json_path((*p, "number")), f"{number!r} again"))
-            seen.add(number)
-    return out
+    numbers = (((*p, "number"), i.get("number")) for p, i in objects(_revisions(doc), _HISTORY))
+    return [Failure("6.1.22", json_path(p), f"{n!r} again") for p, n in repeats(numbers)]
 
 
 def check_6_1_24(doc: Any) -> list[Failure]:

@@ -14,6 +14,7 @@ from prodsec.supplychain.csaf.walk import (
     member,
     objects,
     product_references,
+    repeats,
     strings,
     vulnerabilities,
 )
@@ -39,16 +40,8 @@ def check_6_1_1(doc: Any) -> list[Failure]:
 
 def check_6_1_2(doc: Any) -> list[Failure]:
     """Multiple definition of product id."""
-    seen: set[str] = set()
-    out = []
-    for p, fpn in full_product_names(doc):
-        pid = fpn.get("product_id")
-        if not isinstance(pid, str):
-            continue
-        if pid in seen:
-            out.append(Failure("6.1.2", json_path((*p, "product_id")), f"{pid!r} defined again"))
-        seen.add(pid)
-    return out
+    ids = (((*p, "product_id"), fpn.get("product_id")) for p, fpn in full_product_names(doc))
+    return [Failure("6.1.2", json_path(p), f"{pid!r} defined again") for p, pid in repeats(ids)]
 
 
 def check_6_1_3(doc: Any) -> list[Failure]:
@@ -105,15 +98,8 @@ def check_6_1_4(doc: Any) -> list[Failure]:
 
 def check_6_1_5(doc: Any) -> list[Failure]:
     """Multiple definition of product group id."""
-    seen: set[str] = set()
-    out = []
-    for p, group in _groups(doc):
-        gid = group.get("group_id")
-        if isinstance(gid, str):
-            if gid in seen:
-                out.append(Failure("6.1.5", json_path((*p, "group_id")), f"{gid!r} defined again"))
-            seen.add(gid)
-    return out
+    ids = (((*p, "group_id"), g.get("group_id")) for p, g in _groups(doc))
+    return [Failure("6.1.5", json_path(p), f"{gid!r} defined again") for p, gid in repeats(ids)]
 
 
 def check_6_1_13(doc: Any) -> list[Failure]:

@@ -14,7 +14,14 @@ from typing import Any
 from prodsec.supplychain.csaf import cvss
 from prodsec.supplychain.csaf.document import Failure, json_path
 from prodsec.supplychain.csaf.schema import cvss_failures, data_file
-from prodsec.supplychain.csaf.walk import Path, member, objects, strings, vulnerabilities
+from prodsec.supplychain.csaf.walk import (
+    Path,
+    member,
+    objects,
+    repeats,
+    strings,
+    vulnerabilities,
+)
 
 _GROUPS = {
     "affected": ("first_affected", "known_affected", "last_affected"),
@@ -86,53 +93,43 @@ def check_6_1_8(doc: Any) -> list[Failure]:
     return out
 
 
-_SCORES = (
-    ("baseScore", "base"),
-    ("temporalScore", "temporal"),
-    ("environmentalScore", "environmental"),
-    ("baseSeverity", "base_severity"),
-    ("temporalSeverity", "temporal_severity"),
-    ("environmentalSeverity", "environmental_severity"),
-)
+def _parsed(doc: Any) -> Iterator[tuple[Path, str, dict[str, Any], dict[str, str]]]:
+    """(object path, version, object, metrics) of each CVSS object whose vector parses."""
+    for _, p, version, value in _cvss(doc):
+        vector = value.get("vectorString")
+        if version in _CVSS_SCHEMAS and isinstance(vector, str):
+            metrics = cvss.parse_vector(vector, version)
+            if metrics is not None:
+                yield p, version, value, metrics
 
 
-def _metrics(version: str, value: dict[str, Any]) -> dict[str, str] | None:
-    vector = value.get("vectorString")
-    if version not in _CVSS_SCHEMAS or not isinstance(vector, str):
-        return None
-    return cvss.parse_vector(vector, version)
+def _disagree(
+    test: str, p: Path, value: dict[str, Any], expected: dict[str, Any], verb: str
+) -> list[Failure]:
+    return [
+        Failure(test, json_path((*p, prop)), f"{value[prop]!r}, but the vector {verb} {want!r}")
+        for prop, want in expected.items()
+        if prop in value and value[prop] != want
+    ]
 
 
 def check_6_1_9(doc: Any) -> list[Failure]:
     """CVSS scores and severities not as the vector computes them."""
     out = []
-    for _, p, version, value in _cvss(doc):
-        metrics = _metrics(version, value)
-        if metrics is None:
-            continue
-        computed = cvss.compute(metrics, version)
-        for prop, attr in _SCORES:
-            if prop in value and value[prop] != getattr(computed, attr):
-                message = f"{value[prop]!r}, but the vector computes to {getattr(computed, attr)!r}"
-                out.append(Failure("6.1.9", json_path((*p, prop)), message))
+    for p, version, value, metrics in _parsed(doc):
+        computed = cvss.compute(metrics, version).properties()
+        out.extend(_disagree("6.1.9", p, value, computed, "computes to"))
     return out
 
 
 def check_6_1_10(doc: Any) -> list[Failure]:
     """CVSS properties that contradict the vector."""
     out = []
-    for _, p, version, value in _cvss(doc):
-        metrics = _metrics(version, value)
-        if metrics is None:
-            continue
+    for p, version, value, metrics in _parsed(doc):
         stated = cvss.properties(metrics, version)
         table = cvss.V2_METRICS if version == "2.0" else cvss.V3_METRICS
-        for prop, _values in table.values():
-            if prop in value and value[prop] != stated.get(prop, "NOT_DEFINED"):
-                message = (
-                    f"{value[prop]!r}, but the vector says {stated.get(prop, 'NOT_DEFINED')!r}"
-                )
-                out.append(Failure("6.1.10", json_path((*p, prop)), message))
+        expected = {prop: stated.get(prop, "NOT_DEFINED") for prop, _ in table.values()}
+        out.extend(_disagree("6.1.10", p, value, expected, "says"))
     return out
 
 
@@ -163,15 +160,8 @@ def check_6_1_11(doc: Any) -> list[Failure]:
 
 def check_6_1_23(doc: Any) -> list[Failure]:
     """The same CVE in more than one vulnerability."""
-    seen: set[str] = set()
-    out = []
-    for p, vuln in vulnerabilities(doc):
-        cve = vuln.get("cve")
-        if isinstance(cve, str):
-            if cve in seen:
-                out.append(Failure("6.1.23", json_path((*p, "cve")), f"{cve} is used again"))
-            seen.add(cve)
-    return out
+    cves = (((*p, "cve"), v.get("cve")) for p, v in vulnerabilities(doc))
+    return [Failure("6.1.23", json_path(p), f"{cve} is used again") for p, cve in repeats(cves)]
 
 
 def _without_products(doc: Any, key: str, test: str) -> list[Failure]:

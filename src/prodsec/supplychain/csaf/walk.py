@@ -4,7 +4,7 @@ value of the wrong type instead of raising."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -99,3 +99,14 @@ def product_references(doc: Any) -> Iterator[tuple[Path, str]]:
         ):
             for q, item in objects(vuln.get(list_key), (*p, list_key)):
                 yield from strings(item.get(ids_key), (*q, ids_key))
+
+
+def repeats(values: Iterable[tuple[Path, Any]]) -> Iterator[tuple[Path, str]]:
+    """Each string value seen before in `values`, with its path (the tests of ids and
+    numbers defined more than once)."""
+    seen: set[str] = set()
+    for path, value in values:
+        if isinstance(value, str):
+            if value in seen:
+                yield path, value
+            seen.add(value)
