@@ -37,11 +37,13 @@ lint: $(DEV_STAMP)
 
 ## test: lint, types, then the whole suite (on SQLite and on Debian's PostgreSQL, which
 ## scripts/test-postgres.sh installs and starts when missing), the browser tests on
-## Debian's Chromium (scripts/test-chromium.sh installs it when missing); fails when line
+## Debian's Chromium (scripts/test-chromium.sh installs it when missing), CSAF advisories
+## through the reference validator from npm (scripts/test-csaf-validator.sh); fails when line
 ## coverage of src/prodsec falls below COVERAGE percent
 COVERAGE := 97
 test: lint
 	pg=$$(sh scripts/test-postgres.sh) && browser=$$(sh scripts/test-chromium.sh) && \
+	csaf=$$(sh scripts/test-csaf-validator.sh) && PRODSEC_TEST_CSAF_VALIDATOR=$$csaf \
 	PRODSEC_TEST_POSTGRES_URL=$$pg PRODSEC_TEST_CHROMIUM=$$browser $(BIN)/python -m pytest \
 		--cov=prodsec --cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE)
 

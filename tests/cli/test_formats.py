@@ -54,6 +54,7 @@ SAMPLES: dict[str, list[list[str]]] = {
     "sbom show": [[str(ROOT / "tests/assets/sbom/camera-1.0.cdx.xml")]],
     "sbom validate": [[str(ROOT / "tests/assets/sbom/camera-1.1.spdx")]],
     "vex show": [[str(ROOT / "tests/assets/vex/camera.openvex.json")]],
+    "csaf validate": [[str(ROOT / "tests/assets/csaf/minimal-advisory.json")]],
     "recognition reach": [["-s", "sg-cls", "-l", "2", "-c", "smart-camera", "--on", "2026-01-15"]],
     # --- cvd ---
     "cvd check": [[str(ROOT / "tests/assets/cvd/policy-good.md")]],

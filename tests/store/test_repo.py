@@ -35,6 +35,7 @@ def test_migrations_create_every_table(database: Database) -> None:
         "assessments",
         "audit_log",
         "comments",
+        "csaf_advisories",
         "log_entries",
         "log_heads",
         "log_subtrees",

@@ -206,3 +206,7 @@ POLICY_BYTES = 1024 * KIB
 """One disclosure policy, text or Markdown."""
 PGP_KEY_BYTES = 256 * KIB
 """One OpenPGP public key file given to check a signature."""
+# --- csaf: what one CSAF document may hold (supplychain/csaf) ---
+CSAF_FILE = ParseLimits(max_bytes=16 * KIB * KIB, max_depth=40, max_nodes=0)
+"""One CSAF 2.0 document as JSON: 16 MiB (the largest CISA ICS advisory is under 1 MiB)
+and 40 levels (branches nest; the schema's own shape needs about 15); `max_nodes` unused."""

@@ -42,6 +42,8 @@ GROUPS = {
     "vex": "vex",
     # --- vulns: the advisory index and scans ---
     "vulns": "vulns",
+    # --- csaf: CSAF 2.0 advisories ---
+    "csaf": "csaf",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

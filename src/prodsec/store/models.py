@@ -408,3 +408,24 @@ class KevRow(Base):
     product: Mapped[str] = mapped_column(String(200), default="")
     name: Mapped[str] = mapped_column(Text, default="")
     action: Mapped[str] = mapped_column(Text, default="")
+# --- csaf: published CSAF advisories ---
+class CsafAdvisoryRow(Base):
+    """A CSAF 2.0 advisory an organisation publishes: the bytes as served, their hashes,
+    and what the provider directory lists (supplychain/csaf/provider.py). One row per
+    tracking id; a later version replaces it."""
+
+    __tablename__ = "csaf_advisories"
+    __table_args__ = (UniqueConstraint("organisation_id", "tracking_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    tracking_id: Mapped[str] = mapped_column(String(1000))
+    title: Mapped[str] = mapped_column(Text)
+    tlp: Mapped[str] = mapped_column(String(10))
+    version: Mapped[str] = mapped_column(String(100))
+    initial_release: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    current_release: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    sha512: Mapped[str] = mapped_column(String(128))
+    published: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -22,7 +22,7 @@ from prodsec.store.db import Database
 from prodsec.store.keys import key_secret
 from prodsec.store.labels import Wiring
 from prodsec.store.throttle import Throttle
-from prodsec.web import health
+from prodsec.web import csaf, health
 from prodsec.web.api import ROUTERS
 from prodsec.web.headers import SecurityHeaders, policy
 from prodsec.web.hot import MemoHits
@@ -102,6 +102,7 @@ def create_app(
     app.include_router(ui_labelpage.router)
     app.include_router(ui_public.router)
     app.include_router(health.router)
+    app.include_router(csaf.router)  # --- csaf: the CSAF provider directories ---
     declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(SWAGGER_AT, StaticFiles(directory=SWAGGER), name="swagger")
