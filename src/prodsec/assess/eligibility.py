@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from prodsec.assess.compiled import LIMIT, LevelProgram, level_program
 from prodsec.assess.judge import Judge
 from prodsec.assess.profile import HeldLabel
 from prodsec.assess.verdicts import POSITIVE, SHORT, Eligibility, LabelResult, Verdict
-from prodsec.catalog.model import Instrument
+from prodsec.catalog.model import Instrument, Requirement
 from prodsec.catalog.recognition import Recognition, RecognitionKind
 from prodsec.catalog.schemes import Level
 from prodsec.catalog.vocab import Actor, InstrumentType
@@ -166,24 +167,26 @@ def _level(
     if not level.offered:
         why = "the scheme takes no applications for this level (as its sources were last read)"
         return LabelResult(scheme, level, Eligibility.NOT_OFFERED, (why,))
-    missing: list[str] = []
-    unknown: list[str] = []
-    requirements = []
-    others: list[str] = []
-    for req in judge.index.level_requirements(scheme, level.id):
-        if role in req.actors:
-            requirements.append(req)
-        else:  # another actor's (the lab's test): listed apart, never held against the product
-            others.append(req.ref)
-    for req in requirements:
-        verdict = judge.found(scheme, req).verdict
-        if verdict is Verdict.UNKNOWN:
-            unknown.append(req.ref)
-        elif verdict in SHORT:
-            missing.append(req.ref)
+    # the requirements of another actor (the lab's test): listed apart, never held against
+    # the product
+    compiled = _program(judge, scheme, level.id, role)
+    requirements, others = compiled.requirements, compiled.others
+    how = compiled.decided
+    if not judge.req_claims:
+        key = judge.state(how)
+        if how.edges:
+            key = (*key, judge.lineage, judge.features)
+        shortfall = compiled.seen.get(key)
+        if shortfall is None:
+            if len(compiled.seen) >= LIMIT:
+                compiled.seen.clear()
+            shortfall = compiled.seen[key] = _shortfall(judge, scheme, requirements)
+    else:
+        shortfall = _shortfall(judge, scheme, requirements)
+    missing, unknown = shortfall
     if requirements and not missing and not unknown and level.complete:
         why = "every requirement of the level met"
-        return LabelResult(scheme, level, Eligibility.ELIGIBLE, (why,), others=tuple(others))
+        return LabelResult(scheme, level, Eligibility.ELIGIBLE, (why,), others=others)
     refused: list[str] = []
     for edge in routes:
         origin = judge.index.origin(edge, judge.on)
@@ -198,9 +201,7 @@ def _level(
                 if edge.kind is RecognitionKind.SIMPLIFIED_APPLICATION
                 else Eligibility.THROUGH_RECOGNITION
             )
-            return LabelResult(
-                scheme, level, status, (why,), tuple(missing), tuple(unknown), tuple(others)
-            )
+            return LabelResult(scheme, level, status, (why,), missing, unknown, others)
         if origin.type is InstrumentType.LABELLING_SCHEME and judge.held(origin.id):
             refused.append(why_not(judge, edge))
     if missing:
@@ -209,6 +210,30 @@ def _level(
         status, why = Eligibility.UNKNOWN, "evidence missing"
     else:
         status, why = Eligibility.UNKNOWN, PARTIAL_CRITERIA
-    return LabelResult(
-        scheme, level, status, (why, *refused), tuple(missing), tuple(unknown), tuple(others)
-    )
+    return LabelResult(scheme, level, status, (why, *refused), missing, unknown, others)
+
+
+def _program(judge: Judge, scheme: Instrument, level: str, role: Actor) -> LevelProgram:
+    """A level's requirements compiled for the role and the judge's day, once."""
+    key = (scheme.key, level, role, judge.on)
+    found = judge.index.level_programs.get(key)
+    if found is None:
+        found = judge.index.level_programs[key] = level_program(
+            judge.index, scheme, level, role, judge.on
+        )
+    return found
+
+
+def _shortfall(
+    judge: Judge, scheme: Instrument, requirements: Iterable[Requirement]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The refs of the requirements not met or partly met, and of those unknown."""
+    missing: list[str] = []
+    unknown: list[str] = []
+    for req in requirements:
+        verdict = judge.found(scheme, req).verdict
+        if verdict is Verdict.UNKNOWN:
+            unknown.append(req.ref)
+        elif verdict in SHORT:
+            missing.append(req.ref)
+    return tuple(missing), tuple(unknown)

@@ -11,6 +11,7 @@ import datetime as dt
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from prodsec.assess.applicability import Answer, Finding, Obligation, State, applies
 from prodsec.assess.reach import edition_on
@@ -20,6 +21,9 @@ from prodsec.catalog.memo import per_catalog
 from prodsec.catalog.model import Instrument, Mapping, Requirement
 from prodsec.catalog.recognition import Recognition, refers_to
 from prodsec.catalog.vocab import Actor, InstrumentType, Relationship, Scalar
+
+if TYPE_CHECKING:
+    from prodsec.assess.compiled import LevelProgram, Program
 
 # Binding, Row and Slot are not frozen: an index builds one per mapping or requirement
 # when it meets an instrument (frozen dataclasses are several times slower to build, and
@@ -146,6 +150,10 @@ class Index:
         self._levels: dict[tuple[str, str], tuple[Requirement, ...]] = {}
         self._mandatory: dict[int, tuple[Requirement, ...]] = {}
         self._schemes: dict[tuple[str, ...], frozenset[str]] = {}
+        self.bit: dict[str, int] = {block: 1 << n for n, block in enumerate(catalog.blocks)}
+        """Each building block's bit in a product's claim masks (`assess.compiled`)."""
+        self.programs: dict[tuple[int, Actor, dt.date], tuple[Finding, Program]] = {}
+        self.level_programs: dict[tuple[str, str, Actor, dt.date], LevelProgram] = {}
 
     @property
     def catalog(self) -> Catalog:
@@ -326,6 +334,7 @@ class Index:
                 self._answers.clear()
                 self._layouts.clear()
                 self._borne.clear()
+                self.programs.clear()
                 self._groups.clear()
                 self._excepted.clear()
             found = applies(self.catalog, category, markets, on, features)

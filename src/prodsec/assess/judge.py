@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from prodsec.assess.compiled import Decided
 from prodsec.assess.index import Blocks, index_of
 from prodsec.assess.profile import ClaimStatus, HeldLabel, Profile
 from prodsec.assess.verdicts import BlockFinding, Credit, Found, Judged, Verdict
@@ -70,6 +71,15 @@ class Judge:
         self.features = frozenset(profile.features) | facts.implied
         self.claims = {c.block: c for c in profile.claims}
         self.req_claims = {c.requirement: c for c in profile.requirement_claims}
+        bit = self.index.bit
+        claimed = met = 0
+        for claim in self.claims.values():
+            b = bit.get(claim.block, 0)
+            claimed |= b
+            if claim.met:
+                met |= b
+        self.claimed, self.met = claimed, met
+        """The blocks claimed and the blocks claimed met, as bit masks (`assess.compiled`)."""
         years = profile.lifecycle.support_years()
         self.derived: dict[str, Scalar] = (
             {} if years is None else {"min_support_years": round(years, 2)}
@@ -81,6 +91,25 @@ class Judge:
         self._holds: dict[str, Credit] = {}
         self._combined: dict[int, Found] = {}
         self._block_memo: dict[int, BlockFinding] = {}
+
+    def state(self, how: Decided) -> tuple[object, ...]:
+        """The product's claim state as far as `how` goes: the claim bits of its blocks,
+        the values given to the parameters its mappings bind (typed: True is not 1) and the
+        labels held when they count."""
+        mask = how.mask
+        if not how.params and not how.labels:
+            return (self.claimed & mask, self.met & mask)
+        values: list[object] = [self.profile.labels] if how.labels else []
+        for block, names in how.params:
+            claim = self.claims.get(block)
+            given: dict[str, Scalar] = {
+                **self.derived,
+                **((claim.parameters or {}) if claim else {}),
+            }
+            for name in names:
+                value = given.get(name)
+                values.append((type(value), value))
+        return (self.claimed & mask, self.met & mask, *values)
 
     # --- blocks --------------------------------------------------------------------
 
