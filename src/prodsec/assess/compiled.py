@@ -10,8 +10,8 @@ product with those states; the others go through the judge as before. Products w
 requirement claims always go through the judge.
 
 `Program` is one instrument finding compiled for a role and a day (once per
-combination); `LevelProgram` one level of a labelling scheme (once per catalog, role and
-day).
+combination); `LevelProgram` one level of a labelling scheme and `SchemeProgram` a whole
+scheme (once per catalog, role and day).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from prodsec.assess.applicability import Finding, Obligation, State
 from prodsec.assess.index import Index, Row
-from prodsec.assess.verdicts import Judged, Verdict
+from prodsec.assess.verdicts import Judged, LabelResult, Verdict
 from prodsec.catalog.model import Instrument, Requirement
+from prodsec.catalog.recognition import Recognition
 from prodsec.catalog.vocab import Actor, InstrumentType
 
 OK, UNKNOWN, BAD = 0, 1, 2
@@ -172,3 +173,44 @@ def level_program(
     rows = index.rows(scheme)
     how = decided(index, (rows[req.ref] for req in mine), on)
     return LevelProgram(tuple(mine), tuple(others), how, {})
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeProgram:
+    """A labelling scheme compiled for a role and a day: the recognition edges in force
+    into each level (`routes`), the keys of the non-scheme editions those start from (a
+    route's credit turns on the product being compliant with them), and what decides
+    every level's requirements; `seen` holds the scheme's label results per product state
+    met so far."""
+
+    routes: dict[str, tuple[Recognition, ...]]
+    origins: tuple[str, ...]
+    decided: Decided
+    seen: dict[Key, tuple[LabelResult, ...]]
+
+
+def scheme_program(index: Index, scheme: Instrument, role: Actor, on: dt.date) -> SchemeProgram:
+    routes: dict[str, list[Recognition]] = {}
+    issuing = scheme.label is None or scheme.label.issuing
+    for edge in index.edges[scheme.key] if issuing else ():
+        if edge.target_level is not None and edge.current(on):
+            routes.setdefault(edge.target_level, []).append(edge)
+    origins = {
+        index.origin(edge, on).key
+        for edges in routes.values()
+        for edge in edges
+        if index.origin(edge, on).type is not InstrumentType.LABELLING_SCHEME
+    }
+    rows = index.rows(scheme)
+    mine = [
+        rows[req.ref]
+        for level in scheme.levels
+        for req in index.level_requirements(scheme, level.id)
+        if role in req.actors
+    ]
+    return SchemeProgram(
+        {level: tuple(edges) for level, edges in routes.items()},
+        tuple(sorted(origins)),
+        decided(index, mine, on),
+        {},
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from prodsec.assess.compiled import LIMIT, LevelProgram, level_program
+from prodsec.assess.compiled import LIMIT, LevelProgram, level_program, scheme_program
 from prodsec.assess.judge import Judge
 from prodsec.assess.profile import HeldLabel
 from prodsec.assess.verdicts import POSITIVE, SHORT, Eligibility, LabelResult, Verdict
@@ -72,15 +72,44 @@ def scheme_labels(
     """Every level of one scheme: held, eligible on the product's own evidence, through
     recognition, or not. `listed`: the scheme is on offer in the product's markets (else
     only levels the product holds or can get are kept)."""
+    key = (scheme.key, role, judge.on)
+    compiled = judge.index.scheme_programs.get(key)
+    if compiled is None:
+        compiled = judge.index.scheme_programs[key] = scheme_program(
+            judge.index, scheme, role, judge.on
+        )
+    if judge.req_claims:  # a requirement claim goes through the judge
+        return _labels(judge, scheme, compiled.routes, compliant, listed, role)
+    state = (
+        listed,
+        judge.lineage,
+        judge.features,
+        judge.profile.labels,
+        tuple(k in compliant for k in compiled.origins),
+        *judge.state(compiled.decided),
+    )
+    found = compiled.seen.get(state)
+    if found is None:
+        if len(compiled.seen) >= LIMIT:
+            compiled.seen.clear()
+        found = compiled.seen[state] = tuple(
+            _labels(judge, scheme, compiled.routes, compliant, listed, role)
+        )
+    return list(found)
+
+
+def _labels(
+    judge: Judge,
+    scheme: Instrument,
+    routes: dict[str, tuple[Recognition, ...]],
+    compliant: set[str],
+    listed: bool,
+    role: Actor,
+) -> list[LabelResult]:
     held = [lb for lb in judge.held(scheme.id) if lb.current(judge.on)]
     inside = covers(judge, scheme)
     if not held and not inside:
         return []
-    routes: dict[str, list[Recognition]] = {}
-    issuing = scheme.label is None or scheme.label.issuing
-    for edge in judge.index.edges[scheme.key] if issuing else ():
-        if edge.target_level is not None and edge.current(judge.on):
-            routes.setdefault(edge.target_level, []).append(edge)
     reached: dict[str, LabelResult] = {}
     carried = False
     for level in scheme.levels:

@@ -23,7 +23,7 @@ from prodsec.catalog.recognition import Recognition, refers_to
 from prodsec.catalog.vocab import Actor, InstrumentType, Relationship, Scalar
 
 if TYPE_CHECKING:
-    from prodsec.assess.compiled import LevelProgram, Program
+    from prodsec.assess.compiled import LevelProgram, Program, SchemeProgram
 
 # Binding, Row and Slot are not frozen: an index builds one per mapping or requirement
 # when it meets an instrument (frozen dataclasses are several times slower to build, and
@@ -154,6 +154,7 @@ class Index:
         """Each building block's bit in a product's claim masks (`assess.compiled`)."""
         self.programs: dict[tuple[int, Actor, dt.date], tuple[Finding, Program]] = {}
         self.level_programs: dict[tuple[str, str, Actor, dt.date], LevelProgram] = {}
+        self.scheme_programs: dict[tuple[str, Actor, dt.date], SchemeProgram] = {}
 
     @property
     def catalog(self) -> Catalog:
