@@ -31,8 +31,9 @@ OK, UNKNOWN, BAD = 0, 1, 2
 """What a judged obligation does to its instrument's standing, the worst winning: nothing,
 makes it incomplete, makes it not compliant."""
 
-Key = tuple[object, ...]
-"""A product's claim state as far as some requirements go (`Judge.state`)."""
+Key = object
+"""A product's claim state as far as some requirements go (`Judge.state`): a number where
+the claim states of the blocks alone decide, else a tuple."""
 
 LIMIT = 256
 """Claim-state pairs kept per requirement before its table starts again."""
@@ -78,6 +79,8 @@ class Decided:
     edges: bool
     """Whether an edge is in force into one of them (its credit may turn on the product's
     category and features)."""
+    plain: bool
+    """Whether the claim states of the blocks alone decide them (no parameter, no label)."""
 
 
 def decided(index: Index, rows: Iterable[Row], on: dt.date) -> Decided:
@@ -106,7 +109,7 @@ def decided(index: Index, rows: Iterable[Row], on: dt.date) -> Decided:
             mask |= index.bit[binding.block]
             if binding.bindings:
                 params[binding.block, tuple(binding.bindings)] = None
-    return Decided(mask, tuple(params), labels, edges)
+    return Decided(mask, tuple(params), labels, edges, not params and not labels)
 
 
 def effect(judged: Judged, line: Line) -> int:

@@ -86,7 +86,7 @@ def scheme_labels(
         judge.features,
         judge.profile.labels,
         tuple(k in compliant for k in compiled.origins),
-        *judge.state(compiled.decided),
+        judge.state(compiled.decided),
     )
     found = compiled.seen.get(state)
     if found is None:
@@ -204,7 +204,7 @@ def _level(
     if not judge.req_claims:
         key = judge.state(how)
         if how.edges:
-            key = (*key, judge.lineage, judge.features)
+            key = (key, judge.lineage, judge.features)
         shortfall = compiled.seen.get(key)
         if shortfall is None:
             if len(compiled.seen) >= LIMIT:

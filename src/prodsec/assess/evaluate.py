@@ -72,13 +72,18 @@ def _instrument(judge: Judge, group: Group, role: Actor) -> InstrumentResult:
     judged: list[Judged] = []
     worst = OK
     direct = not judge.req_claims  # a requirement claim goes through the judge
+    claimed, met, width = judge.claimed, judge.met, judge.width
     for line in compiled.lines:
-        if type(line) is Judged:  # ruled out by the product's features
+        if isinstance(line, Judged):  # ruled out by the product's features
             judged.append(line)
             continue
-        assert isinstance(line, Line)
         if direct:
-            key = judge.state(line.decided)
+            how = line.decided
+            if how.plain:  # Judge.state, inline: the common case
+                mask = how.mask
+                key: object = (claimed & mask) | (met & mask) << width
+            else:
+                key = judge.state(how)
             hit = line.seen.get(key)
             if hit is None:
                 if len(line.seen) >= LIMIT:

@@ -80,6 +80,7 @@ class Judge:
                 met |= b
         self.claimed, self.met = claimed, met
         """The blocks claimed and the blocks claimed met, as bit masks (`assess.compiled`)."""
+        self.width = len(bit)
         years = profile.lifecycle.support_years()
         self.derived: dict[str, Scalar] = (
             {} if years is None else {"min_support_years": round(years, 2)}
@@ -92,13 +93,13 @@ class Judge:
         self._combined: dict[int, Found] = {}
         self._block_memo: dict[int, BlockFinding] = {}
 
-    def state(self, how: Decided) -> tuple[object, ...]:
+    def state(self, how: Decided) -> object:
         """The product's claim state as far as `how` goes: the claim bits of its blocks,
         the values given to the parameters its mappings bind (typed: True is not 1) and the
         labels held when they count."""
         mask = how.mask
-        if not how.params and not how.labels:
-            return (self.claimed & mask, self.met & mask)
+        if how.plain:
+            return (self.claimed & mask) | (self.met & mask) << self.width
         values: list[object] = [self.profile.labels] if how.labels else []
         for block, names in how.params:
             claim = self.claims.get(block)
