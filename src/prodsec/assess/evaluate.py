@@ -69,6 +69,33 @@ def _instrument(judge: Judge, group: Group, role: Actor) -> InstrumentResult:
     finding = group.finding
     inst = finding.instrument
     compiled = _program(judge, finding, role)
+    if judge.req_claims:  # a requirement claim goes through the judge
+        lines, standing = _lines(judge, inst, compiled)
+    else:
+        state = judge.state(compiled.decided)
+        hit = compiled.seen.get(state)
+        if hit is None:
+            if len(compiled.seen) >= LIMIT:
+                compiled.seen.clear()
+            hit = compiled.seen[state] = _lines(judge, inst, compiled)
+        lines, standing = hit
+    return InstrumentResult(
+        inst,
+        finding.state,
+        group.markets,
+        standing,
+        lines,
+        compiled.routes,
+        compiled.product_class,
+        finding.reason,
+        compiled.others,
+    )
+
+
+def _lines(
+    judge: Judge, inst: Instrument, compiled: Program
+) -> tuple[tuple[Judged, ...], Standing]:
+    """The requirements judged and the standing they make."""
     judged: list[Judged] = []
     worst = OK
     direct = not judge.req_claims  # a requirement claim goes through the judge
@@ -102,17 +129,7 @@ def _instrument(judge: Judge, group: Group, role: Actor) -> InstrumentResult:
         standing = Standing.INCOMPLETE
     else:
         standing = Standing.COMPLIANT
-    return InstrumentResult(
-        inst,
-        finding.state,
-        group.markets,
-        standing,
-        tuple(judged),
-        compiled.routes,
-        compiled.product_class,
-        finding.reason,
-        compiled.others,
-    )
+    return tuple(judged), standing
 
 
 def assess(
