@@ -151,6 +151,13 @@ class Index:
         self._mandatory: dict[int, tuple[Requirement, ...]] = {}
         self._schemes: dict[tuple[str, ...], frozenset[str]] = {}
         self.bit: dict[str, int] = {block: 1 << n for n, block in enumerate(catalog.blocks)}
+        self.bound = frozenset(
+            m.block
+            for mset in catalog.mapping_sets.values()
+            for m in mset.mappings
+            if m.block is not None and m.bindings
+        )
+        """The blocks some mapping binds a parameter of."""
         """Each building block's bit in a product's claim masks (`assess.compiled`)."""
         self.programs: dict[tuple[int, Actor, dt.date], tuple[Finding, Program]] = {}
         self.level_programs: dict[tuple[str, str, Actor, dt.date], LevelProgram] = {}

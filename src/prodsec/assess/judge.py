@@ -92,25 +92,29 @@ class Judge:
         self._holds: dict[str, Credit] = {}
         self._combined: dict[int, Found] = {}
         self._block_memo: dict[int, BlockFinding] = {}
+        self._given: tuple[object, ...] | None = None
 
     def state(self, how: Decided) -> object:
         """The product's claim state as far as `how` goes: the claim bits of its blocks,
-        the values given to the parameters its mappings bind (typed: True is not 1) and the
-        labels held when they count."""
+        with, where a mapping binds a parameter, the support years the lifecycle gives
+        and every parameter value claimed for a block some mapping binds (typed: True is
+        not 1), and the labels held where a label's edge counts."""
         mask = how.mask
+        bits = (self.claimed & mask) | (self.met & mask) << self.width
         if how.plain:
-            return (self.claimed & mask) | (self.met & mask) << self.width
-        values: list[object] = [self.profile.labels] if how.labels else []
-        for block, names in how.params:
-            claim = self.claims.get(block)
-            given: dict[str, Scalar] = {
-                **self.derived,
-                **((claim.parameters or {}) if claim else {}),
-            }
-            for name in names:
-                value = given.get(name)
-                values.append((type(value), value))
-        return (self.claimed & mask, self.met & mask, *values)
+            return bits
+        given = self._given
+        if given is None and how.params:
+            bound = self.index.bound
+            given = self._given = (
+                tuple(self.derived.items()),
+                *(
+                    (c.block, *((k, type(v), v) for k, v in c.parameters.items()))
+                    for c in self.claims.values()
+                    if c.parameters and c.block in bound
+                ),
+            )
+        return (bits, given if how.params else None, self.profile.labels if how.labels else None)
 
     # --- blocks --------------------------------------------------------------------
 
