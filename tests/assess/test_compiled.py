@@ -66,8 +66,8 @@ def varied(catalog: Catalog, size: int) -> list[Profile]:
                 labels = () if p.labels else (cls,)
                 twins.append(dataclasses.replace(p, labels=labels))
             case 1:
-                end = p.lifecycle.end_of_security_support
-                later = None if end is None else end + dt.timedelta(days=3 * 365)
+                support = p.lifecycle.end_of_security_support
+                later = None if support is None else support + dt.timedelta(days=3 * 365)
                 life = dataclasses.replace(p.lifecycle, end_of_security_support=later)
                 twins.append(dataclasses.replace(p, lifecycle=life))
             case _:
