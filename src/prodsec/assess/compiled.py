@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from prodsec.assess.applicability import Finding, Obligation, State
 from prodsec.assess.index import Index, Row
-from prodsec.assess.verdicts import Judged, LabelResult, Standing, Verdict
+from prodsec.assess.verdicts import InstrumentResult, Judged, LabelResult, Verdict
 from prodsec.catalog.model import Instrument, Requirement
 from prodsec.catalog.recognition import Recognition
 from prodsec.catalog.vocab import Actor, InstrumentType
@@ -58,14 +58,14 @@ class Program:
     """A finding compiled for a role and a day: per requirement the role bears, either its
     judged line when the product's features rule it out (the same for every product of the
     combination) or a `Line`; `decided` says what decides all of them, and `seen` holds
-    the judged lines and standing per product state met so far."""
+    the instrument's result per product state (and the markets it binds in) met so far."""
 
     lines: tuple[Judged | Line, ...]
     others: tuple[Requirement, ...]
     routes: tuple[str, ...]
     product_class: str | None
     decided: Decided
-    seen: dict[Key, tuple[tuple[Judged, ...], Standing]]
+    seen: dict[tuple[Key, tuple[str, ...]], InstrumentResult]
 
 
 @dataclass(frozen=True, slots=True)

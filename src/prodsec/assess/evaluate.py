@@ -67,20 +67,23 @@ def _line(judge: Judge, inst: Instrument, line: Line) -> Judged:
 
 def _instrument(judge: Judge, group: Group, role: Actor) -> InstrumentResult:
     finding = group.finding
-    inst = finding.instrument
     compiled = _program(judge, finding, role)
     if judge.req_claims:  # a requirement claim goes through the judge
-        lines, standing = _lines(judge, inst, compiled)
-    else:
-        state = judge.state(compiled.decided)
-        hit = compiled.seen.get(state)
-        if hit is None:
-            if len(compiled.seen) >= LIMIT:
-                compiled.seen.clear()
-            hit = compiled.seen[state] = _lines(judge, inst, compiled)
-        lines, standing = hit
+        return _result(judge, group, compiled)
+    key = (judge.state(compiled.decided), group.markets)
+    found = compiled.seen.get(key)
+    if found is None:
+        if len(compiled.seen) >= LIMIT:
+            compiled.seen.clear()
+        found = compiled.seen[key] = _result(judge, group, compiled)
+    return found
+
+
+def _result(judge: Judge, group: Group, compiled: Program) -> InstrumentResult:
+    finding = group.finding
+    lines, standing = _lines(judge, finding.instrument, compiled)
     return InstrumentResult(
-        inst,
+        finding.instrument,
         finding.state,
         group.markets,
         standing,
