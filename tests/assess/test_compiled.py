@@ -127,3 +127,21 @@ def test_products_in_the_same_claim_state_share_their_results(
     )
     third = assess(catalog, flipped, DAYS[0])
     assert third.instruments[1].requirements is not first.instruments[1].requirements
+
+
+def test_past_its_budget_the_engine_drops_what_it_kept_and_answers_the_same(
+    fleet: tuple[Catalog, list[Profile]],
+) -> None:
+    catalog, products = fleet
+    index = index_of(catalog)
+    camera = products[11]
+    before = json.dumps(assessment_view(assess(catalog, camera, DAYS[0])), sort_keys=True)
+    assert index.programs
+    index.kept = index.KEPT  # the next result kept crosses the budget
+    ga = camera.lifecycle.general_availability
+    assert ga is not None
+    odd = dataclasses.replace(camera.lifecycle, end_of_security_support=ga + dt.timedelta(4001))
+    assess(catalog, dataclasses.replace(camera, lifecycle=odd), DAYS[0])  # a state not seen
+    assert index.kept < 100  # counting again from nought: the tables were dropped
+    after = json.dumps(assessment_view(assess(catalog, camera, DAYS[0])), sort_keys=True)
+    assert after == before

@@ -156,7 +156,7 @@ class Known:
     names, the market where an exclusion names markets, the day. A product with a new
     combination of markets and features meets findings other products met before."""
 
-    LIMIT = 16384
+    LIMIT = 4096
 
     def __init__(self) -> None:
         self.instruments: dict[str, tuple[str, ...]] = {}

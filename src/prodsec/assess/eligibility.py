@@ -95,6 +95,7 @@ def scheme_labels(
         found = compiled.seen[state] = tuple(
             _labels(judge, scheme, compiled.routes, compliant, listed, role)
         )
+        judge.index.keep()
     return list(found)
 
 
@@ -210,6 +211,7 @@ def _level(
             if len(compiled.seen) >= LIMIT:
                 compiled.seen.clear()
             shortfall = compiled.seen[key] = _shortfall(judge, scheme, requirements)
+            judge.index.keep()
     else:
         shortfall = _shortfall(judge, scheme, requirements)
     missing, unknown = shortfall

@@ -76,6 +76,7 @@ def _instrument(judge: Judge, group: Group, role: Actor) -> InstrumentResult:
         if len(compiled.seen) >= LIMIT:
             compiled.seen.clear()
         found = compiled.seen[key] = _result(judge, group, compiled)
+        judge.index.keep()
     return found
 
 
@@ -120,6 +121,7 @@ def _lines(
                     line.seen.clear()
                 made = _line(judge, inst, line)
                 hit = line.seen[key] = (made, effect(made, line))
+                judge.index.keep()
         else:
             made = _line(judge, inst, line)
             hit = (made, effect(made, line))

@@ -115,6 +115,9 @@ class Index:
     (category, features, markets, day) combination, which products of a fleet share."""
 
     LIMIT = 4096
+    KEPT = 65536
+    """Results kept per product state, over every compiled table (`assess.compiled`),
+    before all of them start again: memory stays bounded however many products pass."""
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = weakref.ref(catalog)  # weakly: the index must not keep it alive
@@ -162,6 +165,7 @@ class Index:
         self.programs: dict[tuple[int, Actor, dt.date], tuple[Finding, Program]] = {}
         self.level_programs: dict[tuple[str, str, Actor, dt.date], LevelProgram] = {}
         self.scheme_programs: dict[tuple[str, Actor, dt.date], SchemeProgram] = {}
+        self.kept = 0
 
     @property
     def catalog(self) -> Catalog:
@@ -331,6 +335,16 @@ class Index:
                 if i.type is InstrumentType.LABELLING_SCHEME and laws & set(i.jurisdictions)
             )
         return found
+
+    def keep(self) -> None:
+        """Count one more result kept per product state; past `KEPT`, drop every compiled
+        table (a judge that holds one goes on with it)."""
+        self.kept += 1
+        if self.kept > self.KEPT:
+            self.kept = 0
+            self.programs.clear()
+            self.level_programs.clear()
+            self.scheme_programs.clear()
 
     def answer(
         self, category: str, markets: tuple[str, ...], on: dt.date, features: frozenset[str]
