@@ -16,6 +16,12 @@ Beside them (issue 16): the floor, a plain loop doing one claim look-up per mapp
 the same applicable requirements (target: within 10x of it, or >= 15,000/s); and 200
 products each with a combination of markets and features no other has (target <= 1 ms
 each), beside the same products assessed again.
+
+Each of the three rounds judges a fleet of its own (its claims flipped with another seed),
+the floor the same fleets: what the engine keeps per claim state must pay for itself on
+products it has not seen, not on a fleet it judged a moment ago. Times are CPU times of
+this process (one core, whatever else the machine runs); wall-clock rates are in
+`details` beside them.
 """
 
 from __future__ import annotations
@@ -25,11 +31,12 @@ import datetime as dt
 import random
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.frame import emit, figure
 
-from prodsec.assess.applicability import starts_of
+from prodsec.assess.applicability import known_of, starts_of
 from prodsec.assess.evaluate import assess
 from prodsec.assess.index import index_of
 from prodsec.assess.profile import Profile, load_profile
@@ -39,8 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DAYS = (dt.date(2026, 6, 1), dt.date(2028, 1, 1))
 
 
-def fleet(base: list[Profile], size: int) -> list[Profile]:
-    rng = random.Random(20261128)
+def fleet(base: list[Profile], size: int, seed: int = 20261128) -> list[Profile]:
+    rng = random.Random(seed)
     found = []
     for n in range(size):
         p = base[n % len(base)]
@@ -54,15 +61,15 @@ def fleet(base: list[Profile], size: int) -> list[Profile]:
     return found
 
 
-def floor_rate(catalog: Catalog, products: list[Profile]) -> float:
-    """Assessments/s of the floor: per product, one claim look-up per mapped block of each
-    applicable requirement (the same requirements the engine judges), nothing else. What
-    does not depend on the product (which requirements apply, their blocks) is computed
-    before the clock starts, as an engine that precompiles it would."""
+def floor_rate(catalog: Catalog, fleets: list[list[Profile]]) -> tuple[float, float]:
+    """Assessments/s of the floor, in CPU and wall time: per product, one claim look-up per
+    mapped block of each applicable requirement (the same requirements the engine judges),
+    nothing else. What does not depend on the product (which requirements apply, their
+    blocks) is computed before the clock starts, as an engine that precompiles it would."""
     index = index_of(catalog)
     plans: dict[tuple[object, ...], list[tuple[str, ...]]] = {}
     for day in DAYS:
-        for p in products:
+        for p in fleets[0]:
             key = (p.category, p.markets, frozenset(p.features), day)
             if key in plans:
                 continue
@@ -74,9 +81,8 @@ def floor_rate(catalog: Catalog, products: list[Profile]) -> float:
                     if slot.obligation is not None and slot.ref in rows:
                         wanted.append(tuple(b.block for b in rows[slot.ref].blocks))
             plans[key] = wanted
-    rates = []
-    for _ in range(3):
-        t0 = time.perf_counter()
+
+    def one(products: list[Profile]) -> int:
         met = 0
         for day in DAYS:
             for p in products:
@@ -85,8 +91,22 @@ def floor_rate(catalog: Catalog, products: list[Profile]) -> float:
                     for block in blocks:
                         if claims.get(block):
                             met += 1
-        rates.append(2 * len(products) / (time.perf_counter() - t0))
-    return max(rates)
+        return met
+
+    return rounds(one, fleets)
+
+
+def rounds(
+    run: Callable[[list[Profile]], object], fleets: list[list[Profile]]
+) -> tuple[float, float]:
+    """The best rate over the fleets, one round each, in CPU and in wall time."""
+    cpu, wall = [], []
+    for products in fleets:
+        c0, t0 = time.process_time(), time.perf_counter()
+        run(products)
+        cpu.append(len(DAYS) * len(products) / (time.process_time() - c0))
+        wall.append(len(DAYS) * len(products) / (time.perf_counter() - t0))
+    return max(cpu), max(wall)
 
 
 def new_combinations(catalog: Catalog, base: list[Profile], size: int) -> list[Profile]:
@@ -116,6 +136,7 @@ def main() -> None:
         for day in DAYS:
             index_of.clear()
             starts_of.clear()
+            known_of.clear()
             t0 = time.perf_counter()
             assess(catalog, p, day)
             singles.append((time.perf_counter() - t0) * 1000)
@@ -125,27 +146,28 @@ def main() -> None:
             t0 = time.perf_counter()
             assess(catalog, p, day)
             warm.append((time.perf_counter() - t0) * 1000)
-    rates = []
-    for _ in range(3):
-        t0 = time.perf_counter()
+    fleets = [products, *(fleet(base, 2000, seed) for seed in (20261129, 20261201))]
+
+    def judged(products: list[Profile]) -> None:
         for day in DAYS:
             for p in products:
                 assess(catalog, p, day)
-        rates.append(2 * len(products) / (time.perf_counter() - t0))
-    floor = floor_rate(catalog, products)
+
+    rate, rate_wall = rounds(judged, fleets)
+    floor, floor_wall = floor_rate(catalog, fleets)
     fresh = new_combinations(catalog, base, 200)
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     for p in fresh:
         assess(catalog, p, DAYS[0])
-    new_ms = (time.perf_counter() - t0) * 1000 / len(fresh)
-    t0 = time.perf_counter()
+    new_ms = (time.process_time() - c0) * 1000 / len(fresh)
+    new_wall_ms = (time.perf_counter() - t0) * 1000 / len(fresh)
+    c0 = time.process_time()
     for p in fresh:
         assess(catalog, p, DAYS[0])
-    repeat_ms = (time.perf_counter() - t0) * 1000 / len(fresh)
-    rate = max(rates)
+    repeat_ms = (time.process_time() - c0) * 1000 / len(fresh)
     figures = [
         figure(
-            "assessments/s, fleet, one core",
+            "assessments/s, fleet, one core (CPU time)",
             rate,
             "1/s",
             floor=("a plain loop: one claim look-up per mapped block", floor),
@@ -153,7 +175,7 @@ def main() -> None:
             met=rate >= 15000 or rate * 10 >= floor,
         ),
         figure(
-            "one assessment, a new combination each",
+            "one assessment, a new combination each (CPU time)",
             new_ms,
             "ms",
             floor=("the same products again (combinations known)", repeat_ms),
@@ -163,13 +185,15 @@ def main() -> None:
     ]
     result = {
         "fleet": len(products) * len(DAYS),
-        "assessments_per_second": round(max(rates)),
-        "assessments_per_second_median": round(statistics.median(rates)),
-        "mean_ms_in_fleet": round(1000 / max(rates), 3),
+        "rounds": len(fleets),
+        "assessments_per_second_wall": round(rate_wall),
+        "floor_per_second_wall": round(floor_wall),
+        "mean_ms_in_fleet": round(1000 / rate, 3),
+        "new_combination_ms_wall": round(new_wall_ms, 3),
         "single_cold_ms_median": round(statistics.median(singles), 2),
         "single_cold_ms_max": round(max(singles), 2),
         "single_warm_ms_median": round(statistics.median(warm), 3),
-        "meets_issue_6_targets": max(rates) >= 5000 and statistics.median(singles) <= 5,
+        "meets_issue_6_targets": rate >= 5000 and statistics.median(singles) <= 5,
     }
     emit("assess", figures, **result)
 

@@ -1,5 +1,6 @@
 """Run every benchmark, each in its own process, and write one summary: every figure beside
-its floor, the ratio, the target and whether it is met, with the load each ran under.
+its floor, the ratio, the target and whether it is met, with the load each ran under (the
+1-minute load average when the benchmark finished, on every line of the table).
 
 `python -m benchmarks.summary [OUT]` (OUT defaults to benchmarks/summary.json, machine
 output that is not committed). A short table goes to stderr.
@@ -26,6 +27,7 @@ BENCHMARKS = (
     "load",
     # --- vulns: matching beside pip-audit, and throughput ---
     "vulns",
+    "batch",
 )
 
 
@@ -55,12 +57,15 @@ def main() -> None:
     out.write_text(json.dumps(summary, indent=2) + "\n")
     for d in documents:
         figures = d.get("figures")
+        loads = d.get("load")
+        under = f"load {loads[0]:>5}" if isinstance(loads, list) and loads else ""
         for f in figures if isinstance(figures, list) else []:
             floor = f["floor"]["value"] if f["floor"] else "-"
             verdict = "met" if f["met"] else "NOT met"
             sys.stderr.write(
                 f"{d['benchmark']:<16}{f['measure'][:48]:<50}{f['value']:>12} {f['unit']:<6}"
-                f" floor {floor!s:>10} ratio {f['ratio']!s:>7}  {verdict}\n"
+                f" floor {floor!s:>10} ratio {f['ratio']!s:>7}  {verdict:<8} {under}"
+                f"  target {f['target']}\n"
             )
         if "error" in d:
             sys.stderr.write(f"{d['benchmark']:<16}failed: {d['error']}\n")

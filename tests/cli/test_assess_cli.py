@@ -215,3 +215,26 @@ def test_an_upcoming_instrument_is_one_line_in_text_and_whole_in_json(run: Run) 
     code, out, _ = run(*args, "-f", "json")
     [cra] = [r for r in json.loads(out)["instruments"] if r["instrument"] == "eu-cra@2024-2847"]
     assert (cra["state"], len(cra["requirements"])) == ("upcoming", 37)
+
+
+def test_batch_json_is_written_as_the_products_are_assessed(run: Run, tmp_path: Path) -> None:
+    """The streamed document reads byte for byte as one `json.dumps(..., indent=2)`."""
+    lines = tmp_path / "fleet.jsonl"
+    good = yaml.safe_load((EXAMPLES / "smart-plug-cls.yaml").read_text())
+    lines.write_text(json.dumps(good, default=str) + "\n{not json\n", encoding="utf-8")
+    code, out, _ = run("assess", "--batch", str(lines), "--on", "2026-01-15", "-f", "json")
+    row = {
+        "source": f"{lines}:1",
+        "product": "Example Home Pte Ltd PlugMate 2",
+        "compliant": 1,
+        "not_compliant": 0,
+        "incomplete": 0,
+        "all_binding_met": True,
+    }
+    problem = f"{lines}:2: (syntax): Expecting property name enclosed in double quotes"
+    document = {"on": "2026-01-15", "products": [row], "problems": [problem]}
+    assert (code, out) == (2, json.dumps(document, indent=2) + "\n")
+    lines.write_text("{not json\n", encoding="utf-8")
+    code, out, _ = run("assess", "--batch", str(lines), "--on", "2026-01-15", "-f", "json")
+    document = {"on": "2026-01-15", "products": [], "problems": [problem.replace(":2:", ":1:")]}
+    assert (code, out) == (2, json.dumps(document, indent=2) + "\n")

@@ -41,7 +41,7 @@ from prodsec.catalog.model import (
 )
 from prodsec.catalog.recognition import Recognition, refers_to
 from prodsec.catalog.vocab import Actor, Bindingness, Confidence, DateKind, Layer
-from prodsec.catalog.when import holds
+from prodsec.catalog.when import holds, literals
 
 
 class State(StrEnum):
@@ -148,20 +148,81 @@ def applies(
     return Answer(product.category, on, given, product.features - given, answers)
 
 
+class Known:
+    """What findings reuse across products, once per catalog: each market's instruments,
+    each instrument's editions in force on a day, the features each edition's `when`
+    lists name (with those of the origins of the edges into it), and the findings
+    themselves, keyed by what they depend on: the edition, the category, the features it
+    names, the market where an exclusion names markets, the day. A product with a new
+    combination of markets and features meets findings other products met before."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self.instruments: dict[str, tuple[str, ...]] = {}
+        self.editions: dict[tuple[str, dt.date], tuple[Instrument, ...]] = {}
+        self.named: dict[str, frozenset[str]] = {}
+        self.findings: dict[tuple[object, ...], Finding] = {}
+
+
+@per_catalog
+def known_of(catalog: Catalog) -> Known:
+    return Known()
+
+
+def _named(catalog: Catalog, inst: Instrument, known: Known) -> frozenset[str]:
+    """The features an edition's findings can turn on: named by its scope, exclusions,
+    conditions, features and product classes, and by those of the origins of the edges
+    into it (the judge asks whether an origin's provisions apply)."""
+    found = known.named.get(inst.key)
+    if found is None:
+        editions = [inst]
+        for edge in catalog.recognitions:
+            if refers_to(edge.target, inst):
+                editions += catalog.editions(edge.origin.partition("@")[0])
+        names: set[str] = set()
+        for each in editions:
+            scope = each.scope
+            whens = [scope.when, *(e.when for e in scope.exclusions)]
+            whens += (t.when for t in (*each.conditions, *each.features))
+            whens += (c.when for c in each.classes)
+            names.update(lit.lstrip("!") for when in whens for lit in literals(when))
+        found = known.named[inst.key] = frozenset(names)
+    return found
+
+
 def _market(
     catalog: Catalog, product: ProductFacts, market: Market, on: dt.date
 ) -> Iterable[Finding]:
-    laws = {*market.jurisdictions, "INT"}
-    ids = sorted(
-        {
-            i.id
-            for i in catalog.instruments.values()
-            if laws & set(i.jurisdictions) and i.layer is not Layer.PRINCIPLE
-        }
-    )
+    known = known_of(catalog)
+    ids = known.instruments.get(market.id)
+    if ids is None:
+        laws = {*market.jurisdictions, "INT"}
+        ids = known.instruments[market.id] = tuple(
+            sorted(
+                {
+                    i.id
+                    for i in catalog.instruments.values()
+                    if laws & set(i.jurisdictions) and i.layer is not Layer.PRINCIPLE
+                }
+            )
+        )
+    if len(known.findings) >= known.LIMIT:
+        known.findings.clear()
     for ident in ids:
-        for edition in current_editions(catalog.editions(ident), on):
-            yield _finding(catalog, edition, product, market, on)
+        editions = known.editions.get((ident, on))
+        if editions is None:
+            editions = known.editions[ident, on] = tuple(
+                current_editions(catalog.editions(ident), on)
+            )
+        for edition in editions:
+            where = market.id if any(e.markets for e in edition.scope.exclusions) else ""
+            features = product.features & _named(catalog, edition, known)
+            key = (edition.key, product.category, features, where, on)
+            found = known.findings.get(key)
+            if found is None:
+                found = known.findings[key] = _finding(catalog, edition, product, market, on)
+            yield found
 
 
 def _finding(

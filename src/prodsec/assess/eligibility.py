@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from prodsec.assess.compiled import LIMIT, LevelProgram, level_program, scheme_program
 from prodsec.assess.judge import Judge
 from prodsec.assess.profile import HeldLabel
 from prodsec.assess.verdicts import POSITIVE, SHORT, Eligibility, LabelResult, Verdict
-from prodsec.catalog.model import Instrument
+from prodsec.catalog.model import Instrument, Requirement
 from prodsec.catalog.recognition import Recognition, RecognitionKind
 from prodsec.catalog.schemes import Level
 from prodsec.catalog.vocab import Actor, InstrumentType
@@ -71,15 +72,45 @@ def scheme_labels(
     """Every level of one scheme: held, eligible on the product's own evidence, through
     recognition, or not. `listed`: the scheme is on offer in the product's markets (else
     only levels the product holds or can get are kept)."""
+    key = (scheme.key, role, judge.on)
+    compiled = judge.index.scheme_programs.get(key)
+    if compiled is None:
+        compiled = judge.index.scheme_programs[key] = scheme_program(
+            judge.index, scheme, role, judge.on
+        )
+    if judge.req_claims:  # a requirement claim goes through the judge
+        return _labels(judge, scheme, compiled.routes, compliant, listed, role)
+    state = (
+        listed,
+        judge.lineage,
+        judge.features,
+        judge.profile.labels,
+        tuple(k in compliant for k in compiled.origins),
+        judge.state(compiled.decided),
+    )
+    found = compiled.seen.get(state)
+    if found is None:
+        if len(compiled.seen) >= LIMIT:
+            compiled.seen.clear()
+        found = compiled.seen[state] = tuple(
+            _labels(judge, scheme, compiled.routes, compliant, listed, role)
+        )
+        judge.index.keep()
+    return list(found)
+
+
+def _labels(
+    judge: Judge,
+    scheme: Instrument,
+    routes: dict[str, tuple[Recognition, ...]],
+    compliant: set[str],
+    listed: bool,
+    role: Actor,
+) -> list[LabelResult]:
     held = [lb for lb in judge.held(scheme.id) if lb.current(judge.on)]
     inside = covers(judge, scheme)
     if not held and not inside:
         return []
-    routes: dict[str, list[Recognition]] = {}
-    issuing = scheme.label is None or scheme.label.issuing
-    for edge in judge.index.edges[scheme.key] if issuing else ():
-        if edge.target_level is not None and edge.current(judge.on):
-            routes.setdefault(edge.target_level, []).append(edge)
     reached: dict[str, LabelResult] = {}
     carried = False
     for level in scheme.levels:
@@ -166,24 +197,27 @@ def _level(
     if not level.offered:
         why = "the scheme takes no applications for this level (as its sources were last read)"
         return LabelResult(scheme, level, Eligibility.NOT_OFFERED, (why,))
-    missing: list[str] = []
-    unknown: list[str] = []
-    requirements = []
-    others: list[str] = []
-    for req in judge.index.level_requirements(scheme, level.id):
-        if role in req.actors:
-            requirements.append(req)
-        else:  # another actor's (the lab's test): listed apart, never held against the product
-            others.append(req.ref)
-    for req in requirements:
-        verdict = judge.found(scheme, req).verdict
-        if verdict is Verdict.UNKNOWN:
-            unknown.append(req.ref)
-        elif verdict in SHORT:
-            missing.append(req.ref)
+    # the requirements of another actor (the lab's test): listed apart, never held against
+    # the product
+    compiled = _program(judge, scheme, level.id, role)
+    requirements, others = compiled.requirements, compiled.others
+    how = compiled.decided
+    if not judge.req_claims:
+        key = judge.state(how)
+        if how.edges:
+            key = (key, judge.lineage, judge.features)
+        shortfall = compiled.seen.get(key)
+        if shortfall is None:
+            if len(compiled.seen) >= LIMIT:
+                compiled.seen.clear()
+            shortfall = compiled.seen[key] = _shortfall(judge, scheme, requirements)
+            judge.index.keep()
+    else:
+        shortfall = _shortfall(judge, scheme, requirements)
+    missing, unknown = shortfall
     if requirements and not missing and not unknown and level.complete:
         why = "every requirement of the level met"
-        return LabelResult(scheme, level, Eligibility.ELIGIBLE, (why,), others=tuple(others))
+        return LabelResult(scheme, level, Eligibility.ELIGIBLE, (why,), others=others)
     refused: list[str] = []
     for edge in routes:
         origin = judge.index.origin(edge, judge.on)
@@ -198,9 +232,7 @@ def _level(
                 if edge.kind is RecognitionKind.SIMPLIFIED_APPLICATION
                 else Eligibility.THROUGH_RECOGNITION
             )
-            return LabelResult(
-                scheme, level, status, (why,), tuple(missing), tuple(unknown), tuple(others)
-            )
+            return LabelResult(scheme, level, status, (why,), missing, unknown, others)
         if origin.type is InstrumentType.LABELLING_SCHEME and judge.held(origin.id):
             refused.append(why_not(judge, edge))
     if missing:
@@ -209,6 +241,30 @@ def _level(
         status, why = Eligibility.UNKNOWN, "evidence missing"
     else:
         status, why = Eligibility.UNKNOWN, PARTIAL_CRITERIA
-    return LabelResult(
-        scheme, level, status, (why, *refused), tuple(missing), tuple(unknown), tuple(others)
-    )
+    return LabelResult(scheme, level, status, (why, *refused), missing, unknown, others)
+
+
+def _program(judge: Judge, scheme: Instrument, level: str, role: Actor) -> LevelProgram:
+    """A level's requirements compiled for the role and the judge's day, once."""
+    key = (scheme.key, level, role, judge.on)
+    found = judge.index.level_programs.get(key)
+    if found is None:
+        found = judge.index.level_programs[key] = level_program(
+            judge.index, scheme, level, role, judge.on
+        )
+    return found
+
+
+def _shortfall(
+    judge: Judge, scheme: Instrument, requirements: Iterable[Requirement]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The refs of the requirements not met or partly met, and of those unknown."""
+    missing: list[str] = []
+    unknown: list[str] = []
+    for req in requirements:
+        verdict = judge.found(scheme, req).verdict
+        if verdict is Verdict.UNKNOWN:
+            unknown.append(req.ref)
+        elif verdict in SHORT:
+            missing.append(req.ref)
+    return tuple(missing), tuple(unknown)

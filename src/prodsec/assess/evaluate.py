@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from prodsec.assess.applicability import State
+from prodsec.assess.applicability import Finding
+from prodsec.assess.compiled import BAD, LIMIT, OK, UNKNOWN, Line, Program, effect, program
 from prodsec.assess.eligibility import label_results
 from prodsec.assess.index import Group
 from prodsec.assess.judge import Judge
 from prodsec.assess.profile import Profile
 from prodsec.assess.verdicts import Assessment, InstrumentResult, Judged, Standing, Verdict
 from prodsec.catalog import Catalog
+from prodsec.catalog.model import Instrument
 from prodsec.catalog.vocab import Actor
 from prodsec.errors import choice
 
@@ -31,55 +33,108 @@ def role_of(value: str) -> Actor:
     return choice(Actor, value, "role", "an actor")
 
 
+def _program(judge: Judge, finding: Finding, role: Actor) -> Program:
+    """The finding compiled for the role and the judge's day, once per combination."""
+    index = judge.index
+    key = (id(finding), role, judge.on)
+    found = index.programs.get(key)
+    if found is None or found[0] is not finding:
+        inst = finding.instrument
+        ruled_out = [
+            Judged(slot.ref, Verdict.NOT_APPLICABLE, judge.ruled_out(inst, slot.requirement))
+            for slot in index.borne(finding, role).slots
+            if slot.obligation is None
+        ]
+        found = index.programs[key] = (finding, program(index, finding, role, judge.on, ruled_out))
+    return found[1]
+
+
+def _line(judge: Judge, inst: Instrument, line: Line) -> Judged:
+    """A requirement judged by the judge, as the instrument's result lists it."""
+    found = judge.found(inst, line.requirement)
+    ob = line.obligation
+    return Judged(
+        ob.ref,
+        found.verdict,
+        found.reasons,
+        ob.applies_from,
+        ob.in_effect,
+        found.blocks,
+        found.edge,
+        line.requirement.trigger,
+    )
+
+
 def _instrument(judge: Judge, group: Group, role: Actor) -> InstrumentResult:
     finding = group.finding
-    inst = finding.instrument
-    upcoming = finding.state is State.UPCOMING
-    judged: list[Judged] = []
-    bad = unknown = False
-    borne = judge.index.borne(finding, role)
-    for slot in borne.slots:
-        ob = slot.obligation
-        if ob is None:
-            reasons = judge.ruled_out(inst, slot.requirement)
-            judged.append(Judged(slot.ref, Verdict.NOT_APPLICABLE, reasons))
-            continue
-        found = judge.found(inst, slot.requirement)
-        verdict = found.verdict
-        judged.append(
-            Judged(
-                slot.ref,
-                verdict,
-                found.reasons,
-                ob.applies_from,
-                ob.in_effect,
-                found.blocks,
-                found.edge,
-                slot.requirement.trigger,
-            )
-        )
-        if ob.in_effect or upcoming:
-            if verdict is Verdict.NOT_MET or verdict is Verdict.PARTIALLY_MET:
-                bad = True
-            elif verdict is Verdict.UNKNOWN and slot.requirement.trigger is None:
-                unknown = True
-    if bad:
-        standing = Standing.NOT_COMPLIANT
-    elif unknown:
-        standing = Standing.INCOMPLETE
-    else:
-        standing = Standing.COMPLIANT
+    compiled = _program(judge, finding, role)
+    if judge.req_claims:  # a requirement claim goes through the judge
+        return _result(judge, group, compiled)
+    key = (judge.state(compiled.decided), group.markets)
+    found = compiled.seen.get(key)
+    if found is None:
+        if len(compiled.seen) >= LIMIT:
+            compiled.seen.clear()
+        found = compiled.seen[key] = _result(judge, group, compiled)
+        judge.index.keep()
+    return found
+
+
+def _result(judge: Judge, group: Group, compiled: Program) -> InstrumentResult:
+    finding = group.finding
+    lines, standing = _lines(judge, finding.instrument, compiled)
     return InstrumentResult(
-        inst,
+        finding.instrument,
         finding.state,
         group.markets,
         standing,
-        tuple(judged),
-        tuple(r.id for r in finding.routes),
-        None if finding.product_class is None else finding.product_class.id,
+        lines,
+        compiled.routes,
+        compiled.product_class,
         finding.reason,
-        borne.others,
+        compiled.others,
     )
+
+
+def _lines(
+    judge: Judge, inst: Instrument, compiled: Program
+) -> tuple[tuple[Judged, ...], Standing]:
+    """The requirements judged and the standing they make."""
+    judged: list[Judged] = []
+    worst = OK
+    direct = not judge.req_claims  # a requirement claim goes through the judge
+    claimed, met, width = judge.claimed, judge.met, judge.width
+    for line in compiled.lines:
+        if isinstance(line, Judged):  # ruled out by the product's features
+            judged.append(line)
+            continue
+        if direct:
+            how = line.decided
+            if how.plain:  # Judge.state, inline: the common case
+                mask = how.mask
+                key: object = (claimed & mask) | (met & mask) << width
+            else:
+                key = judge.state(how)
+            hit = line.seen.get(key)
+            if hit is None:
+                if len(line.seen) >= LIMIT:
+                    line.seen.clear()
+                made = _line(judge, inst, line)
+                hit = line.seen[key] = (made, effect(made, line))
+                judge.index.keep()
+        else:
+            made = _line(judge, inst, line)
+            hit = (made, effect(made, line))
+        judged.append(hit[0])
+        if hit[1] > worst:
+            worst = hit[1]
+    if worst == BAD:
+        standing = Standing.NOT_COMPLIANT
+    elif worst == UNKNOWN:
+        standing = Standing.INCOMPLETE
+    else:
+        standing = Standing.COMPLIANT
+    return tuple(judged), standing
 
 
 def assess(

@@ -11,6 +11,7 @@ import datetime as dt
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from prodsec.assess.applicability import Answer, Finding, Obligation, State, applies
 from prodsec.assess.reach import edition_on
@@ -20,6 +21,9 @@ from prodsec.catalog.memo import per_catalog
 from prodsec.catalog.model import Instrument, Mapping, Requirement
 from prodsec.catalog.recognition import Recognition, refers_to
 from prodsec.catalog.vocab import Actor, InstrumentType, Relationship, Scalar
+
+if TYPE_CHECKING:
+    from prodsec.assess.compiled import LevelProgram, Program, SchemeProgram
 
 # Binding, Row and Slot are not frozen: an index builds one per mapping or requirement
 # when it meets an instrument (frozen dataclasses are several times slower to build, and
@@ -111,6 +115,9 @@ class Index:
     (category, features, markets, day) combination, which products of a fleet share."""
 
     LIMIT = 4096
+    KEPT = 65536
+    """Results kept per product state, over every compiled table (`assess.compiled`),
+    before all of them start again: memory stays bounded however many products pass."""
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = weakref.ref(catalog)  # weakly: the index must not keep it alive
@@ -146,6 +153,19 @@ class Index:
         self._levels: dict[tuple[str, str], tuple[Requirement, ...]] = {}
         self._mandatory: dict[int, tuple[Requirement, ...]] = {}
         self._schemes: dict[tuple[str, ...], frozenset[str]] = {}
+        self.bit: dict[str, int] = {block: 1 << n for n, block in enumerate(catalog.blocks)}
+        self.bound = frozenset(
+            m.block
+            for mset in catalog.mapping_sets.values()
+            for m in mset.mappings
+            if m.block is not None and m.bindings
+        )
+        """The blocks some mapping binds a parameter of."""
+        """Each building block's bit in a product's claim masks (`assess.compiled`)."""
+        self.programs: dict[tuple[int, Actor, dt.date], tuple[Finding, Program]] = {}
+        self.level_programs: dict[tuple[str, str, Actor, dt.date], LevelProgram] = {}
+        self.scheme_programs: dict[tuple[str, Actor, dt.date], SchemeProgram] = {}
+        self.kept = 0
 
     @property
     def catalog(self) -> Catalog:
@@ -316,6 +336,16 @@ class Index:
             )
         return found
 
+    def keep(self) -> None:
+        """Count one more result kept per product state; past `KEPT`, drop every compiled
+        table (a judge that holds one goes on with it)."""
+        self.kept += 1
+        if self.kept > self.KEPT:
+            self.kept = 0
+            self.programs.clear()
+            self.level_programs.clear()
+            self.scheme_programs.clear()
+
     def answer(
         self, category: str, markets: tuple[str, ...], on: dt.date, features: frozenset[str]
     ) -> Answer:
@@ -326,6 +356,7 @@ class Index:
                 self._answers.clear()
                 self._layouts.clear()
                 self._borne.clear()
+                self.programs.clear()
                 self._groups.clear()
                 self._excepted.clear()
             found = applies(self.catalog, category, markets, on, features)

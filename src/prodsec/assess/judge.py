@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from prodsec.assess.compiled import Decided
 from prodsec.assess.index import Blocks, index_of
 from prodsec.assess.profile import ClaimStatus, HeldLabel, Profile
 from prodsec.assess.verdicts import BlockFinding, Credit, Found, Judged, Verdict
@@ -70,6 +71,16 @@ class Judge:
         self.features = frozenset(profile.features) | facts.implied
         self.claims = {c.block: c for c in profile.claims}
         self.req_claims = {c.requirement: c for c in profile.requirement_claims}
+        bit = self.index.bit
+        claimed = met = 0
+        for claim in self.claims.values():
+            b = bit.get(claim.block, 0)
+            claimed |= b
+            if claim.met:
+                met |= b
+        self.claimed, self.met = claimed, met
+        """The blocks claimed and the blocks claimed met, as bit masks (`assess.compiled`)."""
+        self.width = len(bit)
         years = profile.lifecycle.support_years()
         self.derived: dict[str, Scalar] = (
             {} if years is None else {"min_support_years": round(years, 2)}
@@ -81,6 +92,29 @@ class Judge:
         self._holds: dict[str, Credit] = {}
         self._combined: dict[int, Found] = {}
         self._block_memo: dict[int, BlockFinding] = {}
+        self._given: tuple[object, ...] | None = None
+
+    def state(self, how: Decided) -> object:
+        """The product's claim state as far as `how` goes: the claim bits of its blocks,
+        with, where a mapping binds a parameter, the support years the lifecycle gives
+        and every parameter value claimed for a block some mapping binds (typed: True is
+        not 1), and the labels held where a label's edge counts."""
+        mask = how.mask
+        bits = (self.claimed & mask) | (self.met & mask) << self.width
+        if how.plain:
+            return bits
+        given = self._given
+        if given is None and how.params:
+            bound = self.index.bound
+            given = self._given = (
+                tuple(self.derived.items()),
+                *(
+                    (c.block, *((k, type(v), v) for k, v in c.parameters.items()))
+                    for c in self.claims.values()
+                    if c.parameters and c.block in bound
+                ),
+            )
+        return (bits, given if how.params else None, self.profile.labels if how.labels else None)
 
     # --- blocks --------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import sys
@@ -118,33 +119,101 @@ def command(
 
 
 def _sources(batch: Path) -> Iterator[tuple[str, Document | None, str | None]]:
-    """(where, document, error) for each profile of a folder or a JSON Lines file."""
+    """(where, document, error) for each profile of a folder or a JSON Lines file, read
+    one at a time."""
     if batch.is_dir():
         for path in sorted([*batch.glob("*.yaml"), *batch.glob("*.yml"), *batch.glob("*.json")]):
             yield str(path), None, None
         return
     if not batch.is_file():
         raise fail(f"--batch: {batch} is neither a folder nor a file")
-    for number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{batch}:{number}"
-        if limits.json_too_deep(line, limits.PROFILE.max_depth):
-            deepest = limits.PROFILE.max_depth
-            yield where, None, f"{where}: (limit): nested deeper than {deepest} levels"
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield where, None, f"{where}: (syntax): {exc.msg}"
-            continue
-        yield where, Document(batch, data, {(): number}), None
+    with batch.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            where = f"{batch}:{number}"
+            if limits.json_too_deep(line, limits.PROFILE.max_depth):
+                deepest = limits.PROFILE.max_depth
+                yield where, None, f"{where}: (limit): nested deeper than {deepest} levels"
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield where, None, f"{where}: (syntax): {exc.msg}"
+                continue
+            yield where, Document(batch, data, {(): number}), None
+
+
+def _count(batch: Path) -> int:
+    """How many profiles a batch holds at most (for the progress bar), read in blocks."""
+    if batch.is_dir():
+        return sum(1 for _ in _sources(batch))
+    if not batch.is_file():
+        raise fail(f"--batch: {batch} is neither a folder nor a file")
+    with batch.open("rb") as raw:
+        return sum(block.count(b"\n") for block in iter(lambda: raw.read(1 << 20), b""))
 
 
 def _load(catalog: Catalog, where: str, doc: Document | None) -> Profile:
     if doc is None:
         return load_profile(Path(where), catalog)
     return check_profile(doc, catalog)
+
+
+class Tally:
+    """What a batch keeps of the products it has assessed: counts, never the results."""
+
+    def __init__(self) -> None:
+        self.assessed = 0
+        self.all_met = True
+        self.problems: list[str] = []
+
+
+def _rows(
+    catalog: Catalog,
+    batch: Path,
+    day: dt.date,
+    markets: tuple[str, ...] | None,
+    role: Actor,
+    tally: Tally,
+) -> Iterator[dict[str, Any]]:
+    """Each good profile's summary row, as it is assessed; problems go to the tally."""
+    from rich.console import Console  # only for a batch: start-up stays light
+    from rich.progress import track
+
+    err = Console(stderr=True)
+    sources = _sources(batch)
+    total = _count(batch)
+    for where, doc, error in track(
+        sources, total=total, description="assessing", console=err, transient=True
+    ):
+        if error is not None:
+            tally.problems.append(error)
+            continue
+        try:
+            profile = _load(catalog, where, doc)
+        except ProfileError as exc:
+            tally.problems += [str(i) for i in exc.issues]
+            continue
+        result = assess(catalog, profile, day, markets, role)
+        tally.assessed += 1
+        tally.all_met = tally.all_met and result.all_binding_met
+        yield _row(where, result)
+
+
+def _json_stream(day: dt.date, rows: Iterator[dict[str, Any]], tally: Tally) -> None:
+    """The batch's JSON document (as `json.dumps(..., indent=2)` writes it), each product
+    written as it is assessed."""
+    out = sys.stdout
+    out.write(f'{{\n  "on": {json.dumps(day.isoformat())},\n  "products": [')
+    first = True
+    for row in rows:
+        text = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        out.write(("\n    " if first else ",\n    ") + text)
+        first = False
+    out.write("]" if first else "\n  ]")
+    tail = json.dumps({"problems": tally.problems}, indent=2, ensure_ascii=False)
+    out.write(",\n" + tail.removeprefix("{\n") + "\n")
 
 
 def _batch(
@@ -155,36 +224,30 @@ def _batch(
     fmt: Report,
     role: Actor = Actor.MANUFACTURER,
 ) -> int:
-    results: list[tuple[str, Assessment]] = []
-    problems: list[str] = []
-    from rich.console import Console  # only for a batch: start-up stays light
-    from rich.progress import track
-
-    sources = list(_sources(batch))
-    err = Console(stderr=True)
-    for where, doc, error in track(sources, description="assessing", console=err, transient=True):
-        if error is not None:
-            problems.append(error)
-            continue
-        try:
-            profile = _load(catalog, where, doc)
-        except ProfileError as exc:
-            problems += [str(i) for i in exc.issues]
-            continue
-        results.append((where, assess(catalog, profile, day, markets, role)))
-    rows = [_row(where, a) for where, a in results]
+    """Assess every profile of a batch. JSON and CSV are written as the products are
+    assessed (memory stays flat however long the batch); a table, Markdown and HTML lay
+    out every summary row at once, so they keep the rows (never the assessments)."""
+    tally = Tally()
+    rows = _rows(catalog, batch, day, markets, role, tally)
     cols = ["source", "product", "compliant", "not_compliant", "incomplete", "all_binding_met"]
-    title = f"{len(results)} products assessed on {day}, {len(problems)} problems"
-    document = {"on": day.isoformat(), "products": rows, "problems": problems}
-    if fmt is Report.HTML:
-        sys.stdout.write(html_page(rows, cols, title))
+    if fmt is Report.JSON:
+        _json_stream(day, rows, tally)
+    elif fmt is Report.CSV:  # numbers, names and booleans: no cell needs emit's shaping
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(cols)
+        writer.writerows([row[c] for c in cols] for row in rows)
     else:
-        emit(Format(fmt.value), document, rows, cols, title)
-    for problem in problems:
+        kept = list(rows)
+        title = f"{tally.assessed} products assessed on {day}, {len(tally.problems)} problems"
+        if fmt is Report.HTML:
+            sys.stdout.write(html_page(kept, cols, title))
+        else:
+            emit(Format(fmt.value), None, kept, cols, title)
+    for problem in tally.problems:
         typer.echo(f"error: {problem}", err=True)
-    if problems:
+    if tally.problems:
         return 2
-    return 0 if all(a.all_binding_met for _, a in results) else 1
+    return 0 if tally.all_met else 1
 
 
 def _row(where: str, a: Assessment) -> dict[str, Any]:
