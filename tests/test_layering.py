@@ -28,6 +28,9 @@ CORE: dict[str, frozenset[str]] = {
     "insight": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "insight"}),
     "registry": frozenset({"prodsec", "errors", "catalog", "crosswalk", "assess", "registry"}),
 }
+# the supply chain feeds assess (and so what sits above it)
+for _above in ("assess", "insight", "registry"):
+    CORE[_above] = CORE[_above] | {"supplychain"}
 # The adapters at the edge, free to import the core and each other.
 EDGE = frozenset({"store", "web", "cli"})
 

@@ -1,0 +1,226 @@
+"""SBOMs and VEX documents stored per product version, the inverted index from packages to
+product versions, and the verdict changes continuous re-assessment records.
+
+An SBOM is read (any format `supplychain.sbom` reads) before anything is written: a bad
+one raises BadInputError with the reader's located problems and stores nothing. The file
+is kept whole with its SHA-256; its components are stored in document order with their
+direct dependencies and whether the document's subject depends on them directly; every
+package key of its components (`assess.supply.component_keys`) joins the index. Each
+change is audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from prodsec.assess.supply import component_keys, top_level
+from prodsec.errors import BadInputError, ConflictError, LimitExceededError
+from prodsec.store.audit import SYSTEM, Action, Actor, Target, record
+from prodsec.store.models import (
+    PackageUse,
+    ProductRecord,
+    ProductVersion,
+    SbomComponentRow,
+    SbomDocument,
+    VexDocument,
+)
+from prodsec.store.repo import NotStoredError, Visibility, get_product
+from prodsec.supplychain.sbom import Sbom, SbomError, read_sbom
+
+STORED_FILE_BYTES = 16 * 1024 * 1024
+"""The largest SBOM or VEX file stored (16 MiB): larger ones are refused before reading."""
+
+ROLE = re.compile(r"[a-z][a-z0-9-]{0,39}")
+
+
+def get_version(
+    session: Session, visibility: Visibility, product_id: str, number: int
+) -> ProductVersion:
+    product = get_product(session, visibility, product_id)
+    found = next((v for v in product.versions if v.number == number), None)
+    if found is None:
+        raise NotStoredError("product version", f"{product_id} version {number}")
+    return found
+
+
+def _checked_file(data: bytes, name: str, what: str) -> str:
+    """The SHA-256 of a file to store; refuse one that is empty or too large."""
+    if not data:
+        raise BadInputError(f"{name}: an empty {what}", field="file")
+    if len(data) > STORED_FILE_BYTES:
+        raise LimitExceededError(
+            f"{name}: {len(data)} bytes, more than a stored {what} may have ({STORED_FILE_BYTES})",
+            limit="bytes",
+        )
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_for_storage(data: bytes, name: str) -> Sbom:
+    """The SBOM read from `data`; its located problems as a BadInputError (the user's
+    upload: HTTP 400, exit 2)."""
+    try:
+        return read_sbom(data, name)
+    except SbomError as exc:
+        raise BadInputError(issues=exc.issues) from None
+
+
+def add_sbom(
+    session: Session,
+    visibility: Visibility,
+    product_id: str,
+    number: int,
+    data: bytes,
+    name: str,
+    role: str,
+    by: Actor = SYSTEM,
+) -> SbomDocument:
+    """Store an SBOM as the `role` SBOM of a product version (one per role: a second is
+    a ConflictError), its components and their package keys."""
+    if not ROLE.fullmatch(role):
+        raise BadInputError(
+            f"'{role}' is no role: lower-case letters, digits and '-', such as firmware",
+            field="role",
+        )
+    version = get_version(session, visibility, product_id, number)
+    digest = _checked_file(data, name, "SBOM")
+    sbom = read_for_storage(data, name)
+    held = session.scalar(
+        select(SbomDocument.id).where(
+            SbomDocument.version_id == version.id, SbomDocument.role == role
+        )
+    )
+    if held is not None:
+        raise ConflictError(
+            f"version {number} of product '{product_id}' has a {role} SBOM already"
+        )
+    graph = dict(sbom.dependencies)
+    top = top_level(sbom)
+    document = SbomDocument(
+        version_id=version.id,
+        role=role,
+        name=name[:200],
+        format=sbom.format.value,
+        spec_version=sbom.spec_version[:20],
+        size=len(data),
+        sha256=digest,
+        content=data,
+        subject=sbom.subject,
+        author=by.name,
+        components=[
+            SbomComponentRow(
+                position=i,
+                ref=c.ref,
+                name=c.name,
+                version=c.version,
+                type=c.type.value,
+                purl=c.purl,
+                cpes=list(c.cpes),
+                supplier=c.supplier,
+                depends_on=list(graph.get(c.ref, ())),
+                top_level=c.ref in top,
+            )
+            for i, c in enumerate(sbom.components)
+        ],
+    )
+    session.add(document)
+    _index(session, version.id, {k for c in sbom.components for k in component_keys(c)})
+    session.flush()
+    _audit(session, by, version.product, document.id, "sbom", {"version": number, "role": role})
+    return document
+
+
+def _index(session: Session, version_id: str, keys: set[str]) -> None:
+    held = set(session.scalars(select(PackageUse.key).where(PackageUse.version_id == version_id)))
+    session.add_all(PackageUse(key=k, version_id=version_id) for k in sorted(keys - held))
+
+
+def add_vex(
+    session: Session,
+    visibility: Visibility,
+    product_id: str,
+    data: bytes,
+    name: str,
+    by: Actor = SYSTEM,
+) -> VexDocument:
+    """Store a VEX document of a product (read first: a bad one stores nothing)."""
+    from prodsec.assess.supply import read_vex
+
+    product = get_product(session, visibility, product_id)
+    digest = _checked_file(data, name, "VEX document")
+    read_vex(data, name)
+    document = VexDocument(
+        product_id=product.id,
+        name=name[:200],
+        size=len(data),
+        sha256=digest,
+        content=data,
+        author=by.name,
+    )
+    session.add(document)
+    session.flush()
+    _audit(session, by, product, document.id, "vex", {})
+    return document
+
+
+def _audit(
+    session: Session,
+    by: Actor,
+    product: ProductRecord,
+    ident: str,
+    kind: str,
+    detail: dict[str, object],
+) -> None:
+    record(
+        session,
+        by,
+        Action.CREATED,
+        Target(kind, ident),
+        by.client,
+        {"product": product.id, **detail},
+        organisation=product.organisation_id,
+    )
+
+
+def sboms_of(session: Session, version: ProductVersion) -> list[SbomDocument]:
+    return list(
+        session.scalars(
+            select(SbomDocument)
+            .where(SbomDocument.version_id == version.id)
+            .order_by(SbomDocument.role)
+        )
+    )
+
+
+def vex_of(session: Session, product_id: str) -> list[VexDocument]:
+    return list(
+        session.scalars(
+            select(VexDocument)
+            .where(VexDocument.product_id == product_id)
+            .order_by(VexDocument.created, VexDocument.id)
+        )
+    )
+
+
+def components_page(
+    session: Session, version: ProductVersion, offset: int = 0, limit: int = 50
+) -> tuple[list[tuple[str, SbomComponentRow]], int]:
+    """A page of a version's components (with their SBOM's role), and how many there are."""
+    joined = (
+        select(SbomDocument.role, SbomComponentRow)
+        .join(SbomDocument)
+        .where(SbomDocument.version_id == version.id)
+    )
+    total = session.scalar(
+        select(func.count())
+        .select_from(SbomComponentRow)
+        .join(SbomDocument)
+        .where(SbomDocument.version_id == version.id)
+    )
+    rows = session.execute(
+        joined.order_by(SbomDocument.role, SbomComponentRow.position).offset(offset).limit(limit)
+    )
+    return [(role, row) for role, row in rows.tuples()], total or 0
