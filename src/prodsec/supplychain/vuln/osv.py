@@ -83,6 +83,8 @@ class OsvRecord:
     aliases: tuple[str, ...]
     summary: str
     affected: tuple[Affected, ...]
+    severity: tuple[tuple[str, str], ...] = ()
+    cpes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,9 @@ class OsvLimits:
     ranges: int = 200
     events: int = 2_000
     versions: int = 100_000
+
+
+_SHORT_LIST = 100  # severity entries, CPE names
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,10 +228,35 @@ def parse_record(data: Any, source: str = "(record)", limits: OsvLimits = OsvLim
         aliases=tuple(aliases),
         summary=reader.text(root, "summary", "$"),
         affected=affected,
+        severity=_severity(reader, root),
+        cpes=_cpes(reader, root),
     )
     if reader.issues:
         raise DataError(reader.issues)
     return record
+
+
+def _severity(reader: _Reader, root: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Each `severity` entry as (type, vector): `CVSS_V2`, `CVSS_V3`, `CVSS_V4`, or an
+    ecosystem's own rating (`Ubuntu`) kept as written."""
+    found: list[tuple[str, str]] = []
+    for i, raw in enumerate(reader.items(root, "severity", "$", _SHORT_LIST)):
+        entry = reader.mapping(raw, f"$.severity[{i}]")
+        kind = reader.text(entry, "type", f"$.severity[{i}]", required=True)
+        score = reader.text(entry, "score", f"$.severity[{i}]", required=True)
+        if kind and score:
+            found.append((kind, score))
+    return tuple(found)
+
+
+def _cpes(reader: _Reader, root: Mapping[str, Any]) -> tuple[str, ...]:
+    """CPE 2.3 names a record carries in `database_specific.cpes` (a list of strings); the
+    OSV schema gives CPEs no place of their own, so this is where prodsec looks."""
+    extra = root.get("database_specific")
+    if not isinstance(extra, dict):
+        return ()
+    names = reader.items(extra, "cpes", "$.database_specific", _SHORT_LIST)
+    return tuple(n for n in names if isinstance(n, str))
 
 
 def read_record(path: Path, limits: OsvLimits = OsvLimits()) -> OsvRecord:

@@ -1,0 +1,1 @@
+"""VEX: statements of whether a vulnerability affects a component (model.py)."""

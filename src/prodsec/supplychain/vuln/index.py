@@ -1,0 +1,176 @@
+"""The advisory index: each record's affected packages keyed by (ecosystem, normalised
+name) with the coarse bounds of each range, so that the candidates for a version come
+from a comparison of text and only they are checked exactly (`osv.affects`).
+
+`range_keys(record)` gives the rows; the database stores the same rows
+(`store/vulns.py`), and `MemoryIndex` holds them in dictionaries (tests, benchmarks, a
+snapshot loaded from the database). The bounds of a range are the coarse key of its
+lowest `introduced` (`""` for `"0"`) and of its highest `fixed`, `last_affected` or
+`limit`, or `"~"` (above every key) when it has more `introduced` than closing events or
+any bound is not a version of the scheme. A range so keyed may be wider than the range,
+never narrower, since the coarse key never decreases as versions increase. Listed
+versions give one row from the lowest to the highest listed key; `GIT` ranges none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from prodsec.supplychain.vuln.cpe import Cpe, CpeRule
+from prodsec.supplychain.vuln.kev import KevEntry
+from prodsec.supplychain.vuln.osv import (
+    Affected,
+    EventKind,
+    OsvRecord,
+    Range,
+    RangeType,
+    normalise_name,
+)
+from prodsec.supplychain.vuln.versions import SEMVER, Scheme, scheme_of
+
+LOWEST = ""
+HIGHEST = "~"
+
+
+@dataclass(frozen=True, slots=True)
+class RangeKey:
+    ecosystem: str
+    name: str
+    low: str
+    high: str
+
+
+def _coarse(scheme: Scheme, version: str) -> str | None:
+    value = scheme.coarse(version)
+    if value is None:
+        return None
+    epoch, a, b, c = value
+    return f"{min(epoch, 99):02d}:{a:08d}.{b:08d}.{c:08d}"
+
+
+def _bounds(rng: Range, scheme: Scheme | None) -> tuple[str, str]:
+    if scheme is None:
+        return LOWEST, HIGHEST
+    lows: list[str] = []
+    highs: list[str] = []
+    opened = closed = 0
+    limited = False
+    for event in rng.events:
+        if event.kind == EventKind.INTRODUCED:
+            opened += 1
+            if event.value == "0":
+                lows.append(LOWEST)
+                continue
+        elif event.kind == EventKind.LIMIT:
+            if event.value == "*":
+                continue
+            limited = True
+        else:
+            closed += 1
+        key = _coarse(scheme, event.value)
+        if key is None:
+            return LOWEST, HIGHEST
+        (lows if event.kind == EventKind.INTRODUCED else highs).append(key)
+    low = min(lows) if lows else LOWEST
+    if not highs:
+        return low, HIGHEST
+    high = max(highs)
+    # an introduced event above every closing one leaves the range open upwards
+    if not limited and (opened > closed or max(lows, default=LOWEST) >= high):
+        return low, HIGHEST
+    return low, high
+
+
+def _entry_keys(entry: Affected) -> Iterable[tuple[str, str]]:
+    base = entry.ecosystem.partition(":")[0]
+    own = scheme_of(base)
+    for rng in entry.ranges:
+        match rng.type:
+            case RangeType.GIT:
+                continue
+            case RangeType.SEMVER:
+                yield _bounds(rng, SEMVER if own is SEMVER else None)
+            case RangeType.ECOSYSTEM:
+                yield _bounds(rng, own)
+    if entry.versions:
+        keys = [_coarse(own, v) for v in entry.versions] if own else [None]
+        if any(k is None for k in keys):
+            yield LOWEST, HIGHEST
+        else:
+            known = [k for k in keys if k is not None]
+            yield min(known), max(known)
+
+
+def range_keys(record: OsvRecord) -> list[RangeKey]:
+    """The index rows of one record (module docstring); none for a withdrawn record."""
+    if record.withdrawn:
+        return []
+    rows: dict[RangeKey, None] = {}
+    for entry in record.affected:
+        if not entry.ecosystem or not entry.name:
+            continue
+        base = entry.ecosystem.partition(":")[0]
+        name = normalise_name(base, entry.name)
+        for low, high in _entry_keys(entry):
+            rows[RangeKey(base, name, low, high)] = None
+        if not entry.ranges and not entry.versions:
+            rows[RangeKey(base, name, LOWEST, HIGHEST)] = None
+    return list(rows)
+
+
+class MemoryIndex:
+    """An `AdvisoryIndex` in dictionaries."""
+
+    def __init__(
+        self,
+        records: Iterable[OsvRecord] = (),
+        kev: Iterable[KevEntry] = (),
+        rules: Iterable[CpeRule] = (),
+    ) -> None:
+        self.records: dict[str, OsvRecord] = {}
+        self.rows: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        self.joined: dict[str, set[str]] = {}
+        self.kevs = {e.cve: e for e in kev}
+        self.rules: dict[tuple[str, str, str], list[CpeRule]] = {}
+        for record in records:
+            self.add(record)
+        for rule in rules:
+            c = rule.criteria
+            self.rules.setdefault((c.part.value, c.vendor, c.product), []).append(rule)
+
+    def add(self, record: OsvRecord) -> None:
+        self.records[record.id] = record
+        for key in range_keys(record):
+            row = (key.low, key.high, record.id)
+            self.rows.setdefault((key.ecosystem, key.name), []).append(row)
+        for alias in record.aliases:
+            self.joined.setdefault(record.id, set()).add(alias)
+            self.joined.setdefault(alias, set()).add(record.id)
+
+    def candidates(self, ecosystem: str, name: str, coarse: str | None) -> Sequence[OsvRecord]:
+        rows = self.rows.get((ecosystem.partition(":")[0], name), ())
+        ids = [i for low, high, i in rows if coarse is None or low <= coarse <= high]
+        return [self.records[i] for i in dict.fromkeys(ids)]
+
+    def cpe_candidates(self, cpe: Cpe) -> Sequence[CpeRule]:
+        return self.rules.get((cpe.part.value, cpe.vendor, cpe.product), [])
+
+    def record(self, advisory: str) -> OsvRecord | None:
+        return self.records.get(advisory)
+
+    def aliases(self, advisory: str) -> tuple[str, ...]:
+        """The ids reachable through aliases (a record that names an alias, and the
+        aliases of the records that name this id)."""
+        seen = {advisory}
+        todo = [advisory]
+        while todo:
+            for other in self.joined.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        seen.discard(advisory)
+        return tuple(sorted(seen))
+
+    def kev(self, cve: str) -> KevEntry | None:
+        return self.kevs.get(cve)
