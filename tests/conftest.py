@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
@@ -20,6 +21,9 @@ os.environ["PRODSEC_CACHE_DIR"] = tempfile.mkdtemp(prefix="prodsec-test-cache-")
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.load import PACKAGED
 from prodsec.store.db import Database
+
+if TYPE_CHECKING:
+    from prodsec.supplychain.vuln.index import MemoryIndex
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -178,3 +182,27 @@ class StandInLog:
     def append(self, kind: str, subject: str, payload: Mapping[str, object]) -> int:
         self.entries.append((kind, subject, dict(payload)))
         return len(self.entries) - 1
+
+
+# --- findings: the smart camera example's advisories (tests/assets/findings) -----------
+
+CAMERA = Path(__file__).resolve().parents[1] / "examples" / "smart-camera-sbom"
+FINDINGS_ASSETS = Path(__file__).resolve().parent / "assets" / "findings"
+LATE_ADVISORY = "CVE-2022-42905"
+"""The critical wolfSSL advisory that arrives later, by a sync."""
+
+
+def camera_index(*, late: bool = False) -> MemoryIndex:
+    """An in-memory advisory index of the example's advisories, the KEV file written for
+    the tests and their CPE rules; without the late advisory unless `late`."""
+    from prodsec.supplychain.vuln.cpe import rules_from_nvd
+    from prodsec.supplychain.vuln.index import MemoryIndex
+    from prodsec.supplychain.vuln.kev import read_kev
+    from prodsec.supplychain.vuln.osv import read_record
+
+    files = sorted((FINDINGS_ASSETS / "osv").glob("*.json"))
+    records = [read_record(f) for f in files if late or f.stem != LATE_ADVISORY]
+    nvd = json.loads((FINDINGS_ASSETS / "nvd-cpe.json").read_text())
+    rules = [rule for cve, item in nvd.items() for rule in rules_from_nvd(item, cve)]
+    kev = read_kev(FINDINGS_ASSETS / "kev-written-for-test.json")
+    return MemoryIndex(records, kev, rules)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -403,22 +404,26 @@ class VexDocument(Base):
 
 
 class PackageUse(Base):
-    """The inverted index: a package key (`pypi:requests`, `cpe:wolfssl:wolfssl`) used by
-    a product version, kept on SBOM upload, so an advisory finds the versions it touches."""
+    """The inverted index: a package key (`PyPI:requests`, `cpe:a:wolfssl:wolfssl`) of a
+    stored component of a product version, kept on SBOM upload, so an advisory finds the
+    versions and components it may touch without reading any SBOM."""
 
     __tablename__ = "package_uses"
-    __table_args__ = (UniqueConstraint("key", "version_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(400), index=True)
     version_id: Mapped[str] = mapped_column(
         ForeignKey("product_versions.id", ondelete="CASCADE"), index=True
     )
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("sbom_components.id", ondelete="CASCADE"), index=True
+    )
 
 
 class SupplyState(Base):
-    """The last supply-chain verdicts of a product version (block id -> met), as
-    continuous re-assessment left them."""
+    """The last supply-chain verdicts of a product version (block id -> met) and the
+    findings they rest on (`store/supply.py`, `StateFinding`), as the last SBOM or VEX
+    upload or re-assessment left them."""
 
     __tablename__ = "supply_states"
 
@@ -426,6 +431,7 @@ class SupplyState(Base):
         ForeignKey("product_versions.id", ondelete="CASCADE"), primary_key=True
     )
     verdicts: Mapped[dict[str, bool]] = mapped_column(JSON)
+    findings: Mapped[list[Any]] = mapped_column(JSON)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 

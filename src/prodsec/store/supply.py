@@ -11,14 +11,15 @@ change is audited in the same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prodsec.assess.supply import component_keys, top_level
-from prodsec.errors import BadInputError, ConflictError, LimitExceededError
+from prodsec.assess.supply import component_keys, read_vex, top_level
+from prodsec.errors import BadInputError, ConflictError, DataError, LimitExceededError
 from prodsec.store.audit import SYSTEM, Action, Actor, Target, record
 from prodsec.store.models import (
     PackageUse,
@@ -28,8 +29,10 @@ from prodsec.store.models import (
     SbomDocument,
     VexDocument,
 )
+from prodsec.store.reassess import refresh
 from prodsec.store.repo import NotStoredError, Visibility, get_product
 from prodsec.supplychain.sbom import Sbom, SbomError, read_sbom
+from prodsec.supplychain.vuln.findings import AdvisoryIndex
 
 STORED_FILE_BYTES = 16 * 1024 * 1024
 """The largest SBOM or VEX file stored (16 MiB): larger ones are refused before reading."""
@@ -77,9 +80,11 @@ def add_sbom(
     name: str,
     role: str,
     by: Actor = SYSTEM,
+    index: AdvisoryIndex | None = None,
 ) -> SbomDocument:
     """Store an SBOM as the `role` SBOM of a product version (one per role: a second is
-    a ConflictError), its components and their package keys."""
+    a ConflictError), its components and their package keys; with an advisory index, the
+    version's supply-chain state is judged again (`store/reassess.py`)."""
     if not ROLE.fullmatch(role):
         raise BadInputError(
             f"'{role}' is no role: lower-case letters, digits and '-', such as firmware",
@@ -94,9 +99,7 @@ def add_sbom(
         )
     )
     if held is not None:
-        raise ConflictError(
-            f"version {number} of product '{product_id}' has a {role} SBOM already"
-        )
+        raise ConflictError(f"version {number} of product '{product_id}' has a {role} SBOM already")
     graph = dict(sbom.dependencies)
     top = top_level(sbom)
     document = SbomDocument(
@@ -127,15 +130,17 @@ def add_sbom(
         ],
     )
     session.add(document)
-    _index(session, version.id, {k for c in sbom.components for k in component_keys(c)})
+    session.flush()
+    session.add_all(
+        PackageUse(key=key, version_id=version.id, component_id=row.id)
+        for row, component in zip(document.components, sbom.components, strict=True)
+        for key in dict.fromkeys(component_keys(component))
+    )
     session.flush()
     _audit(session, by, version.product, document.id, "sbom", {"version": number, "role": role})
+    if index is not None:
+        refresh(session, version, index, dt.date.today(), f"SBOM {name}")
     return document
-
-
-def _index(session: Session, version_id: str, keys: set[str]) -> None:
-    held = set(session.scalars(select(PackageUse.key).where(PackageUse.version_id == version_id)))
-    session.add_all(PackageUse(key=k, version_id=version_id) for k in sorted(keys - held))
 
 
 def add_vex(
@@ -145,13 +150,16 @@ def add_vex(
     data: bytes,
     name: str,
     by: Actor = SYSTEM,
+    index: AdvisoryIndex | None = None,
 ) -> VexDocument:
-    """Store a VEX document of a product (read first: a bad one stores nothing)."""
-    from prodsec.assess.supply import read_vex
-
+    """Store a VEX document of a product (read first: a bad one stores nothing); with an
+    advisory index, every version of the product with an SBOM is judged again."""
     product = get_product(session, visibility, product_id)
     digest = _checked_file(data, name, "VEX document")
-    read_vex(data, name)
+    try:
+        read_vex(data, name)
+    except DataError as exc:
+        raise BadInputError(issues=exc.issues) from None
     document = VexDocument(
         product_id=product.id,
         name=name[:200],
@@ -163,6 +171,11 @@ def add_vex(
     session.add(document)
     session.flush()
     _audit(session, by, product, document.id, "vex", {})
+    if index is not None:
+        held = select(SbomDocument.version_id)
+        for version in product.versions:
+            if session.scalar(held.where(SbomDocument.version_id == version.id).limit(1)):
+                refresh(session, version, index, dt.date.today(), f"VEX {name}")
     return document
 
 

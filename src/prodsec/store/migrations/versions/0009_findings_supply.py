@@ -89,12 +89,19 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("key", sa.String(400), nullable=False, index=True),
         _version(),
-        sa.UniqueConstraint("key", "version_id"),
+        sa.Column(
+            "component_id",
+            sa.Integer,
+            sa.ForeignKey("sbom_components.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
     )
     op.create_table(
         "supply_states",
         _version(primary=True),
         sa.Column("verdicts", sa.JSON, nullable=False),
+        sa.Column("findings", sa.JSON, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
