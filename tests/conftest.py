@@ -192,7 +192,7 @@ LATE_ADVISORY = "CVE-2022-42905"
 """The critical wolfSSL advisory that arrives later, by a sync."""
 
 
-def camera_index(*, late: bool = False) -> MemoryIndex:
+def _camera_index(late: bool = False) -> MemoryIndex:
     """An in-memory advisory index of the example's advisories, the KEV file written for
     the tests and their CPE rules; without the late advisory unless `late`."""
     from prodsec.supplychain.vuln.cpe import rules_from_nvd
@@ -206,3 +206,10 @@ def camera_index(*, late: bool = False) -> MemoryIndex:
     rules = [rule for cve, item in nvd.items() for rule in rules_from_nvd(item, cve)]
     kev = read_kev(FINDINGS_ASSETS / "kev-written-for-test.json")
     return MemoryIndex(records, kev, rules)
+
+
+@pytest.fixture(scope="session")
+def camera_index() -> Callable[..., MemoryIndex]:
+    """Builds the smart camera's advisory index: `camera_index()`, or with the late
+    advisory `camera_index(late=True)`."""
+    return _camera_index

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -15,9 +17,12 @@ from prodsec.assess.supply import annotated, cpe_key, package_key, profile_evide
 from prodsec.assess.verdicts import Assessment, Verdict
 from prodsec.catalog import Catalog
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
-from tests.conftest import CAMERA, camera_index
+from prodsec.supplychain.vuln.index import MemoryIndex
 
+CAMERA = Path(__file__).resolve().parents[2] / "examples" / "smart-camera-sbom"
+LATE_ADVISORY = "CVE-2022-42905"
 ON = dt.date(2026, 11, 30)
+IndexOf = Callable[..., MemoryIndex]
 KEV_LINE = (
     "firmware.cdx.json: FreeRTOS 10.0.1 (freertos): CVE-2018-16525 "
     "(KEV since 2026-10-15, CVSS 8.1): no VEX statement"
@@ -47,7 +52,7 @@ def verdict(result: Assessment, ref: str) -> Verdict:
 
 
 def test_a_known_exploited_vulnerability_fails_annex_i_2a(
-    catalog: Catalog, camera: Profile
+    catalog: Catalog, camera: Profile, camera_index: IndexOf
 ) -> None:
     result = judged(catalog, without_vex(camera), camera_index())
     assert verdict(result, "AnnexI-I-2a") is Verdict.NOT_MET
@@ -68,7 +73,7 @@ def test_a_known_exploited_vulnerability_fails_annex_i_2a(
 
 
 def test_a_vex_not_affected_makes_it_compliant_and_a_new_advisory_undoes_it(
-    catalog: Catalog, camera: Profile
+    catalog: Catalog, camera: Profile, camera_index: IndexOf
 ) -> None:
     covered = judged(catalog, camera, camera_index())
     assert verdict(covered, "AnnexI-I-2a") is Verdict.MET
@@ -85,19 +90,20 @@ def test_a_vex_not_affected_makes_it_compliant_and_a_new_advisory_undoes_it(
     claim = late.profile.claim("no-known-exploitable-vulnerabilities")
     assert claim is not None
     assert claim.evidence == (
-        "firmware.cdx.json: wolfSSL 4.8.1 (wolfssl): CVE-2022-42905 (CVSS 9.1): "
-        "no VEX statement",
+        "firmware.cdx.json: wolfSSL 4.8.1 (wolfssl): CVE-2022-42905 (CVSS 9.1): no VEX statement",
     )
 
 
-def test_the_sbom_and_remediation_blocks(catalog: Catalog, camera: Profile) -> None:
+def test_the_sbom_and_remediation_blocks(
+    catalog: Catalog, camera: Profile, camera_index: IndexOf
+) -> None:
     result = judged(catalog, camera, camera_index())
     sbom = result.profile.claim("sbom")
     assert sbom is not None
     assert (sbom.met, sbom.parameters, sbom.evidence) == (
         True,
         {"depth": "top-level"},
-        ("firmware.cdx.json: cyclonedx-json 1.5, 5 components, 4 top-level",),
+        ("firmware.cdx.json: cyclonedx-json 1.5, 6 components, 4 top-level",),
     )
     remediation = result.profile.claim("vulnerability-remediation")
     assert remediation is not None
@@ -113,10 +119,13 @@ def test_the_sbom_and_remediation_blocks(catalog: Catalog, camera: Profile) -> N
         camera, supply_chain=dataclasses.replace(camera.supply_chain, max_open_days=2000)
     )
     claim = judged(catalog, patient, camera_index()).profile.claim("vulnerability-remediation")
-    assert claim is not None and claim.met
+    assert claim is not None
+    assert claim.met
 
 
-def test_a_profile_without_a_supply_chain_is_left_as_it_is(catalog: Catalog) -> None:
+def test_a_profile_without_a_supply_chain_is_left_as_it_is(
+    catalog: Catalog, camera_index: IndexOf
+) -> None:
     plain = load_profile(CAMERA.parent / "smart-camera.yaml", catalog)
     assert profile_evidence(plain, CAMERA, camera_index(), ON) is plain
 

@@ -40,15 +40,21 @@ def test_migrations_create_every_table(database: Database) -> None:
         "log_subtrees",
         "logins",
         "organisations",
+        "package_uses",
         "product_versions",
         "products",
         "registry_applications",
         "registry_evidence",
         "registry_labels",
         "registry_roles",
+        "sbom_components",
+        "sbom_documents",
         "sign_in_failures",
         "signing_keys",
+        "supply_states",
         "users",
+        "verdict_changes",
+        "vex_documents",
     ]
 
 

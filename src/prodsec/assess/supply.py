@@ -346,3 +346,55 @@ def annotated(result: Assessment) -> Assessment:
         if c.block in DERIVED and c.note.startswith("derived from")
     ]
     return dataclasses.replace(result, notes=(*result.notes, *notes)) if notes else result
+
+
+class FindingPublic(TypedDict):
+    """A finding as the API shows it: the SBOM (its role) and component, the advisory,
+    severity, KEV, the VEX status and whether it blocks Annex I Part I (2)(a)."""
+
+    sbom: str
+    component: str
+    version: str
+    ref: str
+    purl: str
+    cpe: str
+    advisory: str
+    aliases: list[str]
+    summary: str
+    affected: str
+    fixed: list[str]
+    score: float | None
+    known_exploited: bool
+    kev_date: str | None
+    published: str
+    vex_status: str | None
+    vex_justification: str | None
+    vex_statement: str
+    open: bool
+    blocking: bool
+
+
+def finding_view(role: str, f: Finding) -> FindingPublic:
+    c = f.component
+    return {
+        "sbom": role,
+        "component": c.name,
+        "version": c.version,
+        "ref": c.ref,
+        "purl": c.purl,
+        "cpe": c.cpe,
+        "advisory": f.advisory,
+        "aliases": list(f.aliases),
+        "summary": f.summary,
+        "affected": f.affected_range,
+        "fixed": list(f.fixed),
+        "score": top_score(f),
+        "known_exploited": f.known_exploited,
+        "kev_date": f.kev_date.isoformat() if f.kev_date else None,
+        "published": f.published,
+        "vex_status": f.vex.status.value if f.vex else None,
+        "vex_justification": f.vex.justification.value if f.vex and f.vex.justification else None,
+        "vex_statement": f.vex.statement if f.vex else "",
+        "open": is_open(f),
+        "blocking": blocking(f),
+    }

@@ -355,6 +355,7 @@ class SbomDocument(Base):
     subject: Mapped[str | None] = mapped_column(String(500))
     author: Mapped[str] = mapped_column(String(320))
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[ProductVersion] = relationship()
     components: Mapped[list[SbomComponentRow]] = relationship(
         back_populates="document",
         cascade="all, delete-orphan",
@@ -451,3 +452,4 @@ class VerdictChange(Base):
     before: Mapped[dict[str, bool]] = mapped_column(JSON)
     after: Mapped[dict[str, bool]] = mapped_column(JSON)
     requirements: Mapped[list[str]] = mapped_column(JSON)
+    version: Mapped[ProductVersion] = relationship()

@@ -63,7 +63,7 @@ def component_of(row: SbomComponentRow) -> Component:
     )
 
 
-def _max_days(profile: dict[str, Any]) -> int:
+def max_days(profile: dict[str, Any]) -> int:
     chain = profile.get("supply_chain")
     days = chain.get("max_open_days") if isinstance(chain, dict) else None
     return days if isinstance(days, int) else MAX_OPEN_DAYS
@@ -96,7 +96,7 @@ def _shape(session: Session, version: ProductVersion) -> _Shape:
         select(SbomDocument).where(SbomDocument.version_id == version.id)
     ).all()
     top = any(c.top_level for d in documents for c in d.components)
-    return _Shape(len(documents), top, _max_days(version.profile))
+    return _Shape(len(documents), top, max_days(version.profile))
 
 
 def _requirements(catalog: Catalog, blocks: frozenset[str]) -> list[str]:
@@ -185,7 +185,7 @@ def reassess_touched(
         .join(SbomComponentRow, PackageUse.component_id == SbomComponentRow.id)
         .join(SbomDocument, SbomComponentRow.document_id == SbomDocument.id)
         .where(PackageUse.key.in_(sorted(keys)))
-    ).tuples()
+    )
     touched: dict[str, dict[tuple[str, str], Component]] = defaultdict(dict)
     for version_id, role, row in rows:
         touched[version_id][(role, row.ref)] = component_of(row)
@@ -241,7 +241,7 @@ def _again(
     for role, listed in by_role.items():
         kept += [state_finding(role, f) for f in scan(listed, index, on=on, vex=statements)]
     verdicts = dict(state.verdicts)
-    judged = state_verdicts(kept, 1, True, on, _max_days(version.profile))
+    judged = state_verdicts(kept, 1, True, on, max_days(version.profile))
     verdicts.update({k: judged[k] for k in FROM_FINDINGS})
     if verdicts == state.verdicts:
         state.findings, state.at = kept, dt.datetime.now(dt.UTC)

@@ -18,21 +18,29 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from prodsec.assess.supply import component_keys, read_vex, top_level
+from prodsec.assess.supply import (
+    component_keys,
+    read_vex,
+    state_finding,
+    state_verdicts,
+    top_level,
+)
 from prodsec.errors import BadInputError, ConflictError, DataError, LimitExceededError
 from prodsec.store.audit import SYSTEM, Action, Actor, Target, record
+from prodsec.store.db import Database
 from prodsec.store.models import (
     PackageUse,
     ProductRecord,
     ProductVersion,
     SbomComponentRow,
     SbomDocument,
+    VerdictChange,
     VexDocument,
 )
-from prodsec.store.reassess import refresh
+from prodsec.store.reassess import component_of, max_days, refresh
 from prodsec.store.repo import NotStoredError, Visibility, get_product
 from prodsec.supplychain.sbom import Sbom, SbomError, read_sbom
-from prodsec.supplychain.vuln.findings import AdvisoryIndex
+from prodsec.supplychain.vuln.findings import AdvisoryIndex, Finding, scan
 
 STORED_FILE_BYTES = 16 * 1024 * 1024
 """The largest SBOM or VEX file stored (16 MiB): larger ones are refused before reading."""
@@ -236,4 +244,42 @@ def components_page(
     rows = session.execute(
         joined.order_by(SbomDocument.role, SbomComponentRow.position).offset(offset).limit(limit)
     )
-    return [(role, row) for role, row in rows.tuples()], total or 0
+    return [(role, row) for role, row in rows], total or 0
+
+
+def advisory_index(db: Database) -> AdvisoryIndex:
+    """The advisory index `vulns sync` keeps in the database."""
+    from prodsec.supplychain.vuln.index import MemoryIndex
+
+    del db
+    return MemoryIndex()
+
+
+def findings_of(
+    session: Session, version: ProductVersion, index: AdvisoryIndex, on: dt.date
+) -> tuple[list[tuple[str, Finding]], dict[str, bool]]:
+    """The findings of every stored SBOM of a version (with its role) on `on`, the
+    product's VEX statements applied, and the verdicts of the supply-chain blocks."""
+    vex = [s for d in vex_of(session, version.product_id) for s in read_vex(d.content, d.name)]
+    found: list[tuple[str, Finding]] = []
+    documents = sboms_of(session, version)
+    for document in documents:
+        components = [component_of(c) for c in document.components]
+        found += [(document.role, f) for f in scan(components, index, on=on, vex=vex)]
+    top = any(c.top_level for d in documents for c in d.components)
+    states = [state_finding(role, f) for role, f in found]
+    days = max_days(version.profile)
+    return found, state_verdicts(states, len(documents), top, on, days)
+
+
+def changes_of(session: Session, visibility: Visibility, product_id: str) -> list[VerdictChange]:
+    """A product's verdict changes, newest first."""
+    get_product(session, visibility, product_id)
+    return list(
+        session.scalars(
+            select(VerdictChange)
+            .join(ProductVersion)
+            .where(ProductVersion.product_id == product_id)
+            .order_by(VerdictChange.at.desc(), VerdictChange.id.desc())
+        )
+    )

@@ -21,6 +21,7 @@ from prodsec.web.api import (
     products,
     recognition,
     registry,
+    supply,
     tokens,
 )
 
@@ -41,4 +42,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     # --- regsign: signing keys ---
     keys.router,
     registry.router,
+    # --- findings: the supply chain ---
+    supply.router,
 )
