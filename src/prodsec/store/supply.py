@@ -18,12 +18,16 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from prodsec.assess.profile import Profile
 from prodsec.assess.supply import (
+    SbomEvidence,
     component_keys,
+    gather,
     read_vex,
     state_finding,
     state_verdicts,
     top_level,
+    with_evidence,
 )
 from prodsec.errors import BadInputError, ConflictError, DataError, LimitExceededError
 from prodsec.store.audit import SYSTEM, Action, Actor, Target, record
@@ -40,6 +44,8 @@ from prodsec.store.models import (
 from prodsec.store.reassess import component_of, max_days, refresh
 from prodsec.store.repo import NotStoredError, Visibility, get_product
 from prodsec.supplychain.sbom import Sbom, SbomError, read_sbom
+from prodsec.supplychain.sbom.diff import diff_sboms
+from prodsec.supplychain.sbom.views import SbomDiffPublic, diff_view
 from prodsec.supplychain.vuln.findings import AdvisoryIndex, Finding, scan
 
 STORED_FILE_BYTES = 16 * 1024 * 1024
@@ -283,3 +289,39 @@ def changes_of(session: Session, visibility: Visibility, product_id: str) -> lis
             .order_by(VerdictChange.at.desc(), VerdictChange.id.desc())
         )
     )
+
+
+def stored_evidence(
+    session: Session, version: ProductVersion, profile: Profile, index: AdvisoryIndex, on: dt.date
+) -> Profile:
+    """A stored product's profile with the supply-chain claims derived from the version's
+    stored SBOMs and the product's VEX documents; unchanged when it has no SBOM."""
+    documents = sboms_of(session, version)
+    if not documents:
+        return profile
+    sboms = [SbomEvidence(d.name, d.role, read_sbom(d.content, d.name)) for d in documents]
+    vex = [(d.name, read_vex(d.content, d.name)) for d in vex_of(session, version.product_id)]
+    days = max_days(version.profile)
+    return with_evidence(profile, gather(sboms, vex, index, on, days), on)
+
+
+def sbom_diff(session: Session, version: ProductVersion) -> list[SbomDiffPublic]:
+    """Per role, what changed from the newest earlier version with an SBOM of that role."""
+    found: list[SbomDiffPublic] = []
+    for document in sboms_of(session, version):
+        earlier = session.scalars(
+            select(SbomDocument)
+            .join(ProductVersion)
+            .where(
+                ProductVersion.product_id == version.product_id,
+                ProductVersion.number < version.number,
+                SbomDocument.role == document.role,
+            )
+            .order_by(ProductVersion.number.desc())
+            .limit(1)
+        ).first()
+        if earlier is not None:
+            old = read_sbom(earlier.content, f"version {earlier.version.number} {earlier.name}")
+            new = read_sbom(document.content, f"version {version.number} {document.name}")
+            found.append(diff_view(old, new, diff_sboms(old, new)))
+    return found

@@ -35,6 +35,7 @@ from prodsec.web.ui import audit as ui_audit
 from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import dashboard, products, session
 from prodsec.web.ui import registry as ui_registry
+from prodsec.web.ui import supply as ui_supply
 
 STATIC = Path(__file__).resolve().parent / "static"
 SWAGGER = Path(str(resources.files("fastapi_offline") / "static"))
@@ -97,6 +98,8 @@ def create_app(
     app.include_router(ui_audit.router)
     app.include_router(ui_registry.router)
     app.include_router(health.router)
+    # --- findings: the supply chain on the product page, the organisations' feeds ---
+    app.include_router(ui_supply.router)
     declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(SWAGGER_AT, StaticFiles(directory=SWAGGER), name="swagger")
