@@ -106,6 +106,8 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec users list",
         "prodsec users password",
         "prodsec users remove",
+        "prodsec vex convert",
+        "prodsec vex show",
     ]
     missing = [c for c, _ in commands if f"## `{c}" not in doc]
     assert missing == []

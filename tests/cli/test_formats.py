@@ -53,6 +53,7 @@ SAMPLES: dict[str, list[list[str]]] = {
     ],
     "sbom show": [[str(ROOT / "tests/assets/sbom/camera-1.0.cdx.xml")]],
     "sbom validate": [[str(ROOT / "tests/assets/sbom/camera-1.1.spdx")]],
+    "vex show": [[str(ROOT / "tests/assets/vex/camera.openvex.json")]],
     "recognition reach": [["-s", "sg-cls", "-l", "2", "-c", "smart-camera", "--on", "2026-01-15"]],
 }
 

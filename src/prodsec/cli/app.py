@@ -35,6 +35,8 @@ GROUPS = {
     "label": "label",
     "sbom": "sbom",
     "registry": "registry",
+    # --- vexsbom: VEX documents ---
+    "vex": "vex",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -1,1 +1,104 @@
-"""VEX: statements of whether a vulnerability affects a component (model.py)."""
+"""VEX in three formats (OpenVEX, CycloneDX VEX, CSAF VEX) read into `VexStatement`s and
+written back. `read_vex` finds the format from the content, never from the file name."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from prodsec.errors import LimitExceededError
+from prodsec.supplychain.vex.interface import (
+    VEX_FILE,
+    VexDocument,
+    VexError,
+    VexFormat,
+    check_size,
+    fail,
+)
+from prodsec.supplychain.vex.model import Justification, VexStatement, VexStatus
+
+__all__ = [
+    "Justification",
+    "VexDocument",
+    "VexError",
+    "VexFormat",
+    "VexStatement",
+    "VexStatus",
+    "detect",
+    "read_vex",
+    "read_vex_document",
+    "read_vex_file",
+    "write_vex",
+]
+
+
+def detect(data: bytes, source: str) -> VexFormat:
+    """The format of `data`, from its first bytes and the keys it holds."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return VexFormat.CYCLONEDX
+    if head.startswith(b"{"):
+        if b'"bomFormat"' in data:
+            return VexFormat.CYCLONEDX
+        if b'"csaf_version"' in data:
+            return VexFormat.CSAF
+        if b"openvex" in data or b'"statements"' in data:
+            return VexFormat.OPENVEX
+    raise fail(source, "$", "not a VEX document: neither OpenVEX, CycloneDX nor CSAF")
+
+
+def read_vex_document(data: bytes, source: str) -> VexDocument:
+    """A VEX document of any of the three formats: `VexError` (located) when it cannot be
+    read, `LimitExceededError` past the limits."""
+    check_size(data, source)
+    match detect(data, source):
+        case VexFormat.OPENVEX:
+            from prodsec.supplychain.vex.openvex import read_openvex_document
+
+            return read_openvex_document(data, source)
+        case VexFormat.CYCLONEDX:
+            from prodsec.supplychain.vex.cyclonedx import read_cyclonedx_document
+
+            return read_cyclonedx_document(data, source)
+        case VexFormat.CSAF:
+            from prodsec.supplychain.vex.csaf import read_csaf_document
+
+            return read_csaf_document(data, source)
+
+
+def read_vex(data: bytes, source: str) -> list[VexStatement]:
+    """The statements of a VEX document of any of the three formats."""
+    return list(read_vex_document(data, source).statements)
+
+
+def read_vex_file(path: Path) -> VexDocument:
+    try:
+        size = path.stat().st_size
+        data = b"" if size > VEX_FILE.max_bytes else path.read_bytes()
+    except OSError as exc:
+        raise fail(str(path), "$", f"cannot read: {exc.strerror}") from None
+    if size > VEX_FILE.max_bytes:
+        raise LimitExceededError(f"{path}: {size} bytes, over {VEX_FILE.max_bytes}", limit="bytes")
+    return read_vex_document(data, str(path))
+
+
+def write_vex(statements: Sequence[VexStatement], fmt: VexFormat, *, author: str) -> str:
+    """`statements` as a document of `fmt` by `author`, JSON text (indented, ending in a
+    newline); a `BadInputError` when `author` is empty."""
+    doc: dict[str, Any]
+    match fmt:
+        case VexFormat.OPENVEX:
+            from prodsec.supplychain.vex.openvex import write_openvex
+
+            doc = write_openvex(statements, author=author)
+        case VexFormat.CYCLONEDX:
+            from prodsec.supplychain.vex.cyclonedx import write_cyclonedx
+
+            doc = write_cyclonedx(statements, author=author)
+        case VexFormat.CSAF:
+            from prodsec.supplychain.vex.csaf import write_csaf
+
+            doc = write_csaf(statements, author=author)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
