@@ -55,6 +55,11 @@ def test_migrations_create_every_table(database: Database) -> None:
         "users",
         "verdict_changes",
         "vex_documents",
+        "vuln_aliases",
+        "vuln_cpe_rules",
+        "vuln_kev",
+        "vuln_packages",
+        "vuln_records",
     ]
 
 

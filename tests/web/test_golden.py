@@ -128,6 +128,8 @@ def test_every_operation_publishes_its_answer(api: TestClient) -> None:
         "POST /api/v1/registry/applications/{ident}/review": ["application/json"],
         "POST /api/v1/registry/applications/{ident}/refuse": ["application/json"],
         "POST /api/v1/registry/label-changes/{change}/{registration}": ["application/json"],
+        "POST /api/v1/products/{ident}/versions/{number}/sboms": ["application/octet-stream"],
+        "POST /api/v1/products/{ident}/vex": ["application/octet-stream"],
     }
     profile = spec["paths"]["/api/v1/products"]["post"]["requestBody"]["content"][
         "application/json"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -64,10 +63,10 @@ def test_upload_an_sbom_and_read_its_findings(
         ("CVE-2018-16525", "not_affected", False),
         ("CVE-2022-25640", None, False),
     ]
-    changes = api.get(f"/api/v1/products/{ident}/changes").json()
-    assert [(c["advisory"], c["after"]["no-known-exploitable-vulnerabilities"]) for c in changes] == [
-        ("VEX vex.json", True)
-    ]
+    changes = api.get(f"/api/v1/products/{ident}/changes").json()["items"]
+    assert [
+        (c["advisory"], c["after"]["no-known-exploitable-vulnerabilities"]) for c in changes
+    ] == [("VEX vex.json", True)]
 
 
 def test_a_bad_sbom_is_a_located_400_and_stores_nothing(
@@ -79,7 +78,12 @@ def test_a_bad_sbom_is_a_located_400_and_stores_nothing(
     )
     assert bad.status_code == 400
     assert bad.json()["errors"] == [
-        {"file": "sbom.json", "line": 0, "field": "$", "message": "Object missing required field `specVersion`"}
+        {
+            "file": "sbom.json",
+            "line": 0,
+            "field": "$",
+            "message": "Object missing required field `specVersion`",
+        }
     ]
     missing = api.post(f"/api/v1/products/{ident}/versions/9/sboms", content=SBOM)
     assert missing.status_code == 404

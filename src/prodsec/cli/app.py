@@ -37,6 +37,8 @@ GROUPS = {
     "registry": "registry",
     # --- vexsbom: VEX documents ---
     "vex": "vex",
+    # --- vulns: the advisory index and scans ---
+    "vulns": "vulns",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -453,3 +453,78 @@ class VerdictChange(Base):
     after: Mapped[dict[str, bool]] = mapped_column(JSON)
     requirements: Mapped[list[str]] = mapped_column(JSON)
     version: Mapped[ProductVersion] = relationship()
+
+
+# --- vulns: the offline advisory index (supplychain/vuln/index.py) ---
+
+COARSE = String(40).with_variant(String(40, collation="C"), "postgresql")
+"""Coarse version keys compare byte by byte (PostgreSQL's locale collations would not)."""
+
+
+class AdvisoryRow(Base):
+    """One advisory (OSV record, or a CVE from an NVD-style CPE file) stored as JSON."""
+
+    __tablename__ = "vuln_records"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    modified: Mapped[str] = mapped_column(String(40))
+    published: Mapped[str] = mapped_column(String(40), default="")
+    withdrawn: Mapped[str] = mapped_column(String(40), default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+    document: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class AdvisoryAlias(Base):
+    __tablename__ = "vuln_aliases"
+
+    advisory: Mapped[str] = mapped_column(
+        ForeignKey("vuln_records.id", ondelete="CASCADE"), primary_key=True
+    )
+    alias: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class AdvisoryPackage(Base):
+    """A range of an affected package: the coarse keys of its bounds (`index.range_keys`)."""
+
+    __tablename__ = "vuln_packages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    advisory: Mapped[str] = mapped_column(
+        ForeignKey("vuln_records.id", ondelete="CASCADE"), index=True
+    )
+    ecosystem: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(300))
+    low: Mapped[str] = mapped_column(COARSE)
+    high: Mapped[str] = mapped_column(COARSE)
+
+
+class AdvisoryCpeRule(Base):
+    __tablename__ = "vuln_cpe_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    advisory: Mapped[str] = mapped_column(
+        ForeignKey("vuln_records.id", ondelete="CASCADE"), index=True
+    )
+    part: Mapped[str] = mapped_column(String(1))
+    vendor: Mapped[str] = mapped_column(String(200))
+    product: Mapped[str] = mapped_column(String(200))
+    criteria: Mapped[str] = mapped_column(Text)
+    start_including: Mapped[str] = mapped_column(String(100), default="")
+    start_excluding: Mapped[str] = mapped_column(String(100), default="")
+    end_including: Mapped[str] = mapped_column(String(100), default="")
+    end_excluding: Mapped[str] = mapped_column(String(100), default="")
+
+
+class KevRow(Base):
+    """An entry of the CISA KEV catalog as last synced."""
+
+    __tablename__ = "vuln_kev"
+
+    cve: Mapped[str] = mapped_column(String(40), primary_key=True)
+    date_added: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    ransomware: Mapped[bool] = mapped_column(Boolean, default=False)
+    vendor: Mapped[str] = mapped_column(String(200), default="")
+    product: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(Text, default="")

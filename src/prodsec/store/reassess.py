@@ -33,6 +33,7 @@ from prodsec.assess.supply import (
 )
 from prodsec.catalog import Catalog, load_catalog
 from prodsec.store.models import (
+    AdvisoryCpeRule,
     PackageUse,
     ProductRecord,
     ProductVersion,
@@ -178,6 +179,11 @@ def reassess_touched(
         record = index.record(ident)
         if record is not None:
             keys |= advisory_keys(record)
+    rules = select(AdvisoryCpeRule.part, AdvisoryCpeRule.vendor, AdvisoryCpeRule.product)
+    for part, vendor, product in session.execute(
+        rules.where(AdvisoryCpeRule.advisory.in_(advisory_ids))
+    ):
+        keys.add(f"cpe:{part}:{vendor}:{product}")
     if not keys:
         return []
     rows = session.execute(

@@ -255,10 +255,9 @@ def components_page(
 
 def advisory_index(db: Database) -> AdvisoryIndex:
     """The advisory index `vulns sync` keeps in the database."""
-    from prodsec.supplychain.vuln.index import MemoryIndex
+    from prodsec.store.vulns import SqlAdvisoryIndex
 
-    del db
-    return MemoryIndex()
+    return SqlAdvisoryIndex(db)
 
 
 def findings_of(

@@ -5,8 +5,9 @@ records of each component (by ecosystem, name and the coarse key of its version,
 the index narrows the ranges by a query) and checks each candidate exactly with
 `osv.affects`. Components whose purl names no OSV ecosystem are matched on their CPEs
 (`cpe.py`). The scan sees the index as it was on `on`: records published after it are
-left out, records withdrawn on or before it too; KEV entries count from their date added
-and VEX statements from their timestamp. The latest VEX statement per (vulnerability,
+left out; a withdrawn record matches nothing (`osv.affects`), whenever it was
+withdrawn; KEV entries count from their date added and VEX statements from their
+timestamp. The latest VEX statement per (vulnerability,
 component) is attached to each finding; the finding stays in the list whatever it says.
 """
 
@@ -103,11 +104,8 @@ class Finding:
 
 
 def _visible(record: OsvRecord, on: date) -> bool:
-    day = on.isoformat()
     first = (record.published or record.modified)[:10]
-    if first and first > day:
-        return False
-    return not (record.withdrawn and record.withdrawn[:10] <= day)
+    return not (first and first > on.isoformat()) and not record.withdrawn
 
 
 def _listed_only(record: OsvRecord, package: Package) -> Verdict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from prodsec.supplychain.vuln.cpe import Cpe, CpeRule
 from prodsec.supplychain.vuln.kev import KevEntry
@@ -54,32 +55,39 @@ def _bounds(rng: Range, scheme: Scheme | None) -> tuple[str, str]:
         return LOWEST, HIGHEST
     lows: list[str] = []
     highs: list[str] = []
+    top_open: Any = None  # the exact key of the highest introduced event
+    top_close: Any = None  # and of the highest fixed or last_affected one
     opened = closed = 0
     limited = False
     for event in rng.events:
+        if event.kind == EventKind.INTRODUCED and event.value == "0":
+            opened += 1
+            lows.append(LOWEST)
+            continue
+        if event.kind == EventKind.LIMIT and event.value == "*":
+            continue
+        key, exact = _coarse(scheme, event.value), scheme.key(event.value)
+        if key is None or exact is None:
+            return LOWEST, HIGHEST
         if event.kind == EventKind.INTRODUCED:
             opened += 1
-            if event.value == "0":
-                lows.append(LOWEST)
-                continue
-        elif event.kind == EventKind.LIMIT:
-            if event.value == "*":
-                continue
+            lows.append(key)
+            top_open = exact if top_open is None or top_open < exact else top_open
+            continue
+        highs.append(key)
+        if event.kind == EventKind.LIMIT:
             limited = True
         else:
             closed += 1
-        key = _coarse(scheme, event.value)
-        if key is None:
-            return LOWEST, HIGHEST
-        (lows if event.kind == EventKind.INTRODUCED else highs).append(key)
+            top_close = exact if top_close is None or top_close < exact else top_close
     low = min(lows) if lows else LOWEST
     if not highs:
         return low, HIGHEST
-    high = max(highs)
     # an introduced event above every closing one leaves the range open upwards
-    if not limited and (opened > closed or max(lows, default=LOWEST) >= high):
+    above = top_open is not None and (top_close is None or not top_open < top_close)
+    if not limited and (opened > closed or above):
         return low, HIGHEST
-    return low, high
+    return low, max(highs)
 
 
 def _entry_keys(entry: Affected) -> Iterable[tuple[str, str]]:

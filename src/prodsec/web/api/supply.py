@@ -58,6 +58,10 @@ class SbomDocumentPublic(TypedDict):
     author: str
 
 
+class SbomDocumentsPublic(TypedDict):
+    items: list[SbomDocumentPublic]
+
+
 class VexDocumentPublic(TypedDict):
     id: str
     name: str
@@ -98,6 +102,12 @@ class VerdictChangePublic(TypedDict):
     before: dict[str, bool]
     after: dict[str, bool]
     requirements: list[str]
+
+
+class VerdictChangesPublic(TypedDict):
+    """Newest first."""
+
+    items: list[VerdictChangePublic]
 
 
 def sbom_document_view(d: SbomDocument) -> SbomDocumentPublic:
@@ -187,12 +197,10 @@ def _add_sbom(
 
 
 @router.get("/products/{ident}/versions/{number}/sboms", summary="A product version's SBOMs")
-def sboms(
-    ident: str, number: int, db: DbDep, visibility: VisibilityDep
-) -> list[SbomDocumentPublic]:
+def sboms(ident: str, number: int, db: DbDep, visibility: VisibilityDep) -> SbomDocumentsPublic:
     with db.session() as s:
         version = supply.get_version(s, visibility, ident, number)
-        return [sbom_document_view(d) for d in supply.sboms_of(s, version)]
+        return {"items": [sbom_document_view(d) for d in supply.sboms_of(s, version)]}
 
 
 @router.post(
@@ -270,7 +278,7 @@ def findings(
 
 
 @router.get("/products/{ident}/changes", summary="A product's verdict changes")
-def changes(ident: str, db: DbDep, visibility: VisibilityDep) -> list[VerdictChangePublic]:
+def changes(ident: str, db: DbDep, visibility: VisibilityDep) -> VerdictChangesPublic:
     """The changes of verdict continuous re-assessment recorded, newest first."""
     with db.session() as s:
-        return [verdict_change_view(c) for c in supply.changes_of(s, visibility, ident)]
+        return {"items": [verdict_change_view(c) for c in supply.changes_of(s, visibility, ident)]}

@@ -1,0 +1,222 @@
+"""The advisory index in the database: the sync's store (`SqlAdvisoryStore`) and the
+matcher's index (`SqlAdvisoryIndex`), both over the tables of migration 0009, and a
+snapshot of the whole index in memory (`memory_index`) for scans of many components.
+
+Candidates come from one indexed query on (ecosystem, name, low <= key <= high); the
+exact check runs in the core (`vuln/findings.py`). Every sync writes in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from prodsec.store.db import Database
+from prodsec.store.models import (
+    AdvisoryAlias,
+    AdvisoryCpeRule,
+    AdvisoryPackage,
+    AdvisoryRow,
+    KevRow,
+)
+from prodsec.supplychain.vuln.cpe import Cpe, CpeRule, parse_cpe
+from prodsec.supplychain.vuln.index import MemoryIndex, range_keys
+from prodsec.supplychain.vuln.kev import KevEntry
+from prodsec.supplychain.vuln.osv import OsvRecord, parse_record
+from prodsec.supplychain.vuln.sync import Batch
+
+_CHUNK = 500
+
+
+class SqlAdvisoryStore:
+    """The sync's `AdvisoryStore` over a database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def known(self) -> Mapping[str, tuple[str, str]]:
+        with self.db.session() as session:
+            rows = session.execute(
+                select(AdvisoryRow.id, AdvisoryRow.modified, AdvisoryRow.withdrawn)
+            )
+            return {rid: (modified, withdrawn) for rid, modified, withdrawn in rows}
+
+    def save(self, batch: Batch) -> None:
+        with self.db.session() as session:
+            ids = [item.record.id for item in batch.records]
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                for table in (AdvisoryAlias, AdvisoryPackage, AdvisoryCpeRule):
+                    session.execute(delete(table).where(table.advisory.in_(chunk)))
+                session.execute(delete(AdvisoryRow).where(AdvisoryRow.id.in_(chunk)))
+            for table, rows in _rows(batch):
+                for start in range(0, len(rows), _CHUNK):
+                    session.execute(insert(table), rows[start : start + _CHUNK])
+            if batch.kev is not None:
+                session.execute(delete(KevRow))
+                rows = [_kev_row(e) for e in batch.kev]
+                if rows:
+                    session.execute(insert(KevRow), rows)
+
+
+def _rows(batch: Batch) -> list[tuple[type[Any], list[dict[str, Any]]]]:
+    """The rows to insert, parents first."""
+    records = [
+        {
+            "id": item.record.id,
+            "modified": item.record.modified,
+            "published": item.record.published,
+            "withdrawn": item.record.withdrawn,
+            "source": item.source[:500],
+            "document": dict(item.document),
+        }
+        for item in batch.records
+    ]
+    aliases = [
+        {"advisory": item.record.id, "alias": alias}
+        for item in batch.records
+        for alias in dict.fromkeys(item.record.aliases)
+        if alias != item.record.id
+    ]
+    packages = [
+        {"advisory": item.record.id, "ecosystem": k.ecosystem, "name": k.name}
+        | {"low": k.low, "high": k.high}
+        for item in batch.records
+        for k in range_keys(item.record)
+    ]
+    rules = [
+        {
+            "advisory": rule.advisory,
+            "part": rule.criteria.part.value,
+            "vendor": rule.criteria.vendor,
+            "product": rule.criteria.product,
+            "criteria": str(rule.criteria),
+            "start_including": rule.start_including,
+            "start_excluding": rule.start_excluding,
+            "end_including": rule.end_including,
+            "end_excluding": rule.end_excluding,
+        }
+        for rule in batch.rules
+    ]
+    tables: list[tuple[type[Any], list[dict[str, Any]]]] = [
+        (AdvisoryRow, records),
+        (AdvisoryAlias, aliases),
+        (AdvisoryPackage, packages),
+        (AdvisoryCpeRule, rules),
+    ]
+    return [(table, rows) for table, rows in tables if rows]
+
+
+def _kev_row(e: KevEntry) -> dict[str, Any]:
+    return {
+        "cve": e.cve,
+        "date_added": e.date_added,
+        "due_date": e.due_date,
+        "ransomware": e.ransomware,
+        "vendor": e.vendor,
+        "product": e.product,
+        "name": e.name,
+        "action": e.action,
+    }
+
+
+def _kev(row: KevRow) -> KevEntry:
+    return KevEntry(
+        row.cve,
+        row.date_added,
+        row.due_date,
+        row.ransomware,
+        row.vendor,
+        row.product,
+        row.name,
+        row.action,
+    )
+
+
+def _rule(row: AdvisoryCpeRule) -> CpeRule:
+    return CpeRule(
+        row.advisory,
+        parse_cpe(row.criteria),
+        row.start_including,
+        row.start_excluding,
+        row.end_including,
+        row.end_excluding,
+    )
+
+
+class SqlAdvisoryIndex:
+    """The matcher's `AdvisoryIndex` over the database; parsed records are kept."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._records: dict[str, OsvRecord | None] = {}
+
+    def _load(self, session: Session, ids: Sequence[str]) -> list[OsvRecord]:
+        wanted = [i for i in ids if i not in self._records]
+        if wanted:
+            rows = session.execute(
+                select(AdvisoryRow.id, AdvisoryRow.document).where(AdvisoryRow.id.in_(wanted))
+            )
+            for rid, document in rows:
+                self._records[rid] = parse_record(document, rid)
+        return [r for i in ids if (r := self._records.get(i)) is not None]
+
+    def candidates(self, ecosystem: str, name: str, coarse: str | None) -> Sequence[OsvRecord]:
+        query = select(AdvisoryPackage.advisory).where(
+            AdvisoryPackage.ecosystem == ecosystem.partition(":")[0],
+            AdvisoryPackage.name == name,
+        )
+        if coarse is not None:
+            query = query.where(AdvisoryPackage.low <= coarse, AdvisoryPackage.high >= coarse)
+        with self.db.session() as session:
+            ids = list(dict.fromkeys(session.scalars(query.order_by(AdvisoryPackage.advisory))))
+            return self._load(session, ids)
+
+    def cpe_candidates(self, cpe: Cpe) -> Sequence[CpeRule]:
+        query = select(AdvisoryCpeRule).where(
+            AdvisoryCpeRule.part == cpe.part.value,
+            AdvisoryCpeRule.vendor == cpe.vendor,
+            AdvisoryCpeRule.product == cpe.product,
+        )
+        with self.db.session() as session:
+            return [_rule(row) for row in session.scalars(query.order_by(AdvisoryCpeRule.id))]
+
+    def record(self, advisory: str) -> OsvRecord | None:
+        with self.db.session() as session:
+            found = self._load(session, [advisory])
+        return found[0] if found else None
+
+    def aliases(self, advisory: str) -> tuple[str, ...]:
+        seen = {advisory}
+        todo = [advisory]
+        with self.db.session() as session:
+            while todo:
+                current = todo.pop()
+                forward = select(AdvisoryAlias.alias).where(AdvisoryAlias.advisory == current)
+                backward = select(AdvisoryAlias.advisory).where(AdvisoryAlias.alias == current)
+                for other in [*session.scalars(forward), *session.scalars(backward)]:
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+        seen.discard(advisory)
+        return tuple(sorted(seen))
+
+    def kev(self, cve: str) -> KevEntry | None:
+        with self.db.session() as session:
+            row = session.get(KevRow, cve)
+            return _kev(row) if row is not None else None
+
+
+def memory_index(db: Database) -> MemoryIndex:
+    """The whole index read into memory (for scans of many components)."""
+    with db.session() as session:
+        records = [
+            parse_record(document, rid)
+            for rid, document in session.execute(select(AdvisoryRow.id, AdvisoryRow.document))
+        ]
+        kev = [_kev(row) for row in session.scalars(select(KevRow))]
+        rules = [_rule(row) for row in session.scalars(select(AdvisoryCpeRule))]
+    return MemoryIndex(records, kev, rules)
