@@ -186,24 +186,21 @@ class StandInLog:
 
 # --- findings: the smart camera example's advisories (tests/assets/findings) -----------
 
-CAMERA = Path(__file__).resolve().parents[1] / "examples" / "smart-camera-sbom"
 FINDINGS_ASSETS = Path(__file__).resolve().parent / "assets" / "findings"
-LATE_ADVISORY = "CVE-2022-42905"
-"""The critical wolfSSL advisory that arrives later, by a sync."""
 
 
 def _camera_index(late: bool = False) -> MemoryIndex:
-    """An in-memory advisory index of the example's advisories, the KEV file written for
-    the tests and their CPE rules; without the late advisory unless `late`."""
-    from prodsec.supplychain.vuln.cpe import rules_from_nvd
+    """An in-memory advisory index of the example's advisories (NVD-shaped files with
+    their CPE rules) and the KEV file written for the tests; the late advisory too when
+    `late`."""
     from prodsec.supplychain.vuln.index import MemoryIndex
     from prodsec.supplychain.vuln.kev import read_kev
-    from prodsec.supplychain.vuln.osv import read_record
+    from prodsec.supplychain.vuln.sync import read_cpe_file
 
-    files = sorted((FINDINGS_ASSETS / "osv").glob("*.json"))
-    records = [read_record(f) for f in files if late or f.stem != LATE_ADVISORY]
-    nvd = json.loads((FINDINGS_ASSETS / "nvd-cpe.json").read_text())
-    rules = [rule for cve, item in nvd.items() for rule in rules_from_nvd(item, cve)]
+    names = ["nvd-camera.json", "nvd-late.json"] if late else ["nvd-camera.json"]
+    read = [read_cpe_file(FINDINGS_ASSETS / name) for name in names]
+    records = [item.record for loaded, _ in read for item in loaded]
+    rules = [rule for _, found in read for rule in found]
     kev = read_kev(FINDINGS_ASSETS / "kev-written-for-test.json")
     return MemoryIndex(records, kev, rules)
 

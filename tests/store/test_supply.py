@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,12 +26,14 @@ from prodsec.store.models import (
 )
 from prodsec.store.reassess import reassess_touched
 from prodsec.store.supply import add_sbom, add_vex, components_page
-from prodsec.supplychain.vuln.index import MemoryIndex
+from prodsec.store.vulns import SqlAdvisoryIndex, SqlAdvisoryStore
+from prodsec.supplychain.vuln.kev import read_kev
+from prodsec.supplychain.vuln.sync import sync
 
 CAMERA = Path(__file__).resolve().parents[2] / "examples" / "smart-camera-sbom"
 LATE_ADVISORY = "CVE-2022-42905"
 ON = dt.date(2026, 11, 30)
-IndexOf = Callable[..., MemoryIndex]
+ASSETS = Path(__file__).resolve().parents[1] / "assets" / "findings"
 SBOM = (CAMERA / "firmware.cdx.json").read_bytes()
 
 
@@ -107,18 +108,21 @@ def test_a_bad_sbom_stores_nothing(database: Database, catalog: Catalog) -> None
 
 
 def test_a_new_advisory_re_assesses_the_versions_it_touches(
-    database: Database, catalog: Catalog, camera_index: IndexOf
+    database: Database, catalog: Catalog
 ) -> None:
     """The issue's "done": not compliant with CRA Annex I (2)(a) for a known exploited
     vulnerability, compliant with a VEX not_affected, not compliant again by itself when a
-    new advisory is synced."""
-    index = camera_index()
+    new advisory is synced (through the database's advisory index)."""
+    store, index = SqlAdvisoryStore(database), SqlAdvisoryIndex(database)
+    kev = read_kev(ASSETS / "kev-written-for-test.json")
+    sync(store, kev=kev, cpe_files=[ASSETS / "nvd-camera.json"])
     ident = camera_product(database, catalog)
     other = camera_product(database, catalog)  # no SBOM: nothing to touch
     with database.session() as s:
         add_sbom(
             s, repo.EVERY_PRODUCT, ident, 1, SBOM, "firmware.cdx.json", "firmware", index=index
         )
+    with database.session() as s:
         (state,) = s.scalars(select(SupplyState)).all()
         assert state.verdicts == {
             "no-known-exploitable-vulnerabilities": False,
@@ -129,9 +133,10 @@ def test_a_new_advisory_re_assesses_the_versions_it_touches(
     vex = (CAMERA / "vex.openvex.json").read_bytes()
     with database.session() as s:
         add_vex(s, repo.EVERY_PRODUCT, ident, vex, "vex.openvex.json", index=index)
-    index = camera_index(late=True)  # the sync brings the critical wolfSSL advisory
+    report = sync(store, cpe_files=[ASSETS / "nvd-late.json"])  # the critical wolfSSL one
+    assert report.added == [LATE_ADVISORY]
     with database.session() as s:
-        changes = reassess_touched(s, [LATE_ADVISORY], index, ON, catalog)
+        changes = reassess_touched(s, report.added, SqlAdvisoryIndex(database), ON, catalog)
         assert [c.advisory for c in changes] == [LATE_ADVISORY]
     with database.session() as s:
         found = s.scalars(select(VerdictChange).order_by(VerdictChange.id)).all()
@@ -144,6 +149,6 @@ def test_a_new_advisory_re_assesses_the_versions_it_touches(
         ]  # fmt: skip
         assert "eu-cra@2024-2847:AnnexI-I-2a" in found[1].requirements
         assert len(found[1].requirements) == 12
-        # nothing new: the same sync again changes nothing
-        assert reassess_touched(s, [LATE_ADVISORY], index, ON, catalog) == []
-        assert other not in {c.version.product_id for c in s.scalars(select(SbomDocument))}
+        # the same advisory again changes nothing
+        assert reassess_touched(s, report.added, index, ON, catalog) == []
+        assert other not in {d.version.product_id for d in s.scalars(select(SbomDocument))}
