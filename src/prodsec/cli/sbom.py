@@ -105,14 +105,16 @@ def add(
     from prodsec.store.audit import CLI
     from prodsec.store.db import Database
     from prodsec.store.repo import EVERY_PRODUCT
-    from prodsec.store.supply import add_sbom
+    from prodsec.store.supply import add_sbom, advisory_index
 
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise BadInputError(f"{file}: cannot read: {exc.strerror}") from None
-    with Database(db).session() as s:
-        stored = add_sbom(s, EVERY_PRODUCT, product, version, data, file.name, role, CLI)
+    database = Database(db)
+    index = advisory_index(database)
+    with database.session() as s:
+        stored = add_sbom(s, EVERY_PRODUCT, product, version, data, file.name, role, CLI, index)
         line = (
             f"stored {file.name} as the {role} SBOM of {product} version {version}: "
             f"{stored.format} {stored.spec_version}, {len(stored.components)} components"
