@@ -25,6 +25,8 @@ BENCHMARKS = (
     "registry_log",
     "registry_sign",
     "load",
+    # --- findings: continuous re-assessment ---
+    "reassess",
 )
 
 

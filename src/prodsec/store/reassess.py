@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,10 @@ from prodsec.store.models import (
 from prodsec.supplychain.sbom import Component, ComponentType
 from prodsec.supplychain.sbom.interface import ComponentRef
 from prodsec.supplychain.vex.model import VexStatement
+from prodsec.supplychain.vuln.cpe import Cpe, CpeRule
 from prodsec.supplychain.vuln.findings import AdvisoryIndex, scan
+from prodsec.supplychain.vuln.kev import KevEntry
+from prodsec.supplychain.vuln.osv import OsvRecord
 
 FROM_FINDINGS = (NO_EXPLOITABLE, REMEDIATION)
 """The blocks a new advisory can change; the SBOM blocks change only with an upload."""
@@ -100,12 +103,20 @@ def _shape(session: Session, version: ProductVersion) -> _Shape:
     return _Shape(len(documents), top, max_days(version.profile))
 
 
+_MAPPED: dict[tuple[str, frozenset[str]], list[str]] = {}
+
+
 def _requirements(catalog: Catalog, blocks: frozenset[str]) -> list[str]:
-    return sorted(
-        rid
-        for rid in catalog.requirement_ids()
-        if any(m.block in blocks for m in catalog.mappings_of(rid))
-    )
+    """The requirements mapped to any of the blocks (kept per catalog revision)."""
+    key = (catalog.data_hash, blocks)
+    found = _MAPPED.get(key)
+    if found is None:
+        found = _MAPPED[key] = sorted(
+            rid
+            for rid in catalog.requirement_ids()
+            if any(m.block in blocks for m in catalog.mappings_of(rid))
+        )
+    return list(found)
 
 
 def _store(
@@ -162,6 +173,45 @@ def refresh(
     return change
 
 
+class _Remembered:
+    """An advisory index whose answers are kept for one re-assessment: the touched
+    components of many versions ask it the same questions."""
+
+    def __init__(self, index: AdvisoryIndex) -> None:
+        self.index = index
+        self.found: dict[tuple[str, Any], Any] = {}
+
+    def _ask(self, what: str, key: Any, answer: Callable[[], Any]) -> Any:
+        if (what, key) not in self.found:
+            self.found[(what, key)] = answer()
+        return self.found[(what, key)]
+
+    def candidates(self, ecosystem: str, name: str, coarse: str | None) -> Sequence[OsvRecord]:
+        key = (ecosystem, name, coarse)
+        found: Sequence[OsvRecord] = self._ask(
+            "candidates", key, lambda: self.index.candidates(ecosystem, name, coarse)
+        )
+        return found
+
+    def cpe_candidates(self, cpe: Cpe) -> Sequence[CpeRule]:
+        found: Sequence[CpeRule] = self._ask("cpe", cpe, lambda: self.index.cpe_candidates(cpe))
+        return found
+
+    def record(self, advisory: str) -> OsvRecord | None:
+        found: OsvRecord | None = self._ask("record", advisory, lambda: self.index.record(advisory))
+        return found
+
+    def aliases(self, advisory: str) -> tuple[str, ...]:
+        found: tuple[str, ...] = self._ask(
+            "aliases", advisory, lambda: self.index.aliases(advisory)
+        )
+        return found
+
+    def kev(self, cve: str) -> KevEntry | None:
+        found: KevEntry | None = self._ask("kev", cve, lambda: self.index.kev(cve))
+        return found
+
+
 def reassess_touched(
     session: Session,
     advisory_ids: Sequence[str],
@@ -174,6 +224,7 @@ def reassess_touched(
     version without a stored state is judged whole. Call it after a sync, with the ids
     of the advisories it added or changed."""
     day = on or dt.date.today()
+    index = _Remembered(index)
     keys: set[str] = set()
     for ident in advisory_ids:
         record = index.record(ident)
