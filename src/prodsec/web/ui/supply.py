@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -19,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from prodsec.assess.supply import finding_view
 from prodsec.errors import BadInputError
 from prodsec.store import supply
+from prodsec.store.db import Database
 from prodsec.store.models import Organisation, ProductVersion, User, VerdictChange
 from prodsec.store.repo import NotStoredError
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
@@ -68,6 +70,17 @@ async def _upload(form: Any, field: str) -> tuple[bytes, str]:
     return data, str(upload.filename)[:200]
 
 
+async def _stored(db: Database, ident: str, store: Callable[[Session], object]) -> Response:
+    """Run `store` in a worker thread in one transaction; back to the product's page."""
+
+    def work() -> None:
+        with db.session() as s:
+            store(s)
+
+    await run_in_threadpool(work)
+    return RedirectResponse(f"/products/{ident}#supply", status_code=303)
+
+
 @router.post("/products/{ident}/sboms", response_model=None)
 async def add_sbom(
     request: Request,
@@ -85,13 +98,11 @@ async def add_sbom(
     except ValueError:
         raise BadInputError("the version is a number", field="version") from None
     index = advisories(request)
-
-    def store() -> None:
-        with db.session() as s:
-            supply.add_sbom(s, visibility, ident, number, data, name, role, actor, index)
-
-    await run_in_threadpool(store)
-    return RedirectResponse(f"/products/{ident}#supply", status_code=303)
+    return await _stored(
+        db,
+        ident,
+        lambda s: supply.add_sbom(s, visibility, ident, number, data, name, role, actor, index),
+    )
 
 
 @router.post("/products/{ident}/vex", response_model=None)
@@ -106,13 +117,9 @@ async def add_vex(
     """Store the uploaded VEX document of the product; back to the page."""
     data, name = await _upload(form, "vex")
     index = advisories(request)
-
-    def store() -> None:
-        with db.session() as s:
-            supply.add_vex(s, visibility, ident, data, name, actor, index)
-
-    await run_in_threadpool(store)
-    return RedirectResponse(f"/products/{ident}#supply", status_code=303)
+    return await _stored(
+        db, ident, lambda s: supply.add_vex(s, visibility, ident, data, name, actor, index)
+    )
 
 
 def _changes(s: Session, user: User, name: str) -> tuple[Organisation, list[dict[str, Any]]]:
