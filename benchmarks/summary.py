@@ -28,6 +28,8 @@ BENCHMARKS = (
     # --- vulns: matching beside pip-audit, and throughput ---
     "vulns",
     "batch",
+    # --- findings: continuous re-assessment ---
+    "reassess",
 )
 
 

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
@@ -22,6 +23,9 @@ from prodsec.store.db import Database
 from prodsec.store.keys import SqlKeyStore
 from prodsec.store.labels import Wiring
 from prodsec.store.log import SqlLogStore
+
+if TYPE_CHECKING:
+    from prodsec.supplychain.vuln.index import MemoryIndex
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -183,3 +187,31 @@ def wired(db: Database, catalog: Catalog, schemes: Sequence[str] = ("sg-cls",)) 
 def log_size(db: Database) -> int:
     """The number of entries in the transparency log."""
     return SqlLogStore(db).size()
+
+
+# --- findings: the smart camera example's advisories (tests/assets/findings) -----------
+
+FINDINGS_ASSETS = Path(__file__).resolve().parent / "assets" / "findings"
+
+
+def _camera_index(late: bool = False) -> MemoryIndex:
+    """An in-memory advisory index of the example's advisories (NVD-shaped files with
+    their CPE rules) and the KEV file written for the tests; the late advisory too when
+    `late`."""
+    from prodsec.supplychain.vuln.index import MemoryIndex
+    from prodsec.supplychain.vuln.kev import read_kev
+    from prodsec.supplychain.vuln.sync import read_cpe_file
+
+    names = ["nvd-camera.json", "nvd-late.json"] if late else ["nvd-camera.json"]
+    read = [read_cpe_file(FINDINGS_ASSETS / name) for name in names]
+    records = [item.record for loaded, _ in read for item in loaded]
+    rules = [rule for _, found in read for rule in found]
+    kev = read_kev(FINDINGS_ASSETS / "kev-written-for-test.json")
+    return MemoryIndex(records, kev, rules)
+
+
+@pytest.fixture(scope="session")
+def camera_index() -> Callable[..., MemoryIndex]:
+    """Builds the smart camera's advisory index: `camera_index()`, or with the late
+    advisory `camera_index(late=True)`."""
+    return _camera_index

@@ -32,6 +32,9 @@ CORE: dict[str, frozenset[str]] = {
         {"prodsec", "errors", "catalog", "crosswalk", "assess", "registry", "supplychain"}
     ),
 }
+# the supply chain feeds assess (and so what sits above it)
+for _above in ("assess", "insight", "registry"):
+    CORE[_above] = CORE[_above] | {"supplychain"}
 # The adapters at the edge, free to import the core and each other.
 EDGE = frozenset({"store", "web", "cli"})
 

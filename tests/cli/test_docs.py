@@ -102,6 +102,7 @@ def test_every_command_and_option_is_in_the_cli_reference() -> None:
         "prodsec registry show",
         "prodsec registry suspend",
         "prodsec registry withdraw",
+        "prodsec sbom add",
         "prodsec sbom diff",
         "prodsec sbom show",
         "prodsec sbom validate",

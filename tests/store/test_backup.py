@@ -88,7 +88,7 @@ def test_a_backup_restores_into_either_database(
     _log(database)
     lines = _dump(database)
     header = json.loads(lines[0])
-    assert (header["format"], header["revision"]) == ("prodsec-backup", "0009")
+    assert (header["format"], header["revision"]) == ("prodsec-backup", "0010")
     tables = [json.loads(line)["table"] for line in _rows(lines)]
     assert (tables.count("products"), tables.count("audit_log")) == (3, 13)
     assert [tables.count(t) for t in ("log_entries", "log_subtrees", "log_heads")] == [3, 4, 1]
@@ -129,7 +129,7 @@ def test_restore_refuses_a_database_in_use_and_other_revisions(
     with pytest.raises(ConflictError) as revised, database.session() as s:
         backup.restore(s, [older], "old.jsonl")
     assert str(revised.value) == (
-        "old.jsonl is of schema revision 0003; this database is at 0009: restore into a "
+        "old.jsonl is of schema revision 0003; this database is at 0010: restore into a "
         "database at the backup's revision"
     )
 

@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from annotated_types import MaxLen, MinLen
+from annotated_types import Interval, MaxLen, MinLen
 
 from prodsec.catalog import Catalog, limits
 from prodsec.catalog.catalog import near
@@ -134,6 +134,22 @@ class Disclosure:
     languages: Annotated[tuple[Short, ...], MaxLen(limits.MAX_EVIDENCE)] = ()
     encryption: Reference = ""
     canonical: Reference = ""
+class SbomFile:
+    """An SBOM of the product, its path relative to the profile file, and what it covers."""
+
+    path: Reference
+    role: Annotated[Id, MinLen(1)] = "firmware"
+
+
+@frozen
+class SupplyChain:
+    """The evidence the supply-chain blocks are derived from (`assess/supply.py`): the
+    product's SBOMs and VEX documents (paths relative to the profile file) and how many
+    days a finding may stay open before remediation counts as delayed."""
+
+    sboms: Annotated[tuple[SbomFile, ...], MaxLen(limits.MAX_LABELS)] = ()
+    vex: Annotated[tuple[Reference, ...], MaxLen(limits.MAX_LABELS)] = ()
+    max_open_days: Annotated[int, Interval(ge=0, le=3650)] | None = None
 
 
 @frozen
@@ -152,6 +168,7 @@ class Profile:
     labels: Annotated[tuple[HeldLabel, ...], MaxLen(limits.MAX_LABELS)] = ()
     note: Note = ""
     disclosure: Disclosure | None = None
+    supply_chain: SupplyChain | None = None
 
     def claim(self, block: str) -> BlockClaim | None:
         return next((c for c in self.claims if c.block == block), None)

@@ -22,12 +22,14 @@ from prodsec.assess.report import (
     assessment_text,
     assessment_view,
 )
+from prodsec.assess.supply import annotated, profile_evidence
 from prodsec.assess.verdicts import Assessment, Standing
 from prodsec.catalog import Catalog, limits, load_catalog
 from prodsec.catalog.vocab import Actor
 from prodsec.catalog.yamlsrc import Document
 from prodsec.cli import names
 from prodsec.cli.applies import parse_day, split
+from prodsec.cli.database import DbOpt
 from prodsec.cli.output import Format, emit, fail, html_page
 
 
@@ -75,6 +77,7 @@ def command(
         Report, typer.Option("--format", "-f", help="table, json, csv, md or html.")
     ] = Report.TABLE,
     role: RoleOpt = Actor.MANUFACTURER,
+    db: DbOpt = None,
 ) -> None:
     """Judge a product against every binding and upcoming instrument of its markets:
     each requirement met, not met, partially met, not applicable or unknown with the
@@ -96,7 +99,8 @@ def command(
         raise typer.Exit(_batch(catalog, batch, day, chosen, fmt, role))
     assert product is not None
     profile = with_disclosure(load_profile(product, catalog), product, day)
-    result = assess(catalog, profile, day, chosen, role)
+    profile = _supply_chain(profile, product, day, db)
+    result = annotated(assess(catalog, profile, day, chosen, role))
     match fmt:
         case Report.CSV:  # one row per instrument judged
             rows = assessment_view(result)["instruments"]
@@ -113,6 +117,17 @@ def command(
         case Report.HTML:
             sys.stdout.write(assessment_html(result))
     raise typer.Exit(0 if result.all_binding_met else 1)
+
+
+def _supply_chain(profile: Profile, path: Path, day: dt.date, db: str | None) -> Profile:
+    """The profile with its supply-chain claims derived from the SBOMs and VEX it names,
+    against the database's advisory index (`vulns sync`)."""
+    if profile.supply_chain is None:
+        return profile
+    from prodsec.store.db import Database
+    from prodsec.store.vulns import SqlAdvisoryIndex
+
+    return profile_evidence(profile, path.parent, SqlAdvisoryIndex(Database(db)), day)
 
 
 # --- batch ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from prodsec.cli.database import DbOpt
 from prodsec.cli.output import Format, FormatOpt, emit
 
 app = typer.Typer(
@@ -86,3 +87,36 @@ def diff(before: FileArg, after: FileArg, fmt: FormatOpt = Format.TABLE) -> None
     ]  # fmt: skip
     title = f"{before.name} -> {after.name}: {view['unchanged']} unchanged"
     emit(fmt, view, rows, ["change", "name", "before", "after", "key"], title=title)
+
+
+@app.command()
+def add(
+    product: Annotated[str, typer.Argument(help="The stored product's id.")],
+    version: Annotated[int, typer.Argument(help="The product version's number.")],
+    file: FileArg,
+    role: Annotated[
+        str, typer.Option("--role", help="What the SBOM covers: firmware, app, cloud, ...")
+    ] = "firmware",
+    db: DbOpt = None,
+) -> None:
+    """Store an SBOM for a version of a stored product (one per role), with its
+    components and their package keys; a bad SBOM stores nothing (exit 2)."""
+    from prodsec.errors import BadInputError
+    from prodsec.store.audit import CLI
+    from prodsec.store.db import Database
+    from prodsec.store.repo import EVERY_PRODUCT
+    from prodsec.store.supply import add_sbom, advisory_index
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise BadInputError(f"{file}: cannot read: {exc.strerror}") from None
+    database = Database(db)
+    index = advisory_index(database)
+    with database.session() as s:
+        stored = add_sbom(s, EVERY_PRODUCT, product, version, data, file.name, role, CLI, index)
+        line = (
+            f"stored {file.name} as the {role} SBOM of {product} version {version}: "
+            f"{stored.format} {stored.spec_version}, {len(stored.components)} components"
+        )
+    typer.echo(line)

@@ -13,6 +13,7 @@ from prodsec.cli.database import DbOpt
 from prodsec.cli.output import Format, FormatOpt, emit
 
 if TYPE_CHECKING:
+    from prodsec.store.db import Database
     from prodsec.supplychain.vuln.findings import AdvisoryIndex
 
 app = typer.Typer(
@@ -62,7 +63,8 @@ def sync(
 
     entries = read_kev(kev) if kev else None
     folders = list(sources or [])
-    store = SqlAdvisoryStore(Database(db))
+    database = Database(db)
+    store = SqlAdvisoryStore(database)
     with Progress(transient=True, disable=not folders) as progress:
         task = progress.add_task("reading advisories", total=count_files(folders) or None)
         report = run_sync(
@@ -73,6 +75,7 @@ def sync(
             skip_bad=skip_bad,
             tick=lambda: progress.advance(task),
         )
+    changed = _reassess(database, [*report.added, *report.replaced, *report.withdrawn])
     view = report_public(report)
     rows = [{"what": k, "count": view[k]} for k in ("added", "replaced", "withdrawn", "unchanged")]
     rows.append({"what": "refused", "count": len(view["refused"])})
@@ -82,6 +85,20 @@ def sync(
     if fmt is not Format.JSON:
         for refused in view["refused"]:
             typer.echo(f"refused: {refused['source']}: {refused['reason']}", err=True)
+    if changed:
+        typer.echo(f"re-assessed: {changed} product versions changed verdict", err=True)
+
+
+def _reassess(database: Database, advisories: list[str]) -> int:
+    """Re-assess the stored product versions the new, changed or withdrawn advisories
+    touch; how many changed verdict."""
+    if not advisories:
+        return 0
+    from prodsec.store.reassess import reassess_touched
+    from prodsec.store.vulns import SqlAdvisoryIndex
+
+    with database.session() as s:
+        return len(reassess_touched(s, advisories, SqlAdvisoryIndex(database)))
 
 
 def _index(sources: list[Path], kev: Path | None, cpe: list[Path], db: str | None) -> AdvisoryIndex:

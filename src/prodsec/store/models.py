@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -329,6 +330,130 @@ class RegistryLabel(Base):
     log_index: Mapped[int] = mapped_column(Integer)
     """The transparency log's index of the label's last event."""
     application: Mapped[Application] = relationship()
+
+
+# --- findings: SBOMs and VEX per product version, the package index, verdict changes ---
+
+
+class SbomDocument(Base):
+    """An SBOM of one product version, kept whole (bytes and SHA-256) with what was read
+    from it; a version has one per `role` (firmware, app, cloud, ...)."""
+
+    __tablename__ = "sbom_documents"
+    __table_args__ = (UniqueConstraint("version_id", "role"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("product_versions.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(30))
+    spec_version: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    subject: Mapped[str | None] = mapped_column(String(500))
+    author: Mapped[str] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[ProductVersion] = relationship()
+    components: Mapped[list[SbomComponentRow]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        order_by="SbomComponentRow.position",
+    )
+
+
+class SbomComponentRow(Base):
+    """A component read from a stored SBOM, in document order, with its direct
+    dependencies (references) and whether the document's subject depends on it directly."""
+
+    __tablename__ = "sbom_components"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("sbom_documents.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    ref: Mapped[str] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(String(500))
+    version: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(40))
+    purl: Mapped[str] = mapped_column(String(1000))
+    cpes: Mapped[list[str]] = mapped_column(JSON)
+    supplier: Mapped[str] = mapped_column(String(500))
+    depends_on: Mapped[list[str]] = mapped_column(JSON)
+    top_level: Mapped[bool] = mapped_column(Boolean)
+    document: Mapped[SbomDocument] = relationship(back_populates="components")
+
+
+class VexDocument(Base):
+    """A VEX document of a product, kept whole; its statements name the product versions
+    and components they are about."""
+
+    __tablename__ = "vex_documents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    product_id: Mapped[str] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    author: Mapped[str] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class PackageUse(Base):
+    """The inverted index: a package key (`PyPI:requests`, `cpe:a:wolfssl:wolfssl`) of a
+    stored component of a product version, kept on SBOM upload, so an advisory finds the
+    versions and components it may touch without reading any SBOM."""
+
+    __tablename__ = "package_uses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("product_versions.id", ondelete="CASCADE"), index=True
+    )
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("sbom_components.id", ondelete="CASCADE"), index=True
+    )
+
+
+class SupplyState(Base):
+    """The last supply-chain verdicts of a product version (block id -> met) and the
+    findings they rest on (`store/supply.py`, `StateFinding`), as the last SBOM or VEX
+    upload or re-assessment left them."""
+
+    __tablename__ = "supply_states"
+
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("product_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    verdicts: Mapped[dict[str, bool]] = mapped_column(JSON)
+    findings: Mapped[list[Any]] = mapped_column(JSON)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VerdictChange(Base):
+    """A change of a product version's verdict that an advisory brought: before and after
+    per block, and the requirements whose verdict it changes."""
+
+    __tablename__ = "verdict_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version_id: Mapped[str] = mapped_column(
+        ForeignKey("product_versions.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    advisory: Mapped[str] = mapped_column(String(200))
+    before: Mapped[dict[str, bool]] = mapped_column(JSON)
+    after: Mapped[dict[str, bool]] = mapped_column(JSON)
+    requirements: Mapped[list[str]] = mapped_column(JSON)
+    version: Mapped[ProductVersion] = relationship()
 
 
 # --- vulns: the offline advisory index (supplychain/vuln/index.py) ---

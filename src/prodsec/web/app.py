@@ -38,6 +38,7 @@ from prodsec.web.ui import dashboard, products, session
 from prodsec.web.ui import labelpage as ui_labelpage
 from prodsec.web.ui import registry as ui_registry
 from prodsec.web.ui import registry_public as ui_public
+from prodsec.web.ui import supply as ui_supply
 
 STATIC = Path(__file__).resolve().parent / "static"
 SWAGGER = Path(str(resources.files("fastapi_offline") / "static"))
@@ -103,6 +104,8 @@ def create_app(
     app.include_router(ui_public.router)
     app.include_router(health.router)
     app.include_router(csaf.router)  # --- csaf: the CSAF provider directories ---
+    # --- findings: the supply chain on the product page, the organisations' feeds ---
+    app.include_router(ui_supply.router)
     declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(SWAGGER_AT, StaticFiles(directory=SWAGGER), name="swagger")

@@ -22,6 +22,7 @@ from prodsec.web.api import (
     recognition,
     registry,
     registry_public,
+    supply,
     tokens,
 )
 
@@ -44,4 +45,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     registry.router,
     # --- regpublic: the public registry ---
     registry_public.router,
+    # --- findings: the supply chain ---
+    supply.router,
 )

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import yaml
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -21,13 +21,15 @@ from prodsec.assess.evaluate import role_of
 from prodsec.assess.plan import asked_labels, plan, plan_view
 from prodsec.assess.profile import ProfileError, profile_document
 from prodsec.assess.report import assessment_view
-from prodsec.catalog import Catalog
+from prodsec.catalog import Catalog, limits
 from prodsec.catalog.vocab import Actor as Role
 from prodsec.errors import BadInputError
-from prodsec.store import repo
+from prodsec.store import repo, supply
 from prodsec.store.audit import Actor
 from prodsec.store.db import Database
 from prodsec.store.repo import Visibility
+from prodsec.supplychain.vuln.findings import AdvisoryIndex
+from prodsec.web.api.supply import advisories
 from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
 from prodsec.web.deps import (
     UPLOAD_LIMIT,
@@ -41,6 +43,7 @@ from prodsec.web.deps import (
 from prodsec.web.pdf import pdf_of
 from prodsec.web.ratelimit import spend
 from prodsec.web.templating import page
+from prodsec.web.ui.supply import supply_section
 
 # every product page needs a signed-in user
 router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
@@ -226,7 +229,7 @@ def product(
     (a what-if), with labels to become eligible for. Computed on each view and not stored:
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
     with db.session() as s:  # open while the page renders: it reads the product's links
-        report = _report(s, catalog, visibility, ident, asked)
+        report = _report(s, catalog, visibility, ident, asked, advisories(request))
         return page(request, "product.html", **report)
 
 
@@ -243,7 +246,7 @@ def product_pdf(
     Printing costs as much as an uncached picture from the client's rate limit."""
     spend(request, request.app.state.picture_cost)
     with db.session() as s:
-        report = _report(s, catalog, visibility, ident, asked)
+        report = _report(s, catalog, visibility, ident, asked, advisories(request))
         html = bytes(page(request, "product.html", **report).body).decode()
     name = f"prodsec-{ident}-{report['on']}.pdf"
     return Response(
@@ -262,13 +265,19 @@ class ReportQuery:
     markets: str = ""
     labels: str = ""
     role: str = "manufacturer"
+    components: Annotated[int, Query(ge=0, le=limits.MAX_OFFSET)] = 0
 
 
 Asked = Annotated[ReportQuery, Depends()]
 
 
 def _report(
-    s: Session, catalog: Catalog, visibility: Visibility, ident: str, query: ReportQuery
+    s: Session,
+    catalog: Catalog,
+    visibility: Visibility,
+    ident: str,
+    query: ReportQuery,
+    index: AdvisoryIndex,
 ) -> dict[str, Any]:
     """What the report shows: the assessment on a day and the plan, for the profile's
     markets or the ones asked, and the assessments saved before."""
@@ -277,6 +286,7 @@ def _report(
     asked = asked_labels([labels])
     found = repo.get_product(s, visibility, ident)
     version, profile = repo.current_profile(s, visibility, catalog, ident)
+    profile = supply.stored_evidence(s, version, profile, index, day)
     bearer = role_of(query.role)
     chosen = markets_of(catalog, [query.markets]) or tuple(profile.markets)
     fixes = plan(catalog, profile, day, chosen, asked, None, bearer)
@@ -312,6 +322,7 @@ def _report(
         "roles": [a.value for a in Role],
         "saved": saved,
         "pdf": f"/products/{ident}/report.pdf?{again}",
+        "supply": supply_section(s, version, index, day, query.components),
     }
 
 

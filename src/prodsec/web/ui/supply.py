@@ -1,0 +1,195 @@
+"""The supply chain on the product page (components, findings with their VEX status, the
+SBOM diff from the previous version, verdict changes), its upload forms (multipart, no
+script needed), and each organisation's feed of verdict changes (Atom and JSON Feed 1.1,
+for its own signed-in members)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+from xml.sax.saxutils import escape
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from prodsec.assess.supply import finding_view
+from prodsec.errors import BadInputError
+from prodsec.store import supply
+from prodsec.store.db import Database
+from prodsec.store.models import Organisation, ProductVersion, User, VerdictChange
+from prodsec.store.repo import NotStoredError
+from prodsec.supplychain.vuln.findings import AdvisoryIndex
+from prodsec.web.api.supply import advisories, verdict_change_view
+from prodsec.web.auth import ActorDep, SignedIn, VisibilityDep, signed_in
+from prodsec.web.deps import UPLOAD_LIMIT, CheckedForm, DbDep
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
+
+COMPONENTS_PAGE = 50
+FEED_SIZE = 100
+
+
+def supply_section(
+    s: Session, version: ProductVersion, index: AdvisoryIndex, on: dt.date, offset: int
+) -> dict[str, Any]:
+    """What the product page's supply-chain section shows for a version."""
+    rows, total = supply.components_page(s, version, offset, COMPONENTS_PAGE)
+    found, verdicts = supply.findings_of(s, version, index, on)
+    changes = s.scalars(
+        select(VerdictChange)
+        .join(ProductVersion)
+        .where(ProductVersion.product_id == version.product_id)
+        .order_by(VerdictChange.at.desc(), VerdictChange.id.desc())
+        .limit(20)
+    )
+    return {
+        "sboms": supply.sboms_of(s, version),
+        "vex": supply.vex_of(s, version.product_id),
+        "components": [{"role": r, "row": c} for r, c in rows],
+        "component_total": total,
+        "offset": offset,
+        "previous": max(offset - COMPONENTS_PAGE, 0) if offset else None,
+        "next": offset + COMPONENTS_PAGE if offset + COMPONENTS_PAGE < total else None,
+        "findings": [finding_view(role, f) for role, f in found],
+        "verdicts": verdicts,
+        "diffs": supply.sbom_diff(s, version),
+        "changes": [verdict_change_view(c) for c in changes],
+    }
+
+
+async def _upload(form: Any, field: str) -> tuple[bytes, str]:
+    upload = form.get(field)
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        raise BadInputError("choose a file to upload", field=field)
+    data = await upload.read(2 * UPLOAD_LIMIT + 1)
+    return data, str(upload.filename)[:200]
+
+
+async def _stored(db: Database, ident: str, store: Callable[[Session], object]) -> Response:
+    """Run `store` in a worker thread in one transaction; back to the product's page."""
+
+    def work() -> None:
+        with db.session() as s:
+            store(s)
+
+    await run_in_threadpool(work)
+    return RedirectResponse(f"/products/{ident}#supply", status_code=303)
+
+
+@router.post("/products/{ident}/sboms", response_model=None)
+async def add_sbom(
+    request: Request,
+    ident: str,
+    form: CheckedForm,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
+) -> Response:
+    """Store the uploaded SBOM for the version and role of the form; back to the page."""
+    data, name = await _upload(form, "sbom")
+    role = str(form.get("role") or "firmware").strip()
+    try:
+        number = int(str(form.get("version") or ""))
+    except ValueError:
+        raise BadInputError("the version is a number", field="version") from None
+    index = advisories(request)
+    return await _stored(
+        db,
+        ident,
+        lambda s: supply.add_sbom(s, visibility, ident, number, data, name, role, actor, index),
+    )
+
+
+@router.post("/products/{ident}/vex", response_model=None)
+async def add_vex(
+    request: Request,
+    ident: str,
+    form: CheckedForm,
+    db: DbDep,
+    visibility: VisibilityDep,
+    actor: ActorDep,
+) -> Response:
+    """Store the uploaded VEX document of the product; back to the page."""
+    data, name = await _upload(form, "vex")
+    index = advisories(request)
+    return await _stored(
+        db, ident, lambda s: supply.add_vex(s, visibility, ident, data, name, actor, index)
+    )
+
+
+def _changes(s: Session, user: User, name: str) -> tuple[Organisation, list[dict[str, Any]]]:
+    """The organisation's newest verdict changes; only its own members see them."""
+    org = s.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None or user.organisation_id != org.id:
+        raise NotStoredError("organisation", name)
+    rows = s.scalars(
+        select(VerdictChange)
+        .where(VerdictChange.organisation_id == org.id)
+        .order_by(VerdictChange.at.desc(), VerdictChange.id.desc())
+        .limit(FEED_SIZE)
+    )
+    return org, [{**verdict_change_view(c), "id": c.id} for c in rows]
+
+
+def _title(change: dict[str, Any]) -> str:
+    moved = [
+        f"{block} {'met' if change['after'][block] else 'not met'}"
+        for block in change["after"]
+        if change["before"].get(block) != change["after"][block]
+    ]
+    return f"Version {change['version']}: {', '.join(moved)} ({change['advisory']})"
+
+
+@router.get("/orgs/{name}/feed.json")
+def feed_json(request: Request, name: str, db: DbDep, user: SignedIn) -> Response:
+    """The organisation's verdict changes as a JSON Feed 1.1."""
+    with db.session() as s:
+        org, changes = _changes(s, user, name)
+    base = str(request.base_url).rstrip("/")
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": f"{org.name}: verdict changes",
+        "home_page_url": f"{base}/products",
+        "feed_url": f"{base}/orgs/{name}/feed.json",
+        "items": [
+            {
+                "id": f"{base}/orgs/{name}/changes/{c['id']}",
+                "url": f"{base}/products/{c['product']}",
+                "title": _title(c),
+                "content_text": "Requirements: " + ", ".join(c["requirements"]),
+                "date_published": c["at"],
+                "_prodsec": {k: c[k] for k in ("advisory", "before", "after", "version")},
+            }
+            for c in changes
+        ],
+    }
+    return Response(json.dumps(feed, indent=1), media_type="application/feed+json")
+
+
+@router.get("/orgs/{name}/feed.atom")
+def feed_atom(request: Request, name: str, db: DbDep, user: SignedIn) -> Response:
+    """The organisation's verdict changes as an Atom feed."""
+    with db.session() as s:
+        org, changes = _changes(s, user, name)
+    base = escape(str(request.base_url).rstrip("/"))
+    updated = changes[0]["at"] if changes else dt.datetime(2000, 1, 1, tzinfo=dt.UTC).isoformat()
+    entries = "".join(
+        f"<entry><id>{base}/orgs/{escape(name)}/changes/{c['id']}</id>"
+        f"<title>{escape(_title(c))}</title><updated>{c['at']}</updated>"
+        f'<link href="{base}/products/{c["product"]}"/>'
+        f"<summary>Requirements: {escape(', '.join(c['requirements']))}</summary></entry>"
+        for c in changes
+    )
+    text = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<id>{base}/orgs/{escape(name)}/feed.atom</id>"
+        f"<title>{escape(org.name)}: verdict changes</title><updated>{updated}</updated>"
+        f"<author><name>prodsec</name></author>{entries}</feed>"
+    )
+    return Response(text, media_type="application/atom+xml")

@@ -1,0 +1,91 @@
+"""The supply chain on the product page: uploads through the forms, components, findings
+with VEX status, and the organisation's feed of verdict changes."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+from fastapi.testclient import TestClient
+
+from prodsec.catalog import Catalog
+from prodsec.store import accounts, repo
+from prodsec.store.db import Database
+from prodsec.supplychain.vuln.index import MemoryIndex
+from prodsec.web.app import create_app
+
+from .conftest import sign_in
+
+CAMERA = Path(__file__).resolve().parents[2] / "examples" / "smart-camera-sbom"
+PASSWORD = "long enough password"
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def _member(database: Database, email: str, organisation: str) -> repo.Visibility:
+    with database.session() as s:
+        user = accounts.create_user(
+            s, email, PASSWORD, organisation=organisation, create_organisation=True
+        )
+        return repo.Visibility.of(user)
+
+
+def test_uploads_findings_and_the_feed(
+    database: Database, catalog: Catalog, camera_index: Callable[..., MemoryIndex]
+) -> None:
+    acme = _member(database, "a@acme.example", "Acme")
+    data = yaml.safe_load((CAMERA / "profile.yaml").read_text())
+    with database.session() as s:
+        ident = repo.create_product(s, acme, repo.parse(catalog, data, "camera"), data).id
+    _member(database, "b@rival.example", "Rival")
+    app = create_app(database, catalog)
+    app.state.advisories = camera_index()
+    with TestClient(app) as web:
+        sign_in(web, "a@acme.example", PASSWORD)
+        page = web.get(f"/products/{ident}", params={"on": "2026-11-30"}).text
+        assert "No SBOM is stored for this version." in page
+        sbom = ("firmware.cdx.json", (CAMERA / "firmware.cdx.json").read_bytes())
+        forged = web.post(
+            f"/products/{ident}/sboms",
+            data={"csrf": "forged", "version": "1"},
+            files={"sbom": sbom},
+        )
+        assert forged.status_code == 403
+        sent = web.post(
+            f"/products/{ident}/sboms",
+            data={"csrf": _token(page), "version": "1", "role": "firmware"},
+            files={"sbom": sbom},
+            follow_redirects=False,
+        )
+        assert (sent.status_code, sent.headers["location"]) == (303, f"/products/{ident}#supply")
+        page = web.get(f"/products/{ident}", params={"on": "2026-11-30"}).text
+        assert "<caption>Components 1 to 6 of 6</caption>" in page
+        assert "<caption>Findings on 2026-11-30 (2)</caption>" in page
+        assert re.search(r"<th scope=\"row\">CVE-2018-16525</th>.*?<td>none</td>", page)
+        vex = ("vex.openvex.json", (CAMERA / "vex.openvex.json").read_bytes())
+        web.post(f"/products/{ident}/vex", data={"csrf": _token(page)}, files={"vex": vex})
+        page = web.get(f"/products/{ident}", params={"on": "2026-11-30"}).text
+        assert "<td>not_affected: vulnerable_code_not_present</td>" in page
+        assert "<td>VEX vex.openvex.json</td>" in page  # the verdict change
+        feed = web.get("/orgs/Acme/feed.json")
+        assert feed.headers["content-type"] == "application/feed+json"
+        items = json.loads(feed.text)["items"]
+        assert [i["title"] for i in items] == [
+            "Version 1: no-known-exploitable-vulnerabilities met (VEX vex.openvex.json)"
+        ]
+        atom = ET.fromstring(web.get("/orgs/Acme/feed.atom").text)
+        titles = [e.text for e in atom.iter("{http://www.w3.org/2005/Atom}title")]
+        assert titles[1:] == [items[0]["title"]]
+        assert web.get("/orgs/Rival/feed.json").status_code == 404  # not theirs
+    with TestClient(app) as rival:
+        sign_in(rival, "b@rival.example", PASSWORD)
+        assert rival.get("/orgs/Acme/feed.atom").status_code == 404
+        assert rival.get("/orgs/Rival/feed.json").json()["items"] == []
