@@ -1,8 +1,8 @@
 """SBOMs and VEX per product version, the inverted package index, supply-chain states and
 the verdict changes continuous re-assessment records.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 
 
 def _version(primary: bool = False) -> sa.Column[str]:
