@@ -261,3 +261,76 @@ def schemas(
     for name, schema in [*iter_schemas(), product]:
         write_file(folder / name, (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode())
         Console(stderr=True).print(f"wrote {folder / name}", highlight=False)
+
+
+@app.command()
+def changes(
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only revisions after this revision number, or from this day on."),
+    ] = None,
+    instrument: Annotated[
+        str | None, typer.Option("--instrument", "-i", help="Only changes to ID or ID@EDITION.")
+    ] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", "-j", help="Only this jurisdiction's.")
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", "-c", help="Only regimes covering this product category."),
+    ] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """What changed in the catalog, revision by revision, newest first: editions,
+    requirements, mappings, recognition edges and dates added, removed or changed. Computed
+    from the data's history (the ledger `prodsec catalog history --rebuild` writes)."""
+    from prodsec.catalog import history
+
+    catalog = load_catalog()
+    if jurisdiction is not None:
+        jurisdiction = names.jurisdictions(catalog, [jurisdiction])[0]
+    wanted = history.change_filter(catalog, since, instrument, jurisdiction, category)
+    found = history.select(history.ledger(history.ledger_path(PACKAGED)), wanted)
+    rows = [
+        {
+            "revision": rev["id"],
+            "date": rev["date"],
+            "change": c["change"],
+            "kind": c["kind"],
+            "key": c["key"].partition(":")[2],
+            "field": c.get("field", ""),
+        }
+        for rev in found
+        for c in rev["changes"]
+    ]
+    title = f"{len(found)} revisions, {len(rows)} changes"
+    emit(fmt, found, rows, ["revision", "date", "change", "kind", "key", "field"], title=title)
+
+
+@app.command()
+def history(
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Rewrite the ledger from the repository's history (needs git and a clone).",
+        ),
+    ] = False,
+    repo: Annotated[
+        Path, typer.Option(help="The repository (a clone of prodsec with its history).")
+    ] = Path("."),
+) -> None:
+    """The catalog's revisions, one line each (id, day, commit, summary); with --rebuild,
+    recompute the ledger from every commit of the main line that changed the data."""
+    from prodsec.catalog import history as hist
+
+    path = hist.ledger_path(PACKAGED)
+    if rebuild:
+        from prodsec.catalog.githistory import states
+
+        items = list(hist.revisions(states(repo.resolve())))
+        write_file(path, hist.ledger_text(items).encode())
+        typer.echo(f"wrote {len(items)} revisions to {path}")
+        return
+    for rev in hist.read_ledger(path):
+        typer.echo(f"{rev['id']:>4}  {rev['date']}  {rev['commit'][:12]:<12}  {rev['summary']}")

@@ -33,6 +33,7 @@ from prodsec.web.problems import HANDLERS, Failsafe
 from prodsec.web.ratelimit import RateLimiter, Settings
 from prodsec.web.ui import audit as ui_audit
 from prodsec.web.ui import catalog as ui_catalog
+from prodsec.web.ui import changes as ui_changes
 from prodsec.web.ui import dashboard, products, session
 from prodsec.web.ui import registry as ui_registry
 
@@ -96,6 +97,7 @@ def create_app(
     app.include_router(products.router)
     app.include_router(ui_audit.router)
     app.include_router(ui_registry.router)
+    app.include_router(ui_changes.router)
     app.include_router(health.router)
     declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

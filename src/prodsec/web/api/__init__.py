@@ -11,6 +11,7 @@ from prodsec.web.api import (
     assessments,
     audit,
     blocks,
+    changes,
     crosswalk,
     harmonise,
     instruments,
@@ -41,4 +42,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     # --- regsign: signing keys ---
     keys.router,
     registry.router,
+    # --- lead: catalog changes ---
+    changes.router,
 )
