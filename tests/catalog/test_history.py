@@ -179,13 +179,15 @@ def test_filters_by_instrument_jurisdiction_and_category(catalog: Catalog) -> No
     wanted = change_filter(catalog, None, "uk-psti", None, None)
     assert wanted == ChangeFilter(None, None, "uk-psti", None, None)
     picked = select(items, wanted)
-    assert picked and all(
+    assert picked
+    assert all(
         any(k.partition("@")[0] == "uk-psti" for k in c["instruments"])
         for rev in picked
         for c in rev["changes"]
     )
     camera = change_filter(catalog, None, None, None, "smart-camera")
-    assert camera.categories is not None and "connectable-product" in camera.categories
+    assert camera.categories is not None
+    assert "connectable-product" in camera.categories
     cameras = select(items, camera)
     keys = {k for rev in cameras for c in rev["changes"] for k in c["instruments"]}
     assert "uk-psti@2025-12-04" in keys  # covers connectable products, so cameras

@@ -29,7 +29,10 @@ def test_the_changes_feed_is_atom_with_stable_ids(web: TestClient) -> None:
         "tag:prodsec.dev,2026:catalog-revision/22",
     ]
     newest = entries[0]
-    assert newest.findtext(f"{A}title") == "Revision 23: 3 editions changed (label.registration_template 3)"
+    assert (
+        newest.findtext(f"{A}title")
+        == "Revision 23: 3 editions changed (label.registration_template 3)"
+    )
     assert newest.findtext(f"{A}updated") == "2026-11-30T12:00:00Z"
     assert newest.find(f"{A}content").get("type") == "text"  # type: ignore[union-attr]
     assert "changed edition sg-cls@2025 (label.registration_template)" in (
@@ -57,16 +60,14 @@ def test_the_changes_page_and_its_filters(web: TestClient) -> None:
     assert '<link rel="alternate" type="application/atom+xml"' in page.text
     assert "Revision 23" in page.text
     assert "Revision 22" not in page.text
-    assert "<th scope=\"row\">sg-cls@2025</th><td>label.registration_template</td>" in page.text
+    assert '<th scope="row">sg-cls@2025</th><td>label.registration_template</td>' in page.text
     unknown = web.get("/changes?jurisdiction=XX")
     assert unknown.status_code == 404
     assert "unknown jurisdiction" in unknown.text
 
 
 def test_coming_into_force_counts_from_the_day(web: TestClient) -> None:
-    answer = web.get(
-        "/api/v1/catalog/coming?today=2026-11-30&jurisdiction=EU&behind=90&ahead=400"
-    )
+    answer = web.get("/api/v1/catalog/coming?today=2026-11-30&jurisdiction=EU&behind=90&ahead=400")
     assert answer.status_code == 200
     rows = [(d["date"], d["days"], d["kind"], d["instrument"], d["refs"]) for d in answer.json()]
     cra = [r for r in rows if r[3].startswith("eu-cra")]
@@ -76,7 +77,8 @@ def test_coming_into_force_counts_from_the_day(web: TestClient) -> None:
     feed = web.get("/coming.atom?today=2026-11-30&jurisdiction=EU&ahead=400")
     root = SafeET.fromstring(feed.content)
     ids = [e.findtext(f"{A}id") or "" for e in root.findall(f"{A}entry")]
-    assert ids and all(i.startswith("tag:prodsec.dev,2026:coming/") for i in ids)
+    assert ids
+    assert all(i.startswith("tag:prodsec.dev,2026:coming/") for i in ids)
     assert len(ids) == len(set(ids))
     page = web.get("/coming?today=2026-11-30&jurisdiction=EU")
     assert "80 days ago" in page.text
