@@ -35,6 +35,8 @@ def test_migrations_create_every_table(database: Database) -> None:
         "assessments",
         "audit_log",
         "comments",
+        "incident_reports",
+        "incidents",
         "log_entries",
         "log_heads",
         "log_subtrees",

@@ -35,6 +35,8 @@ GROUPS = {
     "label": "label",
     "sbom": "sbom",
     "registry": "registry",
+    # --- lead: reporting clocks ---
+    "incident": "incident",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -44,6 +44,10 @@ class Action(StrEnum):
     ISSUED = "issued"
     REFUSED = "refused"
     LABEL_CHANGED = "label-changed"
+    # --- lead: reporting clocks ---
+    INCIDENT_RECORDED = "incident-recorded"
+    INCIDENT_CHANGED = "incident-changed"
+    REPORT_SENT = "report-sent"
 
 
 class Target(NamedTuple):

@@ -328,3 +328,52 @@ class RegistryLabel(Base):
     log_index: Mapped[int] = mapped_column(Integer)
     """The transparency log's index of the label's last event."""
     application: Mapped[Application] = relationship()
+
+
+# --- lead: reporting clocks ---
+class IncidentRow(Base):
+    """An actively exploited vulnerability, a severe incident or another event that sets
+    reporting duties off, for one product: when the manufacturer became aware (kept in
+    UTC, with the offset it was given in and the zone to show deadlines in), when a fix
+    was available, and the answers the reports draw on."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id"), index=True)
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    aware_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    aware_offset: Mapped[int] = mapped_column(Integer)
+    """The UTC offset, in minutes, the awareness time was given with."""
+    zone: Mapped[str] = mapped_column(String(64))
+    fix_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    size: Mapped[str | None] = mapped_column(String(10))
+    markets: Mapped[list[str]] = mapped_column(JSON)
+    facts: Mapped[dict[str, str]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    reports: Mapped[list[IncidentReportRow]] = relationship(
+        back_populates="incident",
+        cascade="all, delete-orphan",
+        order_by="IncidentReportRow.sent_at",
+    )
+
+
+class IncidentReportRow(Base):
+    """One report sent for an incident's step, with what it said."""
+
+    __tablename__ = "incident_reports"
+    __table_args__ = (UniqueConstraint("incident_id", "step"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    incident_id: Mapped[str] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    step: Mapped[str] = mapped_column(String(200))
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    content: Mapped[dict[str, object]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    incident: Mapped[IncidentRow] = relationship(back_populates="reports")

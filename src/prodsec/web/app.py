@@ -35,6 +35,7 @@ from prodsec.web.ui import audit as ui_audit
 from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import changes as ui_changes
 from prodsec.web.ui import dashboard, products, session
+from prodsec.web.ui import incidents as ui_incidents
 from prodsec.web.ui import registry as ui_registry
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -98,6 +99,7 @@ def create_app(
     app.include_router(ui_audit.router)
     app.include_router(ui_registry.router)
     app.include_router(ui_changes.router)
+    app.include_router(ui_incidents.router)
     app.include_router(health.router)
     declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

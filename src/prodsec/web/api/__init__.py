@@ -14,6 +14,7 @@ from prodsec.web.api import (
     changes,
     crosswalk,
     harmonise,
+    incidents,
     instruments,
     keys,
     log,
@@ -44,4 +45,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     registry.router,
     # --- lead: catalog changes ---
     changes.router,
+    incidents.router,
 )
