@@ -386,6 +386,27 @@ def ledger_text(items: Iterable[RevisionView]) -> str:
     )
 
 
+def append_revision(
+    root: Path, before: Mapping[str, bytes], message: str, commit: str = "patch"
+) -> RevisionView | None:
+    """Add the revision from `before` (the data files as they were) to the folder's data
+    now, at the end of its ledger; None when no fact changed."""
+    from prodsec.catalog.files import write_file
+
+    path = ledger_path(root)
+    kept = read_ledger(path) if path.exists() else []
+    today = dt.datetime.now(dt.UTC).date()
+    states = [
+        State("before", today, "", before),
+        State(commit, today, message, data_folder_files(root)),
+    ]
+    made = list(revisions(states, start=(kept[-1]["id"] + 1) if kept else 1))
+    if len(made) < 2:
+        return None
+    write_file(path, (ledger_text([*kept, made[1]])).encode())
+    return made[1]
+
+
 # --- filtering -----------------------------------------------------------------------
 
 

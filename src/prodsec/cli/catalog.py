@@ -334,3 +334,59 @@ def history(
         return
     for rev in hist.read_ledger(path):
         typer.echo(f"{rev['id']:>4}  {rev['date']}  {rev['commit'][:12]:<12}  {rev['summary']}")
+
+
+@app.command("apply-patch")
+def apply_patch(
+    patch: Annotated[
+        Path,
+        typer.Argument(
+            help="The patch (a unified diff), as a proposal gives it.", exists=True, dir_okay=False
+        ),
+    ],
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="The data folder to patch (default: the packaged data).", file_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Apply a patch to the catalog's data: every hunk must apply where it says, and the
+    catalog must load with the result, or nothing is written (located errors, exit 1).
+    The change is added to the folder's revision ledger."""
+    from prodsec.catalog import history
+    from prodsec.catalog.patches import apply_patch as apply
+
+    root = (data or PACKAGED).resolve()
+    text = patch.read_text(encoding="utf-8")
+    before = history.data_folder_files(root)
+    files = apply(root, text, patch.name)
+    header = next((ln[2:] for ln in text.splitlines() if ln.startswith("# ")), patch.name)
+    made = history.append_revision(root, before, header)
+    typer.echo(f"patched {', '.join(files)}")
+    if made is not None:
+        typer.echo(f"revision {made['id']}: {made['summary']}")
+
+
+@app.command("patch")
+def make_patch(
+    fact: Annotated[str, typer.Option(help="The fact: requirement:ID@E:REF, date:..., edge:ID...")],
+    field: Annotated[
+        str, typer.Option(help="The field to change (empty to add or remove a mapping).")
+    ] = "",
+    value: Annotated[str, typer.Option(help="The new value (a new mapping's relationship).")] = "",
+    action: Annotated[
+        str, typer.Option(help="change, add (a mapping) or remove (a mapping).")
+    ] = "change",
+    message: Annotated[str, typer.Option(help="The patch's first line.")] = "",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write it here.")] = None,
+) -> None:
+    """Write the patch for one change of a fact, checked by the catalog's loader first."""
+    from prodsec.catalog.patches import Edit
+    from prodsec.catalog.patches import make_patch as make
+    from prodsec.cli.pictures import write
+
+    if action not in ("change", "add", "remove"):
+        raise BadInputError(f"action: one of change, add, remove; not {action!r}")
+    text = make(PACKAGED, [Edit(action, fact, field, value)], message)  # type: ignore[arg-type]
+    write(text.encode(), output)

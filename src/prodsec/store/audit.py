@@ -48,6 +48,12 @@ class Action(StrEnum):
     INCIDENT_RECORDED = "incident-recorded"
     INCIDENT_CHANGED = "incident-changed"
     REPORT_SENT = "report-sent"
+    # --- lead: proposals and review ---
+    EDITOR_GRANTED = "editor-granted"
+    PROPOSED = "proposed"
+    PROPOSAL_REVISED = "proposal-revised"
+    PROPOSAL_DECIDED = "proposal-decided"
+    COMMENTED = "commented"
 
 
 class Target(NamedTuple):

@@ -377,3 +377,48 @@ class IncidentReportRow(Base):
     author: Mapped[str] = mapped_column(String(320))
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     incident: Mapped[IncidentRow] = relationship(back_populates="reports")
+
+
+# --- lead: proposals and review ---
+class EditorRole(Base):
+    """A user who may review proposals: for one instrument (`instrument`, its id), one
+    jurisdiction (`jurisdiction`, its code) or everything (`all`)."""
+
+    __tablename__ = "editor_roles"
+    __table_args__ = (UniqueConstraint("user_id", "scope_kind", "scope"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scope_kind: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(100))
+    granted_by: Mapped[str] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ProposalRow(Base):
+    """A proposed change of one fact of the catalog, with its source, and its review."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(320))
+    origin: Mapped[str] = mapped_column(String(40))
+    batch: Mapped[str | None] = mapped_column(String(36), index=True)
+    fact: Mapped[str] = mapped_column(String(300), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str] = mapped_column(String(60))
+    current: Mapped[str] = mapped_column(Text)
+    proposed: Mapped[str] = mapped_column(Text)
+    instruments: Mapped[list[str]] = mapped_column(JSON)
+    jurisdictions: Mapped[list[str]] = mapped_column(JSON)
+    citation: Mapped[str] = mapped_column(String(300))
+    quote: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(2000))
+    rationale: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+    decision: Mapped[str] = mapped_column(Text, default="")
+    patch: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -21,6 +21,7 @@ from prodsec.web.api import (
     mappings,
     plans,
     products,
+    proposals,
     recognition,
     registry,
     tokens,
@@ -46,4 +47,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     # --- lead: catalog changes ---
     changes.router,
     incidents.router,
+    proposals.router,
 )
