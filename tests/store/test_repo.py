@@ -32,6 +32,7 @@ def test_migrations_create_every_table(database: Database) -> None:
     tables = sorted(inspect(database.engine).get_table_names())
     assert tables == [
         "alembic_version",
+        "app_state",
         "assessments",
         "audit_log",
         "comments",
@@ -53,6 +54,8 @@ def test_migrations_create_every_table(database: Database) -> None:
         "sign_in_failures",
         "signing_keys",
         "users",
+        "verdict_changes",
+        "watches",
     ]
 
 

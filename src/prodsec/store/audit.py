@@ -54,6 +54,9 @@ class Action(StrEnum):
     PROPOSAL_REVISED = "proposal-revised"
     PROPOSAL_DECIDED = "proposal-decided"
     COMMENTED = "commented"
+    WATCHED = "watched"
+    UNWATCHED = "unwatched"
+    REASSESSED = "reassessed"
 
 
 class Target(NamedTuple):

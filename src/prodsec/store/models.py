@@ -422,3 +422,45 @@ class ProposalRow(Base):
     patch: Mapped[str | None] = mapped_column(Text)
     created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# --- lead: watches and verdict changes ---
+class Watch(Base):
+    """A user follows an instrument, a jurisdiction or a product: their organisation's
+    products in its scope are re-assessed when the catalog changes."""
+
+    __tablename__ = "watches"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "target"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(100))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class VerdictChange(Base):
+    """What changed in a product's assessment when the catalog changed (or, later, an
+    advisory arrived): the requirements that moved, and a summary."""
+
+    __tablename__ = "verdict_changes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    product_id: Mapped[str] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    cause: Mapped[str] = mapped_column(String(300))
+    """`catalog revision 24`, `advisory GHSA-...`."""
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str] = mapped_column(Text)
+    changes: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+
+
+class AppState(Base):
+    """Small facts the server keeps between runs (the catalog it last re-assessed for)."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
@@ -21,6 +22,7 @@ from prodsec.insight.render import Renderer
 from prodsec.registry.ports import EventLog, LabelSigner
 from prodsec.store.db import Database
 from prodsec.store.throttle import Throttle
+from prodsec.store.watches import reassess_watched
 from prodsec.web import health
 from prodsec.web.api import ROUTERS
 from prodsec.web.headers import SecurityHeaders, policy
@@ -47,6 +49,7 @@ SWAGGER_AT = "/api/v1/docs/assets"
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    await run_in_threadpool(reassess_watched, app.state.db, app.state.catalog)
     yield
     app.state.renderer.close()
 

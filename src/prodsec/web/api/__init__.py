@@ -25,6 +25,7 @@ from prodsec.web.api import (
     recognition,
     registry,
     tokens,
+    watches,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -48,4 +49,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     changes.router,
     incidents.router,
     proposals.router,
+    watches.router,
 )
