@@ -272,3 +272,20 @@ def test_a_published_crosswalk_becomes_proposals(
     )  # fmt: skip
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["message"] == "no requirement or block 'nope'"
+
+
+def test_comments_show_markdown_never_markup(
+    site: tuple[TestClient, dict[str, dict[str, str]]],
+) -> None:
+    client, who = site
+    subject = "requirement:uk-psti@2025-12-04:Sch1-2"
+    body = "<img src=x onerror=alert(1)> **bold** [link](javascript:alert(1)) [ok](https://example.org)"
+    made = client.post(
+        "/api/v1/comments", headers=who[ALICE], json={"subject": subject, "body": body}
+    )
+    assert made.status_code == 201
+    html = client.get("/instruments/uk-psti@2025-12-04/requirements/Sch1-2").text
+    assert "&lt;img src=x onerror=alert(1)&gt; <strong>bold</strong>" in html
+    assert '<a href="https://example.org">ok</a>' in html
+    assert "javascript:alert" not in html.replace("[link](javascript:alert(1))", "")
+    assert "<img" not in html.split('id="discussion"')[1]

@@ -314,6 +314,26 @@ def _edition(snap: Snapshot, key: str) -> Fact | None:
     return snap[found[-1]] if found else None
 
 
+def revision(number: int, state: State, before: Snapshot, after: Snapshot) -> RevisionView | None:
+    """The revision from `before` to `after` (the state's snapshot), or None without a
+    change of facts."""
+    changes = compare(before, after)
+    if not changes:
+        return None
+    summary, counts = summarise(changes)
+    return {
+        "id": number,
+        "commit": state.commit,
+        "date": state.date.isoformat(),
+        "message": state.message,
+        "content_hash": content_hash(state.files),
+        "summary": summary,
+        "counts": counts,
+        "scope": _scope(after, before, changes),
+        "changes": changes,
+    }
+
+
 def revisions(states: Iterable[State], start: int = 1) -> Iterator[RevisionView]:
     """The revisions between successive states (the first compared with an empty catalog),
     numbered from `start`; a state whose facts do not change yields none."""
@@ -321,20 +341,9 @@ def revisions(states: Iterable[State], start: int = 1) -> Iterator[RevisionView]
     number = start
     for state in states:
         after = snapshot(state.files)
-        changes = compare(before, after)
-        if changes:
-            summary, counts = summarise(changes)
-            yield {
-                "id": number,
-                "commit": state.commit,
-                "date": state.date.isoformat(),
-                "message": state.message,
-                "content_hash": content_hash(state.files),
-                "summary": summary,
-                "counts": counts,
-                "scope": _scope(after, before, changes),
-                "changes": changes,
-            }
+        made = revision(number, state, before, after)
+        if made is not None:
+            yield made
             number += 1
         before = after
 
@@ -396,15 +405,12 @@ def append_revision(
     path = ledger_path(root)
     kept = read_ledger(path) if path.exists() else []
     today = dt.datetime.now(dt.UTC).date()
-    states = [
-        State("before", today, "", before),
-        State(commit, today, message, data_folder_files(root)),
-    ]
-    made = list(revisions(states, start=(kept[-1]["id"] + 1) if kept else 1))
-    if len(made) < 2:
-        return None
-    write_file(path, (ledger_text([*kept, made[1]])).encode())
-    return made[1]
+    state = State(commit, today, message, data_folder_files(root))
+    number = kept[-1]["id"] + 1 if kept else 1
+    made = revision(number, state, snapshot(before), snapshot(state.files))
+    if made is not None:
+        write_file(path, ledger_text([*kept, made]).encode())
+    return made
 
 
 # --- filtering -----------------------------------------------------------------------

@@ -151,6 +151,14 @@ def _current(edit: Edit, root: Path) -> str:
     return "" if value is None else (value if isinstance(value, str) else scalar(value))
 
 
+def current_value(key: str, field: str, root: Path = PACKAGED) -> str:
+    """The current text of a fact's field ("" when the fact or field is not there)."""
+    try:
+        return _current(Edit("change", key, field, ""), root)
+    except BadInputError:
+        return ""
+
+
 def check_edit(edit: Edit, root: Path = PACKAGED) -> str:
     """Check that the fact exists (or, for a new mapping, that it does not) and the field
     may change; return the current value as text."""

@@ -38,7 +38,9 @@ from prodsec.web.ui import catalog as ui_catalog
 from prodsec.web.ui import changes as ui_changes
 from prodsec.web.ui import dashboard, products, session
 from prodsec.web.ui import incidents as ui_incidents
+from prodsec.web.ui import proposals as ui_proposals
 from prodsec.web.ui import registry as ui_registry
+from prodsec.web.ui import watches as ui_watches
 
 STATIC = Path(__file__).resolve().parent / "static"
 SWAGGER = Path(str(resources.files("fastapi_offline") / "static"))
@@ -103,6 +105,8 @@ def create_app(
     app.include_router(ui_registry.router)
     app.include_router(ui_changes.router)
     app.include_router(ui_incidents.router)
+    app.include_router(ui_proposals.router)
+    app.include_router(ui_watches.router)
     app.include_router(health.router)
     declare_problems(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -28,6 +28,7 @@ from prodsec.store import repo
 from prodsec.store.audit import Actor
 from prodsec.store.db import Database
 from prodsec.store.repo import Visibility
+from prodsec.store.watches import change_view, changes_of
 from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
 from prodsec.web.deps import (
     UPLOAD_LIMIT,
@@ -227,7 +228,8 @@ def product(
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
     with db.session() as s:  # open while the page renders: it reads the product's links
         report = _report(s, catalog, visibility, ident, asked)
-        return page(request, "product.html", **report)
+        news = [change_view(c) for c in changes_of(s, visibility, ident, limit=10)]
+        return page(request, "product.html", **report, verdict_changes=news)
 
 
 @router.get("/products/{ident}/report.pdf")
