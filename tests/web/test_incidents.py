@@ -126,6 +126,8 @@ def test_the_incident_pages(web: TestClient, database: Database, catalog: Catalo
     assert '<p class="alert" role="alert">Overdue: Early warning, Notification.</p>' in page.text
     assert "2026-11-26 09:00 GMT (+00:00)" in page.text
     assert "Member States where the product is made available, as far as known**\n\nIE" in page.text
+    product_page = web.get(f"/products/{product}")
+    assert "Early warning overdue" in product_page.text
     listing = web.get("/incidents")
     assert "Web UI RCE" in listing.text
     assert "2 reports are overdue." in listing.text
