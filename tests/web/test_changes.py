@@ -69,7 +69,10 @@ def test_the_changes_page_and_its_filters(web: TestClient) -> None:
 def test_coming_into_force_counts_from_the_day(web: TestClient) -> None:
     answer = web.get("/api/v1/catalog/coming?today=2026-11-30&jurisdiction=EU&behind=90&ahead=400")
     assert answer.status_code == 200
-    rows = [(d["date"], d["days"], d["kind"], d["instrument"], d["refs"]) for d in answer.json()]
+    rows = [
+        (d["date"], d["days"], d["kind"], d["instrument"], d["refs"])
+        for d in answer.json()["dates"]
+    ]
     cra = [r for r in rows if r[3].startswith("eu-cra")]
     assert ("2026-09-11", -80, "applies", cra[0][3], cra[0][4]) == cra[0]
     assert any(r[0] == "2027-12-11" and r[1] == 376 for r in cra)
@@ -87,7 +90,7 @@ def test_coming_into_force_counts_from_the_day(web: TestClient) -> None:
 def test_changes_api_matches_the_feed(web: TestClient) -> None:
     answer = web.get("/api/v1/catalog/changes?since=2026-11-30&instrument=de-bsi-itsk")
     assert answer.status_code == 200
-    found = answer.json()
+    found = answer.json()["revisions"]
     assert [r["id"] for r in found] == [23, 20, 14, 13]  # newest first
     assert found[0]["changes"][0]["key"] == "edition:de-bsi-itsk@2021"
     bad = web.get("/api/v1/catalog/changes?since=soon")

@@ -65,14 +65,14 @@ def test_an_incident_through_the_api(api: TestClient) -> None:
         json={"step": "eu-cra@2024-2847:Art14-1/early-warning", "sent": "2026-11-30T21:00:00Z"},
     )
     assert again.status_code == 409
-    md = api.get(f"/api/v1/incidents/{ident}/drafts.md", params={"now": NOW})
+    md = api.get(f"/incidents/{ident}/drafts.md")
     assert md.headers["content-type"] == "text/markdown; charset=utf-8"
     assert (
         "**Details of the security update or other corrective measures made available**\n\nFirmware 3.0.4"
         in md.text
     )
     listed = api.get(f"/api/v1/products/{product}/incidents", params={"now": NOW})
-    assert [v["id"] for v in listed.json()] == [ident]
+    assert [v["id"] for v in listed.json()["incidents"]] == [ident]
 
 
 def test_bad_incidents_are_refused(api: TestClient) -> None:
@@ -92,7 +92,7 @@ def test_bad_incidents_are_refused(api: TestClient) -> None:
     )
     assert naive.status_code == 400
     assert naive.json()["detail"].startswith("aware: give the time with its UTC offset")
-    assert api.get(f"/api/v1/products/{product}/incidents").json() == []
+    assert api.get(f"/api/v1/products/{product}/incidents").json() == {"incidents": []}
 
 
 def test_the_incident_pages(web: TestClient, database: Database, catalog: Catalog) -> None:

@@ -82,7 +82,7 @@ def test_a_date_correction_reaches_the_watched_product(
         editor.get_by_label("Accept (writes the patch)").check()
         editor.get_by_role("button", name="Decide").click()
         expect(editor.locator("p.status-accepted")).to_contain_text("Status: accepted")
-        answer = editor.request.get(f"{url}/api/v1/proposals/{proposal}/patch")
+        answer = editor.request.get(f"{url}/proposals/{proposal}.patch")
         patch = answer.text()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         editor.screenshot(path=str(ARTIFACTS / "proposal-accepted.png"), full_page=True)

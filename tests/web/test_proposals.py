@@ -106,9 +106,11 @@ def test_a_date_correction_from_proposal_to_patch(
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["status"] == "accepted"
     assert accepted.json()["has_patch"] is True
-    patch = client.get(f"/api/v1/proposals/{ident}/patch")
-    assert patch.headers["content-type"] == "text/x-diff; charset=utf-8"
-    lines = patch.text.splitlines()
+    patch = client.get(f"/api/v1/proposals/{ident}/patch").json()
+    download = client.get(f"/proposals/{ident}.patch")
+    assert download.headers["content-type"] == "text/x-diff; charset=utf-8"
+    assert download.text == patch["patch"]
+    lines = patch["patch"].splitlines()
     assert lines[:4] == [
         f"# proposal {ident}: change {DATE} date",
         "# source: Regulation (EU) 2024/2847, Article 71(2)",
@@ -213,7 +215,7 @@ def test_comments_are_limited_and_kept_as_text(
         "/api/v1/comments", headers=who[ALICE], json={"subject": subject, "body": "x"}
     )
     assert sixth.status_code == 429
-    listed = client.get("/api/v1/comments", params={"subject": subject}).json()
+    listed = client.get("/api/v1/comments", params={"subject": subject}).json()["comments"]
     assert [c["body"] for c in listed][:1] == ["<script>alert(0)</script> *point 0*"]
     unknown = client.post(
         "/api/v1/comments",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from typing_extensions import TypedDict
 
 from prodsec.catalog.coming import DueView
 from prodsec.catalog.history import RevisionView
@@ -23,6 +24,14 @@ from prodsec.web.ui.changes import (
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog changes"])
 
 
+class ChangesPublic(TypedDict):
+    revisions: list[RevisionView]
+
+
+class ComingPublic(TypedDict):
+    dates: list[DueView]
+
+
 @router.get("/changes", summary="Catalog revisions and their changes")
 def changes_api(
     catalog: CatalogDep,
@@ -30,10 +39,10 @@ def changes_api(
     instrument: Instrument = None,
     jurisdiction: Jurisdiction = None,
     category: Category = None,
-) -> list[RevisionView]:
+) -> ChangesPublic:
     """The catalog's revisions, newest first, each with the changes the filter keeps."""
     asked = Asked(since, instrument, jurisdiction, category, 0, 0, None)
-    return revisions_for(catalog, asked.wanted(catalog))
+    return {"revisions": revisions_for(catalog, asked.wanted(catalog))}
 
 
 @router.get("/coming", summary="Dates coming into force")
@@ -44,7 +53,8 @@ def coming_api(
     ahead: Ahead = 730,
     behind: Behind = 90,
     today: Today = None,
-) -> list[DueView]:
+) -> ComingPublic:
     """Obligations starting, transitions ending, repeals and recognition edges opening or
     closing between `behind` days before and `ahead` days after today, soonest first."""
-    return due_for(catalog, Asked(None, None, jurisdiction, category, ahead, behind, today))
+    asked = Asked(None, None, jurisdiction, category, ahead, behind, today)
+    return {"dates": due_for(catalog, asked)}

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
 
 from prodsec.catalog import limits
 from prodsec.store import incidents as store
@@ -24,6 +25,10 @@ Now = Annotated[
     dt.datetime | None,
     Query(description="Read the clocks at this moment, with its UTC offset (default: now)."),
 ]
+
+
+class IncidentsPublic(TypedDict):
+    incidents: list[store.IncidentView]
 
 
 class IncidentCreate(BaseModel):
@@ -74,11 +79,11 @@ def record_incident(
 @router.get("/products/{ident}/incidents", summary="A product's incidents")
 def product_incidents(
     ident: str, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep, now: Now = None
-) -> list[store.IncidentView]:
+) -> IncidentsPublic:
     at = store.aware_now(now)
     with db.session() as s:
         rows = store.incidents_of(s, visibility, ident)
-        return [store.incident_view(catalog, s, r, at) for r in rows]
+        return {"incidents": [store.incident_view(catalog, s, r, at) for r in rows]}
 
 
 @router.get("/incidents/{ident}", summary="One incident and its clocks")
@@ -124,20 +129,3 @@ def report_sent(
     with db.session() as s:
         store.send_report(s, catalog, visibility, actor, ident, body.step, sent=body.sent, now=at)
         return store.incident_view(catalog, s, store.get_incident(s, visibility, ident), at)
-
-
-@router.get(
-    "/incidents/{ident}/drafts.md",
-    summary="The drafts of an incident's reports, as Markdown",
-    response_class=Response,
-    responses={200: {"content": {"text/markdown": {}}}},
-)
-def drafts_markdown(
-    ident: str, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep, now: Now = None
-) -> Response:
-    from prodsec.supplychain.cvd.drafts import markdown
-
-    at = store.aware_now(now)
-    with db.session() as s:
-        view = store.incident_view(catalog, s, store.get_incident(s, visibility, ident), at)
-    return Response(markdown(view["drafts"]), media_type="text/markdown; charset=utf-8")

@@ -4,11 +4,12 @@ commenting need a signed-in user, reviewing an editor's remit, granting an admin
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from typing_extensions import TypedDict
 
 from prodsec.catalog import Catalog, limits
 from prodsec.catalog.history import ledger, ledger_path
@@ -60,6 +61,10 @@ class EditorGrant(BaseModel):
     email: Annotated[str, Field(max_length=limits.EMAIL_LENGTH)]
     scope_kind: Literal["instrument", "jurisdiction", "all"]
     scope: Annotated[str, Field(max_length=limits.ID_LENGTH)] = "*"
+
+
+class CommentsPublic(TypedDict):
+    comments: list[store.CommentView]
 
 
 class EditorPublic(BaseModel):
@@ -122,21 +127,29 @@ def one_proposal(ident: int, db: DbDep) -> store.ProposalView:
         )
 
 
-@router.get(
-    "/proposals/{ident}/patch",
-    summary="An accepted proposal's patch",
-    response_class=Response,
-    responses={200: {"content": {"text/x-diff": {}}}},
-)
-def proposal_patch(ident: int, db: DbDep) -> Response:
+class PatchPublic(TypedDict):
+    proposal: int
+    filename: str
+    patch: str
+
+
+@router.get("/proposals/{ident}/patch", summary="An accepted proposal's patch")
+def proposal_patch(ident: int, db: DbDep) -> PatchPublic:
     """The unified diff against the data folder (`prodsec catalog apply-patch` applies
-    it); 404 until the proposal is accepted."""
+    it; `/proposals/{id}.patch` downloads it); 400 until the proposal is accepted."""
     with db.session() as s:
-        row = store.get_proposal(s, ident)
-        if row.patch is None:
-            raise BadInputError(f"proposal {ident} has no patch: it is {row.status}")
-        headers = {"Content-Disposition": f'attachment; filename="proposal-{ident}.patch"'}
-        return Response(row.patch, media_type="text/x-diff; charset=utf-8", headers=headers)
+        return {
+            "proposal": ident,
+            "filename": f"proposal-{ident}.patch",
+            "patch": patch_of(s, ident),
+        }
+
+
+def patch_of(session: Any, ident: int) -> str:
+    row = store.get_proposal(session, ident)
+    if row.patch is None:
+        raise BadInputError(f"proposal {ident} has no patch: it is {row.status}")
+    return row.patch
 
 
 @router.post("/proposals/{ident}/decision", summary="Accept, reject or ask for changes")
@@ -164,9 +177,9 @@ def revise(
 @router.get("/comments", summary="Comments on a subject")
 def list_comments(
     db: DbDep, subject: Annotated[str, Query(max_length=limits.REFERENCE_LENGTH)]
-) -> list[store.CommentView]:
+) -> CommentsPublic:
     with db.session() as s:
-        return store.comments(s, subject)
+        return {"comments": store.comments(s, subject)}
 
 
 @router.post("/comments", summary="Comment on a proposal, requirement or mapping", status_code=201)

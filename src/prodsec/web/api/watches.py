@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
 
 from prodsec.catalog import limits
 from prodsec.store import watches as store
@@ -26,10 +27,19 @@ class WatchPublic(BaseModel):
     target: str
 
 
+class WatchesPublic(BaseModel):
+    watches: list[WatchPublic]
+
+
+class VerdictChangesPublic(TypedDict):
+    changes: list[store.VerdictChangeView]
+
+
 @router.get("/watches", summary="What I watch")
-def my_watches(db: DbDep, user: SignedIn) -> list[WatchPublic]:
+def my_watches(db: DbDep, user: SignedIn) -> WatchesPublic:
     with db.session() as s:
-        return [WatchPublic(kind=w.kind, target=w.target) for w in store.watches_of(s, user)]
+        found = [WatchPublic(kind=w.kind, target=w.target) for w in store.watches_of(s, user)]
+        return WatchesPublic(watches=found)
 
 
 @router.post(
@@ -55,6 +65,6 @@ def remove_watch(kind: str, target: str, db: DbDep, user: SignedIn, actor: Actor
 @router.get("/verdict-changes", summary="Changes of verdict after catalog changes")
 def verdict_changes(
     db: DbDep, visibility: VisibilityDep, product: str | None = None
-) -> list[store.VerdictChangeView]:
+) -> VerdictChangesPublic:
     with db.session() as s:
-        return [store.change_view(r) for r in store.changes_of(s, visibility, product)]
+        return {"changes": [store.change_view(r) for r in store.changes_of(s, visibility, product)]}

@@ -124,3 +124,14 @@ def sent(
         step = str(form.get("step") or "")
         store.send_report(s, catalog, visibility, actor, ident, step, sent=at, now=now)
     return RedirectResponse(f"/incidents/{ident}", status_code=303)
+
+
+@router.get("/incidents/{ident}/drafts.md")
+def drafts_markdown(
+    ident: str, catalog: CatalogDep, db: DbDep, visibility: VisibilityDep
+) -> Response:
+    """The drafts of an incident's reports as Markdown, to paste or keep."""
+    now = store.aware_now(None)
+    with db.session() as s:
+        view = store.incident_view(catalog, s, store.get_incident(s, visibility, ident), now)
+    return Response(markdown(view["drafts"]), media_type="text/markdown; charset=utf-8")

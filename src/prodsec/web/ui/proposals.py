@@ -14,6 +14,7 @@ from prodsec.catalog.load import PACKAGED
 from prodsec.catalog.patches import EDITABLE
 from prodsec.store import proposals as store
 from prodsec.store.models import User
+from prodsec.web.api.proposals import patch_of
 from prodsec.web.auth import ActorDep, SignedIn, user_of
 from prodsec.web.deps import CatalogDep, CheckedForm, DbDep, local_path
 from prodsec.web.templating import page
@@ -64,6 +65,14 @@ def create_proposal(
 
 def _may_review(s: Any, user: User | None, row: Any) -> bool:
     return user is not None and row.author_id != user.id and store.covers(store.remit(s, user), row)
+
+
+@router.get("/proposals/{ident}.patch")
+def patch_download(ident: int, db: DbDep) -> Response:
+    with db.session() as s:
+        text = patch_of(s, ident)
+    headers = {"Content-Disposition": f'attachment; filename="proposal-{ident}.patch"'}
+    return Response(text, media_type="text/x-diff; charset=utf-8", headers=headers)
 
 
 @router.get("/proposals/{ident}", response_class=HTMLResponse)
