@@ -32,10 +32,15 @@ def test_migrations_create_every_table(database: Database) -> None:
     tables = sorted(inspect(database.engine).get_table_names())
     assert tables == [
         "alembic_version",
+        "app_state",
         "assessments",
         "audit_log",
+        "catalog_reassessments",
         "comments",
         "csaf_advisories",
+        "editor_roles",
+        "incident_reports",
+        "incidents",
         "log_entries",
         "log_heads",
         "log_subtrees",
@@ -44,6 +49,7 @@ def test_migrations_create_every_table(database: Database) -> None:
         "package_uses",
         "product_versions",
         "products",
+        "proposals",
         "registry_applications",
         "registry_evidence",
         "registry_labels",
@@ -54,7 +60,6 @@ def test_migrations_create_every_table(database: Database) -> None:
         "signing_keys",
         "supply_states",
         "users",
-        # --- vulns: the advisory index ---
         "verdict_changes",
         "vex_documents",
         "vuln_aliases",
@@ -62,6 +67,7 @@ def test_migrations_create_every_table(database: Database) -> None:
         "vuln_kev",
         "vuln_packages",
         "vuln_records",
+        "watches",
     ]
 
 

@@ -37,6 +37,8 @@ PUBLIC = {
     "harmonise": "/harmonise",
     "applicability": "/applicability?category=smart-camera&markets=GB%2C+EU&on=2028-01-01",
     "recognition": "/recognition",
+    "changes": "/changes?since=20",
+    "coming": "/coming?today=2026-11-30",
     "login": "/login",
     "api": "/api",
     "not-found": "/instruments/no-such-thing",

@@ -134,6 +134,8 @@ class Disclosure:
     languages: Annotated[tuple[Short, ...], MaxLen(limits.MAX_EVIDENCE)] = ()
     encryption: Reference = ""
     canonical: Reference = ""
+
+
 class SbomFile:
     """An SBOM of the product, its path relative to the profile file, and what it covers."""
 

@@ -44,6 +44,8 @@ GROUPS = {
     "vulns": "vulns",
     # --- csaf: CSAF 2.0 advisories ---
     "csaf": "csaf",
+    # --- lead: reporting clocks ---
+    "incident": "incident",
 }
 COMMANDS = {
     "applies": ("applies", "command"),

@@ -261,3 +261,132 @@ def schemas(
     for name, schema in [*iter_schemas(), product]:
         write_file(folder / name, (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode())
         Console(stderr=True).print(f"wrote {folder / name}", highlight=False)
+
+
+@app.command()
+def changes(
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only revisions after this revision number, or from this day on."),
+    ] = None,
+    instrument: Annotated[
+        str | None, typer.Option("--instrument", "-i", help="Only changes to ID or ID@EDITION.")
+    ] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", "-j", help="Only this jurisdiction's.")
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", "-c", help="Only regimes covering this product category."),
+    ] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """What changed in the catalog, revision by revision, newest first: editions,
+    requirements, mappings, recognition edges and dates added, removed or changed. Computed
+    from the data's history (the ledger `prodsec catalog history --rebuild` writes)."""
+    from prodsec.catalog import history
+
+    catalog = load_catalog()
+    if jurisdiction is not None:
+        jurisdiction = names.jurisdictions(catalog, [jurisdiction])[0]
+    wanted = history.change_filter(catalog, since, instrument, jurisdiction, category)
+    found = history.select(history.ledger(history.ledger_path(PACKAGED)), wanted)
+    rows = [
+        {
+            "revision": rev["id"],
+            "date": rev["date"],
+            "change": c["change"],
+            "kind": c["kind"],
+            "key": c["key"].partition(":")[2],
+            "field": c.get("field", ""),
+        }
+        for rev in found
+        for c in rev["changes"]
+    ]
+    title = f"{len(found)} revisions, {len(rows)} changes"
+    emit(fmt, found, rows, ["revision", "date", "change", "kind", "key", "field"], title=title)
+
+
+@app.command()
+def history(
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Rewrite the ledger from the repository's history (needs git and a clone).",
+        ),
+    ] = False,
+    repo: Annotated[
+        Path, typer.Option(help="The repository (a clone of prodsec with its history).")
+    ] = Path("."),
+) -> None:
+    """The catalog's revisions, one line each (id, day, commit, summary); with --rebuild,
+    recompute the ledger from every commit of the main line that changed the data."""
+    from prodsec.catalog import history as hist
+
+    path = hist.ledger_path(PACKAGED)
+    if rebuild:
+        from prodsec.catalog.githistory import states
+
+        items = list(hist.revisions(states(repo.resolve())))
+        write_file(path, hist.ledger_text(items).encode())
+        typer.echo(f"wrote {len(items)} revisions to {path}")
+        return
+    for rev in hist.read_ledger(path):
+        typer.echo(f"{rev['id']:>4}  {rev['date']}  {rev['commit'][:12]:<12}  {rev['summary']}")
+
+
+@app.command("apply-patch")
+def apply_patch(
+    patch: Annotated[
+        Path,
+        typer.Argument(
+            help="The patch (a unified diff), as a proposal gives it.", exists=True, dir_okay=False
+        ),
+    ],
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="The data folder to patch (default: the packaged data).", file_okay=False
+        ),
+    ] = None,
+) -> None:
+    """Apply a patch to the catalog's data: every hunk must apply where it says, and the
+    catalog must load with the result, or nothing is written (located errors, exit 1).
+    The change is added to the folder's revision ledger."""
+    from prodsec.catalog import history
+    from prodsec.catalog.patches import apply_patch as apply
+
+    root = (data or PACKAGED).resolve()
+    text = patch.read_text(encoding="utf-8")
+    before = history.data_folder_files(root)
+    files = apply(root, text, patch.name)
+    header = next((ln[2:] for ln in text.splitlines() if ln.startswith("# ")), patch.name)
+    made = history.append_revision(root, before, header)
+    typer.echo(f"patched {', '.join(files)}")
+    if made is not None:
+        typer.echo(f"revision {made['id']}: {made['summary']}")
+
+
+@app.command("patch")
+def make_patch(
+    fact: Annotated[str, typer.Option(help="The fact: requirement:ID@E:REF, date:..., edge:ID...")],
+    field: Annotated[
+        str, typer.Option(help="The field to change (empty to add or remove a mapping).")
+    ] = "",
+    value: Annotated[str, typer.Option(help="The new value (a new mapping's relationship).")] = "",
+    action: Annotated[
+        str, typer.Option(help="change, add (a mapping) or remove (a mapping).")
+    ] = "change",
+    message: Annotated[str, typer.Option(help="The patch's first line.")] = "",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write it here.")] = None,
+) -> None:
+    """Write the patch for one change of a fact, checked by the catalog's loader first."""
+    from prodsec.catalog.patches import Edit
+    from prodsec.catalog.patches import make_patch as make
+    from prodsec.cli.pictures import write
+
+    if action not in ("change", "add", "remove"):
+        raise BadInputError(f"action: one of change, add, remove; not {action!r}")
+    text = make(PACKAGED, [Edit(action, fact, field, value)], message)  # type: ignore[arg-type]
+    write(text.encode(), output)

@@ -287,3 +287,29 @@ def support_end(catalog: Catalog, scope: Selection, fmt: FormatOpt = Format.TABL
     rows = questions.support_and_end_of_life(catalog, scope)
     cols = ["instrument", "jurisdictions", "end_of_support", "end_of_life", "answer"]
     _emit(fmt, scope, {"instruments": rows}, rows, cols, "End of support and end of life")
+
+
+@app.command("agreement")
+def agreement_of(
+    crosswalk: Annotated[
+        Path,
+        typer.Argument(
+            help="A published crosswalk: STRM CSV or an OSCAL mapping-collection (JSON).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Each row of a published crosswalk beside the relation the hub derives between the
+    same ends: agrees, stronger, weaker, contradicts or new (docs/changes.md)."""
+    from prodsec.catalog import load_catalog
+    from prodsec.crosswalk.published import agreement, read_csv, read_oscal
+
+    catalog = load_catalog()
+    text = crosswalk.read_text(encoding="utf-8")
+    reader = read_oscal if crosswalk.suffix.lower() == ".json" else read_csv
+    report = agreement(catalog, reader(catalog, text, crosswalk.name))
+    cols = ["source", "target", "published", "derived", "verdict"]
+    counts = ", ".join(f"{n} {k}" for k, n in report["counts"].items())
+    emit(fmt, report, report["rows"], cols, title=f"Agreement with the hub: {counts}")

@@ -44,6 +44,19 @@ class Action(StrEnum):
     ISSUED = "issued"
     REFUSED = "refused"
     LABEL_CHANGED = "label-changed"
+    # --- lead: reporting clocks ---
+    INCIDENT_RECORDED = "incident-recorded"
+    INCIDENT_CHANGED = "incident-changed"
+    REPORT_SENT = "report-sent"
+    # --- lead: proposals and review ---
+    EDITOR_GRANTED = "editor-granted"
+    PROPOSED = "proposed"
+    PROPOSAL_REVISED = "proposal-revised"
+    PROPOSAL_DECIDED = "proposal-decided"
+    COMMENTED = "commented"
+    WATCHED = "watched"
+    UNWATCHED = "unwatched"
+    REASSESSED = "reassessed"
 
 
 class Target(NamedTuple):

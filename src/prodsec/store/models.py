@@ -533,6 +533,8 @@ class KevRow(Base):
     product: Mapped[str] = mapped_column(String(200), default="")
     name: Mapped[str] = mapped_column(Text, default="")
     action: Mapped[str] = mapped_column(Text, default="")
+
+
 # --- csaf: published CSAF advisories ---
 class CsafAdvisoryRow(Base):
     """A CSAF 2.0 advisory an organisation publishes: the bytes as served, their hashes,
@@ -554,3 +556,139 @@ class CsafAdvisoryRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     sha512: Mapped[str] = mapped_column(String(128))
     published: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- lead: reporting clocks ---
+class IncidentRow(Base):
+    """An actively exploited vulnerability, a severe incident or another event that sets
+    reporting duties off, for one product: when the manufacturer became aware (kept in
+    UTC, with the offset it was given in and the zone to show deadlines in), when a fix
+    was available, and the answers the reports draw on."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id"), index=True)
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    aware_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    aware_offset: Mapped[int] = mapped_column(Integer)
+    """The UTC offset, in minutes, the awareness time was given with."""
+    zone: Mapped[str] = mapped_column(String(64))
+    fix_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    size: Mapped[str | None] = mapped_column(String(10))
+    markets: Mapped[list[str]] = mapped_column(JSON)
+    facts: Mapped[dict[str, str]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    reports: Mapped[list[IncidentReportRow]] = relationship(
+        back_populates="incident",
+        cascade="all, delete-orphan",
+        order_by="IncidentReportRow.sent_at",
+    )
+
+
+class IncidentReportRow(Base):
+    """One report sent for an incident's step, with what it said."""
+
+    __tablename__ = "incident_reports"
+    __table_args__ = (UniqueConstraint("incident_id", "step"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    incident_id: Mapped[str] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    step: Mapped[str] = mapped_column(String(200))
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    content: Mapped[dict[str, object]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    incident: Mapped[IncidentRow] = relationship(back_populates="reports")
+
+
+# --- lead: proposals and review ---
+class EditorRole(Base):
+    """A user who may review proposals: for one instrument (`instrument`, its id), one
+    jurisdiction (`jurisdiction`, its code) or everything (`all`)."""
+
+    __tablename__ = "editor_roles"
+    __table_args__ = (UniqueConstraint("user_id", "scope_kind", "scope"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scope_kind: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(100))
+    granted_by: Mapped[str] = mapped_column(String(320))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ProposalRow(Base):
+    """A proposed change of one fact of the catalog, with its source, and its review."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(320))
+    origin: Mapped[str] = mapped_column(String(40))
+    batch: Mapped[str | None] = mapped_column(String(36), index=True)
+    fact: Mapped[str] = mapped_column(String(300), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str] = mapped_column(String(60))
+    current: Mapped[str] = mapped_column(Text)
+    proposed: Mapped[str] = mapped_column(Text)
+    instruments: Mapped[list[str]] = mapped_column(JSON)
+    jurisdictions: Mapped[list[str]] = mapped_column(JSON)
+    citation: Mapped[str] = mapped_column(String(300))
+    quote: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(2000))
+    rationale: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+    decision: Mapped[str] = mapped_column(Text, default="")
+    patch: Mapped[str | None] = mapped_column(Text)
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# --- lead: watches and verdict changes ---
+class Watch(Base):
+    """A user follows an instrument, a jurisdiction or a product: their organisation's
+    products in its scope are re-assessed when the catalog changes."""
+
+    __tablename__ = "watches"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "target"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(100))
+    created: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CatalogReassessment(Base):
+    """What changed in a product's assessment when the catalog changed: the requirements
+    that moved, and a summary. (A change an advisory brings is a `VerdictChange`.)"""
+
+    __tablename__ = "catalog_reassessments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    product_id: Mapped[str] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    cause: Mapped[str] = mapped_column(String(300))
+    """`catalog revision 24`, `advisory GHSA-...`."""
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str] = mapped_column(Text)
+    changes: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+
+
+class AppState(Base):
+    """Small facts the server keeps between runs (the catalog it last re-assessed for)."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from prodsec import __version__
 from prodsec.catalog import Catalog, load_catalog
@@ -22,6 +23,7 @@ from prodsec.store.db import Database
 from prodsec.store.keys import key_secret
 from prodsec.store.labels import Wiring
 from prodsec.store.throttle import Throttle
+from prodsec.store.watches import reassess_watched
 from prodsec.web import csaf, health
 from prodsec.web.api import ROUTERS
 from prodsec.web.headers import SecurityHeaders, policy
@@ -34,11 +36,15 @@ from prodsec.web.problems import HANDLERS, Failsafe
 from prodsec.web.ratelimit import RateLimiter, Settings
 from prodsec.web.ui import audit as ui_audit
 from prodsec.web.ui import catalog as ui_catalog
+from prodsec.web.ui import changes as ui_changes
 from prodsec.web.ui import dashboard, products, session
+from prodsec.web.ui import incidents as ui_incidents
 from prodsec.web.ui import labelpage as ui_labelpage
+from prodsec.web.ui import proposals as ui_proposals
 from prodsec.web.ui import registry as ui_registry
 from prodsec.web.ui import registry_public as ui_public
 from prodsec.web.ui import supply as ui_supply
+from prodsec.web.ui import watches as ui_watches
 
 STATIC = Path(__file__).resolve().parent / "static"
 SWAGGER = Path(str(resources.files("fastapi_offline") / "static"))
@@ -49,6 +55,7 @@ SWAGGER_AT = "/api/v1/docs/assets"
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    await run_in_threadpool(reassess_watched, app.state.db, app.state.catalog)
     yield
     app.state.renderer.close()
 
@@ -102,6 +109,10 @@ def create_app(
     # --- regpublic: the consumer page, label art and the public registry ---
     app.include_router(ui_labelpage.router)
     app.include_router(ui_public.router)
+    app.include_router(ui_changes.router)
+    app.include_router(ui_incidents.router)
+    app.include_router(ui_proposals.router)
+    app.include_router(ui_watches.router)
     app.include_router(health.router)
     app.include_router(csaf.router)  # --- csaf: the CSAF provider directories ---
     # --- findings: the supply chain on the product page, the organisations' feeds ---

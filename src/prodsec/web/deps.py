@@ -90,3 +90,9 @@ def markets_of(catalog: Catalog, given: Iterable[str]) -> tuple[str, ...]:
     return tuple(
         catalog.market(m.strip().upper()).id for item in given for m in item.split(",") if m.strip()
     )
+
+
+def local_path(value: object, default: str) -> str:
+    """A form's `next`: a path on this site, or `default` (never another site's address)."""
+    text = str(value or "")
+    return text if text.startswith("/") and not text.startswith("//") else default

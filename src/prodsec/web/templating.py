@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from prodsec import __version__
 from prodsec.catalog.vocab import shown
@@ -19,6 +20,17 @@ from prodsec.web.deps import CSRF_COOKIE
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 templates.env.globals["prodsec_version"] = __version__
 templates.env.filters["shown"] = shown
+
+
+def markdown(text: str) -> Markup:
+    """Markdown as HTML, safely: CommonMark without raw HTML (a tag in the text shows as
+    text), links only to safe addresses (markdown-it refuses javascript: and the like)."""
+    from markdown_it import MarkdownIt
+
+    return Markup(MarkdownIt("commonmark", {"html": False}).disable("image").render(text))
+
+
+templates.env.filters["markdown"] = markdown
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -11,19 +11,23 @@ from prodsec.web.api import (
     assessments,
     audit,
     blocks,
+    changes,
     crosswalk,
     harmonise,
+    incidents,
     instruments,
     keys,
     log,
     mappings,
     plans,
     products,
+    proposals,
     recognition,
     registry,
     registry_public,
     supply,
     tokens,
+    watches,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -47,4 +51,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     registry_public.router,
     # --- findings: the supply chain ---
     supply.router,
+    # --- lead: catalog changes ---
+    changes.router,
+    incidents.router,
+    proposals.router,
+    watches.router,
 )

@@ -19,7 +19,8 @@ from prodsec.crosswalk.derive import crosswalk
 from prodsec.crosswalk.measures import Selection, overlap
 from prodsec.insight.graph import graph_spec, graph_view, recognition_graph
 from prodsec.insight.render import Picture, render
-from prodsec.web.deps import CatalogDep
+from prodsec.store.proposals import comments
+from prodsec.web.deps import CatalogDep, DbDep
 from prodsec.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -88,7 +89,9 @@ def world(request: Request, catalog: CatalogDep, on: dt.date | None = None) -> H
 
 
 @router.get("/instruments/{spec}/requirements/{ref}", response_class=HTMLResponse)
-def requirement(request: Request, spec: str, ref: str, catalog: CatalogDep) -> HTMLResponse:
+def requirement(
+    request: Request, spec: str, ref: str, catalog: CatalogDep, db: DbDep
+) -> HTMLResponse:
     """One requirement: its reading, facts, mappings, and which other instruments (not
     other editions of this one) require its blocks."""
     inst = catalog.instrument(spec)
@@ -113,7 +116,19 @@ def requirement(request: Request, spec: str, ref: str, catalog: CatalogDep) -> H
                 ],
             }
         )
-    return page(request, "requirement.html", inst=inst, req=view, others=others)
+    subject = f"requirement:{inst.requirement_id(req.ref)}"
+    with db.session() as s:
+        thread = comments(s, subject)
+    return page(
+        request,
+        "requirement.html",
+        inst=inst,
+        req=view,
+        others=others,
+        thread=thread,
+        subject=subject,
+        back=f"/instruments/{inst.key}/requirements/{req.ref}",
+    )
 
 
 @router.get("/blocks/{ident}", response_class=HTMLResponse)

@@ -27,7 +27,9 @@ from prodsec.errors import BadInputError
 from prodsec.store import repo, supply
 from prodsec.store.audit import Actor
 from prodsec.store.db import Database
+from prodsec.store.incidents import aware_now, incident_view, incidents_of
 from prodsec.store.repo import Visibility
+from prodsec.store.watches import change_view, changes_of
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
 from prodsec.web.api.supply import advisories
 from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
@@ -230,7 +232,10 @@ def product(
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
     with db.session() as s:  # open while the page renders: it reads the product's links
         report = _report(s, catalog, visibility, ident, asked, advisories(request))
-        return page(request, "product.html", **report)
+        news = [change_view(c) for c in changes_of(s, visibility, ident, limit=10)]
+        now = aware_now(None)
+        clocks = [incident_view(catalog, s, r, now) for r in incidents_of(s, visibility, ident)]
+        return page(request, "product.html", **report, verdict_changes=news, incidents=clocks)
 
 
 @router.get("/products/{ident}/report.pdf")
