@@ -1,6 +1,6 @@
 """Label art: the QR code that leads a buyer to a label's consumer page, with the
 scheme, the level and the registration ID printed under it. SVG (text as text, sized in
-millimetres) and PNG (300 dpi); the code itself comes from segno (decision 0020)."""
+millimetres) and PNG (300 dpi); the code itself comes from segno (decision 0024)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Severity: CVSS v2, v3.x and v4.0 vectors scored with the `cvss` library (Red Hat,
-LGPL-3.0+, used unmodified as a dependency: decision 0020), other ratings kept as given.
+LGPL-3.0+, used unmodified as a dependency: decision 0023), other ratings kept as given.
 
 A rating is one of `none`, `low`, `medium`, `high`, `critical`: CVSS 3 and 4 define
 them; for CVSS 2 the library follows NVD's bands (low below 4, high from 7). A vector the
