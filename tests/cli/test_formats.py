@@ -16,6 +16,8 @@ from .conftest import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 CAMERA = str(ROOT / "examples/smart-camera.yaml")
+NOW = ["--now", "2026-11-30T12:00:00+00:00"]
+AWARE = "2026-11-30T09:00:00+00:00"
 
 # what each command with a --format runs on (a list of invocations)
 SAMPLES: dict[str, list[list[str]]] = {
@@ -70,6 +72,25 @@ SAMPLES: dict[str, list[list[str]]] = {
     "vulns sync": [
         ["--cpe", str(ROOT / "tests/assets/vulns/cpe-wolfssl-freertos.json"), "--db", "sqlite://"]
     ],
+    # --- lead: changes, agreement, incidents (DB, PRODUCT and INCIDENT filled in below) ---
+    "catalog changes": [["--since", "22"]],
+    "harmonise agreement": [[str(ROOT / "tests/assets/crosswalks/strm-sample.csv")]],
+    "incident list": [["--db", "DB", *NOW]],
+    "incident record": [
+        [
+            "PRODUCT",
+            "--event",
+            "severe-incident",
+            "--title",
+            "x",
+            "--aware",
+            AWARE,
+            "--db",
+            "DB",
+            *NOW,
+        ]
+    ],
+    "incident show": [["INCIDENT", "--db", "DB", *NOW]],
 }
 
 
@@ -94,6 +115,33 @@ def _formats() -> dict[str, list[str]]:
 FORMATS = _formats()
 
 
+@pytest.fixture(scope="module")
+def incident_db(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A SQLite file with the example camera and one incident, for the incident commands."""
+    import datetime as dt
+
+    import yaml
+
+    from prodsec.catalog import load_catalog
+    from prodsec.store import audit, repo
+    from prodsec.store.db import Database
+    from prodsec.store.incidents import record_incident
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('incidents') / 'p.db'}"
+    db, catalog = Database(url), load_catalog()
+    data = yaml.safe_load(Path(CAMERA).read_text())
+    with db.session() as s:
+        product = repo.create_product(s, repo.EVERY_PRODUCT, repo.parse(catalog, data, "c"), data)
+        now = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+        incident = record_incident(
+            s, catalog, repo.EVERY_PRODUCT, audit.CLI, product.id, event="severe-incident",
+            title="x", aware=dt.datetime.fromisoformat(AWARE), zone_name="UTC", now=now,
+        )  # fmt: skip
+        found = {"DB": url, "PRODUCT": product.id, "INCIDENT": incident.id}
+    db.engine.dispose()
+    return found
+
+
 def test_every_command_with_a_format_has_a_sample() -> None:
     assert sorted(FORMATS) == sorted(SAMPLES)
 
@@ -101,8 +149,11 @@ def test_every_command_with_a_format_has_a_sample() -> None:
 @pytest.mark.parametrize(
     ("command", "choice"), [(c, f) for c, choices in FORMATS.items() for f in choices]
 )
-def test_every_offered_format_works(run: Run, tmp_path: Path, command: str, choice: str) -> None:
-    for number, args in enumerate(SAMPLES[command]):
+def test_every_offered_format_works(
+    run: Run, tmp_path: Path, incident_db: dict[str, str], command: str, choice: str
+) -> None:
+    for number, given in enumerate(SAMPLES[command]):
+        args = [incident_db.get(a, a) for a in given]
         out_file = tmp_path / f"out{number}.{choice}"
         extra = ["-o", str(out_file)] if choice in ("svg", "png") else []
         code, out, err = run(*command.split(), *args, "-f", choice, *extra)

@@ -136,6 +136,7 @@ class Disclosure:
     canonical: Reference = ""
 
 
+@frozen
 class SbomFile:
     """An SBOM of the product, its path relative to the profile file, and what it covers."""
 
