@@ -23,8 +23,8 @@ from prodsec.registry.signing import (
 )
 from prodsec.store import audit, backup
 from prodsec.store.db import Database
-from prodsec.store.log import SqlLogStore
 from prodsec.store.keys import SqlKeyStore, unseal
+from prodsec.store.log import SqlLogStore
 from prodsec.store.models import AuditEntry, SigningKeyRow
 
 SECRET = "0123456789abcdef0123456789abcdef-test"
