@@ -24,6 +24,7 @@ from prodsec.registry.signing import (
 from prodsec.store import audit, backup
 from prodsec.store.db import Database
 from prodsec.store.keys import SqlKeyStore, unseal
+from prodsec.store.log import SqlLogStore
 from prodsec.store.models import AuditEntry, SigningKeyRow
 
 SECRET = "0123456789abcdef0123456789abcdef-test"
@@ -56,14 +57,21 @@ def test_create_rotate_and_list(database: Database) -> None:
             (second.kid, T1, None),
         ]
         assert _store(s, None).active("sg-cls") == second
+        # the rotation went into the transparency log, whose head the registry's own key
+        # signs: that key was made for the first head
         assert [k.scheme for k in _store(s, None).published()] == [
             "de-bsi-itsk",
+            "registry",
             "sg-cls",
             "sg-cls",
         ]
         bsi = _store(s, None).active("de-bsi-itsk").kid
+        log_key = _store(s, None).active("registry").kid
         entries = s.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-        assert [(e.action, e.target_id, e.detail, e.actor) for e in entries] == [
+        assert [(e.action, e.target_id, e.detail, e.actor) for e in entries][3:] == [
+            ("key-created", log_key, {"scheme": "registry", "kid": log_key}, "cli")
+        ]
+        assert [(e.action, e.target_id, e.detail, e.actor) for e in entries][:3] == [
             ("key-created", first.kid, {"scheme": "sg-cls", "kid": first.kid}, "cli"),
             ("key-created", bsi, {"scheme": "de-bsi-itsk", "kid": bsi}, "cli"),
             (
@@ -73,6 +81,19 @@ def test_create_rotate_and_list(database: Database) -> None:
                 "cli",
             ),
         ]
+    logged = [json.loads(e.data) for e in SqlLogStore(database).entries(0, 1)]
+    assert logged == [
+        {
+            "kind": "key-rotation",
+            "payload": {
+                "activated": "2027-01-01T00:00:00Z",
+                "retired": first.kid,
+                "scheme": "sg-cls",
+            },
+            "subject": second.kid,
+            "time": "2027-01-01T00:00:00Z",
+        }
+    ]
 
 
 def test_a_label_signed_through_the_store_verifies(database: Database) -> None:

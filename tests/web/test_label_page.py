@@ -9,9 +9,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import segno
@@ -41,6 +42,7 @@ from ..conftest import wired
 from .test_browser import served
 from .test_registry_api import PASSWORD, Registry, camera, open_registry
 
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 6, 1)
 REG = "CSA/311228/PS-000001"
 PAGE = f"/l/{REG}"
@@ -127,7 +129,7 @@ def test_the_consumer_page_says_what_the_label_promises(site: Site) -> None:
         "standard": "Singapore CLS(IoT), edition 2025",
         "catalog_revision": site.reg.catalog.data_hash,
         "advisories": [],
-        "advisories_note": "none known: no advisory feed is connected to this registry yet",
+        "advisories_note": "none known: the manufacturer has stored no SBOM for this version",
     }
     assert [(d["topic"], d["answer"]) for d in view["disclosures"]] == [
         ("report", "yes"),
@@ -451,3 +453,33 @@ def test_the_work_list_forms_show_a_refusal_beside_the_form_and_refuse_forgeries
         forged = client.post(f"/registry/work{path}", data={"csrf": "forged"}, headers=as_("csa"))
         assert (path, forged.status_code) == (path, 403)
     assert reg.counts() == before
+
+
+def test_the_consumer_page_lists_open_advisories_from_the_stored_sbom(
+    site: Site, camera_index: Callable[..., Any]
+) -> None:
+    """The labelled version's firmware SBOM is checked against the advisories: the open
+    ones are listed for the buyer, the ones a VEX statement closes are not."""
+    from prodsec.store.repo import EVERY_PRODUCT
+    from prodsec.store.supply import add_sbom, add_vex
+
+    product = site.reg.client.get(PAGE, headers=JSON).json()["product"]
+    firmware = ROOT / "examples" / "smart-camera-sbom" / "firmware.cdx.json"
+    with site.reg.db.session() as s:
+        add_sbom(s, EVERY_PRODUCT, product, 1, firmware.read_bytes(), firmware.name, "firmware")
+    site.reg.client.app.state.advisories = camera_index()
+    view = site.reg.client.get(PAGE, headers=JSON).json()
+    assert view["advisories"] == [
+        "CVE-2018-16525 in FreeRTOS 10.0.1",
+        "CVE-2022-25640 in wolfSSL 4.8.1, fixed in 5.2.0",
+    ]
+    assert view["advisories_note"] == ""
+    assert "CVE-2022-25640 in wolfSSL 4.8.1, fixed in 5.2.0" in site.reg.client.get(PAGE).text
+    vex = firmware.with_name("vex.openvex.json")
+    with site.reg.db.session() as s:
+        add_vex(s, EVERY_PRODUCT, product, vex.read_bytes(), vex.name)
+    view = site.reg.client.get(PAGE, headers=JSON).json()  # the VEX says so from November
+    assert len(view["advisories"]) == 2
+    site.on(dt.date(2026, 12, 1))
+    view = site.reg.client.get(PAGE, headers=JSON).json()
+    assert view["advisories"] == ["CVE-2022-25640 in wolfSSL 4.8.1, fixed in 5.2.0"]

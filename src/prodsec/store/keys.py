@@ -213,4 +213,14 @@ class SqlKeyStore:
         detail = {"scheme": scheme, "kid": row.kid, "retired": old.kid}
         record(self._session, self._actor, Action.KEY_ROTATED, Target("key", row.kid),
                self._actor.client, detail)  # fmt: skip
+        self._log_rotation(row, old, when)
         return _public(row)
+
+    def _log_rotation(self, new: SigningKeyRow, old: SigningKeyRow, when: dt.datetime) -> None:
+        """Append the rotation to the transparency log in the same transaction, so anyone
+        following the log sees which key signs from when (its head signed by the registry's
+        log key, which may be the key just rotated)."""
+        from prodsec.store.log import SqlEventLog  # the log signs heads with this store
+
+        payload = {"scheme": new.scheme, "retired": old.kid, "activated": stamp(when)}
+        SqlEventLog(self._session, self, lambda: when).append("key-rotation", new.kid, payload)

@@ -22,7 +22,8 @@ from prodsec.registry.rules import Status, status_on, unsupported_since
 from prodsec.registry.signing import Keyring, LabelRecord, Verdict, verify_label
 from prodsec.store.audit import SYSTEM
 from prodsec.store.keys import SqlKeyStore
-from prodsec.store.models import RegistryLabel
+from prodsec.store.models import ProductVersion, RegistryLabel
+from prodsec.supplychain.vuln.findings import AdvisoryIndex
 
 STATUS_WORDS = {
     Status.ACTIVE: "Valid",
@@ -193,10 +194,41 @@ def signature_check(
     }
 
 
+def open_advisories(
+    session: Session, version: ProductVersion, index: AdvisoryIndex | None, on: dt.date
+) -> tuple[list[str], str]:
+    """The advisories that hit the labelled version's stored SBOMs on `on` and that no
+    VEX statement closes (not affected, fixed), one line each; and a note."""
+    from prodsec.store.supply import findings_of, sboms_of
+
+    if index is None:
+        return [], "none known: no advisory feed is connected to this registry"
+    if not sboms_of(session, version):
+        return [], "none known: the manufacturer has stored no SBOM for this version"
+    found, _ = findings_of(session, version, index, on)
+    closed = {"not_affected", "fixed"}
+    lines = sorted(
+        {
+            f"{f.advisory} in {f.component.name} {f.component.version}"
+            + (f", fixed in {', '.join(f.fixed)}" if f.fixed else "")
+            + (" (known exploited)" if f.known_exploited else "")
+            for _, f in found
+            if f.vex is None or f.vex.status.value not in closed
+        }
+    )
+    return lines, "" if lines else "none known for the components on record"
+
+
 def consumer_view(
-    session: Session, catalog: Catalog, label: RegistryLabel, base: str, on: dt.date
+    session: Session,
+    catalog: Catalog,
+    label: RegistryLabel,
+    base: str,
+    on: dt.date,
+    index: AdvisoryIndex | None = None,
 ) -> ConsumerLabel:
-    """The consumer page's facts of a label as of `on`; `base` is the public base URL."""
+    """The consumer page's facts of a label as of `on`; `base` is the public base URL;
+    `index` the advisories to check the version's SBOMs against."""
     app = label.application
     version = app.version
     product = version.product
@@ -212,6 +244,7 @@ def consumer_view(
     gone = unsupported_since(label.support_end, on)
     lab = app.lab_report.get("lab") if app.lab_report else None
     title = scheme.short_title or scheme.title
+    advisories, advisories_note = open_advisories(session, version, index, on)
     return {
         "registration": label.registration,
         "url": consumer_url(base, label.registration),
@@ -247,7 +280,7 @@ def consumer_view(
         "standard": f"{title}, edition {scheme.edition}",
         "catalog_revision": app.catalog_revision,
         "disclosures": disclosures(profile),
-        "advisories": [],
-        "advisories_note": "none known: no advisory feed is connected to this registry yet",
+        "advisories": advisories,
+        "advisories_note": advisories_note,
         "verify": signature_check(session, label, base, on),
     }

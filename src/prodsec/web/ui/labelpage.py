@@ -18,6 +18,7 @@ from prodsec.store.labelsearch import art_of, find_label
 from prodsec.store.models import RegistryLabel
 from prodsec.store.repo import NotStoredError
 from prodsec.web.api.registry import today
+from prodsec.web.api.supply import advisories
 from prodsec.web.consumer import consumer_view
 from prodsec.web.deps import CatalogDep, DbDep
 from prodsec.web.templating import page
@@ -80,7 +81,8 @@ def consumer_page(
     """The label's consumer page, or its JSON for `Accept: application/json`."""
     on = today()
     with db.session() as s:
-        view = consumer_view(s, catalog, _label(s, registration), public_base(request), on)
+        label = _label(s, registration)
+        view = consumer_view(s, catalog, label, public_base(request), on, advisories(request))
     if wants_json(request):
         return JSONResponse(dict(view), headers={"Vary": "Accept"})
     answer = page(request, "label.html", label=view)
