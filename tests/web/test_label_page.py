@@ -19,6 +19,7 @@ import segno
 import yaml
 import zxingcpp
 from defusedxml import ElementTree
+from fastapi import FastAPI
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
@@ -467,7 +468,9 @@ def test_the_consumer_page_lists_open_advisories_from_the_stored_sbom(
     firmware = ROOT / "examples" / "smart-camera-sbom" / "firmware.cdx.json"
     with site.reg.db.session() as s:
         add_sbom(s, EVERY_PRODUCT, product, 1, firmware.read_bytes(), firmware.name, "firmware")
-    site.reg.client.app.state.advisories = camera_index()
+    served = site.reg.client.app
+    assert isinstance(served, FastAPI)
+    served.state.advisories = camera_index()
     view = site.reg.client.get(PAGE, headers=JSON).json()
     assert view["advisories"] == [
         "CVE-2018-16525 in FreeRTOS 10.0.1",
