@@ -9,7 +9,6 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -27,6 +26,7 @@ from prodsec.supplychain.vuln.findings import AdvisoryIndex
 from prodsec.web.api.supply import advisories, verdict_change_view
 from prodsec.web.auth import ActorDep, SignedIn, VisibilityDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CheckedForm, DbDep
+from prodsec.web.feeds import Entry, Feed, atom
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
@@ -173,23 +173,26 @@ def feed_json(request: Request, name: str, db: DbDep, user: SignedIn) -> Respons
 
 @router.get("/orgs/{name}/feed.atom")
 def feed_atom(request: Request, name: str, db: DbDep, user: SignedIn) -> Response:
-    """The organisation's verdict changes as an Atom feed."""
+    """The organisation's verdict changes as an Atom feed (web/feeds.py writes it)."""
     with db.session() as s:
         org, changes = _changes(s, user, name)
-    base = escape(str(request.base_url).rstrip("/"))
-    updated = changes[0]["at"] if changes else dt.datetime(2000, 1, 1, tzinfo=dt.UTC).isoformat()
-    entries = "".join(
-        f"<entry><id>{base}/orgs/{escape(name)}/changes/{c['id']}</id>"
-        f"<title>{escape(_title(c))}</title><updated>{c['at']}</updated>"
-        f'<link href="{base}/products/{c["product"]}"/>'
-        f"<summary>Requirements: {escape(', '.join(c['requirements']))}</summary></entry>"
+    base = str(request.base_url).rstrip("/")
+    entries = [
+        Entry(
+            id=f"{base}/orgs/{name}/changes/{c['id']}",
+            title=_title(c),
+            updated=dt.datetime.fromisoformat(c["at"]),
+            text="Requirements: " + ", ".join(c["requirements"]),
+            url=f"{base}/products/{c['product']}",
+        )
         for c in changes
+    ]
+    feed = Feed(
+        id=f"{base}/orgs/{name}/feed.atom",
+        title=f"{org.name}: verdict changes",
+        self_url=f"{base}/orgs/{name}/feed.atom",
+        home_url=f"{base}/products",
+        updated=entries[0].updated if entries else dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
+        entries=entries,
     )
-    text = (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<id>{base}/orgs/{escape(name)}/feed.atom</id>"
-        f"<title>{escape(org.name)}: verdict changes</title><updated>{updated}</updated>"
-        f"<author><name>prodsec</name></author>{entries}</feed>"
-    )
-    return Response(text, media_type="application/atom+xml")
+    return Response(atom(feed), media_type="application/atom+xml")
