@@ -163,11 +163,38 @@ class Known:
         self.editions: dict[tuple[str, dt.date], tuple[Instrument, ...]] = {}
         self.named: dict[str, frozenset[str]] = {}
         self.findings: dict[tuple[object, ...], Finding] = {}
+        self.plans: dict[tuple[str, dt.date], tuple[Planned, ...]] = {}
+        """Per market and day: each edition in force, its market key, the features it names."""
+        self.duties: dict[tuple[str, dt.date], tuple[Duty, ...]] = {}
+        """Per edition and day: its mandatory-type requirements as obligations, with the
+        `when` lists they need."""
+        self.edges: dict[str, tuple[Recognition, ...]] = {}
+        """Per edition: the recognition edges into or out of it, in the catalog's order."""
+
+
+class Planned(NamedTuple):
+    edition: Instrument
+    key: str
+    where: bool
+    """Whether an exclusion names markets (then the finding depends on the market)."""
+    named: frozenset[str]
+
+
+class Duty(NamedTuple):
+    obligation: Obligation
+    needs: tuple[tuple[str, ...], ...]
+    actors: tuple[Actor, ...]
 
 
 @per_catalog
 def known_of(catalog: Catalog) -> Known:
     return Known()
+
+
+def named_features(catalog: Catalog, inst: Instrument) -> frozenset[str]:
+    """The features that can change an edition's findings, or the verdicts on its
+    requirements (see `_named`)."""
+    return _named(catalog, inst, known_of(catalog))
 
 
 def _named(catalog: Catalog, inst: Instrument, known: Known) -> frozenset[str]:
@@ -195,6 +222,22 @@ def _market(
     catalog: Catalog, product: ProductFacts, market: Market, on: dt.date
 ) -> Iterable[Finding]:
     known = known_of(catalog)
+    plan = known.plans.get((market.id, on))
+    if plan is None:
+        plan = known.plans[market.id, on] = _plan(catalog, market, on, known)
+    if len(known.findings) >= known.LIMIT:
+        known.findings.clear()
+    category, features, findings = product.category, product.features, known.findings
+    for edition, key, where, named in plan:
+        found = findings.get((key, category, features & named, where and market.id, on))
+        if found is None:
+            found = _finding(catalog, edition, product, market, on)
+            findings[key, category, features & named, where and market.id, on] = found
+        yield found
+
+
+def _plan(catalog: Catalog, market: Market, on: dt.date, known: Known) -> tuple[Planned, ...]:
+    """The editions in force in a market on a day, in the order findings list them."""
     ids = known.instruments.get(market.id)
     if ids is None:
         laws = {*market.jurisdictions, "INT"}
@@ -207,8 +250,7 @@ def _market(
                 }
             )
         )
-    if len(known.findings) >= known.LIMIT:
-        known.findings.clear()
+    plan: list[Planned] = []
     for ident in ids:
         editions = known.editions.get((ident, on))
         if editions is None:
@@ -216,13 +258,9 @@ def _market(
                 current_editions(catalog.editions(ident), on)
             )
         for edition in editions:
-            where = market.id if any(e.markets for e in edition.scope.exclusions) else ""
-            features = product.features & _named(catalog, edition, known)
-            key = (edition.key, product.category, features, where, on)
-            found = known.findings.get(key)
-            if found is None:
-                found = known.findings[key] = _finding(catalog, edition, product, market, on)
-            yield found
+            where = any(e.markets for e in edition.scope.exclusions)
+            plan.append(Planned(edition, edition.key, where, _named(catalog, edition, known)))
+    return tuple(plan)
 
 
 def _finding(
@@ -255,11 +293,18 @@ def _finding(
     product_class = _product_class(inst, product)
     allowed = product_class.routes if product_class else [r.id for r in inst.conformity_routes]
     routes = tuple(r for r in inst.conformity_routes if r.id in allowed)
+    known = known_of(catalog)
+    near = known.edges.get(inst.key)
+    if near is None:
+        near = known.edges[inst.key] = tuple(
+            e
+            for e in catalog.recognitions
+            if refers_to(e.target, inst) or refers_to(e.origin, inst)
+        )
     edges = tuple(
         e
-        for e in catalog.recognitions
+        for e in near
         if e.current(on)
-        and (refers_to(e.target, inst) or refers_to(e.origin, inst))
         and (not e.categories or product.is_a(e.categories))
         and not product.is_a(e.excluded_categories)
     )
@@ -297,21 +342,33 @@ def _obligations(
 ) -> tuple[tuple[Obligation, ...], tuple[str, ...], tuple[Actor, ...]]:
     """The mandatory-type requirements whose conditions and features the product meets,
     the refs of those it does not, and who bears the ones it does (in `Actor` order)."""
-    terms = {t.id: t.when for t in (*inst.conditions, *inst.features)}
+    known = known_of(catalog)
+    duties = known.duties.get((inst.key, on))
+    if duties is None:
+        duties = known.duties[inst.key, on] = _duties(catalog, inst, on)
     found: list[Obligation] = []
     skipped: list[str] = []
     bearers: set[Actor] = set()
-    for req in inst.requirements:
-        if not req.mandatory_type:
+    features = product.features
+    for obligation, needs, actors in duties:
+        if needs and not all(holds(when, features) for when in needs):
+            skipped.append(obligation.ref)
             continue
-        needs = [terms[c] for c in (*req.conditions, *req.features)]
-        if not all(holds(when, product.features) for when in needs):
-            skipped.append(req.ref)
-            continue
-        begins, confidence = first_start(catalog, inst, req)
-        found.append(Obligation(req.ref, req.title, begins, begins <= on, confidence))
-        bearers.update(req.actors)
+        found.append(obligation)
+        bearers.update(actors)
     return tuple(found), tuple(skipped), tuple(a for a in Actor if a in bearers)
+
+
+def _duties(catalog: Catalog, inst: Instrument, on: dt.date) -> tuple[Duty, ...]:
+    terms = {t.id: t.when for t in (*inst.conditions, *inst.features)}
+    duties = []
+    for req in inst.requirements:
+        if req.mandatory_type:
+            begins, confidence = first_start(catalog, inst, req)
+            obligation = Obligation(req.ref, req.title, begins, begins <= on, confidence)
+            needs = tuple(terms[c] for c in (*req.conditions, *req.features))
+            duties.append(Duty(obligation, needs, tuple(req.actors)))
+    return tuple(duties)
 
 
 class Start(NamedTuple):

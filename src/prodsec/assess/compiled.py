@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from prodsec.assess.applicability import Finding, Obligation, State
+from prodsec.assess.applicability import Finding, Obligation, State, named_features
 from prodsec.assess.index import Index, Row
 from prodsec.assess.verdicts import InstrumentResult, Judged, LabelResult, Verdict
 from prodsec.catalog.model import Instrument, Requirement
@@ -195,6 +195,8 @@ class SchemeProgram:
     origins: tuple[str, ...]
     decided: Decided
     seen: dict[Key, tuple[LabelResult, ...]]
+    named: frozenset[str]
+    """The features the scheme's results can turn on (`applicability.named_features`)."""
 
 
 def scheme_program(index: Index, scheme: Instrument, role: Actor, on: dt.date) -> SchemeProgram:
@@ -221,4 +223,5 @@ def scheme_program(index: Index, scheme: Instrument, role: Actor, on: dt.date) -
         tuple(sorted(origins)),
         decided(index, mine, on),
         {},
+        named_features(index.catalog, scheme),
     )

@@ -83,7 +83,7 @@ def scheme_labels(
     state = (
         listed,
         judge.lineage,
-        judge.features,
+        judge.features & compiled.named,
         judge.profile.labels,
         tuple(k in compliant for k in compiled.origins),
         judge.state(compiled.decided),
