@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,10 +20,11 @@ from prodsec.catalog.model import (
     Requirement,
 )
 from prodsec.catalog.recognition import Arrangement, Recognition
-from prodsec.catalog.vocab import BlockId, RequirementId, Scalar
+from prodsec.catalog.vocab import BlockId, RequirementId, Scalar, quick_unpickle
 from prodsec.errors import NotFoundError
 
 
+@quick_unpickle
 @dataclass(frozen=True, slots=True)
 class MappedRequirement:
     """A mapping seen from its target: which requirement points here, and how."""
@@ -33,6 +33,7 @@ class MappedRequirement:
     mapping: Mapping
 
 
+@quick_unpickle
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     instrument: str
@@ -43,6 +44,8 @@ class SearchHit:
 
 def near(wanted: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The closest existing names to a mistyped one."""
+    import difflib  # only when a name is not found
+
     return difflib.get_close_matches(wanted, list(choices), n=n, cutoff=0.6)
 
 

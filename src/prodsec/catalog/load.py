@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from prodsec import __version__
 from prodsec.catalog.catalog import Catalog
-from prodsec.catalog.files import write_file
 from prodsec.catalog.model import (
     BlockFile,
     CategoryFile,
@@ -110,6 +109,8 @@ def load_catalog(root: Path | None = None, *, use_cache: bool = True) -> Catalog
             pass
     catalog = compile_catalog(root, digest)
     if use_cache:
+        from prodsec.catalog.files import write_file  # tempfile: only when writing
+
         with contextlib.suppress(OSError):  # a cache that cannot be written is skipped
             cached.parent.mkdir(parents=True, exist_ok=True)
             write_file(cached, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))

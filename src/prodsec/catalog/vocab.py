@@ -4,7 +4,7 @@ that cross module borders, and the closed choices (StrEnums) of the data model."
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Annotated, Any, NewType, TypeVar, dataclass_transform
 
@@ -34,7 +34,21 @@ STRICT: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
 def frozen(cls: type[T]) -> type[T]:
     """An immutable value that pydantic validates strictly (unknown keys are errors)."""
     cls.__pydantic_config__ = STRICT  # type: ignore[attr-defined]
-    return dataclass(frozen=True, slots=True)(cls)
+    return quick_unpickle(dataclass(frozen=True, slots=True)(cls))
+
+
+def quick_unpickle(cls: type[T]) -> type[T]:
+    """A frozen slotted dataclass that unpickles without asking for its fields once per
+    object (the compiled catalog holds some 14,000): the state stays the dataclass's own,
+    the values in field order, set through the slots' descriptors."""
+    slots = [getattr(cls, f.name) for f in fields(cls)]  # type: ignore[arg-type]
+
+    def setstate(self: object, state: list[Any]) -> None:
+        for slot, value in zip(slots, state, strict=True):
+            slot.__set__(self, value)
+
+    cls.__setstate__ = setstate  # type: ignore[attr-defined]
+    return cls
 
 
 Slug = Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$")]
