@@ -152,3 +152,44 @@ def test_a_planted_violation_fails(tmp_path: Path) -> None:
         "prodsec.errors: imports prodsec.catalog",
         "prodsec.insight.charts: imports prodsec.store.db",
     ]
+
+
+# --- perf: what a command without the database imports ---
+
+HEAVY = (
+    "sqlalchemy",
+    "pydantic",
+    "yaml",
+    "prodsec.supplychain",
+    "prodsec.assess.supply",
+    "prodsec.assess.disclosure",
+)
+RUN = """
+import sys
+sys.argv = {argv!r}
+from prodsec.cli.app import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nloaded:" + ",".join(m for m in {heavy!r} if m in sys.modules))
+"""
+
+
+def _loaded(*argv: str) -> str:
+    import subprocess
+    import sys
+
+    code = RUN.format(argv=["prodsec", *argv], heavy=HEAVY)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stderr.rpartition("\nloaded:")[2]
+
+
+def test_commands_without_the_database_import_only_what_they_need() -> None:
+    from prodsec.catalog import load_catalog
+
+    load_catalog()  # the compiled cache both commands read
+    assert _loaded("catalog", "list") == ""
+    # reading a profile validates YAML; one without SBOMs or disclosure texts reads neither
+    laptop = str(SRC.parent / "examples" / "laptop.yaml")
+    assert _loaded("assess", laptop, "--on", "2027-01-01") == "pydantic,yaml"

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 import typer
 
-from prodsec.assess.disclosure import with_disclosure
 from prodsec.assess.evaluate import assess
 from prodsec.assess.profile import Profile, ProfileError, check_profile, load_profile
 from prodsec.assess.report import (
@@ -22,7 +21,6 @@ from prodsec.assess.report import (
     assessment_text,
     assessment_view,
 )
-from prodsec.assess.supply import annotated, profile_evidence
 from prodsec.assess.verdicts import Assessment, Standing
 from prodsec.catalog import Catalog, limits, load_catalog
 from prodsec.catalog.vocab import Actor
@@ -98,9 +96,9 @@ def command(
     if batch is not None:
         raise typer.Exit(_batch(catalog, batch, day, chosen, fmt, role))
     assert product is not None
-    profile = with_disclosure(load_profile(product, catalog), product, day)
+    profile = _disclosure(load_profile(product, catalog), product, day)
     profile = _supply_chain(profile, product, day, db)
-    result = annotated(assess(catalog, profile, day, chosen, role))
+    result = _annotated(assess(catalog, profile, day, chosen, role))
     match fmt:
         case Report.CSV:  # one row per instrument judged
             rows = assessment_view(result)["instruments"]
@@ -119,11 +117,34 @@ def command(
     raise typer.Exit(0 if result.all_binding_met else 1)
 
 
+# The disclosure and supply-chain modules (security.txt, SBOM, VEX and advisory readers)
+# are imported only for a profile that has something for them.
+
+
+def _disclosure(profile: Profile, path: Path, day: dt.date) -> Profile:
+    """The profile with its disclosure block's claim derived from the texts it names."""
+    if profile.disclosure is None:
+        return profile
+    from prodsec.assess.disclosure import with_disclosure
+
+    return with_disclosure(profile, path, day)
+
+
+def _annotated(result: Assessment) -> Assessment:
+    """The assessment with a note per derived claim (`assess.supply.annotated`)."""
+    if not any(c.note.startswith("derived from") for c in result.profile.claims):
+        return result
+    from prodsec.assess.supply import annotated
+
+    return annotated(result)
+
+
 def _supply_chain(profile: Profile, path: Path, day: dt.date, db: str | None) -> Profile:
     """The profile with its supply-chain claims derived from the SBOMs and VEX it names,
     against the database's advisory index (`vulns sync`)."""
     if profile.supply_chain is None:
         return profile
+    from prodsec.assess.supply import profile_evidence
     from prodsec.store.db import Database
     from prodsec.store.vulns import SqlAdvisoryIndex
 

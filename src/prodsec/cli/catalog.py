@@ -12,7 +12,6 @@ import typer
 
 from prodsec.catalog import CatalogError, compile_catalog, load_catalog
 from prodsec.catalog.atlas import GroupBy, InstrumentFilter, select_instruments
-from prodsec.catalog.files import write_file
 from prodsec.catalog.load import PACKAGED, iter_schemas
 from prodsec.catalog.views import (
     diff_view,
@@ -255,6 +254,7 @@ def schemas(
     from rich.console import Console  # only here: start-up stays light
 
     from prodsec.assess.profile import Profile
+    from prodsec.catalog.files import write_file
 
     folder.mkdir(parents=True, exist_ok=True)
     product = ("product.schema.json", TypeAdapter(Profile).json_schema())
@@ -326,6 +326,7 @@ def history(
 
     path = hist.ledger_path(PACKAGED)
     if rebuild:
+        from prodsec.catalog.files import write_file
         from prodsec.catalog.githistory import states
 
         items = list(hist.revisions(states(repo.resolve())))
