@@ -9,12 +9,15 @@ mappings) under new ids.
 cache on disk (what every CLI call pays): wall time and CPU time inside that process, and
 beside it the whole `python -c pass` process (the interpreter's own start) of the same
 run. "compile" = validating every YAML file when no cache matches (paid once per edit of
-the data). On a busy machine the wall time wanders with the load; the CPU time holds.
+the data). On a busy machine the wall time wanders with the load; the CPU time holds, so
+the CPU time is the figure judged and the wall times are in `details`
+(`cold_load_ms`, `cold_process_wall_ms`, `python_pass_process_wall_ms`).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -63,7 +66,7 @@ def measure(root: Path, cache: Path) -> dict[str, float | int]:
         compile_catalog(root)
         compile_ms.append((time.perf_counter() - t0) * 1000)
     catalog = load_catalog(root)  # writes the compiled cache
-    cold_ms, cpu_ms, wall_ms, floor_ms = [], [], [], []
+    cold_ms, cpu_ms, wall_ms, floor_ms, floor_cpu_ms = [], [], [], [], []
     for _ in range(RUNS):
         t0 = time.perf_counter()
         out = subprocess.run(
@@ -77,9 +80,13 @@ def measure(root: Path, cache: Path) -> dict[str, float | int]:
         cold, cpu = out.stdout.split()
         cold_ms.append(float(cold))
         cpu_ms.append(float(cpu))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         floor_ms.append((time.perf_counter() - t0) * 1000)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        floor_cpu_ms.append(used * 1000)
     ids = list(catalog.requirement_ids())
     number = 200_000
     lookup = catalog.requirement
@@ -95,6 +102,7 @@ def measure(root: Path, cache: Path) -> dict[str, float | int]:
         "cold_load_ms": round(statistics.median(cold_ms), 1),
         "cold_load_cpu_ms": round(statistics.median(cpu_ms), 1),
         "python_pass_process_wall_ms": round(statistics.median(floor_ms), 1),
+        "python_pass_process_cpu_ms": round(statistics.median(floor_cpu_ms), 1),
         "cold_process_wall_ms": round(statistics.median(wall_ms), 1),
         "lookup_us": round(per_lookup_us, 3),
     }
@@ -109,17 +117,10 @@ def main() -> None:
     for name, r in (("packaged", packaged), ("packaged + 20 synthetic", grown)):
         figures += [
             figure(
-                f"cold load (imports + cache), new process, {name}",
-                r["cold_load_ms"],
-                "ms",
-                floor=("python -c pass, whole process", r["python_pass_process_wall_ms"]),
-                target="<= 150 ms",
-                met=r["cold_load_ms"] <= 150,
-            ),
-            figure(
-                f"cold load CPU, {name}",
+                f"cold load CPU (imports + cache), new process, {name}",
                 r["cold_load_cpu_ms"],
                 "ms",
+                floor=("python -c pass, whole process, CPU", r["python_pass_process_cpu_ms"]),
                 target="<= 150 ms",
                 met=r["cold_load_cpu_ms"] <= 150,
             ),

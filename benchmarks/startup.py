@@ -5,9 +5,10 @@ Target (issue 12): commands that do not touch the database finish within 300 ms 
 RUNS times in a fresh process; the median wall-clock time counts, and the median CPU time
 the child used (user + system) is given beside it, each judged against the budget: on an
 idle machine the two agree, on a busy one the wall time wanders and the CPU time holds.
-The catalog's compiled cache is warmed first, as on any second run. The figures judged are
-the CPU times (on this shared machine the wall times wander with the load; they are in
-`details.commands`, judged too).
+Before any clock starts, every command runs once: the catalog's compiled cache is written
+and every module each command imports is compiled to bytecode, as on any second run of an
+installed copy. The figures judged are the CPU times (on this shared machine the wall
+times wander with the load; they are in `details.commands`, judged too).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def main() -> None:
     }  # fmt: skip
     env_columns = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = "80"
-    subprocess.run([*prodsec, "catalog", "list"], cwd=ROOT, capture_output=True, check=False)
+    for args in commands.values():  # the cache and the bytecode, before any clock
+        subprocess.run([*prodsec, *args], cwd=ROOT, capture_output=True, check=False)
     floor_wall, floor_cpu = _time([sys.executable, "-c", "pass"])
     results = []
     for name, args in commands.items():
@@ -75,6 +77,7 @@ def main() -> None:
                 "median_ms": round(wall, 1),
                 "cpu_ms": round(cpu, 1),
                 "over_floor_ms": round(wall - floor_wall, 1),
+                "cpu_over_floor_ms": round(cpu - floor_cpu, 1),
                 "ratio_to_floor": round(wall / floor_wall, 2),
                 "within_budget_wall": wall - floor_wall <= BUDGET_MS,
                 "within_budget_cpu": cpu - floor_cpu <= BUDGET_MS,
