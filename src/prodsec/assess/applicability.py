@@ -222,11 +222,13 @@ def _market(
     catalog: Catalog, product: ProductFacts, market: Market, on: dt.date
 ) -> Iterable[Finding]:
     known = known_of(catalog)
+    if len(known.findings) >= known.LIMIT:  # the per-day tables start again with them
+        known.findings.clear()
+        known.plans.clear()
+        known.duties.clear()
     plan = known.plans.get((market.id, on))
     if plan is None:
         plan = known.plans[market.id, on] = _plan(catalog, market, on, known)
-    if len(known.findings) >= known.LIMIT:
-        known.findings.clear()
     category, features, findings = product.category, product.features, known.findings
     for edition, key, where, named in plan:
         found = findings.get((key, category, features & named, where and market.id, on))
