@@ -61,7 +61,8 @@ def main() -> None:
         "prodsec catalog show uk-psti@2025-12-04 --format json": [
             "catalog", "show", "uk-psti@2025-12-04", "--format", "json",
         ],
-        "prodsec assess examples/smart-camera.yaml": ["assess", "examples/smart-camera.yaml"],
+        # a profile without SBOMs: one that names them opens the advisory database
+        "prodsec assess examples/laptop.yaml": ["assess", "examples/laptop.yaml"],
     }  # fmt: skip
     env_columns = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = "80"
