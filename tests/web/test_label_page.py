@@ -322,6 +322,38 @@ def test_the_command_line_draws_the_same_art(
     assert not (tmp_path / "a.pdf").exists()
 
 
+def test_label_verify_fetches_the_registrys_own_log(site: Site, tmp_path: Path) -> None:
+    """`prodsec label verify URL` against the app served on loopback: the key set, the
+    latest signed head and every entry up to it fetched from the public API, checked,
+    and the label's status read from them; a label file with --server alike."""
+    run = CliRunner()
+
+    def verify(*args: str) -> tuple[int, str, str]:
+        done = run.invoke(cli, ["label", "verify", *args, "--at", "2026-06-01"])
+        return done.exit_code, done.stdout, done.stderr
+
+    client = site.reg.client
+    kid = client.get(PAGE, headers=JSON).json()["verify"]["key_id"]
+    issued = tmp_path / "issued.jws"
+    issued.write_text(client.get(f"{PAGE}/label.jws").text)
+    with served(site.reg.db, site.reg.catalog) as base:
+        url = f"{base}{PAGE}/label.jws"
+        valid = f"valid: sg-cls level 2 {REG}, signed by key {kid}"
+        assert verify(url) == (0, f"{valid}; entry 0 of the log's tree head of size 1\n", "")
+        answer = site.reg.post(
+            "csa", f"/registry/label-changes/revoke/{REG}", json={"reason": "false declaration"}
+        )
+        assert answer.status_code == 200, answer.text
+        when = client.get("/api/v1/log/entries?start=1").json()["items"][0]["event"]["time"]
+        revoked = f"revoked: revoke on {when} (entry 1): false declaration\n"
+        assert verify(url) == (9, revoked, "")
+        assert verify(str(issued), "--server", base) == (9, revoked, "")
+        assert verify(str(issued), "--server", base, "--no-log") == (0, f"{valid}\n", "")
+    assert verify(str(issued), "--server", base) == (
+        2, "", f"error: cannot fetch {base}/.well-known/jwks.json: <urlopen error [Errno 111] Connection refused>\n",
+    )  # fmt: skip
+
+
 BROWSER_PEOPLE = {
     "maker": ("maker@cams.test", "Example Cameras", "manufacturer"),
     "lab": ("tester@lab.test", "Test Lab SG", "lab"),
