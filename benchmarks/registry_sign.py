@@ -4,10 +4,11 @@ Target (issue 18): >= 5,000 label verifications per second per core. Beside it, 
 same run and the same bytes, the floor: the raw Ed25519 verification of each label's
 signing input with `cryptography`, which no JOSE layer can beat; `ratio` is the label
 rate over the floor. A label verification is the whole offline check of `verify_label`
-(header, key look-up, signature through joserfc, the record read back and checked to be
-canonical, the key's life, the term). `jose_verify_per_second` is joserfc's compact
-verification alone. Signing goes through the database's key store (a SQLite file, the
-private key unsealed once), as the registry signs.
+(header, key look-up, signature through joserfc's EdDSA algorithm, the record read back
+and checked to be canonical, the key's life, the term). `jose_verify_per_second` is the
+key ring's signature check alone (the token's segments read, joserfc's EdDSA run).
+Signing goes through the database's key store (a SQLite file, the private key unsealed
+once), as the registry signs.
 
 One thread, so every rate is per core.
 """

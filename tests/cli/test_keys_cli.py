@@ -8,11 +8,13 @@ import datetime as dt
 import http.server
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from prodsec.registry import remote
 from prodsec.registry.signing import check_record, sign_label
 from prodsec.store import audit
 from prodsec.store.db import Database
@@ -221,10 +223,24 @@ def server(files: dict[str, str]) -> Iterator[str]:
     served = {
         "/l/label": (folder / "label.jws").read_bytes(),
         "/.well-known/jwks.json": (folder / "jwks.json").read_bytes(),
+        "/l/large": b"x" * 16_385,
     }
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if self.path == "/l/moved":  # away from https, off loopback
+                self.send_response(302)
+                self.send_header("Location", "http://192.0.2.1/l/label")
+                self.end_headers()
+                return
+            if self.path == "/l/slow":  # the headers, then a byte a while
+                self.send_response(200)
+                self.end_headers()
+                for _ in range(4):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+                return
             body = served.get(self.path)
             self.send_response(200 if body else 404)
             self.end_headers()
@@ -243,7 +259,13 @@ def server(files: dict[str, str]) -> Iterator[str]:
 
 def test_verify_a_label_by_url(run: Run, files: dict[str, str], server: str) -> None:
     line = f"valid: sg-cls level 2 CSA/311299/0042, signed by key {files['cls']}\n"
-    assert run("label", "verify", f"{server}/l/label") == (0, line, "")
+    assert run("label", "verify", f"{server}/l/label", "--no-log") == (0, line, "")
+    # without --no-log the registry's log is fetched too, and this server has none
+    assert run("label", "verify", f"{server}/l/label") == (
+        2,
+        "",
+        f"error: cannot fetch {server}/api/v1/log/heads/latest: HTTP Error 404: Not Found\n",
+    )
     code, _, err = run(
         "label", "verify", f"{server}/l/missing", "--jwks", f"{server}/.well-known/jwks.json"
     )
@@ -251,3 +273,24 @@ def test_verify_a_label_by_url(run: Run, files: dict[str, str], server: str) -> 
         2,
         f"error: cannot fetch {server}/l/missing: HTTP Error 404: Not Found\n",
     )
+
+
+def test_fetches_are_bounded(run: Run, server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """https only (http on loopback), redirects alike, a size limit and a time limit, each
+    error naming the URL; nothing is fetched from a URL refused."""
+    only = "only https URLs are fetched (http on loopback only)"
+    for url in ("http://192.0.2.1/l/label", "https:///l/label"):
+        assert run("label", "verify", url) == (2, "", f"error: {url}: {only}\n")
+    assert run("label", "verify", f"{server}/l/moved") == (
+        2, "", f"error: http://192.0.2.1/l/label: {only}\n",
+    )  # fmt: skip
+    assert run("label", "verify", f"{server}/l/label", "--server", "http://192.0.2.1") == (
+        2, "", f"error: http://192.0.2.1: {only}\n",
+    )  # fmt: skip
+    assert run("label", "verify", f"{server}/l/large") == (
+        2, "", f"error: {server}/l/large is larger than 16384 bytes\n",
+    )  # fmt: skip
+    monkeypatch.setattr(remote, "TIMEOUT", 0.3)
+    assert run("label", "verify", f"{server}/l/slow") == (
+        2, "", f"error: cannot fetch {server}/l/slow: no whole answer in 0.3 s\n",
+    )  # fmt: skip

@@ -138,9 +138,10 @@ def test_the_fast_path_escapes_as_the_rfc_does(text: str) -> None:
     assert canonical({"b": text, "a": None}) == rfc8785.dumps({"b": text, "a": None})
 
 
-def test_a_lone_surrogate_in_a_record_is_refused() -> None:
+@pytest.mark.parametrize("plain", [False, True])
+def test_a_lone_surrogate_in_a_record_is_refused(plain: bool) -> None:
     with pytest.raises(BadInputError) as caught:
-        canonical({"k": "\udc00"})
+        canonical({"k": "\udc00"}, plain=plain)
     assert str(caught.value) == (
         "cannot be canonicalised (RFC 8785): input contains non-UTF-8 codepoints"
     )

@@ -3,7 +3,7 @@ heads they sign, proofs that verify against them, and every stored row checked."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -113,6 +113,44 @@ def test_questions_outside_the_log_are_refused(
         log.append([])
     with pytest.raises(UnavailableError, match=r"^no key to sign tree heads with"):
         TransparencyLog(store).append(events(1))
+
+
+class Counting:
+    """A store that counts the questions a proof asks it."""
+
+    def __init__(self, inner: LogStore) -> None:
+        self.inner = inner
+        self.asked: list[str] = []
+
+    def size(self) -> int:
+        self.asked.append("size")
+        return self.inner.size()
+
+    def subtree_hashes(self, wanted: Sequence[Subtree]) -> list[bytes]:
+        self.asked.append(f"{len(wanted)} hashes")
+        return self.inner.subtree_hashes(wanted)
+
+
+def test_a_proof_is_one_batch_of_look_ups_and_the_size_is_read_only_when_needed(
+    store: LogStore, signer: object, clock: Callable[[], int], events: Events
+) -> None:
+    filled(store, signer, clock, events)
+    counting = Counting(store)
+    log = TransparencyLog(counting)  # type: ignore[arg-type]
+    assert len(log.inclusion(21, 32)) == 5
+    assert len(log.consistency(13, 32)) == 6
+    assert counting.asked == ["6 hashes", "6 hashes"]
+    counting.asked.clear()
+    # the leaf just past the log: the path alone would be all stored hashes
+    with pytest.raises(BadInputError, match=r"^size: tree size 33 is outside 0\.\.32$"):
+        log.inclusion(32, 33)
+    # both wrong: the size is named first, as before
+    with pytest.raises(BadInputError, match=r"^size: tree size 40 is outside 0\.\.32$"):
+        log.inclusion(45, 40)
+    with pytest.raises(BadInputError, match=r"^second: tree size 40 is outside 0\.\.32$"):
+        log.consistency(0, 40)
+    assert log.consistency(0, 32) == log.consistency(32, 32) == []
+    assert counting.asked == ["2 hashes", "size", "size", "size", "size", "size"]
 
 
 def test_an_append_on_a_stale_size_writes_nothing(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from joserfc import jws
-from joserfc.errors import SecurityWarning
+from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import OKPKey
 
 from prodsec.errors import BadInputError, ConflictError, NotFoundError
@@ -24,6 +25,7 @@ from prodsec.registry.keys import (
     SigningKey,
     jwks_view,
     keyring_of,
+    moment,
     thumbprint,
 )
 from prodsec.registry.signing import (
@@ -155,6 +157,40 @@ def test_any_byte_changed_fails(store: MemoryKeyStore) -> None:
             assert verdict in {Verdict.MALFORMED, Verdict.UNKNOWN_KEY}, i
         else:
             assert verdict is Verdict.TAMPERED, i
+
+
+def _jose_reads(token: str, key: OKPKey) -> bytes | None:
+    try:
+        return jws.deserialize_compact(token, key, ["EdDSA"]).payload
+    except JoseError:
+        return None
+
+
+def test_the_key_ring_and_the_jose_library_agree_on_every_changed_character(
+    store: MemoryKeyStore,
+) -> None:
+    """The key ring reads a token's segments itself and calls the library's EdDSA check;
+    the library's own compact reading gives the same answer, changed character by
+    character (and with segments added, removed or emptied)."""
+    token = sign_label(_record(), store)
+    key = store.active("sg-cls")
+    ring = Keyring(store.published())
+    jwk = OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": b64url(key.public)})
+    head, body, signature = token.split(".")
+    changed = [token[:i] + ("B" if c == "A" else "A") + token[i + 1 :] for i, c in enumerate(token)]
+    shapes = [
+        f"{head}.{body}",
+        f"{token}.",
+        f"{head}..{signature}",
+        f"{head}.{body}.",
+        f"{token}==",
+    ]
+    shapes += [f"{head}.{body}.{signature[:-1]}", f"{head}.{body}é.{signature}"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SecurityWarning)  # it prefers `Ed25519` (0017)
+        for one in [token, *changed, *shapes]:
+            assert ring.verifies(one, key.kid) == _jose_reads(one, jwk), one
+    assert ring.verifies(token, key.kid) == canonical(_record())
 
 
 def test_a_changed_record_is_tampered(store: MemoryKeyStore) -> None:
@@ -390,3 +426,29 @@ def test_a_key_whose_id_is_not_its_thumbprint(store: MemoryKeyStore) -> None:
     with pytest.raises(BadInputError) as caught:
         keyring_of({"keys": [entry]})
     assert str(caught.value) == "keys[0]: 'kid' is not the thumbprint of 'x'"
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("2026-03-01T09:30:05Z", dt.datetime(2026, 3, 1, 9, 30, 5, tzinfo=dt.UTC)),
+        ("2026-3-1T9:30:5Z", dt.datetime(2026, 3, 1, 9, 30, 5, tzinfo=dt.UTC)),
+        (
+            "\uff12\uff10\uff12\uff16-03-01T09:30:05Z",
+            dt.datetime(2026, 3, 1, 9, 30, 5, tzinfo=dt.UTC),
+        ),
+        ("2026-02-29T09:30:05Z", "day is out of range for month"),
+        ("2026-03-01T09:30:60Z", "second must be in 0..59"),
+        ("2026-03-01T24:30:05Z", "does not match format '%Y-%m-%dT%H:%M:%SZ'"),
+        ("0000-03-01T09:30:05Z", "year 0 is out of range"),
+        ("2026-13-01T09:30:05Z", "does not match format '%Y-%m-%dT%H:%M:%SZ'"),
+        ("2026-03-01T09:30:05+00:00", "does not match format '%Y-%m-%dT%H:%M:%SZ'"),
+    ],
+)
+def test_moments_read_as_strptime_reads_them(text: str, read: dt.datetime | str) -> None:
+    """`stamp`'s form is read by position, every other one by `strptime`, as before."""
+    if isinstance(read, dt.datetime):
+        assert moment(text) == read
+        return
+    with pytest.raises(ValueError, match=read):
+        moment(text)

@@ -22,7 +22,7 @@ from defusedxml import ElementTree
 from fastapi import FastAPI
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from prodsec.catalog import Catalog
@@ -33,7 +33,7 @@ from prodsec.store import labels as store_labels
 from prodsec.store import registry as store
 from prodsec.store.audit import CLI
 from prodsec.store.db import Database
-from prodsec.store.models import ProductRecord, User
+from prodsec.store.models import ProductRecord, RegistryLabel, User
 from prodsec.store.registry import grant
 from prodsec.store.repo import Visibility
 from prodsec.web.api import registry_public
@@ -149,8 +149,24 @@ def test_the_consumer_page_says_what_the_label_promises(site: Site) -> None:
     jwks = client.get("/api/v1/schemes/sg-cls/jwks.json").json()
     assert [k["kid"] for k in jwks["keys"]] == [check["key_id"]]
     assert (check["verdict"], check["reason"]) == (
-        "valid", f"sg-cls level 2 {REG}, signed by key {check['key_id']}",
-    )  # fmt: skip
+        "valid",
+        f"sg-cls level 2 {REG}, signed by key {check['key_id']}; "
+        "entry 0 of the log's tree head of size 1",
+    )
+    assert check["log"] == {
+        "tree_size": 1,
+        "entry": 0,
+        "last_entry": 0,
+        "status": "active",
+        "valid_until": "2028-12-31",
+        "agrees": True,
+        "disagreements": [],
+    }
+    assert (
+        "<dt>The transparency log</dt><dd>latest signed tree head of size 1: this signed label "
+        "is entry 0; the latest entry about it, 0, says active, valid until 2028-12-31</dd>"
+    ) in text
+    assert "do not agree with its log" not in text
     assert check["jwks_url"] == "http://testserver/api/v1/schemes/sg-cls/jwks.json"
     assert check["command"] == f"prodsec label verify http://testserver{PAGE}/label.jws"
     assert client.get(f"{PAGE}/label.jws").text == check["jws"]
@@ -180,12 +196,74 @@ def test_the_page_warns_once_support_has_ended_and_when_the_label_is_revoked(
     assert (view["status"], view["status_words"], view["reason"]) == (
         "revoked", "Revoked", "false declaration",
     )  # fmt: skip
+    when = site.reg.client.get("/api/v1/log/entries?start=1").json()["items"][0]["event"]["time"]
     assert (view["verify"]["verdict"], view["verify"]["reason"]) == (
-        "revoked", "revoked by the scheme owner: false declaration",
+        "revoked", f"revoke on {when} (entry 1): false declaration",
     )  # fmt: skip
+    assert (view["verify"]["log"]["status"], view["verify"]["log"]["agrees"]) == ("revoked", True)
 
     missing = client.get("/l/CSA/311228/PS-999999", headers=JSON)
     assert missing.status_code == 404
+
+
+def test_a_row_changed_behind_the_registrys_back_disagrees_with_the_log(site: Site) -> None:
+    """The label revoked through the registry, then set back to valid directly in the
+    database: the page's check follows the log (revoked) and says plainly that the
+    records do not agree with it."""
+    client = site.reg.client
+    issued = client.get(f"{PAGE}/label.jws").text
+    answer = site.reg.post(
+        "csa", f"/registry/label-changes/revoke/{REG}", json={"reason": "false declaration"}
+    )
+    assert answer.status_code == 200, answer.text
+    with site.reg.db.session() as s:
+        s.execute(
+            update(RegistryLabel)
+            .where(RegistryLabel.registration == REG)
+            .values(status="active", reason="", valid_until=dt.date(2030, 1, 1))
+        )
+        s.commit()
+    view = client.get(PAGE, headers=JSON).json()
+    assert (view["status"], view["valid_until"]) == ("active", "2030-01-01")  # the row's word
+    when = client.get("/api/v1/log/entries?start=1").json()["items"][0]["event"]["time"]
+    check = view["verify"]
+    assert (check["verdict"], check["reason"]) == (
+        "revoked", f"revoke on {when} (entry 1): false declaration",
+    )  # fmt: skip
+    said = [
+        "the records say active, the log says revoked (entry 1)",
+        "the records say valid until 2030-01-01, the log says 2028-12-31 (entry 1)",
+        "the records give the reason '', the log 'false declaration' (entry 1)",
+    ]
+    assert check["log"] == {
+        "tree_size": 2,
+        "entry": 1,
+        "last_entry": 1,
+        "status": "revoked",
+        "valid_until": "2028-12-31",
+        "agrees": False,
+        "disagreements": said,
+    }
+    html = client.get(PAGE).text
+    assert (
+        '<p class="banner bad" role="alert"><strong>The registry\'s records do not agree '
+        f"with its log.</strong> {'; '.join(said).replace(chr(39), '&#39;')}. The signed log is "
+        "what counts: this server's check below follows it.</p>"
+    ) in html
+
+    # the older token put back: not the label the log's latest entry names
+    with site.reg.db.session() as s:
+        s.execute(
+            update(RegistryLabel)
+            .where(RegistryLabel.registration == REG)
+            .values(signed=issued, status="revoked",
+                    reason="false declaration", valid_until=dt.date(2028, 12, 31))
+        )  # fmt: skip
+        s.commit()
+    check = client.get(PAGE, headers=JSON).json()["verify"]
+    assert (check["verdict"], check["log"]["entry"], check["log"]["disagreements"]) == (
+        "revoked", 0, ["the signed label this server gives is of entry 0, not the latest"],
+    )  # fmt: skip
 
 
 def test_the_label_art_leads_to_the_consumer_page(
@@ -320,6 +398,38 @@ def test_the_command_line_draws_the_same_art(
         failed = run.invoke(cli, args)
         assert (failed.exit_code, failed.stderr) == (2, message)
     assert not (tmp_path / "a.pdf").exists()
+
+
+def test_label_verify_fetches_the_registrys_own_log(site: Site, tmp_path: Path) -> None:
+    """`prodsec label verify URL` against the app served on loopback: the key set, the
+    latest signed head and every entry up to it fetched from the public API, checked,
+    and the label's status read from them; a label file with --server alike."""
+    run = CliRunner()
+
+    def verify(*args: str) -> tuple[int, str, str]:
+        done = run.invoke(cli, ["label", "verify", *args, "--at", "2026-06-01"])
+        return done.exit_code, done.stdout, done.stderr
+
+    client = site.reg.client
+    kid = client.get(PAGE, headers=JSON).json()["verify"]["key_id"]
+    issued = tmp_path / "issued.jws"
+    issued.write_text(client.get(f"{PAGE}/label.jws").text)
+    with served(site.reg.db, site.reg.catalog) as base:
+        url = f"{base}{PAGE}/label.jws"
+        valid = f"valid: sg-cls level 2 {REG}, signed by key {kid}"
+        assert verify(url) == (0, f"{valid}; entry 0 of the log's tree head of size 1\n", "")
+        answer = site.reg.post(
+            "csa", f"/registry/label-changes/revoke/{REG}", json={"reason": "false declaration"}
+        )
+        assert answer.status_code == 200, answer.text
+        when = client.get("/api/v1/log/entries?start=1").json()["items"][0]["event"]["time"]
+        revoked = f"revoked: revoke on {when} (entry 1): false declaration\n"
+        assert verify(url) == (9, revoked, "")
+        assert verify(str(issued), "--server", base) == (9, revoked, "")
+        assert verify(str(issued), "--server", base, "--no-log") == (0, f"{valid}\n", "")
+    assert verify(str(issued), "--server", base) == (
+        2, "", f"error: cannot fetch {base}/.well-known/jwks.json: <urlopen error [Errno 111] Connection refused>\n",
+    )  # fmt: skip
 
 
 BROWSER_PEOPLE = {

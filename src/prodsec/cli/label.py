@@ -1,5 +1,6 @@
 """`prodsec label verify`: check a signed label, offline with a key set file, and its
-status as of a signed head of the registry's transparency log.
+status as of a signed head of the registry's transparency log (given as files, or fetched
+from the registry's public API: `registry/remote.py`).
 
 Exit codes, one per verdict: 0 valid, 3 malformed, 4 tampered, 5 unknown key, 6 wrong
 key, 7 key not valid at issuance, 8 expired, 9 revoked, 10 suspended, 11 withdrawn, 12 not
@@ -13,7 +14,6 @@ import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
-from urllib.parse import urlsplit
 
 import typer
 
@@ -26,30 +26,13 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Signed labels.", no_args_is_help=True)
 
-MAX_JWKS = 1_048_576
-MAX_HEAD = 16_384
-MAX_ENTRIES = 256 * 1_048_576
-TIMEOUT = 10
-
-
-def _fetch(url: str, limit: int) -> bytes:
-    from urllib.error import URLError
-    from urllib.request import Request, urlopen
-
-    try:
-        with urlopen(Request(url, headers={"Accept": "*/*"}), timeout=TIMEOUT) as answer:
-            data: bytes = answer.read(limit + 1)
-    except (URLError, OSError, ValueError) as exc:
-        raise fail(f"cannot fetch {url}: {exc}") from exc
-    if len(data) > limit:
-        raise fail(f"{url} is larger than {limit} bytes")
-    return data
-
 
 def _read(source: str, limit: int) -> str:
     """The text of a file or an http(s) URL, at most `limit` bytes."""
-    if urlsplit(source).scheme in {"http", "https"}:
-        data = _fetch(source, limit)
+    from prodsec.registry.remote import fetch, is_url
+
+    if is_url(source):
+        data = fetch(source, limit)
     else:
         try:
             with Path(source).open("rb") as handle:
@@ -75,34 +58,47 @@ def read_json(source: str, limit: int, option: str) -> Any:
 def read_jwks(source: str) -> list[SigningKey]:
     """The keys of the JWKS in a file or at a URL (`--jwks`)."""
     from prodsec.registry.keys import keyring_of
+    from prodsec.registry.remote import MAX_JWKS
 
     return keyring_of(read_json(source, MAX_JWKS, "--jwks"))
 
 
-def _jwks_source(source: str, jwks: str | None) -> str:
-    if jwks is None:
-        parts = urlsplit(source)
-        if parts.scheme not in {"http", "https"}:
-            raise fail("--jwks FILE is needed to verify a label file offline")
-        jwks = f"{parts.scheme}://{parts.netloc}/.well-known/jwks.json"
-    return jwks
+def _registry(label: str, server: str | None) -> str | None:
+    """The registry's base URL: `--server`, else the label URL's origin; None for a
+    label file without `--server`."""
+    from prodsec.registry.remote import check_url, is_url, origin
+
+    if server is not None:
+        check_url(server)
+        return server.rstrip("/")
+    return origin(label) if is_url(label) else None
 
 
 def _log_status(
-    token: str, keys: list[SigningKey], head_source: str | None, entries_source: str | None
+    token: str,
+    keys: list[SigningKey],
+    head_source: str | None,
+    entries_source: str | None,
+    registry: str | None,
 ) -> StatusHook | None:
-    """The label's status as of the log head given, once the copy of the log checks out
-    against the head and the head's signature against the key set (exit 1 otherwise)."""
+    """The label's status as of a log head, once the copy of the log checks out against
+    the head and the head's signature against the key set (exit 1 otherwise): the head
+    and entries given, else those fetched from the registry (None: no log to ask)."""
+    from prodsec.registry.remote import MAX_ENTRIES, MAX_HEAD, fetch_log
     from prodsec.registry.status import LogStatus
     from prodsec.registry.verify import check_copy, signed_by
     from prodsec.registry.views import entries_of, head_of
 
     if head_source is None and entries_source is None:
-        return None
-    if head_source is None or entries_source is None:
+        if registry is None:
+            return None
+        copy = fetch_log(registry)
+        head, entries = copy.head, copy.entries
+    elif head_source is None or entries_source is None:
         raise fail("give both --log-head and --entries, or neither")
-    head = head_of(read_json(head_source, MAX_HEAD, "--log-head"), "--log-head")
-    entries = entries_of(read_json(entries_source, MAX_ENTRIES, "--entries"), "--entries")
+    else:
+        head = head_of(read_json(head_source, MAX_HEAD, "--log-head"), "--log-head")
+        entries = entries_of(read_json(entries_source, MAX_ENTRIES, "--entries"), "--entries")
     check_copy(entries, head, signed_by(keys))
     return LogStatus(token, entries, head)
 
@@ -114,8 +110,16 @@ def verify(
         str | None,
         typer.Option(
             "--jwks",
-            help="The key set (a file or URL); without it, the JWKS at the label URL's "
-            "/.well-known/jwks.json.",
+            help="The key set (a file or URL); without it, the registry's "
+            "/.well-known/jwks.json (at --server, or the label URL's origin).",
+        ),
+    ] = None,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            "--server",
+            help="The registry's base URL, to fetch the key set and the log from (for a "
+            "label file; a label URL's own origin otherwise).",
         ),
     ] = None,
     at: Annotated[
@@ -137,13 +141,21 @@ def verify(
             help="The log's entries up to that head (a JSON list or an API page; a file or URL).",
         ),
     ] = None,
+    no_log: Annotated[
+        bool,
+        typer.Option(
+            "--no-log",
+            help="Do not fetch the registry's log: the signature, the key and the term only.",
+        ),
+    ] = False,
 ) -> None:
     """Verify a signed label: its signature, that its key was valid when it was issued,
-    its term on --at, and with --log-head and --entries its status in the registry's log.
-    Prints `VERDICT: reason`. Exit codes: 0 valid, 3 malformed, 4 tampered, 5 unknown key,
-    6 wrong key, 7 key not valid at issuance, 8 expired, 9 revoked, 10 suspended,
-    11 withdrawn, 12 not in the log, 1 a log copy that does not check out, 2 usage
-    error."""
+    its term on --at, and its status in the registry's log: as of --log-head with
+    --entries, or as of the latest head fetched from the registry (a label URL's origin,
+    or --server) with every entry up to it. Prints `VERDICT: reason`. Exit codes: 0 valid,
+    3 malformed, 4 tampered, 5 unknown key, 6 wrong key, 7 key not valid at issuance,
+    8 expired, 9 revoked, 10 suspended, 11 withdrawn, 12 not in the log, 1 a log copy that
+    does not check out, 2 usage error (a URL that cannot be fetched among them)."""
     from prodsec.registry.signing import MAX_TOKEN, Keyring, verify_label
 
     try:
@@ -151,8 +163,11 @@ def verify(
     except ValueError as exc:
         raise fail(f"--at: '{at}' is not a day (YYYY-MM-DD)") from exc
     token = _read(label, MAX_TOKEN)
-    keys = read_jwks(_jwks_source(label, jwks))
-    status = _log_status(token, keys, log_head, entries)
+    registry = _registry(label, server)
+    if jwks is None and registry is None:
+        raise fail("--jwks FILE is needed to verify a label file offline")
+    keys = read_jwks(jwks or f"{registry}/.well-known/jwks.json")
+    status = _log_status(token, keys, log_head, entries, None if no_log else registry)
     result = verify_label(token, Keyring(keys), on=on, status=status)
     typer.echo(f"{result.verdict}: {result.reason}")
     raise typer.Exit(result.exit_code)

@@ -42,9 +42,11 @@ def _plain(value: Any, depth: int = 0) -> bool:
     )
 
 
-def canonical(value: Any) -> bytes:
-    """The canonical UTF-8 bytes of a JSON value (dict, list, str, int, float, bool, None)."""
-    if _plain(value):
+def canonical(value: Any, *, plain: bool = False) -> bytes:
+    """The canonical UTF-8 bytes of a JSON value (dict, list, str, int, float, bool, None).
+    `plain=True`: the caller knows the value is plain (a checked label record: ASCII keys,
+    strings and nulls), so it is not walked to find out."""
+    if plain or _plain(value):
         try:
             return json.dumps(
                 value, sort_keys=True, separators=(",", ":"), ensure_ascii=False

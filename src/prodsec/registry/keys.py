@@ -19,8 +19,10 @@ registered ones.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NewType, Protocol
@@ -50,8 +52,18 @@ def stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_STAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z", re.ASCII)
+
+
 def moment(text: str) -> dt.datetime:
-    """The moment `stamp` wrote; `ValueError` for anything else."""
+    """The moment `stamp` wrote; `ValueError` for anything else. What `stamp` writes is
+    read by position; the other spellings the format has always taken (single digits,
+    as `strptime` allows) and every refusal go through `strptime` as before."""
+    found = _STAMP.fullmatch(text)
+    if found is not None:
+        y, mo, d, h, mi, s = map(int, found.groups())
+        with contextlib.suppress(ValueError):  # strptime below says why, in its words
+            return dt.datetime(y, mo, d, h, mi, s, tzinfo=dt.UTC)
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
 
 
@@ -77,7 +89,8 @@ class SigningKey:
     def valid_at(self, when: dt.datetime) -> bool:
         """Whether the key could sign at `when`: activated by then, not yet retired or
         expired."""
-        return self.activated <= when and (self.ended is None or when < self.ended)
+        ended = self.ended
+        return self.activated <= when and (ended is None or when < ended)
 
 
 class KeyStore(Protocol):

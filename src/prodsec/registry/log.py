@@ -238,12 +238,33 @@ class TransparencyLog:
         return found
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
-        merkle.check_size(size, self.store.size(), "size")
-        return merkle.inclusion_proof(self.store, index, size)
+        """One batch of stored hashes; the log's size is read only when the question is
+        wrong (a size past the log is named before a bad index, as the size is checked
+        first) or a hash is missing."""
+        if not 0 <= index < size:
+            merkle.check_size(size, self.store.size(), "size")
+        return self._proof(merkle.inclusion_proof, index, size, "size")
 
     def consistency(self, first: int, second: int) -> list[bytes]:
-        merkle.check_size(second, self.store.size(), "second")
-        return merkle.consistency_proof(self.store, first, second)
+        if not 0 < first < second:
+            merkle.check_size(second, self.store.size(), "second")
+        return self._proof(merkle.consistency_proof, first, second, "second")
+
+    def _proof(
+        self,
+        proof: Callable[[SubtreeSource, int, int], list[bytes]],
+        one: int,
+        size: int,
+        field: str,
+    ) -> list[bytes]:
+        """The proof's look-ups cover the tree of `size` leaves, so a size past the log
+        misses a stored hash: that is told as the size being outside the log; a hash
+        missing within it stays the store's `ConflictError`."""
+        try:
+            return proof(self.store, one, size)
+        except ConflictError:
+            merkle.check_size(size, self.store.size(), field)
+            raise
 
 
 def _edge(
@@ -279,6 +300,9 @@ class MemoryLogStore:
         return len(self.rows)
 
     def subtree_hashes(self, wanted: Sequence[Subtree]) -> list[bytes]:
+        missing = [s for s in wanted if s not in self.nodes]
+        if missing:
+            raise ConflictError(f"the log has no stored hash for {missing[0]}")
         return [self.nodes[s] for s in wanted]
 
     def append(self, batch: Batch) -> None:

@@ -152,17 +152,20 @@ def tree_root(source: SubtreeSource, size: int) -> bytes:
 
 
 def inclusion_proof(source: SubtreeSource, index: int, size: int) -> list[bytes]:
-    """PATH(index, D[size]) (section 2.1.3.1)."""
+    """PATH(index, D[size]) (section 2.1.3.1). The leaf's own hash is looked up in the
+    same batch, so the look-ups cover all `size` leaves: a store that holds fewer misses
+    one (the proof needs no separate question about the store's size)."""
     if not 0 <= index < size:
         raise BadInputError(
             f"leaf index {index} is outside a tree of size {size} (0..{size - 1})", field="index"
         )
-    return _hashes_of(source, _ranges_inclusion(index, size))
+    return _hashes_of(source, [*_ranges_inclusion(index, size), (index, index + 1)])[:-1]
 
 
 def consistency_proof(source: SubtreeSource, old: int, new: int) -> list[bytes]:
     """PROOF(old, D[new]) (section 2.1.4.1). Sizes 0 and equal sizes have the empty proof:
-    the empty tree is a prefix of every tree, and a tree of itself."""
+    the empty tree is a prefix of every tree, and a tree of itself. Otherwise one of the
+    ranges ends at `new`, so a store holding fewer leaves misses a subtree."""
     if not 0 <= old <= new:
         raise BadInputError(
             f"the first tree size {old} must be between 0 and the second, {new}", field="first"

@@ -32,8 +32,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, assert_never
 
-from joserfc import jws
-from joserfc.errors import JoseError, UnsupportedAlgorithmError
+from joserfc.errors import UnsupportedAlgorithmError
 from joserfc.jwk import OKPKey
 from joserfc.jws import JWSRegistry
 from typing_extensions import TypedDict
@@ -73,6 +72,7 @@ class LabelRecord(TypedDict):
 
 OPTIONAL = frozenset({"support_end", "lab"})
 FIELDS = tuple(LabelRecord.__annotations__)
+FIELD_SET = frozenset(FIELDS)
 
 
 def _day(value: str, field: str) -> dt.date:
@@ -88,11 +88,16 @@ def check_record(value: object) -> LabelRecord:
     """`value` as a label record, or `BadInputError` naming the first field that is wrong:
     exactly the fields of `LabelRecord`, strings (null only where allowed), `issued` as
     `YYYY-MM-DDTHH:MM:SSZ`, days as `YYYY-MM-DD`, the term not ending before issuance."""
+    return _checked(value)[0]
+
+
+def _checked(value: object) -> tuple[LabelRecord, dt.datetime]:
+    """`check_record`, and the moment of issue it read."""
     if not isinstance(value, dict):
         raise BadInputError("a label record is a JSON object", field="record")
-    missing = [f for f in FIELDS if f not in value]
-    extra = sorted(set(value) - set(FIELDS))
-    if missing or extra:
+    if value.keys() != FIELD_SET:
+        missing = [f for f in FIELDS if f not in value]
+        extra = sorted(set(value) - FIELD_SET)
         field = (missing or extra)[0]
         raise BadInputError("missing" if missing else "not a label record field", field=field)
     for field in FIELDS:
@@ -111,15 +116,14 @@ def check_record(value: object) -> LabelRecord:
     if value["support_end"] is not None:
         _day(value["support_end"], "support_end")
     record: LabelRecord = {f: value[f] for f in FIELDS}  # type: ignore[assignment]
-    return record
+    return record, issued
 
 
 def sign_label(record: LabelRecord, store: KeyStore) -> str:
     """The compact JWS of `record`, signed by its scheme's active key. The key must have
     been active when the label was issued (`ConflictError` otherwise)."""
-    checked = check_record(record)
+    checked, issued = _checked(record)
     key = store.active(checked["scheme"])
-    issued = moment(checked["issued"])
     if not key.valid_at(issued):
         raise ConflictError(
             f"the active key {key.kid} of {key.scheme} was not valid at {checked['issued']}"
@@ -219,10 +223,15 @@ class _EdDsaOnly(JWSRegistry):
 
 
 _REGISTRY = _EdDsaOnly(algorithms=[ALG])
+_EDDSA = _REGISTRY.get_alg(ALG)
+HEADERS = 64
+"""Distinct header segments a key ring remembers the key id of (a scheme's labels share
+one header per key)."""
 
 
 class Keyring:
-    """Public keys by id, each read once into the JOSE library's form."""
+    """Public keys by id, each read once into the JOSE library's form (and checked to be
+    fit for the algorithm once, not per label)."""
 
     def __init__(self, keys: Iterable[SigningKey]) -> None:
         self.keys: dict[str, SigningKey] = {k.kid: k for k in keys}
@@ -230,14 +239,35 @@ class Keyring:
             kid: OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": b64url(k.public)})
             for kid, k in self.keys.items()
         }
+        for jwk in self._jose.values():
+            _EDDSA.check_key(jwk)
+        self._kids: dict[str, str] = {}
+
+    def kid_of(self, segment: str) -> str:
+        """The key id a header segment names, once it is a label's header (`_header`;
+        `ValueError` otherwise). Each distinct header is read once."""
+        kid = self._kids.get(segment)
+        if kid is None:
+            kid = str(_header(segment)["kid"])
+            if len(self._kids) < HEADERS:
+                self._kids[segment] = kid
+        return kid
 
     def verifies(self, token: str, kid: str) -> bytes | None:
-        """The signed payload when the key `kid` signed `token`, else None."""
-        try:
-            found = jws.deserialize_compact(token, self._jose[kid], registry=_REGISTRY)
-        except JoseError:
+        """The signed payload when the key `kid` signed `token`, else None: a compact JWS
+        of three segments, payload and signature in canonical base64url (as the JOSE
+        library reads them), the library's EdDSA check over the ASCII signing input. The
+        header is the caller's to check (`kid_of`)."""
+        head, dot, rest = token.partition(".")
+        body, dot2, tail = rest.partition(".")
+        if not (dot and dot2) or "." in tail:
             return None
-        return found.payload
+        try:
+            payload, signature = from_b64url(body), from_b64url(tail)
+        except ValueError:
+            return None
+        signed = token[: len(head) + 1 + len(body)].encode()
+        return payload if _EDDSA.verify(signed, signature, self._jose[kid]) else None
 
 
 def _header(segment: str) -> dict[str, Any]:
@@ -251,11 +281,11 @@ def _header(segment: str) -> dict[str, Any]:
     return header
 
 
-def _record(payload: bytes) -> LabelRecord:
-    record = check_record(json.loads(payload))
-    if canonical(record) != payload:
+def _record(payload: bytes) -> tuple[LabelRecord, dt.datetime]:
+    record, issued = _checked(json.loads(payload))
+    if canonical(record, plain=True) != payload:
         raise ValueError("the record is not in canonical form (RFC 8785)")
-    return record
+    return record, issued
 
 
 def verify_label(
@@ -271,17 +301,13 @@ def verify_label(
     if len(token) > MAX_TOKEN or len(parts) != 3:
         return Verification(Verdict.MALFORMED, "not a JWS in compact form")
     try:
-        kid = str(_header(parts[0])["kid"])
+        kid = keyring.kid_of(parts[0])
     except (ValueError, RecursionError) as exc:
         return Verification(Verdict.MALFORMED, f"header: {exc}")
     key = keyring.keys.get(kid)
     if key is None:
         return Verification(Verdict.UNKNOWN_KEY, f"no key {kid} in the key set", kid)
-    try:
-        from_b64url(parts[2])
-        signed = keyring.verifies(token, kid)
-    except ValueError:
-        signed = None
+    signed = keyring.verifies(token, kid)
     if signed is None:
         other = next(
             (k for k in keyring.keys if k != kid and keyring.verifies(token, k) is not None), None
@@ -290,10 +316,10 @@ def verify_label(
             return Verification(Verdict.WRONG_KEY, f"signed by key {other}, not {kid}", kid)
         return Verification(Verdict.TAMPERED, f"the signature by {kid} does not match", kid)
     try:
-        record = _record(signed)
+        record, issued = _record(signed)
     except (BadInputError, ValueError, RecursionError) as exc:
         return Verification(Verdict.MALFORMED, f"record: {exc}", kid)
-    return _judge(record, key, on, status)
+    return _judge(record, issued, key, on, status)
 
 
 def _ending(key: SigningKey) -> str:
@@ -305,15 +331,18 @@ def _ending(key: SigningKey) -> str:
 
 
 def _judge(
-    record: LabelRecord, key: SigningKey, on: dt.date, status: StatusHook | None
+    record: LabelRecord,
+    issued: dt.datetime,
+    key: SigningKey,
+    on: dt.date,
+    status: StatusHook | None,
 ) -> Verification:
-    """The checks of a record whose signature holds: the key's scheme and life, the term,
-    and the registry's status."""
+    """The checks of a record whose signature holds (issued at `issued`): the key's scheme
+    and life, the term, and the registry's status."""
     kid = key.kid
     if key.scheme != record["scheme"]:
         reason = f"key {kid} signs for {key.scheme}, the label is of {record['scheme']}"
         return Verification(Verdict.WRONG_KEY, reason, kid, record)
-    issued = moment(record["issued"])
     if not key.valid_at(issued):
         when = (
             f"before key {kid} was activated ({stamp(key.activated)})"

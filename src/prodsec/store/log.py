@@ -16,6 +16,7 @@ instead of colliding on the same positions; SQLite has one writer at a time anyw
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -188,6 +189,20 @@ class SqlLogStore:
         with self._reading() as conn:
             rows = conn.execute(query).all()
         return [Entry(int(i), r.encode(), bytes.fromhex(h)) for i, r, h in rows]
+
+    def about(self, subject: str, size: int) -> list[Entry]:
+        """The entries before `size` whose record text names `subject` as its subject, in
+        order (a text match: the caller reads each record and proves it included). One
+        scan of the entries' records; an index of subjects is not kept."""
+        needle = '"subject":' + json.dumps(subject, ensure_ascii=False)
+        query = (
+            select(ENTRIES.c.idx, ENTRIES.c.record, ENTRIES.c.leaf_hash)
+            .where(ENTRIES.c.idx < size, ENTRIES.c.record.contains(needle, autoescape=True))
+            .order_by(ENTRIES.c.idx)
+        )
+        with self._reading() as conn:
+            rows = conn.execute(query).all()
+        return [Entry(int(i), r.encode(), _hex(h)) for i, r, h in rows]
 
     def index_of(self, leaf_hash: bytes) -> int | None:
         query = select(func.min(ENTRIES.c.idx)).where(ENTRIES.c.leaf_hash == leaf_hash.hex())

@@ -19,9 +19,10 @@ from prodsec.errors import NotFoundError
 from prodsec.registry.art import consumer_url
 from prodsec.registry.canonical import from_b64url
 from prodsec.registry.rules import Status, status_on, unsupported_since
-from prodsec.registry.signing import Keyring, LabelRecord, Verdict, verify_label
+from prodsec.registry.signing import Keyring, verify_label
 from prodsec.store.audit import SYSTEM
 from prodsec.store.keys import SqlKeyStore
+from prodsec.store.labellog import LogCheck, log_check
 from prodsec.store.models import ProductVersion, RegistryLabel
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
 
@@ -38,12 +39,6 @@ ROUTE_WORDS = {
     "lab-test": "tests by an accredited lab",
     "recognition": "recognition of a label held under another scheme",
 }
-STANDING = {
-    Status.SUSPENDED: Verdict.SUSPENDED,
-    Status.WITHDRAWN: Verdict.WITHDRAWN,
-    Status.REVOKED: Verdict.REVOKED,
-}
-"""The server's own check: a stored status that stops a label standing, as a verdict."""
 NOT_STATED = "not stated"
 TOPICS: tuple[tuple[str, str, str], ...] = (
     ("report", "vulnerability-disclosure-policy", "How do I report a security problem?"),
@@ -80,6 +75,9 @@ class SignatureCheck(TypedDict):
     offline_command: str
     verdict: str
     reason: str
+    log: LogCheck
+    """The label in the transparency log, beside the stored row (the verdict's status
+    comes from the log)."""
 
 
 class ConsumerLabel(TypedDict):
@@ -168,16 +166,12 @@ def signature_check(
     session: Session, label: RegistryLabel, base: str, on: dt.date
 ) -> SignatureCheck:
     """Where to get the label and its keys, the commands that verify it, and the
-    server's verdict today (the registry's status plugged in)."""
+    server's verdict today, the label's status read from the transparency log (and
+    compared with the stored row: `store/labellog.py`)."""
     jwks_url = f"{base.rstrip('/')}/api/v1/schemes/{label.scheme}/jwks.json"
     label_url = f"{consumer_url(base, label.registration)}/label.jws"
     keyring = Keyring(SqlKeyStore(session, SYSTEM).published(label.scheme))
-
-    def standing(record: LabelRecord, on: dt.date) -> tuple[Verdict, str] | None:
-        now = status_on(Status(label.status), label.valid_until, on)
-        verdict = STANDING.get(now)
-        return (verdict, f"{now.value} by the scheme owner: {label.reason}") if verdict else None
-
+    standing, logged = log_check(session, label)
     result = verify_label(label.signed, keyring, on=on, status=standing)
     return {
         "jws": label.signed,
@@ -191,6 +185,7 @@ def signature_check(
         ),
         "verdict": result.verdict.value,
         "reason": result.reason,
+        "log": logged,
     }
 
 
