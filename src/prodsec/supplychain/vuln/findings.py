@@ -6,12 +6,13 @@ binary search per version); from another index, by asking it for the candidate r
 (by ecosystem, name and the coarse key of the version, so that the index narrows the
 ranges by a query) and checking each exactly with `osv.affects`. What a finding shows of
 an advisory (aliases, KEV dates, severities, ranges in words) is worked out once per
-advisory and kept with a `MemoryIndex`. `match` is the matching alone, without findings. Components whose purl names no OSV ecosystem are matched on their CPEs
+advisory and kept with a `MemoryIndex`. `match` is the matching alone, without
+findings. Components whose purl names no OSV ecosystem are matched on their CPEs
 (`cpe.py`). The scan sees the index as it was on `on`: records published after it are
-left out; a withdrawn record matches nothing (`osv.affects`), whenever it was
-withdrawn; KEV entries count from their date added and VEX statements from their
-timestamp. The latest VEX statement per (vulnerability,
-component) is attached to each finding; the finding stays in the list whatever it says.
+left out; a withdrawn record matches nothing (`osv.affects`), whenever it was withdrawn;
+KEV entries count from their date added and VEX statements from their timestamp. The
+latest VEX statement per (vulnerability, component) is attached to each finding; the
+finding stays in the list whatever it says.
 """
 
 from __future__ import annotations
