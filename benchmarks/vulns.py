@@ -9,10 +9,14 @@
    requirements, as a CycloneDX SBOM, go through `prodsec vulns scan --db` against the
    same records synced into SQLite. Findings are compared as (package, version, advisory)
    and every difference is printed; the ratio is pip-audit's wall time over prodsec's.
-2. Throughput: `scan()` over an in-memory snapshot of the whole index (Go and PyPI
-   corpora, loaded from the database, outside the clock), on one core: every indexed
-   package at each version its advisories name (the worst case: every component has
-   advisories, most of them hits), and the requirement set of part 1.
+2. Throughput over an in-memory snapshot of the whole index (Go and PyPI corpora, loaded
+   from the database, outside the clock), CPU time on one core, best of 3 after a warm-up:
+   `match()` (which advisories affect each component: the matching) and `scan()` (the
+   same, with a `Finding` built per hit), beside a plain loop that only looks up each
+   component's answer, known beforehand, by its purl (the floor of any matcher). Two
+   sets: the requirement set of part 1, and every indexed package at each version its
+   advisories name (the worst case: about 40 hits per component, so `scan()` there
+   mostly times building findings).
 
 The corpora folder: `PRODSEC_TEST_CORPORA`, or `shared/corpora` beside an ancestor.
 """
@@ -32,14 +36,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from benchmarks.frame import emit, figure
+from benchmarks.frame import Figure, emit, figure
 from benchmarks.versions import corpora
 from packaging.version import InvalidVersion, Version
 
 from prodsec.store.db import Database
 from prodsec.store.vulns import SqlAdvisoryStore, memory_index
 from prodsec.supplychain.sbom.interface import Component, ComponentRef
-from prodsec.supplychain.vuln.findings import scan
+from prodsec.supplychain.vuln.findings import match, scan
 from prodsec.supplychain.vuln.osv import normalise_name
 from prodsec.supplychain.vuln.sync import read_sources, sync
 
@@ -252,6 +256,18 @@ def side_by_side(folder: Path, pypi: Path, work: Path) -> dict[str, Any]:
     }
 
 
+def _cpu(run: Any, rounds: int = 3) -> float:
+    """The least CPU time of `rounds` calls (the first call before them warms the caches
+    that outlive a call, as in a long-running scanner)."""
+    run()
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        run()
+        best = min(best, time.process_time() - start)
+    return best
+
+
 def throughput(folder: Path, sources: list[Path], reqs: list[tuple[str, str]]) -> dict[str, Any]:
     db = Database(f"sqlite:///{folder / 'all.db'}")
     sync(SqlAdvisoryStore(db), sources)
@@ -272,14 +288,27 @@ def throughput(folder: Path, sources: list[Path], reqs: list[tuple[str, str]]) -
     mixed = [Component(ComponentRef(n), n, v, purl=f"pkg:pypi/{n}@{v}") for n, v in reqs]
     result: dict[str, Any] = {"index_records": len(index.records)}
     for label, components in (("every_advisory_version", worst), ("requirement_set", mixed)):
-        scan(components, index, on=DAY)  # caches warm, as in a long-running scanner
-        start = time.process_time()
-        found = scan(components, index, on=DAY)
-        spent = time.process_time() - start
+        matched = match(components, index, on=DAY)
+        # the floor: each component's answer already known, looked up by its purl
+        known = {c.purl: [r.id for r in records] for c, records in matched}
+
+        def plain(components: list[Component] = components, known: Any = known) -> None:
+            found = []
+            for component in components:
+                hits = known.get(component.purl)
+                if hits:
+                    found.append((component, hits))
+
+        match_s = _cpu(lambda components=components: match(components, index, on=DAY))
+        scan_s = _cpu(lambda components=components: scan(components, index, on=DAY))
+        floor_s = _cpu(plain)
         result[label] = {
             "components": len(components),
-            "findings": len(found),
-            "components_per_s": round(len(components) / spent),
+            "affected_components": len(matched),
+            "findings": sum(len(records) for _, records in matched),
+            "match_components_per_s": round(len(components) / match_s),
+            "scan_components_per_s": round(len(components) / scan_s),
+            "plain_loop_components_per_s": round(len(components) / floor_s),
         }
     return result
 
@@ -296,40 +325,48 @@ def main() -> None:
         reqs = requirements([dict(item.document) for item in loaded])
         rates = throughput(folder, [base / "osv-go" / "osv", pypi], reqs)
     same = not paired["only_pip_audit"] and not paired["only_prodsec"]
-    worst = rates["every_advisory_version"]["components_per_s"]
-    plain = rates["requirement_set"]["components_per_s"]
+    shown: list[Figure] = [
+        figure(
+            "prodsec vulns scan vs pip-audit: same findings (1 = identical)",
+            1.0 if same else 0.0,
+            "bool",
+            target="identical findings",
+            met=same,
+        ),
+        figure(
+            "pip-audit wall time over prodsec vulns scan's",
+            paired["pip_audit_s"] / paired["prodsec_scan_s"],
+            "x",
+            target="> 1 (prodsec faster)",
+            met=paired["pip_audit_s"] > paired["prodsec_scan_s"],
+        ),
+    ]
+    for label, words in (
+        ("requirement_set", "the requirement set"),
+        ("every_advisory_version", "every advisory's versions (worst case)"),
+    ):
+        rate = rates[label]
+        floor = "a plain loop looking up each component's known answer"
+        shown += [
+            figure(
+                f"matching, {words}",
+                rate["match_components_per_s"],
+                "components/s",
+                floor=(floor, rate["plain_loop_components_per_s"]),
+                target=">= 100,000/s",
+                met=rate["match_components_per_s"] >= 100_000,
+            ),
+            figure(
+                f"matching and building the findings, {words}",
+                rate["scan_components_per_s"],
+                "components/s",
+                target="reported",
+                met=True,
+            ),
+        ]
     emit(
         "vulns",
-        [
-            figure(
-                "prodsec vulns scan vs pip-audit: same findings (1 = identical)",
-                1.0 if same else 0.0,
-                "bool",
-                target="identical findings",
-                met=same,
-            ),
-            figure(
-                "pip-audit wall time over prodsec vulns scan's",
-                paired["pip_audit_s"] / paired["prodsec_scan_s"],
-                "x",
-                target="> 1 (prodsec faster)",
-                met=paired["pip_audit_s"] > paired["prodsec_scan_s"],
-            ),
-            figure(
-                "matching, every advisory's versions (worst case)",
-                worst,
-                "components/s",
-                target=">= 100,000/s",
-                met=worst >= 100_000,
-            ),
-            figure(
-                "matching, the requirement set",
-                plain,
-                "components/s",
-                target=">= 100,000/s",
-                met=plain >= 100_000,
-            ),
-        ],
+        shown,
         side_by_side=paired,
         throughput=rates,
     )

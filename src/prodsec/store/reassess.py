@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from prodsec.assess.supply import (
     MAX_OPEN_DAYS,
@@ -253,6 +253,7 @@ def reassess_touched(
         for v in session.scalars(
             select(ProductVersion)
             .join(ProductRecord)
+            .options(contains_eager(ProductVersion.product))  # no query per version
             .where(ProductVersion.id.in_(touched), ProductRecord.deleted_at.is_(None))
         )
     }

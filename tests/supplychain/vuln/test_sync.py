@@ -4,6 +4,7 @@ of real records, incremental updates, all-or-nothing, and the index's candidates
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from datetime import date
@@ -15,7 +16,7 @@ from prodsec.errors import DataError
 from prodsec.store.db import Database
 from prodsec.store.vulns import SqlAdvisoryIndex, SqlAdvisoryStore, memory_index
 from prodsec.supplychain.sbom.interface import Component, ComponentRef
-from prodsec.supplychain.vuln.findings import scan
+from prodsec.supplychain.vuln.findings import match, scan
 from prodsec.supplychain.vuln.index import MemoryIndex, RangeKey, range_keys
 from prodsec.supplychain.vuln.kev import read_kev
 from prodsec.supplychain.vuln.osv import OsvRecord, affects, read_record
@@ -196,6 +197,62 @@ def test_the_index_misses_nothing_a_full_check_finds(
             hits += len(everything)
     print(f"{checked} package versions checked, {hits} hits")
     assert (checked, hits) == (4335, 71062)
+
+
+class _Unindexed:
+    """The same records without the compiled package tables: the matcher then checks
+    each candidate with `osv.affects`, as it does over the database."""
+
+    def __init__(self, index: MemoryIndex) -> None:
+        self.candidates = index.candidates
+        self.cpe_candidates = index.cpe_candidates
+        self.record = index.record
+        self.aliases = index.aliases
+        self.kev = index.kev
+
+
+def _probes(version: str) -> list[str]:
+    """The version, the next patch above it and a pre-release just below it (versions
+    between the ones the records name), when it is plain X.Y.Z."""
+    found = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+    if found is None:
+        return [version]
+    major, minor, patch = found.groups()
+    return [version, f"{major}.{minor}.{int(patch) + 1}", f"{version}-0"]
+
+
+def test_the_compiled_tables_match_as_the_candidates_checked_one_by_one(
+    go_corpus: tuple[list[Loaded], list[Refused]],
+) -> None:
+    """Every Go package at every version its records name, between them, without a
+    version and at a version no order reads: the same hits from the package tables as
+    from each candidate checked by `osv.affects`; the findings too."""
+    index = MemoryIndex(item.record for item in go_corpus[0])
+    names = sorted({name for ecosystem, name in index.rows if ecosystem == "Go"})
+    components: list[Component] = []
+    for name in names:
+        values = {
+            e.value
+            for _, _, rid in index.rows[("Go", name)]
+            for entry in index.records[rid].affected
+            for rng in entry.ranges
+            for e in rng.events
+            if e.value != "0"
+        }
+        probes = sorted({p for v in values for p in _probes(v)} | {"", "not.a.version"})
+        components += [
+            Component(ComponentRef(name), name, v, purl=f"pkg:golang/{name}@{v}") for v in probes
+        ]
+    day = date(2026, 11, 30)
+    fast = [(c.ref, [r.id for r in rs]) for c, rs in match(components, index, on=day)]
+    slow = [(c.ref, [r.id for r in rs]) for c, rs in match(components, _Unindexed(index), on=day)]
+    assert fast == slow
+    assert scan(components[:3000], index, on=day) == scan(
+        components[:3000], _Unindexed(index), on=day
+    )
+    hits = sum(len(ids) for _, ids in fast)
+    print(f"{len(components)} Go package versions, {len(fast)} affected, {hits} hits")
+    assert (len(components), len(fast), hits) == (18513, 14441, 316550)
 
 
 def test_toml_records_are_read(tmp_path: Path) -> None:

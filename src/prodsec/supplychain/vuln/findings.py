@@ -1,14 +1,18 @@
 """Findings: which advisories hit which components of an SBOM, on a given day.
 
-`scan(components, index, on=..., vex=...)` asks an `AdvisoryIndex` for the candidate
-records of each component (by ecosystem, name and the coarse key of its version, so that
-the index narrows the ranges by a query) and checks each candidate exactly with
-`osv.affects`. Components whose purl names no OSV ecosystem are matched on their CPEs
+`scan(components, index, on=..., vex=...)` finds the records that affect each component:
+from a `MemoryIndex`, through its compiled package tables (`index.PackageTable`: one
+binary search per version); from another index, by asking it for the candidate records
+(by ecosystem, name and the coarse key of the version, so that the index narrows the
+ranges by a query) and checking each exactly with `osv.affects`. What a finding shows of
+an advisory (aliases, KEV dates, severities, ranges in words) is worked out once per
+advisory and kept with a `MemoryIndex`. `match` is the matching alone, without
+findings. Components whose purl names no OSV ecosystem are matched on their CPEs
 (`cpe.py`). The scan sees the index as it was on `on`: records published after it are
-left out; a withdrawn record matches nothing (`osv.affects`), whenever it was
-withdrawn; KEV entries count from their date added and VEX statements from their
-timestamp. The latest VEX statement per (vulnerability,
-component) is attached to each finding; the finding stays in the list whatever it says.
+left out; a withdrawn record matches nothing (`osv.affects`), whenever it was withdrawn;
+KEV entries count from their date added and VEX statements from their timestamp. The
+latest VEX statement per (vulnerability, component) is attached to each finding; the
+finding stays in the list whatever it says.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from prodsec.supplychain.sbom.interface import Component
 from prodsec.supplychain.sbom.purl import canonical_purl
 from prodsec.supplychain.vex.model import Justification, VexStatement, VexStatus
 from prodsec.supplychain.vuln.cpe import Cpe, CpeRule, parse_cpe, rule_matches
+from prodsec.supplychain.vuln.index import MemoryIndex
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import (
     Affected,
@@ -105,9 +110,10 @@ class Finding:
     matched_on: str  # "purl" or "cpe"
 
 
-def _visible(record: OsvRecord, on: date) -> bool:
+def _visible(record: OsvRecord, on: date | str) -> bool:
     first = (record.published or record.modified)[:10]
-    return not (first and first > on.isoformat()) and not record.withdrawn
+    day = on if isinstance(on, str) else on.isoformat()
+    return not (first and first > day) and not record.withdrawn
 
 
 def _listed_only(record: OsvRecord, package: Package) -> Verdict:
@@ -199,22 +205,69 @@ class _Vex:
         return FindingVex(s.status, s.justification, s.impact, s.action, s.timestamp)
 
 
+class _Facts:
+    """What the matcher works out once per advisory (aliases, the dates its ids joined
+    the KEV catalog, severities) and once per (advisory, package) (the ranges in words,
+    the fixed versions), however many components and scans it hits. A `MemoryIndex`
+    keeps them until its records change; another index's last one scan."""
+
+    def __init__(self, index: AdvisoryIndex) -> None:
+        self.index = index
+        self.records: dict[str, tuple[tuple[str, ...], tuple[date, ...], tuple[Severity, ...]]]
+        self.records = {}
+        self.words: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] = {}
+
+    @staticmethod
+    def of_index(index: AdvisoryIndex) -> _Facts:
+        if not isinstance(index, MemoryIndex):
+            return _Facts(index)
+        kept = index.derived.get("findings")
+        if not isinstance(kept, _Facts):
+            kept = index.derived["findings"] = _Facts(index)
+        return kept
+
+    def of(
+        self, record: OsvRecord
+    ) -> tuple[tuple[str, ...], tuple[date, ...], tuple[Severity, ...]]:
+        """The advisory's aliases, its KEV dates in order and its severities."""
+        known = self.records.get(record.id)
+        if known is not None:
+            return known
+        joined = set(record.aliases) | set(self.index.aliases(record.id))
+        aliases = tuple(sorted(joined - {record.id}))
+        dates = sorted(
+            entry.date_added
+            for cve in (record.id, *aliases)
+            if cve.startswith("CVE-") and (entry := self.index.kev(cve)) is not None
+        )
+        severity = tuple(_score(kind, vector) for kind, vector in record.severity)
+        self.records[record.id] = known = (aliases, tuple(dates), severity)
+        return known
+
+    def ranges(self, record: OsvRecord, package: Package) -> tuple[str, tuple[str, ...]]:
+        key = (record.id, package.ecosystem, package.name)
+        words = self.words.get(key)
+        if words is None:
+            words = self.words[key] = _ranges(record, package)
+        return words
+
+
+@lru_cache(maxsize=16_384)
+def _score(kind: str, vector: str) -> Severity:
+    return score(kind, vector)
+
+
 def _finding(
     record: OsvRecord,
     component: FindingComponent,
-    index: AdvisoryIndex,
-    vex: _Vex,
+    facts: _Facts,
     on: date,
+    vex: _Vex,
     words: tuple[str, tuple[str, ...]],
     matched_on: str,
 ) -> Finding:
-    aliases = tuple(sorted(set(record.aliases) | set(index.aliases(record.id)) - {record.id}))
-    kev_date: date | None = None
-    for cve in (record.id, *aliases):
-        entry = index.kev(cve) if cve.startswith("CVE-") else None
-        if entry is not None and entry.date_added <= on:
-            kev_date = entry.date_added if kev_date is None else min(kev_date, entry.date_added)
-    withdrawn = record.withdrawn
+    aliases, kev_dates, severity = facts.of(record)
+    kev_date = kev_dates[0] if kev_dates and kev_dates[0] <= on else None
     return Finding(
         component=component,
         advisory=record.id,
@@ -222,15 +275,48 @@ def _finding(
         summary=record.summary,
         affected_range=words[0],
         fixed=words[1],
-        severity=tuple(score(kind, vector) for kind, vector in record.severity),
+        severity=severity,
         known_exploited=kev_date is not None,
         kev_date=kev_date,
         published=record.published,
         modified=record.modified,
-        withdrawn=withdrawn,
-        vex=vex.latest((record.id, *aliases), component),
+        withdrawn=record.withdrawn,
+        vex=vex.latest((record.id, *aliases), component) if vex.by_id else None,
         matched_on=matched_on,
     )
+
+
+class _Matcher:
+    """The records that affect a package version on the scan's day: from the index's
+    compiled package tables when it has them (`index.MemoryIndex`), else from its
+    candidates checked one by one (`osv.affects`), as also for a version that a table
+    cannot place."""
+
+    def __init__(self, index: AdvisoryIndex, on: date) -> None:
+        self.index = index
+        self.on = on.isoformat()
+        self.tables = index if isinstance(index, MemoryIndex) else None
+        self.shown: dict[int, tuple[tuple[OsvRecord, ...], list[OsvRecord]]] = {}
+
+    def records(self, package: Package) -> list[OsvRecord]:
+        if self.tables is not None:
+            held = self.tables.table(package.ecosystem, package.name).hits(package.version)
+            if held is not None:
+                return self._visible(held)
+        key = _coarse(package.ecosystem, package.version)
+        found = [
+            record
+            for record in self.index.candidates(package.ecosystem, package.name, key)
+            if _visible(record, self.on) and _verdict(record, package).affected
+        ]
+        return sorted(found, key=lambda r: r.id)
+
+    def _visible(self, held: tuple[OsvRecord, ...]) -> list[OsvRecord]:
+        """The records of `held` the scan's day sees, worked out once per set of hits."""
+        known = self.shown.get(id(held))
+        if known is None or known[0] is not held:
+            known = self.shown[id(held)] = (held, [r for r in held if _visible(r, self.on)])
+        return known[1]
 
 
 def _by_cpe(
@@ -256,6 +342,33 @@ def _by_cpe(
     ]
 
 
+def _package(component: Component) -> Package | None:
+    package = package_of(component.purl) if component.purl else None
+    if package is not None and not package.version and component.version:
+        return Package(package.ecosystem, package.name, component.version)
+    return package
+
+
+def match(
+    components: Iterable[Component], index: AdvisoryIndex, *, on: date
+) -> list[tuple[Component, list[OsvRecord]]]:
+    """The matching alone: each component that advisories affect on `on`, with those
+    advisories by id; the records `scan` makes findings of."""
+    matcher = _Matcher(index, on)
+    found: list[tuple[Component, list[OsvRecord]]] = []
+    for component in components:
+        package = _package(component)
+        if package is not None:
+            records = matcher.records(package)
+        elif component.cpes:
+            records = sorted((r for r, _ in _by_cpe(component, index, on)), key=lambda r: r.id)
+        else:
+            continue
+        if records:
+            found.append((component, records))
+    return found
+
+
 def scan(
     components: Iterable[Component],
     index: AdvisoryIndex,
@@ -266,19 +379,19 @@ def scan(
     """Every (component, advisory) pair where the advisory affects the component on `on`,
     in the components' order and then by advisory id."""
     statements = _Vex(vex, on)
+    facts = _Facts.of_index(index)
+    matcher = _Matcher(index, on)
     found: list[Finding] = []
     for component in components:
-        package = package_of(component.purl) if component.purl else None
-        if package is not None and not package.version and component.version:
-            package = Package(package.ecosystem, package.name, component.version)
-        hits: list[tuple[OsvRecord, tuple[str, tuple[str, ...]], str]] = []
+        package = _package(component)
+        hits: list[tuple[OsvRecord, tuple[str, tuple[str, ...]], str]]
         if package is not None:
-            key = _coarse(package.ecosystem, package.version)
-            for record in index.candidates(package.ecosystem, package.name, key):
-                if _visible(record, on) and _verdict(record, package).affected:
-                    hits.append((record, _ranges(record, package), "purl"))
+            hits = [(r, facts.ranges(r, package), "purl") for r in matcher.records(package)]
         elif component.cpes:
-            hits.extend((r, words, "cpe") for r, words in _by_cpe(component, index, on))
+            by_cpe = _by_cpe(component, index, on)
+            hits = [(r, words, "cpe") for r, words in sorted(by_cpe, key=lambda h: h[0].id)]
+        else:
+            continue
         if not hits:
             continue
         shown = FindingComponent(
@@ -288,6 +401,5 @@ def scan(
             component.cpes[0] if component.cpes else "",
             component.ref,
         )
-        for record, words, how in sorted(hits, key=lambda h: h[0].id):
-            found.append(_finding(record, shown, index, statements, on, words, how))
+        found += [_finding(r, shown, facts, on, statements, words, how) for r, words, how in hits]
     return found

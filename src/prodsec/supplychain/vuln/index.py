@@ -14,6 +14,7 @@ versions give one row from the lowest to the highest listed key; `GIT` ranges no
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +22,18 @@ from typing import Any
 from prodsec.supplychain.vuln.cpe import Cpe, CpeRule
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import (
+    UNREADABLE,
     Affected,
     EventKind,
+    KeyedEvents,
     OsvRecord,
     Range,
     RangeType,
+    in_keyed,
+    keyed_events,
     normalise_name,
+    parsed_key,
+    range_scheme,
 )
 from prodsec.supplychain.vuln.versions import SEMVER, Scheme, scheme_of
 
@@ -141,6 +148,133 @@ def reachable(joined: Mapping[str, Iterable[str]], advisory: str) -> tuple[str, 
     return tuple(sorted(seen))
 
 
+@dataclass(frozen=True, slots=True)
+class _Places:
+    """One scheme's part of a package table: the distinct versions the ranges name, as
+    keys in order (`bounds`), and for each of the `2 * len(bounds) + 1` places of a
+    version among them (below the first, at it, between it and the next, ..., above the
+    last) the records whose ranges hold it, by id."""
+
+    scheme: Scheme
+    bounds: list[Any]
+    places: list[tuple[OsvRecord, ...]]
+
+    def holding(self, key: Any) -> tuple[OsvRecord, ...]:
+        at = bisect_left(self.bounds, key)
+        exact = at < len(self.bounds) and self.bounds[at] == key
+        return self.places[2 * at + 1 if exact else 2 * at]
+
+
+def _places(scheme: Scheme, ranges: list[tuple[OsvRecord, KeyedEvents]]) -> _Places:
+    """Each range judged once per place where its answer may change: its events' keys
+    become their ranks among all the bounds (a place is a rank), and `osv.in_keyed`, the
+    same rule the record-by-record check uses, judges a rank standing for each place."""
+    ordered = sorted(k for _, events in ranges for _, k in events if k is not None)
+    bounds: list[Any] = []
+    for key in ordered:
+        if not bounds or bounds[-1] != key:
+            bounds.append(key)
+    size = 2 * len(bounds) + 1
+    starts: list[list[OsvRecord]] = [[] for _ in range(size + 1)]
+    ends: list[list[OsvRecord]] = [[] for _ in range(size + 1)]
+    for record, events in ranges:
+        ranked = tuple(
+            (kind, None if key is None else 2 * bisect_left(bounds, key) + 1)
+            for kind, key in events
+        )
+        own = sorted({rank for _, rank in ranked if rank is not None})
+        probes = [0, *(p for rank in own for p in (rank, rank + 1))]
+        for i, probe in enumerate(probes):
+            if in_keyed(ranked, probe):
+                starts[probe].append(record)
+                ends[probes[i + 1] if i + 1 < len(probes) else size].append(record)
+    active: dict[str, tuple[OsvRecord, int]] = {}
+    current: tuple[OsvRecord, ...] = ()
+    places: list[tuple[OsvRecord, ...]] = []
+    for place in range(size):
+        for record in ends[place]:
+            held, count = active.pop(record.id)
+            if count > 1:
+                active[record.id] = (held, count - 1)
+        for record in starts[place]:
+            count = active.get(record.id, (record, 0))[1]
+            active[record.id] = (record, count + 1)
+        if starts[place] or ends[place]:
+            current = tuple(active[i][0] for i in sorted(active))
+        places.append(current)
+    return _Places(scheme, bounds, places)
+
+
+class PackageTable:
+    """The records of one package compiled for matching: a version's hits come from one
+    binary search per version scheme the ranges use and a look-up of the listed
+    versions, instead of every candidate's ranges walked again for every version."""
+
+    def __init__(self, ecosystem: str, name: str, records: Iterable[OsvRecord]) -> None:
+        base = ecosystem.partition(":")[0]
+        kept: list[OsvRecord] = []
+        listed: dict[str, dict[str, OsvRecord]] = {}
+        ranges: dict[str, tuple[Scheme, list[tuple[OsvRecord, KeyedEvents]]]] = {}
+        for record in sorted(records, key=lambda r: r.id):
+            entries = [
+                e
+                for e in record.affected
+                if e.ecosystem.partition(":")[0] == base and normalise_name(base, e.name) == name
+            ]
+            if record.withdrawn or not entries:
+                continue
+            kept.append(record)
+            for entry in entries:
+                for version in entry.versions:
+                    listed.setdefault(version, {})[record.id] = record
+                for rng in entry.ranges:
+                    scheme = range_scheme(rng, entry.ecosystem)
+                    if scheme is None:
+                        continue
+                    events = keyed_events(rng, scheme)
+                    _, held = ranges.setdefault(scheme.name, (scheme, []))
+                    if all(key is not UNREADABLE for _, key in events):
+                        held.append((record, events))
+        self.records = tuple(kept)
+        self.orders = tuple(_places(scheme, held) for scheme, held in ranges.values())
+        # a listed version's answer whole: its records and those of the ranges holding it
+        self.listed = {v: self._placed(v, tuple(found.values())) for v, found in listed.items()}
+
+    def hits(self, version: str) -> tuple[OsvRecord, ...] | None:
+        """The records that affect `version`, by id, as `osv.affects` would judge them;
+        None when the version is none in a scheme the ranges use (`osv.affects` then
+        decides, record by record, as far as it can)."""
+        if not version:
+            return self.records
+        if version in self.listed:
+            return self.listed[version]
+        return self._placed(version, ())
+
+    def _placed(self, version: str, found: tuple[OsvRecord, ...]) -> tuple[OsvRecord, ...] | None:
+        for order in self.orders:
+            key = parsed_key(order.scheme, version)
+            if key is None:
+                return None
+            held = order.holding(key)
+            if not found:
+                found = held
+            elif held:
+                found = _union(found, held)
+        return found
+
+
+def _union(a: tuple[OsvRecord, ...], b: tuple[OsvRecord, ...]) -> tuple[OsvRecord, ...]:
+    """Two runs of records by id as one (most listed versions also lie in a range)."""
+    ids = {r.id for r in b}
+    if all(r.id in ids for r in a):
+        return b
+    return tuple(sorted({r.id: r for r in (*a, *b)}.values(), key=_ident))
+
+
+def _ident(record: OsvRecord) -> str:
+    return record.id
+
+
 class MemoryIndex:
     """An `AdvisoryIndex` in dictionaries."""
 
@@ -155,6 +289,8 @@ class MemoryIndex:
         self.joined: dict[str, set[str]] = {}
         self.kevs = {e.cve: e for e in kev}
         self.rules: dict[tuple[str, str, str], list[CpeRule]] = {}
+        self.tables: dict[tuple[str, str], PackageTable] = {}
+        self.derived: dict[str, Any] = {}  # what others work out from the records
         for record in records:
             self.add(record)
         for rule in rules:
@@ -162,6 +298,8 @@ class MemoryIndex:
             self.rules.setdefault((c.part.value, c.vendor, c.product), []).append(rule)
 
     def add(self, record: OsvRecord) -> None:
+        self.tables.clear()
+        self.derived.clear()
         self.records[record.id] = record
         for key in range_keys(record):
             row = (key.low, key.high, record.id)
@@ -174,6 +312,15 @@ class MemoryIndex:
         rows = self.rows.get((ecosystem.partition(":")[0], name), ())
         ids = [i for low, high, i in rows if coarse is None or low <= coarse <= high]
         return [self.records[i] for i in dict.fromkeys(ids)]
+
+    def table(self, ecosystem: str, name: str) -> PackageTable:
+        """The package's compiled table, made on first use (after the last `add`)."""
+        base = ecosystem.partition(":")[0]
+        found = self.tables.get((base, name))
+        if found is None:
+            found = PackageTable(base, name, self.candidates(base, name, None))
+            self.tables[(base, name)] = found
+        return found
 
     def cpe_candidates(self, cpe: Cpe) -> Sequence[CpeRule]:
         return self.rules.get((cpe.part.value, cpe.vendor, cpe.product), [])

@@ -310,27 +310,42 @@ def parsed_key(scheme: Scheme, value: str) -> Any:
         return None
 
 
-def in_range(rng: Range, scheme: Scheme, version: Any) -> bool | None:
-    """Whether the version key lies in the range; None when an event's version cannot be
-    read in the scheme."""
-    introduced: list[Any] = []  # None stands for "0", below everything
-    closers: list[tuple[EventKind, Any]] = []
+UNREADABLE = object()
+"""Stands for an event whose version cannot be read in the scheme (`keyed_events`)."""
+
+KeyedEvents = tuple[tuple[EventKind, Any], ...]
+
+
+def keyed_events(rng: Range, scheme: Scheme) -> KeyedEvents:
+    """The range's events in order with their version keys: `None` for `introduced: "0"`
+    (below everything), `UNREADABLE` for a version that is none in the scheme; a `limit`
+    of `"*"` is left out."""
+    keyed: list[tuple[EventKind, Any]] = []
     for event in rng.events:
         if event.kind == EventKind.INTRODUCED and event.value == "0":
-            introduced.append(None)
-            continue
-        if event.kind == EventKind.LIMIT and event.value == "*":
-            continue
-        key = parsed_key(scheme, event.value)
-        if key is None:
+            keyed.append((event.kind, None))
+        elif not (event.kind == EventKind.LIMIT and event.value == "*"):
+            key = parsed_key(scheme, event.value)
+            keyed.append((event.kind, UNREADABLE if key is None else key))
+    return tuple(keyed)
+
+
+def in_keyed(events: KeyedEvents, version: Any) -> bool | None:
+    """Whether the version key lies in the range of `keyed_events`; None when an event's
+    version cannot be read (unless a `limit` before it already leaves the version out).
+    Any keys that compare as the versions do will serve, ranks among them included."""
+    introduced: list[Any] = []  # None stands for "0", below everything
+    closers: list[tuple[EventKind, Any]] = []
+    for kind, key in events:
+        if key is UNREADABLE:
             return None
-        if event.kind == EventKind.INTRODUCED:
+        if kind == EventKind.INTRODUCED:
             introduced.append(key)
-        elif event.kind == EventKind.LIMIT:
+        elif kind == EventKind.LIMIT:
             if not version < key:
                 return False
         else:
-            closers.append((event.kind, key))
+            closers.append((kind, key))
     at_or_below = [k for k in introduced if k is None or k <= version]
     if not at_or_below:
         return False
@@ -342,6 +357,12 @@ def in_range(rng: Range, scheme: Scheme, version: Any) -> bool | None:
         if kind == EventKind.LAST_AFFECTED and (latest is None or latest <= key) and key < version:
             return False
     return True
+
+
+def in_range(rng: Range, scheme: Scheme, version: Any) -> bool | None:
+    """Whether the version key lies in the range; None when an event's version cannot be
+    read in the scheme."""
+    return in_keyed(keyed_events(rng, scheme), version)
 
 
 def _latest(keys: list[Any]) -> Any:
@@ -367,7 +388,7 @@ def affects(record: OsvRecord, ecosystem: str, name: str, version: str) -> Verdi
         if version in entry.versions:
             return Verdict(True, f"{name} {version} is listed among the affected versions")
         for rng in entry.ranges:
-            scheme = _range_scheme(rng, entry.ecosystem)
+            scheme = range_scheme(rng, entry.ecosystem)
             if scheme is None:
                 notes.append(_skipped(rng, entry.ecosystem))
                 continue
@@ -381,7 +402,7 @@ def affects(record: OsvRecord, ecosystem: str, name: str, version: str) -> Verdi
     return Verdict(False, "; ".join([reason, *dict.fromkeys(notes)]))
 
 
-def _range_scheme(rng: Range, ecosystem: str) -> Scheme | None:
+def range_scheme(rng: Range, ecosystem: str) -> Scheme | None:
     match rng.type:
         case RangeType.SEMVER:
             return SEMVER

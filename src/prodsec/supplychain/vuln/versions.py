@@ -41,9 +41,10 @@ class Ecosystem(StrEnum):
     OPENSUSE = "openSUSE"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Scheme:
-    """How one family of ecosystems orders its versions."""
+    """How one family of ecosystems orders its versions. Each is one object below, so
+    it compares and hashes by identity (a cheap key for the caches of parsed versions)."""
 
     name: str
     key: Callable[[str], Any]
