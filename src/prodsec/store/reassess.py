@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from prodsec.assess.supply import (
     state_verdicts,
 )
 from prodsec.catalog import Catalog, load_catalog
+from prodsec.store.db import Database
 from prodsec.store.models import (
     AdvisoryCpeRule,
     PackageUse,
@@ -50,6 +52,28 @@ from prodsec.supplychain.vuln.cpe import Cpe, CpeRule
 from prodsec.supplychain.vuln.findings import AdvisoryIndex, scan
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import OsvRecord
+
+
+class _Bound(Database):
+    """The database a session works in, whose one session is that session (neither
+    committed nor closed here): the advisory index reads inside the caller's work."""
+
+    def __init__(self, session: Session) -> None:
+        self.engine = session.get_bind().engine
+        self._session = session
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        yield self._session
+
+
+def session_index(session: Session) -> AdvisoryIndex:
+    """The database's advisory index (`vulns sync` keeps it) read through `session`'s
+    database."""
+    from prodsec.store.vulns import SqlAdvisoryIndex
+
+    return SqlAdvisoryIndex(_Bound(session))
+
 
 FROM_FINDINGS = (NO_EXPLOITABLE, REMEDIATION)
 """The blocks a new advisory can change; the SBOM blocks change only with an upload."""
