@@ -23,7 +23,7 @@ from prodsec.store.models import (
     KevRow,
 )
 from prodsec.supplychain.vuln.cpe import Cpe, CpeRule, parse_cpe
-from prodsec.supplychain.vuln.index import MemoryIndex, range_keys, reachable
+from prodsec.supplychain.vuln.index import MemoryIndex, cpe_rules, range_keys, reachable
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import OsvRecord, parse_record
 from prodsec.supplychain.vuln.sync import Batch
@@ -103,7 +103,7 @@ def _rows(batch: Batch) -> list[tuple[type[Any], list[dict[str, Any]]]]:
             "end_including": rule.end_including,
             "end_excluding": rule.end_excluding,
         }
-        for rule in batch.rules
+        for rule in [*batch.rules, *(r for item in batch.records for r in cpe_rules(item.record))]
     ]
     tables: list[tuple[type[Any], list[dict[str, Any]]]] = [
         (AdvisoryRow, records),
