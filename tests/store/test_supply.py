@@ -15,6 +15,7 @@ from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError, ConflictError
 from prodsec.store import repo
 from prodsec.store.audit import CLI
+from prodsec.store.changelog import organisation_log
 from prodsec.store.db import Database
 from prodsec.store.models import (
     AuditEntry,
@@ -192,6 +193,12 @@ def test_a_new_kev_entry_re_assesses_what_its_advisory_touches(
             False,
         )
         assert "eu-cra@2024-2847:AnnexI-I-2a" in change.requirements
+        (logged,) = organisation_log(s, None)  # the feed of products of no organisation
+        assert (logged.cause, logged.title) == (
+            "KEV CVE-2018-16525",
+            "Example Cameras Ltd HomeCam 3 version 1: no-known-exploitable-vulnerabilities "
+            "not met (KEV CVE-2018-16525)",
+        )
     again = CliRunner().invoke(app, ["vulns", "sync", "--kev", kev, "--db", database.url])
     assert (again.exit_code, again.stderr) == (0, "")
     with database.session() as s:
