@@ -15,6 +15,7 @@ from prodsec.catalog import Catalog
 from prodsec.errors import BadInputError, ConflictError
 from prodsec.store import repo
 from prodsec.store.audit import CLI
+from prodsec.store.changelog import organisation_log
 from prodsec.store.db import Database
 from prodsec.store.models import (
     AuditEntry,
@@ -152,3 +153,53 @@ def test_a_new_advisory_re_assesses_the_versions_it_touches(
         # the same advisory again changes nothing
         assert reassess_touched(s, report.added, index, ON, catalog) == []
         assert other not in {d.version.product_id for d in s.scalars(select(SbomDocument))}
+
+
+def test_a_new_kev_entry_re_assesses_what_its_advisory_touches(
+    database: Database, catalog: Catalog
+) -> None:
+    """`vulns sync --kev` that makes a stored advisory known exploited re-assesses the
+    versions it touches, with the cause `KEV <CVE>`; the same catalog again changes
+    nothing."""
+    from typer.testing import CliRunner
+
+    from prodsec.cli.app import app
+
+    store = SqlAdvisoryStore(database)
+    sync(store, cpe_files=[ASSETS / "nvd-camera.json"])  # no KEV catalog yet
+    ident = camera_product(database, catalog)
+    with database.session() as s:
+        add_sbom(
+            s,
+            repo.EVERY_PRODUCT,
+            ident,
+            1,
+            SBOM,
+            "firmware.cdx.json",
+            "firmware",
+            index=SqlAdvisoryIndex(database),
+        )
+    with database.session() as s:
+        assert s.scalars(select(SupplyState)).one().verdicts["no-known-exploitable-vulnerabilities"]
+    kev = str(ASSETS / "kev-written-for-test.json")
+    ran = CliRunner().invoke(app, ["vulns", "sync", "--kev", kev, "--db", database.url])
+    assert (ran.exit_code, ran.stderr) == (0, "re-assessed: 1 product versions changed verdict\n")
+    with database.session() as s:
+        (change,) = s.scalars(select(VerdictChange)).all()
+        key = "no-known-exploitable-vulnerabilities"
+        assert (change.advisory, change.before[key], change.after[key]) == (
+            "KEV CVE-2018-16525",
+            True,
+            False,
+        )
+        assert "eu-cra@2024-2847:AnnexI-I-2a" in change.requirements
+        (logged,) = organisation_log(s, None)  # the feed of products of no organisation
+        assert (logged.cause, logged.title) == (
+            "KEV CVE-2018-16525",
+            "Example Cameras Ltd HomeCam 3 version 1: no-known-exploitable-vulnerabilities "
+            "not met (KEV CVE-2018-16525)",
+        )
+    again = CliRunner().invoke(app, ["vulns", "sync", "--kev", kev, "--db", database.url])
+    assert (again.exit_code, again.stderr) == (0, "")
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(VerdictChange)) == 1

@@ -347,7 +347,7 @@ def test_the_events_feed_is_atom(site: Site) -> None:
     client = site.reg.client
     site.reg.post("csa", f"/registry/label-changes/suspend/{REG}", json={"reason": "checking"})
     answer = client.get("/registry/events.atom")
-    assert answer.headers["content-type"] == "application/atom+xml"
+    assert answer.headers["content-type"] == "application/atom+xml; charset=utf-8"
     feed = ElementTree.fromstring(answer.content)
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated", "author"):

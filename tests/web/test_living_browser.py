@@ -104,7 +104,9 @@ def test_a_date_correction_reaches_the_watched_product(
         )
         maker.screenshot(path=str(ARTIFACTS / "product-verdict-change.png"), full_page=True)
         feed = maker.request.get(f"{url}/feeds/verdicts.json").json()
-        assert [i["title"] for i in feed["items"]] == [f"3 start moved ({product})"]
+        assert [i["title"] for i in feed["items"]] == [
+            f"Example Cameras Ltd HomeCam 3: 3 start moved (catalog {changed.data_hash[:12]})"
+        ]
 
 
 @pytest.fixture(autouse=True)

@@ -88,3 +88,54 @@ def test_a_bad_sbom_is_a_located_400_and_stores_nothing(
     missing = api.post(f"/api/v1/products/{ident}/versions/9/sboms", content=SBOM)
     assert missing.status_code == 404
     assert stored(database) == [0, 0, 0]
+
+
+FINDINGS = Path(__file__).resolve().parents[1] / "assets" / "findings"
+ANNEX_2A = "AnnexI-I-2a"
+
+
+def _annex_2a(api: TestClient, ident: str) -> tuple[str, list[str], list[str]]:
+    """POST a stored assessment; the verdict and reasons on CRA Annex I Part I (2)(a),
+    and the stored result's supply-chain notes on that block."""
+    sent = api.post(
+        f"/api/v1/products/{ident}/assessments", params={"on": "2026-11-30", "market": "EU"}
+    )
+    assert sent.status_code == 201
+    result = api.get(sent.headers["location"]).json()["result"]
+    (cra,) = [i for i in result["instruments"] if i["instrument"] == "eu-cra@2024-2847"]
+    (line,) = [r for r in cra["requirements"] if r["ref"] == ANNEX_2A]
+    notes = [n for n in result["notes"] if n.startswith("no-known-exploitable-vulnerabilities")]
+    return line["verdict"], line["reasons"], notes
+
+
+def test_a_stored_assessment_derives_the_supply_chain_claims(
+    api: TestClient, database: Database
+) -> None:
+    """POST /assessments judges the stored SBOM against the database's advisory index
+    (what `vulns sync` keeps) and the stored VEX, as `prodsec assess` does from files."""
+    from prodsec.store.vulns import SqlAdvisoryStore
+    from prodsec.supplychain.vuln.kev import read_kev
+    from prodsec.supplychain.vuln.sync import sync
+
+    kev = read_kev(FINDINGS / "kev-written-for-test.json")
+    sync(SqlAdvisoryStore(database), kev=kev, cpe_files=[FINDINGS / "nvd-camera.json"])
+    ident = camera(api)
+    where = f"/api/v1/products/{ident}/versions/1"
+    sent = api.post(f"{where}/sboms", params={"role": "firmware", "name": "fw.json"}, content=SBOM)
+    assert sent.status_code == 201
+    verdict, reasons, notes = _annex_2a(api, ident)
+    assert verdict == "not-met"
+    assert reasons == ["no-known-exploitable-vulnerabilities: claimed not met"]
+    assert notes == [
+        "no-known-exploitable-vulnerabilities: not met, derived from fw.json (firmware); "
+        "no VEX document; advisories as of 2026-11-30; 1 open known exploited or critical "
+        "(CVSS >= 9.0) of 2 findings, 0 covered by VEX: fw.json: FreeRTOS 10.0.1 (freertos): "
+        "CVE-2018-16525 (KEV since 2026-10-15, CVSS 8.1): no VEX statement"
+    ]
+    vex = (CAMERA / "vex.openvex.json").read_bytes()
+    assert api.post(f"/api/v1/products/{ident}/vex", content=vex).status_code == 201
+    verdict, _, notes = _annex_2a(api, ident)
+    assert verdict == "met"
+    assert notes[0].startswith(
+        "no-known-exploitable-vulnerabilities: met, derived from fw.json (firmware); vex.json"
+    )

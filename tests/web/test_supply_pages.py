@@ -3,6 +3,7 @@ with VEX status, and the organisation's feed of verdict changes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,10 +12,12 @@ from pathlib import Path
 
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from prodsec.catalog import Catalog
 from prodsec.store import accounts, repo
 from prodsec.store.db import Database
+from prodsec.store.models import CatalogReassessment, VerdictChange
 from prodsec.supplychain.vuln.index import MemoryIndex
 from prodsec.web.app import create_app
 
@@ -75,15 +78,46 @@ def test_uploads_findings_and_the_feed(
         page = web.get(f"/products/{ident}", params={"on": "2026-11-30"}).text
         assert "<td>not_affected: vulnerable_code_not_present</td>" in page
         assert "<td>VEX vex.openvex.json</td>" in page  # the verdict change
+        with database.session() as s:  # a catalog change, one second later
+            s.add(
+                CatalogReassessment(
+                    product_id=ident,
+                    organisation_id=acme.organisation_id,
+                    cause="catalog revision 31: the CRA's dates",
+                    at=s.scalars(select(VerdictChange.at)).one() + dt.timedelta(seconds=1),
+                    summary="3 start moved",
+                    changes=[{"requirement": "eu-cra@2024-2847:Art14-1", "change": "start-moved"}],
+                )
+            )
         feed = web.get("/orgs/Acme/feed.json")
-        assert feed.headers["content-type"] == "application/feed+json"
+        assert feed.headers["content-type"] == "application/feed+json; charset=utf-8"
         items = json.loads(feed.text)["items"]
-        assert [i["title"] for i in items] == [
-            "Version 1: no-known-exploitable-vulnerabilities met (VEX vex.openvex.json)"
+        assert [(i["title"], i["summary"], i["_prodsec"]["cause"]) for i in items] == [
+            (
+                "Example Cameras Ltd HomeCam 3: 3 start moved (catalog revision 31)",
+                "3 start moved, after catalog revision 31",
+                "catalog revision 31",
+            ),
+            (
+                "Example Cameras Ltd HomeCam 3 version 1: "
+                "no-known-exploitable-vulnerabilities met (VEX vex.openvex.json)",
+                "no-known-exploitable-vulnerabilities met, after VEX vex.openvex.json",
+                "VEX vex.openvex.json",
+            ),
         ]
+        assert items[0]["content_text"] == (
+            "catalog revision 31: the CRA's dates\neu-cra@2024-2847:Art14-1: start-moved"
+        )
+        lines = items[1]["content_text"].splitlines()
+        assert lines[0] == "no-known-exploitable-vulnerabilities: not met -> met"
+        assert "eu-cra@2024-2847:AnnexI-I-2a" in lines[1:]
         atom = ET.fromstring(web.get("/orgs/Acme/feed.atom").text)
         titles = [e.text for e in atom.iter("{http://www.w3.org/2005/Atom}title")]
-        assert titles[1:] == [items[0]["title"]]
+        assert titles[1:] == [i["title"] for i in items]
+        summaries = [e.text for e in atom.iter("{http://www.w3.org/2005/Atom}summary")]
+        assert summaries == [i["summary"] for i in items]
+        moved = web.get("/feeds/verdicts.atom", follow_redirects=False)
+        assert (moved.status_code, moved.headers["location"]) == (308, "/orgs/Acme/feed.atom")
         assert web.get("/orgs/Rival/feed.json").status_code == 404  # not theirs
     with TestClient(app) as rival:
         sign_in(rival, "b@rival.example", PASSWORD)

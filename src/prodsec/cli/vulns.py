@@ -75,7 +75,9 @@ def sync(
             skip_bad=skip_bad,
             tick=lambda: progress.advance(task),
         )
-    changed = _reassess(database, [*report.added, *report.replaced, *report.withdrawn])
+    changed = _reassess(
+        database, [*report.added, *report.replaced, *report.withdrawn], store.kev_news
+    )
     view = report_public(report)
     rows = [{"what": k, "count": view[k]} for k in ("added", "replaced", "withdrawn", "unchanged")]
     rows.append({"what": "refused", "count": len(view["refused"])})
@@ -89,16 +91,22 @@ def sync(
         typer.echo(f"re-assessed: {changed} product versions changed verdict", err=True)
 
 
-def _reassess(database: Database, advisories: list[str]) -> int:
+def _reassess(database: Database, advisories: list[str], kev: list[str]) -> int:
     """Re-assess the stored product versions the new, changed or withdrawn advisories
-    touch; how many changed verdict."""
-    if not advisories:
+    touch, then those the advisories of newly known exploited CVEs touch; how many
+    changes of verdict were stored."""
+    if not advisories and not kev:
         return 0
-    from prodsec.store.reassess import reassess_touched
+    from prodsec.store.reassess import reassess_kev, reassess_touched
     from prodsec.store.vulns import SqlAdvisoryIndex
 
+    changed = 0
     with database.session() as s:
-        return len(reassess_touched(s, advisories, SqlAdvisoryIndex(database)))
+        if advisories:
+            changed += len(reassess_touched(s, advisories, SqlAdvisoryIndex(database)))
+        if kev:
+            changed += len(reassess_kev(s, kev, SqlAdvisoryIndex(database)))
+    return changed
 
 
 def _index(sources: list[Path], kev: Path | None, cpe: list[Path], db: str | None) -> AdvisoryIndex:

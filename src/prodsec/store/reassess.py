@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +33,11 @@ from prodsec.assess.supply import (
     state_verdicts,
 )
 from prodsec.catalog import Catalog, load_catalog
+from prodsec.store.db import Database
 from prodsec.store.models import (
+    AdvisoryAlias,
     AdvisoryCpeRule,
+    AdvisoryRow,
     PackageUse,
     ProductRecord,
     ProductVersion,
@@ -50,6 +54,28 @@ from prodsec.supplychain.vuln.cpe import Cpe, CpeRule
 from prodsec.supplychain.vuln.findings import AdvisoryIndex, scan
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import OsvRecord
+
+
+class _Bound(Database):
+    """The database a session works in, whose one session is that session (neither
+    committed nor closed here): the advisory index reads inside the caller's work."""
+
+    def __init__(self, session: Session) -> None:
+        self.engine = session.get_bind().engine
+        self._session = session
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        yield self._session
+
+
+def session_index(session: Session) -> AdvisoryIndex:
+    """The database's advisory index (`vulns sync` keeps it) read through `session`'s
+    database."""
+    from prodsec.store.vulns import SqlAdvisoryIndex
+
+    return SqlAdvisoryIndex(_Bound(session))
+
 
 FROM_FINDINGS = (NO_EXPLOITABLE, REMEDIATION)
 """The blocks a new advisory can change; the SBOM blocks change only with an upload."""
@@ -218,11 +244,13 @@ def reassess_touched(
     index: AdvisoryIndex,
     on: dt.date | None = None,
     catalog: Catalog | None = None,
+    cause: str | None = None,
 ) -> list[VerdictChange]:
     """Judge again the product versions the advisories may touch (through the package
-    index), scanning only their touched components; store each change of verdict. A
-    version without a stored state is judged whole. Call it after a sync, with the ids
-    of the advisories it added or changed."""
+    index), scanning only their touched components; store each change of verdict with
+    its cause (by default the advisories' ids). A version without a stored state is
+    judged whole. Call it after a sync, with the ids of the advisories it added or
+    changed."""
     day = on or dt.date.today()
     index = _Remembered(index)
     keys: set[str] = set()
@@ -262,7 +290,7 @@ def reassess_touched(
         for s in session.scalars(select(SupplyState).where(SupplyState.version_id.in_(versions)))
     }
     vex = _statements(session, {v.product_id for v in versions.values()})
-    cause = ", ".join(advisory_ids)
+    cause = cause or ", ".join(advisory_ids)
     changes: list[VerdictChange] = []
     for version_id, version in versions.items():
         state = states.get(version_id)
@@ -305,3 +333,33 @@ def _again(
         state.findings, state.at = kept, dt.datetime.now(dt.UTC)
         return None
     return _store(session, version, state, kept, verdicts, cause, catalog)
+
+
+def advisories_of(session: Session, cve: str) -> list[str]:
+    """The stored advisories a CVE names: the one with its id and those that alias it
+    (either way round), sorted."""
+    named = {cve}
+    for advisory, alias in session.execute(
+        select(AdvisoryAlias.advisory, AdvisoryAlias.alias).where(
+            (AdvisoryAlias.alias == cve) | (AdvisoryAlias.advisory == cve)
+        )
+    ):
+        named |= {advisory, alias}
+    return sorted(session.scalars(select(AdvisoryRow.id).where(AdvisoryRow.id.in_(named))))
+
+
+def reassess_kev(
+    session: Session,
+    cves: Sequence[str],
+    index: AdvisoryIndex,
+    on: dt.date | None = None,
+    catalog: Catalog | None = None,
+) -> list[VerdictChange]:
+    """Judge again the product versions the stored advisories of newly known exploited
+    CVEs touch (`SqlAdvisoryStore.kev_news` after a sync with a KEV catalog); each
+    change's cause is `KEV <CVE>`."""
+    changes: list[VerdictChange] = []
+    for cve in cves:
+        if advisories := advisories_of(session, cve):
+            changes += reassess_touched(session, advisories, index, on, catalog, f"KEV {cve}")
+    return changes

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +34,9 @@ from prodsec.catalog.yamlsrc import Document
 from prodsec.errors import ConflictError, NotFoundError
 from prodsec.store.audit import SYSTEM, Action, Actor, Target, record
 from prodsec.store.models import ProductRecord, ProductVersion, SavedAssessment, User
+
+if TYPE_CHECKING:
+    from prodsec.supplychain.vuln.findings import AdvisoryIndex
 
 
 class NotStoredError(NotFoundError):
@@ -263,11 +266,21 @@ def run_assessment(
     markets: tuple[str, ...] | None = None,
     by: Actor = SYSTEM,
     role: Role = Role.MANUFACTURER,
+    index: AdvisoryIndex | None = None,
 ) -> SavedAssessment:
     """Assess the product's latest version for the duties `role` bears and store the
-    result with the catalog revision."""
+    result with the catalog revision. The supply-chain claims are derived from the
+    version's stored SBOMs and the product's VEX documents against `index` (the
+    database's advisory index when None), as `prodsec assess` derives them from files,
+    and the result carries their notes."""
+    from prodsec.assess.supply import annotated
+    from prodsec.store.reassess import session_index
+    from prodsec.store.supply import stored_evidence  # it imports this module
+
     version, profile = current_profile(session, visibility, catalog, ident)
-    result = assess(catalog, profile, on, markets, role)
+    found = index if index is not None else session_index(session)
+    profile = stored_evidence(session, version, profile, found, on)
+    result = annotated(assess(catalog, profile, on, markets, role))
     stored = SavedAssessment(
         version=version,
         on=on,

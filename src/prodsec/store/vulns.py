@@ -9,6 +9,7 @@ exact check runs in the core (`vuln/findings.py`). Every sync writes in one tran
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, select, text
@@ -22,7 +23,7 @@ from prodsec.store.models import (
     KevRow,
 )
 from prodsec.supplychain.vuln.cpe import Cpe, CpeRule, parse_cpe
-from prodsec.supplychain.vuln.index import MemoryIndex, range_keys, reachable
+from prodsec.supplychain.vuln.index import MemoryIndex, cpe_rules, range_keys, reachable
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import OsvRecord, parse_record
 from prodsec.supplychain.vuln.sync import Batch
@@ -35,6 +36,8 @@ class SqlAdvisoryStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.kev_news: list[str] = []
+        """The CVEs the last KEV catalog saved lists anew (or with another date added)."""
 
     def known(self) -> Mapping[str, tuple[str, str]]:
         with self.db.session() as session:
@@ -55,6 +58,8 @@ class SqlAdvisoryStore:
                 for start in range(0, len(rows), _CHUNK):
                     session.execute(insert(table), rows[start : start + _CHUNK])
             if batch.kev is not None:
+                held = dict(session.execute(select(KevRow.cve, KevRow.date_added)).all())
+                self.kev_news = newly_exploited(held, batch.kev)
                 session.execute(delete(KevRow))
                 rows = [_kev_row(e) for e in batch.kev]
                 if rows:
@@ -98,7 +103,7 @@ def _rows(batch: Batch) -> list[tuple[type[Any], list[dict[str, Any]]]]:
             "end_including": rule.end_including,
             "end_excluding": rule.end_excluding,
         }
-        for rule in batch.rules
+        for rule in [*batch.rules, *(r for item in batch.records for r in cpe_rules(item.record))]
     ]
     tables: list[tuple[type[Any], list[dict[str, Any]]]] = [
         (AdvisoryRow, records),
@@ -107,6 +112,12 @@ def _rows(batch: Batch) -> list[tuple[type[Any], list[dict[str, Any]]]]:
         (AdvisoryCpeRule, rules),
     ]
     return [(table, rows) for table, rows in tables if rows]
+
+
+def newly_exploited(held: Mapping[str, date], entries: Sequence[KevEntry]) -> list[str]:
+    """The CVEs of `entries` that `held` (CVE: date added) lacks or dates otherwise,
+    sorted."""
+    return sorted({e.cve for e in entries if held.get(e.cve) != e.date_added})
 
 
 def _kev_row(e: KevEntry) -> dict[str, Any]:

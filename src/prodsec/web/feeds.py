@@ -2,14 +2,17 @@
 
 A feed is a `Feed` (its id, title, links, the time it last changed) and its `Entry`s;
 `atom()` writes the XML (escaped by ElementTree, UTF-8, no DTD), `json_feed()` the JSON
-document. Entry ids are stable tag URIs (RFC 4151), so a reader never sees an old entry as
-new. Every feed of the app (catalog changes, dates coming into force) is made here.
+document. Entry ids are stable (tag URIs, RFC 4151, or name-based UUIDs), so a reader never
+sees an old entry as new. An entry has a text (Atom `content`), a summary (Atom `summary`)
+or both, and may carry prodsec's own fields (`data`, JSON Feed's `_prodsec` extension).
+Every feed of the app (catalog changes, dates coming into force, each organisation's
+changes of verdict, the registry's label events) is made here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -36,6 +39,8 @@ class Entry:
     text: str
     url: str = ""
     tags: Sequence[str] = ()
+    summary: str = ""
+    data: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +58,11 @@ class JsonFeedItem(TypedDict, total=False):
     id: str
     title: str
     content_text: str
+    summary: str
     date_modified: str
     url: str
     tags: list[str]
+    _prodsec: dict[str, object]
 
 
 class JsonFeed(TypedDict):
@@ -97,7 +104,10 @@ def atom(feed: Feed) -> bytes:
             sub(node, "link", rel="alternate", href=item.url, type="text/html")
         for term in item.tags:
             sub(node, "category", term=term)
-        sub(node, "content", item.text, type="text")
+        if item.summary:
+            sub(node, "summary", item.summary, type="text")
+        if item.text or not item.summary:
+            sub(node, "content", item.text, type="text")
     text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return text
 
@@ -109,9 +119,13 @@ def json_feed(feed: Feed) -> JsonFeed:
         one: JsonFeedItem = {
             "id": item.id,
             "title": item.title,
-            "content_text": item.text,
+            "content_text": item.text or item.summary,
             "date_modified": _stamp(item.updated),
         }
+        if item.summary:
+            one["summary"] = item.summary
+        if item.data is not None:
+            one["_prodsec"] = dict(item.data)
         if item.url:
             one["url"] = item.url
         if item.tags:

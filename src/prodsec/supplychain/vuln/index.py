@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from prodsec.supplychain.vuln.cpe import Cpe, CpeRule
+from prodsec.errors import BadInputError
+from prodsec.supplychain.vuln.cpe import ANY, NA, Cpe, CpeRule, parse_cpe, version_key
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import (
     UNREADABLE,
@@ -132,6 +133,65 @@ def range_keys(record: OsvRecord) -> list[RangeKey]:
         if not entry.ranges and not entry.versions:
             rows[RangeKey(base, name, LOWEST, HIGHEST)] = None
     return list(rows)
+
+
+# --- the CPEs a record carries (`database_specific.cpes`) as CPE rules -----------------
+
+
+def _intervals(rng: Range) -> Iterable[tuple[str, str, str]]:
+    """(start including, end including, end excluding) of each affected stretch of a
+    range, its events taken in the generic order of `cpe.version_key`; `limit` is not a
+    bound a CPE version can be held to, so it is left out."""
+    order = sorted(
+        (e for e in rng.events if e.kind != EventKind.LIMIT),
+        key=lambda e: (e.value != "0", version_key(e.value)),
+    )
+    start: str | None = None
+    for event in order:
+        if event.kind == EventKind.INTRODUCED:
+            if start is None:
+                start = "" if event.value == "0" else event.value
+        elif start is not None:
+            closed = event.kind == EventKind.LAST_AFFECTED
+            yield start, event.value if closed else "", "" if closed else event.value
+            start = None
+    if start is not None:
+        yield start, "", ""
+
+
+def cpe_rules(record: OsvRecord) -> list[CpeRule]:
+    """The CPE rules of a record's `database_specific.cpes`: a CPE naming its version is
+    matched on that version; one that leaves it `*` or `-` takes the record's SEMVER and
+    ECOSYSTEM ranges (each affected stretch a rule, bounds in the generic CPE order) and
+    its listed versions (a rule each), or matches every version when the record has
+    neither (GIT ranges cannot be read as CPE versions). None for a withdrawn record;
+    names that are not CPE 2.3 are left out."""
+    if record.withdrawn or not record.cpes:
+        return []
+    stretches = [
+        stretch
+        for entry in record.affected
+        for rng in entry.ranges
+        if rng.type != RangeType.GIT
+        for stretch in _intervals(rng)
+    ]
+    listed = [v for entry in record.affected for v in entry.versions]
+    rules: dict[CpeRule, None] = {}
+    for text in record.cpes:
+        try:
+            cpe = parse_cpe(text)
+        except BadInputError:
+            continue
+        if cpe.version not in (ANY, NA):
+            rules[CpeRule(record.id, cpe)] = None
+            continue
+        for start, end_in, end_ex in stretches:
+            rules[CpeRule(record.id, cpe, start, "", end_in, end_ex)] = None
+        for version in listed:
+            rules[CpeRule(record.id, replace(cpe, version=version.lower()))] = None
+        if not stretches and not listed:
+            rules[CpeRule(record.id, replace(cpe, version=ANY))] = None
+    return list(rules)
 
 
 def reachable(joined: Mapping[str, Iterable[str]], advisory: str) -> tuple[str, ...]:
@@ -291,9 +351,15 @@ class MemoryIndex:
         self.rules: dict[tuple[str, str, str], list[CpeRule]] = {}
         self.tables: dict[tuple[str, str], PackageTable] = {}
         self.derived: dict[str, Any] = {}  # what others work out from the records
+        self.known_rules: set[CpeRule] = set()
         for record in records:
             self.add(record)
         for rule in rules:
+            self._add_rule(rule)
+
+    def _add_rule(self, rule: CpeRule) -> None:
+        if rule not in self.known_rules:  # a record's own rules may come twice
+            self.known_rules.add(rule)
             c = rule.criteria
             self.rules.setdefault((c.part.value, c.vendor, c.product), []).append(rule)
 
@@ -307,6 +373,8 @@ class MemoryIndex:
         for alias in record.aliases:
             self.joined.setdefault(record.id, set()).add(alias)
             self.joined.setdefault(alias, set()).add(record.id)
+        for rule in cpe_rules(record):
+            self._add_rule(rule)
 
     def candidates(self, ecosystem: str, name: str, coarse: str | None) -> Sequence[OsvRecord]:
         rows = self.rows.get((ecosystem.partition(":")[0], name), ())

@@ -1,14 +1,14 @@
 """The public registry, without sign-in: `/registry` (the search as a page, paged),
 `/registry.csv` (the same query, every row) and `/registry/events.atom` (the
-transparency log's latest events as an Atom 1.0 feed, RFC 4287)."""
+transparency log's latest events as an Atom 1.0 feed, RFC 4287, written by web/feeds.py)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import uuid
 from urllib.parse import urlencode
-from xml.etree import ElementTree as ET
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -20,6 +20,7 @@ from prodsec.registry.rules import Status
 from prodsec.store.log import SqlLogStore
 from prodsec.web.api.registry_public import FIELDS, RegistryQuery, entries
 from prodsec.web.deps import CatalogDep, DbDep, Limit, Offset
+from prodsec.web.feeds import ATOM_TYPE, Entry, Feed, atom
 from prodsec.web.templating import page
 from prodsec.web.ui.labelpage import public_base
 
@@ -29,7 +30,6 @@ CSV_ROWS = 10_000
 """The most rows one CSV export holds."""
 FEED_ENTRIES = 100
 """The latest log events the Atom feed carries."""
-ATOM = "http://www.w3.org/2005/Atom"
 EVENT_WORDS = {
     "issue": "Issued",
     "renew": "Renewed",
@@ -101,51 +101,46 @@ def _uuid(text: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, text)}"
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    child = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-    if text is not None:
-        child.text = text
-    return child
-
-
 def events_feed(store: SqlLogStore, base: str) -> bytes:
-    """The latest FEED_ENTRIES events of the log, newest first, as an Atom feed. An
-    entry's id is a name-based UUID of its log index and leaf hash: it never changes."""
+    """The latest FEED_ENTRIES events of the log, newest first, as an Atom feed (written
+    by web/feeds.py). An entry's id is a name-based UUID of its log index and leaf hash:
+    it never changes."""
     size = store.size()
     rows = list(reversed(store.entries(max(0, size - FEED_ENTRIES), size)))
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    self_url = f"{base}/registry/events.atom"
-    _sub(feed, "id", _uuid(self_url))
-    _sub(feed, "title", "prodsec registry: label events")
-    _sub(feed, "link", href=self_url, rel="self", type="application/atom+xml")
-    _sub(feed, "link", href=f"{base}/registry", rel="alternate", type="text/html")
-    author = _sub(feed, "author")
-    _sub(author, "name", "prodsec registry")
-    latest = "1970-01-01T00:00:00Z"
-    updated = _sub(feed, "updated", latest)
+    entries: list[Entry] = []
     for row in rows:
         try:
             event = parse_record(row.data)
         except BadInputError:  # an edited row: `prodsec log verify` names it
             continue
-        latest = max(latest, event["time"])
-        updated.text = latest
-        entry = _sub(feed, "entry")
-        _sub(entry, "id", _uuid(f"prodsec-log:{row.index}:{row.leaf_hash.hex()}"))
-        words = EVENT_WORDS.get(event["kind"], event["kind"])
-        _sub(entry, "title", f"{words}: {event['subject']}")
-        _sub(entry, "updated", event["time"])
-        if event["kind"] != "key-rotation":
-            _sub(entry, "link", href=f"{base}/l/{event['subject']}", rel="alternate")
         payload = event["payload"]
         shown = ("status", "level", "valid_until", "reason")
         said = [f"log entry {row.index}"] + [f"{k}: {payload[k]}" for k in shown if payload.get(k)]
-        _sub(entry, "summary", "; ".join(said))
-    return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+        words = EVENT_WORDS.get(event["kind"], event["kind"])
+        entries.append(
+            Entry(
+                id=_uuid(f"prodsec-log:{row.index}:{row.leaf_hash.hex()}"),
+                title=f"{words}: {event['subject']}",
+                updated=dt.datetime.fromisoformat(event["time"].replace("Z", "+00:00")),
+                text="",
+                summary="; ".join(said),
+                url="" if event["kind"] == "key-rotation" else f"{base}/l/{event['subject']}",
+            )
+        )
+    self_url = f"{base}/registry/events.atom"
+    feed = Feed(
+        id=_uuid(self_url),
+        title="prodsec registry: label events",
+        self_url=self_url,
+        home_url=f"{base}/registry",
+        updated=max((e.updated for e in entries), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)),
+        author="prodsec registry",
+        entries=entries,
+    )
+    return atom(feed)
 
 
 @router.get("/registry/events.atom")
 def registry_events(request: Request, db: DbDep) -> Response:
     feed = events_feed(SqlLogStore(db), public_base(request))
-    return Response(feed, media_type="application/atom+xml")
+    return Response(feed, media_type=ATOM_TYPE)

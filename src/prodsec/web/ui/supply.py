@@ -6,9 +6,8 @@ for its own signed-in members)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -19,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from prodsec.assess.supply import finding_view
 from prodsec.errors import BadInputError
 from prodsec.store import supply
+from prodsec.store.changelog import LoggedChange, organisation_log
 from prodsec.store.db import Database
 from prodsec.store.models import Organisation, ProductVersion, User, VerdictChange
 from prodsec.store.repo import NotStoredError
@@ -26,12 +26,22 @@ from prodsec.supplychain.vuln.findings import AdvisoryIndex
 from prodsec.web.api.supply import advisories, verdict_change_view
 from prodsec.web.auth import ActorDep, SignedIn, VisibilityDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CheckedForm, DbDep
-from prodsec.web.feeds import Entry, Feed, atom
+from prodsec.web.feeds import (
+    ATOM_TYPE,
+    JSON_FEED_TYPE,
+    Entry,
+    Feed,
+    as_json_bytes,
+    atom,
+    json_feed,
+    tag,
+)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
 COMPONENTS_PAGE = 50
 FEED_SIZE = 100
+FeedSuffix = Literal["atom", "json"]
 
 
 def supply_section(
@@ -122,77 +132,62 @@ async def add_vex(
     )
 
 
-def _changes(s: Session, user: User, name: str) -> tuple[Organisation, list[dict[str, Any]]]:
-    """The organisation's newest verdict changes; only its own members see them."""
+def _organisation(s: Session, user: User, name: str) -> Organisation:
+    """The organisation named, for its own members only (others: not stored)."""
     org = s.scalar(select(Organisation).where(Organisation.name == name))
     if org is None or user.organisation_id != org.id:
         raise NotStoredError("organisation", name)
-    rows = s.scalars(
-        select(VerdictChange)
-        .where(VerdictChange.organisation_id == org.id)
-        .order_by(VerdictChange.at.desc(), VerdictChange.id.desc())
-        .limit(FEED_SIZE)
+    return org
+
+
+def _entry(change: LoggedChange, base: str) -> Entry:
+    return Entry(
+        id=tag(change.key),
+        title=change.title,
+        updated=change.at,
+        summary=f"{change.summary}, after {change.cause}",
+        text="\n".join(change.details),
+        url=f"{base}/products/{change.product}#changes",
+        tags=[change.kind],
+        data={
+            "kind": change.kind,
+            "cause": change.cause,
+            "product": change.product,
+            "version": change.version,
+        },
     )
-    return org, [{**verdict_change_view(c), "id": c.id} for c in rows]
 
 
-def _title(change: dict[str, Any]) -> str:
-    moved = [
-        f"{block} {'met' if change['after'][block] else 'not met'}"
-        for block in change["after"]
-        if change["before"].get(block) != change["after"][block]
-    ]
-    return f"Version {change['version']}: {', '.join(moved)} ({change['advisory']})"
-
-
-@router.get("/orgs/{name}/feed.json")
-def feed_json(request: Request, name: str, db: DbDep, user: SignedIn) -> Response:
-    """The organisation's verdict changes as a JSON Feed 1.1."""
-    with db.session() as s:
-        org, changes = _changes(s, user, name)
+def change_feed(request: Request, s: Session, organisation: Organisation | None, path: str) -> Feed:
+    """An organisation's one feed of changes of verdict (None: of the products of users
+    who belong to no organisation), written at `path` (`.atom` or `.json` after it)."""
     base = str(request.base_url).rstrip("/")
-    feed = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{org.name}: verdict changes",
-        "home_page_url": f"{base}/products",
-        "feed_url": f"{base}/orgs/{name}/feed.json",
-        "items": [
-            {
-                "id": f"{base}/orgs/{name}/changes/{c['id']}",
-                "url": f"{base}/products/{c['product']}",
-                "title": _title(c),
-                "content_text": "Requirements: " + ", ".join(c["requirements"]),
-                "date_published": c["at"],
-                "_prodsec": {k: c[k] for k in ("advisory", "before", "after", "version")},
-            }
-            for c in changes
-        ],
-    }
-    return Response(json.dumps(feed, indent=1), media_type="application/feed+json")
-
-
-@router.get("/orgs/{name}/feed.atom")
-def feed_atom(request: Request, name: str, db: DbDep, user: SignedIn) -> Response:
-    """The organisation's verdict changes as an Atom feed (web/feeds.py writes it)."""
-    with db.session() as s:
-        org, changes = _changes(s, user, name)
-    base = str(request.base_url).rstrip("/")
-    entries = [
-        Entry(
-            id=f"{base}/orgs/{name}/changes/{c['id']}",
-            title=_title(c),
-            updated=dt.datetime.fromisoformat(c["at"]),
-            text="Requirements: " + ", ".join(c["requirements"]),
-            url=f"{base}/products/{c['product']}",
-        )
-        for c in changes
-    ]
-    feed = Feed(
-        id=f"{base}/orgs/{name}/feed.atom",
-        title=f"{org.name}: verdict changes",
-        self_url=f"{base}/orgs/{name}/feed.atom",
+    logged = organisation_log(s, organisation.id if organisation else None, FEED_SIZE)
+    entries = [_entry(c, base) for c in logged]
+    who = organisation.name if organisation else "products without an organisation"
+    return Feed(
+        id=tag(f"organisation/{organisation.id if organisation else 'none'}/changes"),
+        title=f"{who}: changes of verdict",
+        self_url=f"{base}{path}",
         home_url=f"{base}/products",
-        updated=entries[0].updated if entries else dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
+        updated=entries[0].updated if entries else dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         entries=entries,
     )
-    return Response(atom(feed), media_type="application/atom+xml")
+
+
+def feed_response(feed: Feed, suffix: str) -> Response:
+    if suffix == "atom":
+        return Response(atom(feed), media_type=ATOM_TYPE)
+    return Response(as_json_bytes(json_feed(feed)), media_type=JSON_FEED_TYPE)
+
+
+@router.get("/orgs/{name}/feed.{suffix}")
+def organisation_feed(
+    request: Request, name: str, suffix: FeedSuffix, db: DbDep, user: SignedIn
+) -> Response:
+    """The organisation's changes of verdict, whatever brought them (an advisory, a KEV
+    entry, an SBOM or VEX upload, a catalog revision), as Atom or JSON Feed 1.1."""
+    with db.session() as s:
+        org = _organisation(s, user, name)
+        feed = change_feed(request, s, org, f"/orgs/{name}/feed.{suffix}")
+    return feed_response(feed, suffix)
