@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, make_url, text
 
 # Every test run gets its own compiled-catalog cache, never the user's.
 os.environ["PRODSEC_CACHE_DIR"] = tempfile.mkdtemp(prefix="prodsec-test-cache-")
@@ -95,15 +95,14 @@ class DatabaseTemplates:
             target = folder / "prodsec.db"
             shutil.copyfile(self._sqlite_template(), target)
             return Database(f"sqlite:///{target}")
-        url = os.environ.get("PRODSEC_TEST_POSTGRES_URL", "")
-        assert url, "PRODSEC_TEST_POSTGRES_URL is not set: run the suite through `make test`"
         if self._postgres is None:
+            url = _worker_url(os.environ.get("PRODSEC_TEST_POSTGRES_URL", ""))
             self._postgres = create_engine(url), _migrated_postgres(url)
         else:
             engine, truncate = self._postgres
             with engine.begin() as conn:
                 conn.execute(text(truncate))
-        return Database(url)
+        return Database(self._postgres[0].url.render_as_string(hide_password=False))
 
     def close(self) -> None:
         if self._postgres is not None:
@@ -115,6 +114,25 @@ class DatabaseTemplates:
             Database(f"sqlite:///{template}").engine.dispose()
             self._sqlite = template
         return self._sqlite
+
+
+def _worker_url(url: str) -> str:
+    """The test PostgreSQL database's URL; when the suite runs on several workers
+    (pytest-xdist), each worker's own database beside it, `<name>_<worker>`, created on
+    first use."""
+    assert url, "PRODSEC_TEST_POSTGRES_URL is not set: run the suite through `make test`"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if found.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _migrated_postgres(url: str) -> str:
