@@ -1,7 +1,7 @@
 """One change log per organisation: the changes of verdict its products went through,
 whatever brought them, newest first.
 
-Two tables hold them (decision 0029): `verdict_changes`, the supply-chain blocks of a
+Two tables hold them (decision 0030): `verdict_changes`, the supply-chain blocks of a
 product version judged again when an advisory, a KEV entry, an SBOM or a VEX document
 arrives (`store/reassess.py`), and `catalog_reassessments`, a watched product assessed
 again when the catalog changes (`store/watches.py`). `organisation_log` reads both and
