@@ -387,7 +387,7 @@ class SbomComponentRow(Base):
     document: Mapped[SbomDocument] = relationship(back_populates="components")
 
 
-class VexDocument(Base):
+class VexDocumentRow(Base):
     """A VEX document of a product, kept whole; its statements name the product versions
     and components they are about."""
 

@@ -45,7 +45,7 @@ from prodsec.store.models import (
     SbomDocument,
     SupplyState,
     VerdictChange,
-    VexDocument,
+    VexDocumentRow,
 )
 from prodsec.supplychain.sbom import Component, ComponentType
 from prodsec.supplychain.sbom.interface import ComponentRef
@@ -103,9 +103,9 @@ def _statements(session: Session, product_ids: Iterable[str]) -> dict[str, list[
     """Every VEX statement of each product, in upload order."""
     found: dict[str, list[VexStatement]] = defaultdict(list)
     docs = session.scalars(
-        select(VexDocument)
-        .where(VexDocument.product_id.in_(set(product_ids)))
-        .order_by(VexDocument.created, VexDocument.id)
+        select(VexDocumentRow)
+        .where(VexDocumentRow.product_id.in_(set(product_ids)))
+        .order_by(VexDocumentRow.created, VexDocumentRow.id)
     )
     for doc in docs:
         found[doc.product_id].extend(read_vex(doc.content, doc.name))

@@ -39,7 +39,7 @@ from prodsec.store.models import (
     SbomComponentRow,
     SbomDocument,
     VerdictChange,
-    VexDocument,
+    VexDocumentRow,
 )
 from prodsec.store.reassess import component_of, max_days, refresh
 from prodsec.store.repo import NotStoredError, Visibility, get_product
@@ -165,7 +165,7 @@ def add_vex(
     name: str,
     by: Actor = SYSTEM,
     index: AdvisoryIndex | None = None,
-) -> VexDocument:
+) -> VexDocumentRow:
     """Store a VEX document of a product (read first: a bad one stores nothing); with an
     advisory index, every version of the product with an SBOM is judged again."""
     product = get_product(session, visibility, product_id)
@@ -174,7 +174,7 @@ def add_vex(
         read_vex(data, name)
     except DataError as exc:
         raise BadInputError(issues=exc.issues) from None
-    document = VexDocument(
+    document = VexDocumentRow(
         product_id=product.id,
         name=name[:200],
         size=len(data),
@@ -222,12 +222,12 @@ def sboms_of(session: Session, version: ProductVersion) -> list[SbomDocument]:
     )
 
 
-def vex_of(session: Session, product_id: str) -> list[VexDocument]:
+def vex_of(session: Session, product_id: str) -> list[VexDocumentRow]:
     return list(
         session.scalars(
-            select(VexDocument)
-            .where(VexDocument.product_id == product_id)
-            .order_by(VexDocument.created, VexDocument.id)
+            select(VexDocumentRow)
+            .where(VexDocumentRow.product_id == product_id)
+            .order_by(VexDocumentRow.created, VexDocumentRow.id)
         )
     )
 

@@ -4,6 +4,9 @@ temporal and environmental scores computed as FIRST's specifications define them
 
 The mandatory tests 6.1.9 (scores computed right) and 6.1.10 (properties agree with the
 vector) read these; the advisory author writes `cvss_v3` objects from a vector alone.
+Findings are scored by the `cvss` library instead (`vuln/severity.py`): the two agree on
+every base score, and differ on some v3.0 and v2.0 temporal and environmental scores,
+which is why this arithmetic stays (docs/csaf.md says where and why).
 """
 
 from __future__ import annotations

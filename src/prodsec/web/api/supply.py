@@ -18,7 +18,7 @@ from prodsec.assess.supply import FindingPublic, finding_view
 from prodsec.store import supply
 from prodsec.store.audit import Actor
 from prodsec.store.db import Database
-from prodsec.store.models import SbomComponentRow, SbomDocument, VerdictChange, VexDocument
+from prodsec.store.models import SbomComponentRow, SbomDocument, VerdictChange, VexDocumentRow
 from prodsec.store.repo import Visibility
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
 from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
@@ -124,7 +124,7 @@ def sbom_document_view(d: SbomDocument) -> SbomDocumentPublic:
     }
 
 
-def vex_document_view(d: VexDocument) -> VexDocumentPublic:
+def vex_document_view(d: VexDocumentRow) -> VexDocumentPublic:
     return {"id": d.id, "name": d.name, "size": d.size, "sha256": d.sha256, "author": d.author}
 
 
