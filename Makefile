@@ -41,14 +41,14 @@ lint: $(DEV_STAMP)
 ## through the reference validator from npm (scripts/test-csaf-validator.sh); fails when line
 ## coverage of src/prodsec falls below COVERAGE percent. The test files are spread over
 ## TEST_JOBS worker processes (pytest-xdist; `auto`: one per core; `TEST_JOBS=0` runs in
-## one process), each file whole on one worker so that its module fixtures run once.
+## one process).
 COVERAGE := 97
 TEST_JOBS ?= auto
 test: lint
 	pg=$$(sh scripts/test-postgres.sh) && browser=$$(sh scripts/test-chromium.sh) && \
 	csaf=$$(sh scripts/test-csaf-validator.sh) && PRODSEC_TEST_CSAF_VALIDATOR=$$csaf \
 	PRODSEC_TEST_POSTGRES_URL=$$pg PRODSEC_TEST_CHROMIUM=$$browser $(BIN)/python -m pytest \
-		-n $(TEST_JOBS) --dist loadfile --cov=prodsec --cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE)
+		-n $(TEST_JOBS) --cov=prodsec --cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE)
 
 ## bench: every benchmark in its own process, each printing JSON (its figures beside their
 ## floors from the same run, and the load); one summary in benchmarks/summary.json
