@@ -100,13 +100,11 @@ def _reassess(database: Database, advisories: list[str], kev: list[str]) -> int:
     from prodsec.store.reassess import reassess_kev, reassess_touched
     from prodsec.store.vulns import SqlAdvisoryIndex
 
-    changed = 0
+    index = SqlAdvisoryIndex(database)
     with database.session() as s:
-        if advisories:
-            changed += len(reassess_touched(s, advisories, SqlAdvisoryIndex(database)))
-        if kev:
-            changed += len(reassess_kev(s, kev, SqlAdvisoryIndex(database)))
-    return changed
+        changes = reassess_touched(s, advisories, index) if advisories else []
+        changes += reassess_kev(s, kev, index) if kev else []
+    return len(changes)
 
 
 def _index(sources: list[Path], kev: Path | None, cpe: list[Path], db: str | None) -> AdvisoryIndex:

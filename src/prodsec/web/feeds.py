@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from xml.etree import ElementTree as ET
 
+from fastapi import Response
 from typing_extensions import TypedDict
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -145,3 +146,14 @@ def as_json_bytes(document: Any) -> bytes:
     import json
 
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+FeedKind = Literal["atom", "json"]
+"""The two forms a feed is served in (`.atom`, `.json`)."""
+
+
+def feed_response(feed: Feed, kind: FeedKind) -> Response:
+    """The feed as an HTTP answer: Atom XML or JSON Feed 1.1, with its media type."""
+    if kind == "atom":
+        return Response(atom(feed), media_type=ATOM_TYPE)
+    return Response(as_json_bytes(json_feed(feed)), media_type=JSON_FEED_TYPE)

@@ -240,7 +240,7 @@ class _Facts:
             for cve in (record.id, *aliases)
             if cve.startswith("CVE-") and (entry := self.index.kev(cve)) is not None
         )
-        severity = tuple(_score(kind, vector) for kind, vector in record.severity)
+        severity = tuple(score(kind, vector) for kind, vector in record.severity)
         self.records[record.id] = known = (aliases, tuple(dates), severity)
         return known
 
@@ -250,11 +250,6 @@ class _Facts:
         if words is None:
             words = self.words[key] = _ranges(record, package)
         return words
-
-
-@lru_cache(maxsize=16_384)
-def _score(kind: str, vector: str) -> Severity:
-    return score(kind, vector)
 
 
 def _finding(

@@ -28,8 +28,7 @@ from prodsec.catalog.history import (
 )
 from prodsec.catalog.load import PACKAGED
 from prodsec.web.deps import CatalogDep
-from prodsec.web.feeds import ATOM_TYPE, JSON_FEED_TYPE, Entry, Feed, as_json_bytes, atom, tag
-from prodsec.web.feeds import json_feed as json_feed_of
+from prodsec.web.feeds import Entry, Feed, feed_response, tag
 from prodsec.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -201,14 +200,14 @@ def changes_page(request: Request, catalog: CatalogDep, asked: AskedDep) -> HTML
 def changes_atom(request: Request, catalog: CatalogDep, asked: AskedDep) -> Response:
     found = revisions_for(catalog, asked.wanted(catalog))
     feed = _change_feed(request, found, asked.query(dates=False), "atom")
-    return Response(atom(feed), media_type=ATOM_TYPE)
+    return feed_response(feed, "atom")
 
 
 @router.get("/changes.json")
 def changes_json_feed(request: Request, catalog: CatalogDep, asked: AskedDep) -> Response:
     found = revisions_for(catalog, asked.wanted(catalog))
     feed = _change_feed(request, found, asked.query(dates=False), "json")
-    return Response(as_json_bytes(json_feed_of(feed)), media_type=JSON_FEED_TYPE)
+    return feed_response(feed, "json")
 
 
 @router.get("/coming", response_class=HTMLResponse)
@@ -220,10 +219,10 @@ def coming_page(request: Request, catalog: CatalogDep, asked: AskedDep) -> HTMLR
 @router.get("/coming.atom")
 def coming_atom(request: Request, catalog: CatalogDep, asked: AskedDep) -> Response:
     feed = _coming_feed(request, due_for(catalog, asked), asked.query(dates=True), "atom")
-    return Response(atom(feed), media_type=ATOM_TYPE)
+    return feed_response(feed, "atom")
 
 
 @router.get("/coming.json")
 def coming_json_feed(request: Request, catalog: CatalogDep, asked: AskedDep) -> Response:
     feed = _coming_feed(request, due_for(catalog, asked), asked.query(dates=True), "json")
-    return Response(as_json_bytes(json_feed_of(feed)), media_type=JSON_FEED_TYPE)
+    return feed_response(feed, "json")

@@ -20,7 +20,7 @@ from prodsec.registry.rules import Status
 from prodsec.store.log import SqlLogStore
 from prodsec.web.api.registry_public import FIELDS, RegistryQuery, entries
 from prodsec.web.deps import CatalogDep, DbDep, Limit, Offset
-from prodsec.web.feeds import ATOM_TYPE, Entry, Feed, atom
+from prodsec.web.feeds import Entry, Feed, feed_response
 from prodsec.web.templating import page
 from prodsec.web.ui.labelpage import public_base
 
@@ -101,9 +101,9 @@ def _uuid(text: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, text)}"
 
 
-def events_feed(store: SqlLogStore, base: str) -> bytes:
-    """The latest FEED_ENTRIES events of the log, newest first, as an Atom feed (written
-    by web/feeds.py). An entry's id is a name-based UUID of its log index and leaf hash:
+def events_feed(store: SqlLogStore, base: str) -> Feed:
+    """The latest FEED_ENTRIES events of the log, newest first, as a feed (served as Atom
+    through web/feeds.py). An entry's id is a name-based UUID of its log index and leaf hash:
     it never changes."""
     size = store.size()
     rows = list(reversed(store.entries(max(0, size - FEED_ENTRIES), size)))
@@ -128,7 +128,7 @@ def events_feed(store: SqlLogStore, base: str) -> bytes:
             )
         )
     self_url = f"{base}/registry/events.atom"
-    feed = Feed(
+    return Feed(
         id=_uuid(self_url),
         title="prodsec registry: label events",
         self_url=self_url,
@@ -137,10 +137,8 @@ def events_feed(store: SqlLogStore, base: str) -> bytes:
         author="prodsec registry",
         entries=entries,
     )
-    return atom(feed)
 
 
 @router.get("/registry/events.atom")
 def registry_events(request: Request, db: DbDep) -> Response:
-    feed = events_feed(SqlLogStore(db), public_base(request))
-    return Response(feed, media_type=ATOM_TYPE)
+    return feed_response(events_feed(SqlLogStore(db), public_base(request)), "atom")

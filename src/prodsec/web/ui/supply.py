@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -26,22 +26,12 @@ from prodsec.supplychain.vuln.findings import AdvisoryIndex
 from prodsec.web.api.supply import advisories, verdict_change_view
 from prodsec.web.auth import ActorDep, SignedIn, VisibilityDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CheckedForm, DbDep
-from prodsec.web.feeds import (
-    ATOM_TYPE,
-    JSON_FEED_TYPE,
-    Entry,
-    Feed,
-    as_json_bytes,
-    atom,
-    json_feed,
-    tag,
-)
+from prodsec.web.feeds import Entry, Feed, FeedKind, feed_response, tag
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
 COMPONENTS_PAGE = 50
 FEED_SIZE = 100
-FeedSuffix = Literal["atom", "json"]
 
 
 def supply_section(
@@ -175,15 +165,9 @@ def change_feed(request: Request, s: Session, organisation: Organisation | None,
     )
 
 
-def feed_response(feed: Feed, suffix: str) -> Response:
-    if suffix == "atom":
-        return Response(atom(feed), media_type=ATOM_TYPE)
-    return Response(as_json_bytes(json_feed(feed)), media_type=JSON_FEED_TYPE)
-
-
 @router.get("/orgs/{name}/feed.{suffix}")
 def organisation_feed(
-    request: Request, name: str, suffix: FeedSuffix, db: DbDep, user: SignedIn
+    request: Request, name: str, suffix: FeedKind, db: DbDep, user: SignedIn
 ) -> Response:
     """The organisation's changes of verdict, whatever brought them (an advisory, a KEV
     entry, an SBOM or VEX upload, a catalog revision), as Atom or JSON Feed 1.1."""

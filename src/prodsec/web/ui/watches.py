@@ -15,7 +15,8 @@ from prodsec.store import watches as store
 from prodsec.store.models import Organisation
 from prodsec.web.auth import ActorDep, SignedIn, signed_in
 from prodsec.web.deps import CatalogDep, CheckedForm, DbDep, local_path
-from prodsec.web.ui.supply import FeedSuffix, change_feed, feed_response
+from prodsec.web.feeds import FeedKind, feed_response
+from prodsec.web.ui.supply import change_feed
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
@@ -31,7 +32,7 @@ def add_watch(
 
 
 @router.get("/feeds/verdicts.{suffix}", response_model=None)
-def verdicts_feed(request: Request, suffix: FeedSuffix, db: DbDep, user: SignedIn) -> Response:
+def verdicts_feed(request: Request, suffix: FeedKind, db: DbDep, user: SignedIn) -> Response:
     """The signed-in user's organisation's one feed of changes of verdict: a permanent
     redirect to `/orgs/NAME/feed.atom|json`; served here for a user of no organisation."""
     with db.session() as s:
