@@ -4,9 +4,11 @@ temporal and environmental scores computed as FIRST's specifications define them
 
 The mandatory tests 6.1.9 (scores computed right) and 6.1.10 (properties agree with the
 vector) read these; the advisory author writes `cvss_v3` objects from a vector alone.
+Where calculators round differently, the arithmetic is the reference CSAF validator's, so
+that both refuse the same stated scores (a test compares them on random vectors).
 Findings are scored by the `cvss` library instead (`vuln/severity.py`): the two agree on
-every base score, and differ on some v3.0 and v2.0 temporal and environmental scores,
-which is why this arithmetic stays (docs/csaf.md says where and why).
+every base score, and differ on some v3.0 and v2.0 temporal and environmental scores
+(docs/csaf.md says where and why).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 # metric -> (JSON property, {letter: JSON value})
@@ -227,8 +229,27 @@ def scores_v3(m: Mapping[str, str], version: str) -> Scores:
     )
 
 
-def _round1(value: float) -> float:
-    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def _half_up(value: Fraction) -> int:
+    """The integer nearest `value`, a half toward positive infinity (JavaScript's
+    `Math.round`), in exact arithmetic."""
+    return math.floor(value + Fraction(1, 2))
+
+
+def _tenth_of_binary(value: float) -> float:
+    """`value`'s exact binary value rounded to one decimal, a half away from zero, and read
+    back as a float: what JavaScript's `toFixed(1)` and `parseFloat` give."""
+    tenths = _half_up(abs(Fraction(value)) * 10)
+    return math.copysign(tenths, value) / 10
+
+
+def _tenth_of_float(value: float) -> float:
+    """`value` times ten in floating point, rounded half up, then divided by ten."""
+    return _half_up(Fraction(value * 10)) / 10
+
+
+def _milli(value: float) -> int:
+    """`value` in thousandths, rounded half up."""
+    return _half_up(Fraction(value * 1000))
 
 
 _V2_AV = {"L": 0.395, "A": 0.646, "N": 1.0}
@@ -241,25 +262,51 @@ _V2_RC = {"UC": 0.90, "UR": 0.95, "C": 1.0, "ND": 1.0}
 _V2_CDP = {"N": 0.0, "L": 0.1, "LM": 0.3, "MH": 0.4, "H": 0.5, "ND": 0.0}
 _V2_TD = {"N": 0.0, "L": 0.25, "M": 0.75, "H": 1.0, "ND": 1.0}
 _V2_REQ = {"L": 0.5, "M": 1.0, "H": 1.51, "ND": 1.0}
+_V2_ENVIRONMENT = ("CDP", "TD", "CR", "IR", "AR")
+
+
+def _v2_base_in_thousandths(impact: float, exploitability: float, scale: float) -> float:
+    """A v2 base score from its impact, each term kept to thousandths."""
+    terms = _milli(0.6 * impact) + _milli(0.4 * exploitability) - _milli(1.5)
+    return _tenth_of_float(terms / 1000 * scale)
+
+
+def _v2_impact_in_thousandths(c: float, i: float, a: float, *, grouped: bool) -> float:
+    """10.41 x (1 - (1-c)(1-i)(1-a)), each factor kept to thousandths; `grouped` takes the
+    last two factors' product first (as the adjusted impact is written)."""
+    fc, fi, fa = ((1000 - _milli(x)) / 1000 for x in (c, i, a))
+    product = fc * (fi * fa) if grouped else fc * fi * fa
+    return 10.41 * ((1000 - _milli(product)) / 1000)
 
 
 def scores_v2(m: Mapping[str, str]) -> Scores:
-    """Base, temporal and environmental scores of CVSS v2.0 metrics."""
-    exploitability = 20 * _V2_AV[m["AV"]] * _V2_AC[m["AC"]] * _V2_AU[m["Au"]]
-
-    def base_of(impact: float) -> float:
-        f = 0.0 if impact == 0 else 1.176
-        return _round1(((0.6 * impact) + (0.4 * exploitability) - 1.5) * f)
-
+    """Base, temporal and environmental scores of CVSS v2.0 metrics, in the arithmetic of
+    the CSAF reference validator (npm @secvisogram/csaf-validator-lib 2.0.10), so that its
+    test 6.1.9 and ours agree on every vector: the base and temporal scores in floating
+    point, rounded as `toFixed(1)` rounds (cvss2js 1.1.0); the environmental score with
+    every intermediate term kept to thousandths and rounded half up, as NVD's v2
+    calculator does. FIRST's v2 guide sets no floor: the environmental score of a vector
+    with low requirements and a low impact can fall below zero (-0.1)."""
     c, i, a = _V2_CIA[m["C"]], _V2_CIA[m["I"]], _V2_CIA[m["A"]]
-    base = base_of(10.41 * (1 - (1 - c) * (1 - i) * (1 - a)))
-    factor = _V2_E[m.get("E", "ND")] * _V2_RL[m.get("RL", "ND")] * _V2_RC[m.get("RC", "ND")]
-    temporal = _round1(base * factor)
+    e, rl, rc = _V2_E[m.get("E", "ND")], _V2_RL[m.get("RL", "ND")], _V2_RC[m.get("RC", "ND")]
+    impact = 10.41 * (1 - (1 - c) * (1 - i) * (1 - a))
+    exploitability = 20 * _V2_AV[m["AV"]] * _V2_AC[m["AC"]] * _V2_AU[m["Au"]]
+    scale = 0.0 if impact == 0 else 1.176
+    base = _tenth_of_binary(((0.6 * impact) + (0.4 * exploitability) - 1.5) * scale)
+    temporal = _tenth_of_binary(base * e * rl * rc)
+    # the environmental score's own arithmetic, from the base metrics up
+    exploitability = 20.0 * _V2_AC[m["AC"]] * _V2_AU[m["Au"]] * _V2_AV[m["AV"]]
+    impact = _v2_impact_in_thousandths(c, i, a, grouped=False)
+    scale = 1.176 if impact > 0 else 0.0
+    if not any(k in m for k in _V2_ENVIRONMENT):
+        return Scores(base, temporal, _v2_base_in_thousandths(impact, exploitability, scale))
     cr, ir, ar = (_V2_REQ[m.get(k, "ND")] for k in ("CR", "IR", "AR"))
-    adjusted_impact = min(10.0, 10.41 * (1 - (1 - c * cr) * (1 - i * ir) * (1 - a * ar)))
-    adjusted_temporal = _round1(base_of(adjusted_impact) * factor)
+    adjusted = min(10.0, _v2_impact_in_thousandths(c * cr, i * ir, a * ar, grouped=True))
+    adjusted_base = _v2_base_in_thousandths(adjusted, exploitability, scale)
+    adjusted_temporal = _tenth_of_float(adjusted_base * e * rl * rc)
     cdp, td = _V2_CDP[m.get("CDP", "ND")], _V2_TD[m.get("TD", "ND")]
-    environmental = _round1((adjusted_temporal + (10 - adjusted_temporal) * cdp) * td)
+    spread = _milli((10_000 - _milli(adjusted_temporal)) / 1000 * cdp)
+    environmental = _tenth_of_float((_milli(adjusted_temporal) + spread) / 1000 * td)
     return Scores(base, temporal, environmental)
 
 
