@@ -31,7 +31,6 @@ from prodsec.supplychain.vuln.cpe import Cpe, CpeRule, parse_cpe
 from prodsec.supplychain.vuln.index import (
     MemoryIndex,
     PackageTable,
-    cpe_rules,
     range_keys,
     reachable,
 )
@@ -117,7 +116,7 @@ def _rows(batch: Batch) -> list[tuple[type[Any], list[dict[str, Any]]]]:
             "end_including": rule.end_including,
             "end_excluding": rule.end_excluding,
         }
-        for rule in [*batch.rules, *(r for item in batch.records for r in cpe_rules(item.record))]
+        for rule in batch.rules
     ]
     tables: list[tuple[type[Any], list[dict[str, Any]]]] = [
         (AdvisoryRow, records),

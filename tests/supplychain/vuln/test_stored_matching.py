@@ -15,7 +15,7 @@ from prodsec.store.vulns import TABLES, SqlAdvisoryIndex, SqlAdvisoryStore, memo
 from prodsec.supplychain.sbom.interface import Component, ComponentRef
 from prodsec.supplychain.vuln.findings import match, scan
 from prodsec.supplychain.vuln.index import MemoryIndex
-from prodsec.supplychain.vuln.sync import Batch, Loaded, SyncReport, plan, read_sources
+from prodsec.supplychain.vuln.sync import Loaded, SyncReport, batch_of, plan, read_sources
 
 DAY = date(2026, 11, 30)
 PURL = {"Go": "golang", "PyPI": "pypi"}
@@ -49,7 +49,7 @@ def test_the_stored_index_matches_as_the_index_in_memory(
     database: Database, loaded: list[Loaded]
 ) -> None:
     store = SqlAdvisoryStore(database)
-    store.save(Batch(tuple(plan(loaded, store.known(), SyncReport()))))
+    store.save(batch_of(plan(loaded, store.known(), SyncReport())))
     memory = memory_index(database)  # the snapshot in memory: the same documents
     stored = SqlAdvisoryIndex(database)
     components = _components(memory)
@@ -72,7 +72,7 @@ def test_a_stored_table_is_compiled_once_and_the_least_used_dropped(
     import prodsec.store.vulns as vulns
 
     store = SqlAdvisoryStore(database)
-    store.save(Batch(tuple(item for item in loaded if item.record.id.startswith("GO-2023"))))
+    store.save(batch_of([item for item in loaded if item.record.id.startswith("GO-2023")]))
     monkeypatch.setattr(vulns, "TABLES", 2)
     stored = SqlAdvisoryIndex(database)
     grpc = stored.table("Go", "google.golang.org/grpc")
