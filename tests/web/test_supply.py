@@ -63,10 +63,45 @@ def test_upload_an_sbom_and_read_its_findings(
         ("CVE-2018-16525", "not_affected", False),
         ("CVE-2022-25640", None, False),
     ]
-    changes = api.get(f"/api/v1/products/{ident}/changes").json()["items"]
-    assert [
-        (c["advisory"], c["after"]["no-known-exploitable-vulnerabilities"]) for c in changes
-    ] == [("VEX vex.json", True)]
+    changes = api.get(f"/api/v1/products/{ident}/changes").json()
+    assert (changes["total"], changes["offset"], changes["limit"]) == (1, 0, 50)
+    assert [(c["kind"], c["version"], c["cause"], c["summary"]) for c in changes["items"]] == [
+        ("supply", 1, "VEX vex.json", "no-known-exploitable-vulnerabilities met")
+    ]
+    # the organisation's log: the same entries, in the same schema
+    assert api.get("/api/v1/verdict-changes").json() == changes
+
+
+def test_the_change_log_through_the_api(
+    api: TestClient, camera_index: Callable[..., MemoryIndex]
+) -> None:
+    """One log, two lists: the organisation's, filtered by product, kind of cause and
+    time, in pages; a product's, the same log kept to it."""
+    api.app.state.advisories = camera_index()  # type: ignore[attr-defined]
+    first, second = camera(api), camera(api)
+    for ident in (first, second):
+        where = f"/api/v1/products/{ident}/versions/1/sboms"
+        assert api.post(where, content=SBOM).status_code == 201
+    vex = (CAMERA / "vex.openvex.json").read_bytes()
+    for ident in (second, first):
+        assert api.post(f"/api/v1/products/{ident}/vex", content=vex).status_code == 201
+
+    def log(**params: object) -> tuple[int, list[str]]:
+        body = api.get("/api/v1/verdict-changes", params=params).json()
+        return body["total"], [c["product"] for c in body["items"]]
+
+    assert log() == (2, [first, second])  # newest first
+    assert log(offset=1, limit=1) == (2, [second])
+    assert log(product=second) == (1, [second])
+    assert log(cause="vex") == (2, [first, second])
+    assert log(cause="kev") == log(cause="catalog") == (0, [])
+    assert log(since="2999-01-01T00:00:00Z") == (0, [])
+    assert log(since="2000-01-01") == (2, [first, second])
+    mine = api.get(f"/api/v1/products/{first}/changes", params={"cause": "advisory"}).json()
+    assert (mine["total"], mine["items"]) == (0, [])
+    assert api.get("/api/v1/verdict-changes", params={"cause": "rumour"}).status_code == 400
+    assert api.get("/api/v1/verdict-changes", params={"product": "nothing"}).status_code == 404
+    assert api.get("/api/v1/products/nothing/changes").status_code == 404
 
 
 def test_a_bad_sbom_is_a_located_400_and_stores_nothing(

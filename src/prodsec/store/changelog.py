@@ -7,7 +7,9 @@ arrives (`store/reassess.py`), and `catalog_reassessments`, a watched product as
 again when the catalog changes (`store/watches.py`). `organisation_log` reads both and
 merges them by time into `LoggedChange`s, each with its cause in one form: `advisory
 GHSA-...`, `KEV CVE-...`, `VEX <file>`, `SBOM <file>`, `catalog revision N`. The feeds
-(`web/ui/supply.py`) are written from it.
+(`web/ui/supply.py`) are written from it; the API's lists (`GET /api/v1/verdict-changes`,
+`GET /api/v1/products/{id}/changes`) read it through `change_log`, which filters it (by
+product, kind of cause, time) for what a caller may see and cuts a page of it.
 """
 
 from __future__ import annotations
@@ -16,16 +18,22 @@ import datetime as dt
 import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
+from itertools import islice
+from typing import Any, assert_never
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, and_, func, not_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from typing_extensions import TypedDict
 
+from prodsec.errors import BadInputError
 from prodsec.store.models import (
     CatalogReassessment,
     ProductRecord,
     ProductVersion,
     VerdictChange,
 )
+from prodsec.store.repo import Visibility, get_product
 
 LOG_SIZE = 100
 """The newest changes one read of the log returns."""
@@ -113,30 +121,153 @@ def _owned(column: InstrumentedAttribute[str | None], org: str | None) -> Column
     return column.is_(None) if org is None else column == org
 
 
+_Rows = Select[*tuple[Any, ...]]
+"""A query of (change row, product) pairs."""
+
+
+def _supply_rows() -> _Rows:
+    return (
+        select(VerdictChange, ProductRecord)
+        .join(ProductVersion, VerdictChange.version_id == ProductVersion.id)
+        .join(ProductRecord, ProductVersion.product_id == ProductRecord.id)
+    )
+
+
+def _catalog_rows() -> _Rows:
+    return select(CatalogReassessment, ProductRecord).join(
+        ProductRecord, CatalogReassessment.product_id == ProductRecord.id
+    )
+
+
+def _merged(
+    session: Session, supply: _Rows | None, catalog: _Rows | None, count: int
+) -> list[LoggedChange]:
+    """The newest `count` changes of the two queries (None: none of that table), merged
+    by time, newest first."""
+    supplied: Iterator[LoggedChange] = iter(())
+    catalogued: Iterator[LoggedChange] = iter(())
+    if supply is not None:
+        newest = supply.order_by(VerdictChange.at.desc(), VerdictChange.id.desc()).limit(count)
+        supplied = (_supply(c, p) for c, p in session.execute(newest))
+    if catalog is not None:
+        order = (CatalogReassessment.at.desc(), CatalogReassessment.id.desc())
+        catalogued = (
+            _catalog(r, p) for r, p in session.execute(catalog.order_by(*order).limit(count))
+        )
+    merged = heapq.merge(supplied, catalogued, key=lambda c: c.at, reverse=True)
+    return list(islice(merged, count))
+
+
 def organisation_log(
     session: Session, organisation_id: str | None, limit: int = LOG_SIZE
 ) -> list[LoggedChange]:
     """The organisation's newest `limit` changes of verdict from both tables, newest
     first (None: the products of users who belong to no organisation)."""
-    supply = session.execute(
-        select(VerdictChange, ProductRecord)
-        .join(ProductVersion, VerdictChange.version_id == ProductVersion.id)
-        .join(ProductRecord, ProductVersion.product_id == ProductRecord.id)
-        .where(_owned(VerdictChange.organisation_id, organisation_id))
-        .order_by(VerdictChange.at.desc(), VerdictChange.id.desc())
-        .limit(limit)
+    supply = _supply_rows().where(_owned(VerdictChange.organisation_id, organisation_id))
+    catalog = _catalog_rows().where(_owned(CatalogReassessment.organisation_id, organisation_id))
+    return _merged(session, supply, catalog, limit)
+
+
+class CauseKind(StrEnum):
+    """What brought a change, as its cause in the log starts: `advisory`, `KEV`, `VEX`,
+    `SBOM` (supply-chain changes) or `catalog`."""
+
+    ADVISORY = "advisory"
+    KEV = "kev"
+    VEX = "vex"
+    SBOM = "sbom"
+    CATALOG = "catalog"
+
+
+def _starts(prefix: str) -> ColumnElement[bool]:
+    """The stored supply cause starts with `prefix` (case as written, on both databases)."""
+    return func.substr(VerdictChange.advisory, 1, len(prefix)) == prefix
+
+
+def _supply_cause_is(kind: CauseKind) -> ColumnElement[bool]:
+    match kind:
+        case CauseKind.ADVISORY:
+            return and_(*(not_(_starts(p)) for p in SUPPLY_CAUSES))
+        case CauseKind.KEV:
+            return _starts("KEV ")
+        case CauseKind.VEX:
+            return _starts("VEX ")
+        case CauseKind.SBOM:
+            return _starts("SBOM ")
+        case CauseKind.CATALOG:
+            raise AssertionError("catalog changes are not in the supply table")
+        case _ as unreachable:
+            assert_never(unreachable)
+
+
+@dataclass(frozen=True, slots=True)
+class LogFilter:
+    """Which changes of the log to list: one product's, one kind of cause's, those at or
+    after a moment (None: any)."""
+
+    product: str | None = None
+    cause: CauseKind | None = None
+    since: dt.datetime | None = None
+
+
+def change_log(
+    session: Session, visibility: Visibility, where: LogFilter, offset: int, limit: int
+) -> tuple[list[LoggedChange], int]:
+    """One page of the log of the products `visibility` sees, newest first, and how many
+    changes the filter keeps in all. A product it does not see is a `NotStoredError`."""
+    supply: _Rows | None = visibility.narrow(_supply_rows())
+    catalog: _Rows | None = visibility.narrow(_catalog_rows())
+    if where.product is not None:
+        get_product(session, visibility, where.product)
+        supply = _where(supply, ProductRecord.id == where.product)
+        catalog = _where(catalog, ProductRecord.id == where.product)
+    if where.since is not None:
+        try:
+            since = _utc(where.since)
+        except OverflowError:
+            raise BadInputError("not a moment in UTC's range", field="since") from None
+        supply = _where(supply, VerdictChange.at >= since)
+        catalog = _where(catalog, CatalogReassessment.at >= since)
+    if where.cause is CauseKind.CATALOG:
+        supply = None
+    elif where.cause is not None:
+        catalog = None
+        supply = _where(supply, _supply_cause_is(where.cause))
+    total = sum(
+        session.scalar(select(func.count()).select_from(q.subquery())) or 0
+        for q in (supply, catalog)
+        if q is not None
     )
-    catalog = session.execute(
-        select(CatalogReassessment, ProductRecord)
-        .join(ProductRecord, CatalogReassessment.product_id == ProductRecord.id)
-        .where(_owned(CatalogReassessment.organisation_id, organisation_id))
-        .order_by(CatalogReassessment.at.desc(), CatalogReassessment.id.desc())
-        .limit(limit)
-    )
-    merged: Iterator[LoggedChange] = heapq.merge(
-        (_supply(c, p) for c, p in supply),
-        (_catalog(r, p) for r, p in catalog),
-        key=lambda c: c.at,
-        reverse=True,
-    )
-    return [c for _, c in zip(range(limit), merged, strict=False)]
+    return _merged(session, supply, catalog, offset + limit)[offset:], total
+
+
+def _where(query: _Rows | None, condition: ColumnElement[bool]) -> _Rows | None:
+    return None if query is None else query.where(condition)
+
+
+class LoggedChangePublic(TypedDict):
+    """One change of verdict in the log, as the API gives it."""
+
+    key: str
+    kind: str
+    at: str
+    product: str
+    product_name: str
+    version: int | None
+    cause: str
+    summary: str
+    details: list[str]
+
+
+def logged_change_view(change: LoggedChange) -> LoggedChangePublic:
+    return {
+        "key": change.key,
+        "kind": change.kind,
+        "at": change.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "product": change.product,
+        "product_name": change.product_name,
+        "version": change.version,
+        "cause": change.cause,
+        "summary": change.summary,
+        "details": list(change.details),
+    }

@@ -52,6 +52,7 @@ from prodsec.supplychain.sbom.interface import ComponentRef
 from prodsec.supplychain.vex.model import VexStatement
 from prodsec.supplychain.vuln.cpe import Cpe, CpeRule
 from prodsec.supplychain.vuln.findings import AdvisoryIndex, scan
+from prodsec.supplychain.vuln.index import PackageTable
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import OsvRecord
 
@@ -212,10 +213,9 @@ class _Remembered:
             self.found[(what, key)] = answer()
         return self.found[(what, key)]
 
-    def candidates(self, ecosystem: str, name: str, coarse: str | None) -> Sequence[OsvRecord]:
-        key = (ecosystem, name, coarse)
-        found: Sequence[OsvRecord] = self._ask(
-            "candidates", key, lambda: self.index.candidates(ecosystem, name, coarse)
+    def table(self, ecosystem: str, name: str) -> PackageTable:
+        found: PackageTable = self._ask(
+            "table", (ecosystem, name), lambda: self.index.table(ecosystem, name)
         )
         return found
 

@@ -38,7 +38,6 @@ from prodsec.store.models import (
     ProductVersion,
     SbomComponentRow,
     SbomDocument,
-    VerdictChange,
     VexDocumentRow,
 )
 from prodsec.store.reassess import component_of, max_days, refresh
@@ -275,19 +274,6 @@ def findings_of(
     states = [state_finding(role, f) for role, f in found]
     days = max_days(version.profile)
     return found, state_verdicts(states, len(documents), top, on, days)
-
-
-def changes_of(session: Session, visibility: Visibility, product_id: str) -> list[VerdictChange]:
-    """A product's verdict changes, newest first."""
-    get_product(session, visibility, product_id)
-    return list(
-        session.scalars(
-            select(VerdictChange)
-            .join(ProductVersion)
-            .where(ProductVersion.product_id == product_id)
-            .order_by(VerdictChange.at.desc(), VerdictChange.id.desc())
-        )
-    )
 
 
 def stored_evidence(

@@ -2,12 +2,17 @@
 matcher's index (`SqlAdvisoryIndex`), both over the tables of migration 0009, and a
 snapshot of the whole index in memory (`memory_index`) for scans of many components.
 
-Candidates come from one indexed query on (ecosystem, name, low <= key <= high); the
-exact check runs in the core (`vuln/findings.py`). Every sync writes in one transaction.
+The matcher asks for a package's compiled table (`vuln/index.PackageTable`): the index
+reads the package's records with one indexed query on (ecosystem, name), compiles them
+once and keeps the table (the newest `TABLES` packages), so that matching against the
+database runs the same routine as matching in memory. Candidates by coarse key (`low <=
+key <= high`) remain for callers that want the rows' narrowing alone. Every sync writes
+in one transaction.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -23,12 +28,20 @@ from prodsec.store.models import (
     KevRow,
 )
 from prodsec.supplychain.vuln.cpe import Cpe, CpeRule, parse_cpe
-from prodsec.supplychain.vuln.index import MemoryIndex, cpe_rules, range_keys, reachable
+from prodsec.supplychain.vuln.index import (
+    MemoryIndex,
+    PackageTable,
+    range_keys,
+    reachable,
+)
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import OsvRecord, parse_record
 from prodsec.supplychain.vuln.sync import Batch
 
 _CHUNK = 500
+TABLES = 4_096
+"""How many packages' compiled tables one `SqlAdvisoryIndex` keeps (the least recently
+used goes first)."""
 
 
 class SqlAdvisoryStore:
@@ -103,7 +116,7 @@ def _rows(batch: Batch) -> list[tuple[type[Any], list[dict[str, Any]]]]:
             "end_including": rule.end_including,
             "end_excluding": rule.end_excluding,
         }
-        for rule in [*batch.rules, *(r for item in batch.records for r in cpe_rules(item.record))]
+        for rule in batch.rules
     ]
     tables: list[tuple[type[Any], list[dict[str, Any]]]] = [
         (AdvisoryRow, records),
@@ -168,13 +181,15 @@ _ALL_CANDIDATES = text(
 
 
 class SqlAdvisoryIndex:
-    """The matcher's `AdvisoryIndex` over the database: candidates by one indexed query
-    each; records parsed once and kept; the alias graph and the KEV catalog (small)
-    read whole on first use."""
+    """The matcher's `AdvisoryIndex` over the database: a package's table compiled from
+    one indexed query on first use and kept (at most `TABLES`); records parsed once and
+    kept; the alias graph and the KEV catalog (small) read whole on first use. What it
+    kept is what the database held then: after a sync, a new index sees the sync."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._records: dict[str, OsvRecord] = {}
+        self._tables: OrderedDict[tuple[str, str], PackageTable] = OrderedDict()
         self._joined: dict[str, set[str]] | None = None
         self._kevs: dict[str, KevEntry] | None = None
 
@@ -193,6 +208,17 @@ class SqlAdvisoryIndex:
         with self.db.engine.connect() as connection:
             ids = list(connection.execute(statement, values).scalars())
         return self._load(ids)
+
+    def table(self, ecosystem: str, name: str) -> PackageTable:
+        key = (ecosystem.partition(":")[0], name)
+        found = self._tables.get(key)
+        if found is not None:
+            self._tables.move_to_end(key)
+            return found
+        found = self._tables[key] = PackageTable(*key, self.candidates(*key, None))
+        if len(self._tables) > TABLES:
+            self._tables.popitem(last=False)
+        return found
 
     def cpe_candidates(self, cpe: Cpe) -> Sequence[CpeRule]:
         query = select(AdvisoryCpeRule).where(

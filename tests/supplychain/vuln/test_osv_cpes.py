@@ -111,3 +111,31 @@ def test_synced_records_keep_their_cpe_rules(
     sbom = corpora / "iot-sboms" / "case-study" / "narrow.sbom.json"
     assert sorted(found(SqlAdvisoryIndex(database), sbom)) == EXPECTED[1:]
     assert sorted(found(memory_index(database), sbom)) == EXPECTED[1:]
+
+
+def test_the_sync_counts_every_cpe_rule_it_writes(tmp_path: Path, database: Database) -> None:
+    """`cpe_rules` counts the rules of `--cpe` files (3 CVEs, a rule each) and those the
+    records carry (wolfSSL 2, FreeRTOS 2, FatFs 1, the NXP SDK 1), as the table holds
+    them; in the CLI's table and JSON too; a sync that writes nothing writes no rule."""
+    from sqlalchemy import func, select
+    from typer.testing import CliRunner
+
+    from prodsec.cli.app import app
+    from prodsec.store.models import AdvisoryCpeRule
+
+    folder = tmp_path / "osv"
+    folder.mkdir()
+    for r in RECORDS:
+        (folder / f"{r['id']}.json").write_text(json.dumps(r))
+    nvd = Path(__file__).parents[2] / "assets" / "vulns" / "cpe-wolfssl-freertos.json"
+    args = ["vulns", "sync", "--from", str(folder), "--cpe", str(nvd), "--db", database.url]
+    ran = CliRunner().invoke(app, [*args, "-f", "json"])
+    assert ran.exit_code == 0, ran.output
+    view = json.loads(ran.stdout)
+    assert (view["added"], view["cpe_rules"]) == (7, 9)
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(AdvisoryCpeRule)) == 9
+    again = CliRunner().invoke(app, [*args, "-f", "csv"])
+    assert again.stdout.splitlines()[-1] == "cpe_rules,0"
+    report = sync(SqlAdvisoryStore(database), [folder])
+    assert (report.unchanged, report.cpe_rules) == (4, 0)

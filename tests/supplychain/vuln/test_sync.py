@@ -17,7 +17,7 @@ from prodsec.store.db import Database
 from prodsec.store.vulns import SqlAdvisoryIndex, SqlAdvisoryStore, memory_index
 from prodsec.supplychain.sbom.interface import Component, ComponentRef
 from prodsec.supplychain.vuln.findings import match, scan
-from prodsec.supplychain.vuln.index import MemoryIndex, RangeKey, range_keys
+from prodsec.supplychain.vuln.index import MemoryIndex, PackageTable, RangeKey, range_keys
 from prodsec.supplychain.vuln.kev import read_kev
 from prodsec.supplychain.vuln.osv import OsvRecord, affects, read_record
 from prodsec.supplychain.vuln.sync import Loaded, Refused, read_sources, report_public, sync
@@ -199,16 +199,29 @@ def test_the_index_misses_nothing_a_full_check_finds(
     assert (checked, hits) == (4335, 71062)
 
 
+class _OneByOne(PackageTable):
+    """A package's records without their compiled table: every version is one the table
+    cannot place, so the matcher checks each record with `osv.affects`."""
+
+    def __init__(self, records: tuple[OsvRecord, ...]) -> None:
+        self.records = records
+
+    def hits(self, version: str) -> tuple[OsvRecord, ...] | None:
+        return None
+
+
 class _Unindexed:
-    """The same records without the compiled package tables: the matcher then checks
-    each candidate with `osv.affects`, as it does over the database."""
+    """The same records without the compiled package tables (`_OneByOne`)."""
 
     def __init__(self, index: MemoryIndex) -> None:
-        self.candidates = index.candidates
+        self.index = index
         self.cpe_candidates = index.cpe_candidates
         self.record = index.record
         self.aliases = index.aliases
         self.kev = index.kev
+
+    def table(self, ecosystem: str, name: str) -> PackageTable:
+        return _OneByOne(self.index.table(ecosystem, name).records)
 
 
 def _probes(version: str) -> list[str]:

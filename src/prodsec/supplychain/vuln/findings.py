@@ -1,10 +1,9 @@
 """Findings: which advisories hit which components of an SBOM, on a given day.
 
 `scan(components, index, on=..., vex=...)` finds the records that affect each component:
-from a `MemoryIndex`, through its compiled package tables (`index.PackageTable`: one
-binary search per version); from another index, by asking it for the candidate records
-(by ecosystem, name and the coarse key of the version, so that the index narrows the
-ranges by a query) and checking each exactly with `osv.affects`. What a finding shows of
+through the index's compiled table of the component's package (`index.PackageTable`: one
+binary search per version), whichever index it is (in memory, or the database's, which
+builds each package's table once from its stored rows). What a finding shows of
 an advisory (aliases, KEV dates, severities, ranges in words) is worked out once per
 advisory and kept with a `MemoryIndex`. `match` is the matching alone, without
 findings. Components whose purl names no OSV ecosystem are matched on their CPEs
@@ -20,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Protocol
 
 from prodsec.errors import BadInputError
@@ -28,7 +26,7 @@ from prodsec.supplychain.sbom.interface import Component
 from prodsec.supplychain.sbom.purl import canonical_purl
 from prodsec.supplychain.vex.model import Justification, VexStatement, VexStatus
 from prodsec.supplychain.vuln.cpe import Cpe, CpeRule, parse_cpe, rule_matches
-from prodsec.supplychain.vuln.index import MemoryIndex
+from prodsec.supplychain.vuln.index import MemoryIndex, PackageTable
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import (
     Affected,
@@ -42,17 +40,16 @@ from prodsec.supplychain.vuln.osv import (
 )
 from prodsec.supplychain.vuln.packages import Package, package_of
 from prodsec.supplychain.vuln.severity import Severity, score
-from prodsec.supplychain.vuln.versions import coarse, scheme_of
+from prodsec.supplychain.vuln.versions import scheme_of
 
 
 class AdvisoryIndex(Protocol):
     """What the matcher needs of an index of advisories (in memory: `index.MemoryIndex`;
     in the database: `store.vulns.SqlAdvisoryIndex`)."""
 
-    def candidates(self, ecosystem: str, name: str, coarse: str | None) -> Sequence[OsvRecord]:
-        """Records with an entry for the package (ecosystem without release suffix, name
-        as `osv.normalise_name` gives it) whose ranges may hold a version of this coarse
-        key (every record for the package when `coarse` is None)."""
+    def table(self, ecosystem: str, name: str) -> PackageTable:
+        """The compiled table of every record with an entry for the package (ecosystem
+        without release suffix, name as `osv.normalise_name` gives it)."""
         ...
 
     def cpe_candidates(self, cpe: Cpe) -> Sequence[CpeRule]:
@@ -156,16 +153,6 @@ def _ordered(ecosystem: str, versions: list[str]) -> tuple[str, ...]:
     if any(k is None for k, _ in keyed):
         return tuple(unique)
     return tuple(v for _, v in sorted(keyed))
-
-
-@lru_cache(maxsize=65_536)
-def _coarse(ecosystem: str, version: str) -> str | None:
-    if not version or scheme_of(ecosystem) is None:
-        return None
-    try:
-        return coarse(ecosystem, version)
-    except BadInputError:
-        return None
 
 
 def _verdict(record: OsvRecord, package: Package) -> Verdict:
@@ -282,29 +269,26 @@ def _finding(
 
 
 class _Matcher:
-    """The records that affect a package version on the scan's day: from the index's
-    compiled package tables when it has them (`index.MemoryIndex`), else from its
-    candidates checked one by one (`osv.affects`), as also for a version that a table
-    cannot place."""
+    """The records that affect a package version on the scan's day, whatever the index:
+    from the package's compiled table (`index.PackageTable`, one binary search per
+    version), or, for a version the table cannot place, the table's records checked one
+    by one (`osv.affects`)."""
 
     def __init__(self, index: AdvisoryIndex, on: date) -> None:
         self.index = index
         self.on = on.isoformat()
-        self.tables = index if isinstance(index, MemoryIndex) else None
         self.shown: dict[int, tuple[tuple[OsvRecord, ...], list[OsvRecord]]] = {}
 
     def records(self, package: Package) -> list[OsvRecord]:
-        if self.tables is not None:
-            held = self.tables.table(package.ecosystem, package.name).hits(package.version)
-            if held is not None:
-                return self._visible(held)
-        key = _coarse(package.ecosystem, package.version)
-        found = [
+        table = self.index.table(package.ecosystem, package.name)
+        held = table.hits(package.version)
+        if held is not None:
+            return self._visible(held)
+        return [
             record
-            for record in self.index.candidates(package.ecosystem, package.name, key)
+            for record in table.records
             if _visible(record, self.on) and _verdict(record, package).affected
         ]
-        return sorted(found, key=lambda r: r.id)
 
     def _visible(self, held: tuple[OsvRecord, ...]) -> list[OsvRecord]:
         """The records of `held` the scan's day sees, worked out once per set of hits."""

@@ -24,6 +24,7 @@ from typing import Any, Protocol, TypedDict
 from prodsec.errors import BadInputError, DataError, Issue, LimitExceededError, ProdsecError
 from prodsec.supplychain.vuln.cpe import CpeRule, rules_from_nvd
 from prodsec.supplychain.vuln.documents import decode, read_document
+from prodsec.supplychain.vuln.index import cpe_rules
 from prodsec.supplychain.vuln.kev import KevEntry
 from prodsec.supplychain.vuln.osv import OsvLimits, OsvRecord, parse_record
 
@@ -53,8 +54,9 @@ class Refused:
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """What one sync writes: records added or replaced (with their CPE rules), and the KEV
-    catalog when one was given (it replaces the stored one)."""
+    """What one sync writes: records added or replaced, every CPE rule of theirs (those
+    of `--cpe` files and those the records carry, `batch_of`), and the KEV catalog when
+    one was given (it replaces the stored one)."""
 
     records: tuple[Loaded, ...]
     rules: tuple[CpeRule, ...] = ()
@@ -80,6 +82,7 @@ class SyncReport:
     refused: list[Refused] = field(default_factory=list)
     kev: int | None = None
     cpe_rules: int = 0
+    """Every CPE rule written: from `--cpe` files and from the records' own CPEs."""
 
 
 class SyncReportPublic(TypedDict):
@@ -324,17 +327,24 @@ def sync(
     if report.refused and not skip_bad:
         raise DataError([_issue(r.source, p) for r in report.refused for p in r.problems])
     writes = plan(loaded, store.known(), report)
-    written = {item.record.id for item in writes}
-    report.cpe_rules = sum(1 for r in rules if r.advisory in written)
+    batch = batch_of(writes, rules, kev)
+    report.cpe_rules = len(batch.rules)
     report.kev = None if kev is None else len(kev)
-    batch = Batch(
-        tuple(writes),
-        tuple(r for r in rules if r.advisory in written),
-        None if kev is None else tuple(kev),
-    )
     if batch.records or batch.kev is not None:
         store.save(batch)
     return report
+
+
+def batch_of(
+    writes: Sequence[Loaded], rules: Iterable[CpeRule] = (), kev: Sequence[KevEntry] | None = None
+) -> Batch:
+    """The batch that writes `writes` with every CPE rule they bring: those of `rules`
+    (read from `--cpe` files) that name a written record, and those each record carries
+    in `database_specific.cpes` (`index.cpe_rules`), each rule once."""
+    written = {item.record.id for item in writes}
+    own = (r for item in writes for r in cpe_rules(item.record))
+    kept = dict.fromkeys([*(r for r in rules if r.advisory in written), *own])
+    return Batch(tuple(writes), tuple(kept), None if kev is None else tuple(kev))
 
 
 def _issue(source: str, problem: str) -> Issue:

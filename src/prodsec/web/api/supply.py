@@ -1,5 +1,5 @@
 """A product's supply chain (private): SBOMs per product version, VEX documents per
-product, the stored components, the findings of a version and its verdict changes.
+product, the stored components, the findings of a version and the product's change log.
 
 Uploads are the request body (the file itself, any content type); the SBOM's format is
 found from its content. A bad SBOM or VEX is a 400 with the reader's located problems,
@@ -17,10 +17,12 @@ from typing_extensions import TypedDict
 from prodsec.assess.supply import FindingPublic, finding_view
 from prodsec.store import supply
 from prodsec.store.audit import Actor
+from prodsec.store.changelog import LogFilter, LoggedChangePublic
 from prodsec.store.db import Database
-from prodsec.store.models import SbomComponentRow, SbomDocument, VerdictChange, VexDocumentRow
+from prodsec.store.models import SbomComponentRow, SbomDocument, VexDocumentRow
 from prodsec.store.repo import Visibility
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
+from prodsec.web.api.watches import CauseQuery, SinceQuery, log_page
 from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
 from prodsec.web.deps import DbDep, Limit, Offset, Page, page
 
@@ -94,22 +96,6 @@ class FindingsPublic(TypedDict):
     verdicts: dict[str, bool]
 
 
-class VerdictChangePublic(TypedDict):
-    at: str
-    product: str
-    version: int
-    advisory: str
-    before: dict[str, bool]
-    after: dict[str, bool]
-    requirements: list[str]
-
-
-class VerdictChangesPublic(TypedDict):
-    """Newest first."""
-
-    items: list[VerdictChangePublic]
-
-
 def sbom_document_view(d: SbomDocument) -> SbomDocumentPublic:
     return {
         "id": d.id,
@@ -140,18 +126,6 @@ def stored_component_view(role: str, c: SbomComponentRow) -> StoredComponentPubl
         "supplier": c.supplier,
         "top_level": c.top_level,
         "depends_on": list(c.depends_on),
-    }
-
-
-def verdict_change_view(c: VerdictChange) -> VerdictChangePublic:
-    return {
-        "at": c.at.isoformat(),
-        "product": c.version.product_id,
-        "version": c.version.number,
-        "advisory": c.advisory,
-        "before": dict(c.before),
-        "after": dict(c.after),
-        "requirements": list(c.requirements),
     }
 
 
@@ -277,8 +251,18 @@ def findings(
         }
 
 
-@router.get("/products/{ident}/changes", summary="A product's verdict changes")
-def changes(ident: str, db: DbDep, visibility: VisibilityDep) -> VerdictChangesPublic:
-    """The changes of verdict continuous re-assessment recorded, newest first."""
-    with db.session() as s:
-        return {"items": [verdict_change_view(c) for c in supply.changes_of(s, visibility, ident)]}
+@router.get("/products/{ident}/changes", summary="A product's change log")
+def changes(
+    ident: str,
+    db: DbDep,
+    visibility: VisibilityDep,
+    cause: CauseQuery = None,
+    since: SinceQuery = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> Page[LoggedChangePublic]:
+    """The organisation's change log (`GET /api/v1/verdict-changes`) kept to this
+    product: its changes of verdict, newest first, whatever brought them. Its items used
+    to be the supply-chain changes alone, with `advisory`, `before`, `after` and
+    `requirements`; `cause` and `details` say the same now."""
+    return log_page(db, visibility, LogFilter(ident, cause, since), offset, limit)

@@ -23,7 +23,7 @@ from prodsec.store.db import Database
 from prodsec.store.models import Organisation, ProductVersion, User, VerdictChange
 from prodsec.store.repo import NotStoredError
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
-from prodsec.web.api.supply import advisories, verdict_change_view
+from prodsec.web.api.supply import advisories
 from prodsec.web.auth import ActorDep, SignedIn, VisibilityDep, signed_in
 from prodsec.web.deps import UPLOAD_LIMIT, CheckedForm, DbDep
 from prodsec.web.feeds import Entry, Feed, FeedKind, feed_response, tag
@@ -58,7 +58,18 @@ def supply_section(
         "findings": [finding_view(role, f) for role, f in found],
         "verdicts": verdicts,
         "diffs": supply.sbom_diff(s, version),
-        "changes": [verdict_change_view(c) for c in changes],
+        "changes": [_change_view(c) for c in changes],
+    }
+
+
+def _change_view(c: VerdictChange) -> dict[str, Any]:
+    return {
+        "at": c.at.isoformat(),
+        "version": c.version.number,
+        "advisory": c.advisory,
+        "before": dict(c.before),
+        "after": dict(c.after),
+        "requirements": list(c.requirements),
     }
 
 
