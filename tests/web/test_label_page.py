@@ -40,6 +40,7 @@ from prodsec.web.api import registry_public
 from prodsec.web.ui import labelpage
 
 from ..conftest import wired
+from ..registry.test_log import tamper
 from .test_browser import served
 from .test_registry_api import PASSWORD, Registry, camera, open_registry
 
@@ -596,3 +597,28 @@ def test_the_consumer_page_lists_open_advisories_from_the_stored_sbom(
     site.on(dt.date(2026, 12, 1))
     view = site.reg.client.get(PAGE, headers=JSON).json()
     assert view["advisories"] == ["CVE-2022-25640 in wolfSSL 4.8.1, fixed in 5.2.0"]
+
+
+def test_a_log_record_edited_in_the_database_fails_the_pages_proof(site: Site) -> None:
+    """The revocation's record has its subject rewritten to another registration,
+    directly in the database: the page still reads that entry through the index of
+    subjects, its proof against the signed head fails, and the page says so in red
+    (a text match on the records would have missed the entry and called the label
+    valid)."""
+    client = site.reg.client
+    answer = site.reg.post(
+        "csa", f"/registry/label-changes/revoke/{REG}", json={"reason": "false declaration"}
+    )
+    assert answer.status_code == 200, answer.text
+    other = "CSA/311228/PS-000002"
+    tamper(site.reg.db, f"UPDATE log_entries SET record = REPLACE(record, '{REG}', '{other}') "
+           "WHERE idx = 1")  # fmt: skip
+    check = client.get(PAGE, headers=JSON).json()["verify"]
+    why = "the log's entries about it do not check out: entry 1: the inclusion proof does not lead to the root hash"
+    assert (check["verdict"], check["reason"], check["log"]["disagreements"]) == (
+        "not-logged", why, [why],
+    )  # fmt: skip
+    assert (
+        '<p class="banner bad" role="alert"><strong>The registry\'s records do not agree '
+        f"with its log.</strong> {why.replace(chr(39), '&#39;')}. The signed log is "
+    ) in client.get(PAGE).text

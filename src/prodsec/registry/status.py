@@ -53,7 +53,12 @@ the tree of a signed head."""
 
 
 def _included(entry: Entry, head: TreeHead, path: Sequence[bytes]) -> None:
-    merkle.verify_inclusion(merkle.leaf_hash(entry.data), entry.index, head.size, path, head.root)
+    try:
+        merkle.verify_inclusion(
+            merkle.leaf_hash(entry.data), entry.index, head.size, path, head.root
+        )
+    except VerificationError as exc:
+        raise VerificationError(*(f"entry {entry.index}: {f}" for f in exc.findings)) from None
 
 
 def proven_from(source: SubtreeSource, head: TreeHead) -> Prover:
