@@ -145,9 +145,8 @@ def test_a_forged_head_is_refused(files: Files, tmp_path: Path) -> None:
     )  # fmt: skip
 
 
-def test_a_withdrawn_label_and_one_never_logged(
-    signer: object, events: Callable[..., list[Event]]
-) -> None:
+def withdrawn_log(signer: object, events: Callable[..., list[Event]]) -> TransparencyLog:
+    """Two other events, then sik-00001 issued (the label "token") and withdrawn."""
     digest = hashlib.sha256(b"token").hexdigest()
     when = dt.datetime(2027, 1, 4, 10, tzinfo=dt.UTC)
     log = TransparencyLog(MemoryLogStore(), signer)  # type: ignore[arg-type]
@@ -156,6 +155,13 @@ def test_a_withdrawn_label_and_one_never_logged(
         Event.at(EventKind.ISSUE, "sik-00001", when, {"signed": digest}),
         Event.at(EventKind.WITHDRAW, "sik-00001", when, {"reason": "asked"}),
     ])  # fmt: skip
+    return log
+
+
+def test_a_withdrawn_label_and_one_never_logged(
+    signer: object, events: Callable[..., list[Event]]
+) -> None:
+    log = withdrawn_log(signer, events)
     entries, head = log.entries(0, 4), log.head()
     record = cast(LabelRecord, {"registration": "sik-00001"})
     assert LogStatus("token\n", entries, head)(record, ON) == (
@@ -172,14 +178,7 @@ def test_entries_said_to_be_about_a_registration_are_each_proven(
     """What `label verify URL` does with the entries and proofs a registry sends: the
     same verdict as from the whole log when they check out; exit 1's findings when an
     entry is about something else, has no proof, or its proof leads elsewhere."""
-    digest = hashlib.sha256(b"token").hexdigest()
-    when = dt.datetime(2027, 1, 4, 10, tzinfo=dt.UTC)
-    log = TransparencyLog(MemoryLogStore(), signer)  # type: ignore[arg-type]
-    log.append(events(2))
-    log.append([
-        Event.at(EventKind.ISSUE, "sik-00001", when, {"signed": digest}),
-        Event.at(EventKind.WITHDRAW, "sik-00001", when, {"reason": "asked"}),
-    ])  # fmt: skip
+    log = withdrawn_log(signer, events)
     entries, head = log.entries(0, 4), log.head()
     paths = {i: log.inclusion(i, 4) for i in range(4)}
     record = cast(LabelRecord, {"registration": "sik-00001"})
