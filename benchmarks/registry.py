@@ -20,6 +20,12 @@ Targets (issue 18):
   (the 95th percentile and how many times faster than the reference in the details);
   the reference recomputes the same proof from the leaf hashes with RFC 9162's
   recursion (`registry_log.py`).
+- **the consumer page's log check at 1,000,000 entries** (no target; in the details):
+  what `store/labellog.py` does per page view (the latest head read, its Ed25519
+  signature checked, the entries about the registration found, each proven against the
+  head), in ms per check: before, the entries found by a scan of every record's text
+  (the previous `SqlLogStore.about`, kept here), median of `SCANS`; after, by the index
+  of subjects (migration 0015), median of `SAMPLES`.
 - **label verification >= 5,000/s per core**: the whole offline check of
   `verify_label`; the floor is the raw Ed25519 verification of the same signing inputs
   with `cryptography` (`registry_sign.py`). The details give the CPU time of one
@@ -46,22 +52,26 @@ from benchmarks.frame import Figure, emit, figure
 from benchmarks.registry_log import build, ref_path, ref_subproof, timed
 from benchmarks.registry_sign import record
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from prodsec.registry.canonical import from_b64url
 from prodsec.registry.events import Event, EventKind
 from prodsec.registry.keys import LOG_KEYS
-from prodsec.registry.log import KeyStoreSigner, TransparencyLog, tree_head_data
+from prodsec.registry.log import Entry, KeyStoreSigner, TransparencyLog, TreeHead, tree_head_data
 from prodsec.registry.signing import Keyring, Verdict, sign_label, verify_label
+from prodsec.registry.status import LogStatus, proven_from
+from prodsec.registry.verify import check_head, signed_by
 from prodsec.store.audit import CLI
 from prodsec.store.db import Database
 from prodsec.store.keys import SqlKeyStore
+from prodsec.store.log import ENTRIES as ENTRY_ROWS
 from prodsec.store.log import SqlEventLog, SqlLogStore
 
 ENTRIES = int(os.environ.get("PRODSEC_BENCH_ENTRIES", "1000000"))
 APPENDS = 500
 ROUNDS = 5
 SAMPLES = 200
+SCANS = 20
 LABELS = 2000
 SECRET = "benchmark secret of at least 32 characters"
 T0 = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
@@ -179,6 +189,46 @@ def reference_rates(path: Path, count: int) -> tuple[float, float, float]:
         conn.close()
 
 
+def scanned(store: SqlLogStore, subject: str, size: int) -> list[Entry]:
+    """The entries about `subject` as the page found them before the index of subjects:
+    a match on the text of every record."""
+    needle = f'"subject":"{subject}"'
+    query = (
+        select(ENTRY_ROWS.c.idx, ENTRY_ROWS.c.record, ENTRY_ROWS.c.leaf_hash)
+        .where(ENTRY_ROWS.c.idx < size, ENTRY_ROWS.c.record.contains(needle, autoescape=True))
+        .order_by(ENTRY_ROWS.c.idx)
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [Entry(int(i), r.encode(), bytes.fromhex(h)) for i, r, h in rows]
+
+
+def page_checks(db: Database, store: SqlLogStore, count: int) -> dict[str, object]:
+    """The consumer page's log check, ms per check: entries found by a scan of the
+    records (before) and by the index of subjects (after), the same registrations."""
+    with db.session() as s:
+        check = signed_by(SqlKeyStore(s, CLI, SECRET).published())
+    rng = random.Random(20261201)
+    subjects = [f"CSA/301129/{rng.randrange(count):07d}" for _ in range(SAMPLES)]
+
+    def one(about: Callable[[str, int], list[Entry]], subject: str) -> None:
+        head: TreeHead | None = store.head(None)
+        assert head is not None
+        check_head(head, check)
+        found = LogStatus("token", about(subject, head.size), head, proven_from(store, head))
+        assert found.standing(subject) is not None
+
+    before = statistics.median(
+        timed(partial(one, partial(scanned, store), s), 1)[0] for s in subjects[:SCANS]
+    )
+    after = statistics.median(timed(partial(one, store.about, s), 1)[0] for s in subjects)
+    return {
+        "page_check_ms_before_scan": round(before, 3),
+        "page_check_ms_after_lookup": round(after, 3),
+        "page_check_times_faster": round(before / after),
+    }
+
+
 def proof_figures(folder: Path) -> tuple[list[Figure], dict[str, object]]:
     db = database(folder / "million.db")
     with db.session() as s:
@@ -208,8 +258,10 @@ def proof_figures(folder: Path) -> tuple[list[Figure], dict[str, object]]:
             floor=("plain RFC 9162 recursion over the leaf hashes", ref_consistency),
         ),
     ]  # fmt: skip
+    checks = page_checks(db, store, ENTRIES)
     db.engine.dispose()
     return figures, {
+        **checks,
         "bulk_build_s": round(built, 1),
         "entries": ENTRIES,
         "inclusion_p95_ms": round(inclusions[int(0.95 * SAMPLES)], 4),

@@ -16,12 +16,13 @@ from typer.testing import CliRunner
 
 from prodsec.catalog import Catalog
 from prodsec.cli.app import app
+from prodsec.errors import VerificationError
 from prodsec.registry.events import Event, EventKind
 from prodsec.registry.keys import jwks_view
 from prodsec.registry.log import MemoryLogStore, TransparencyLog
 from prodsec.registry.rules import Change
 from prodsec.registry.signing import LabelRecord, Verdict
-from prodsec.registry.status import LogStatus
+from prodsec.registry.status import LogStatus, proven_by, proven_from
 from prodsec.registry.views import entry_view, head_view
 from prodsec.store import labels
 from prodsec.store.audit import CLI
@@ -144,9 +145,8 @@ def test_a_forged_head_is_refused(files: Files, tmp_path: Path) -> None:
     )  # fmt: skip
 
 
-def test_a_withdrawn_label_and_one_never_logged(
-    signer: object, events: Callable[..., list[Event]]
-) -> None:
+def withdrawn_log(signer: object, events: Callable[..., list[Event]]) -> TransparencyLog:
+    """Two other events, then sik-00001 issued (the label "token") and withdrawn."""
     digest = hashlib.sha256(b"token").hexdigest()
     when = dt.datetime(2027, 1, 4, 10, tzinfo=dt.UTC)
     log = TransparencyLog(MemoryLogStore(), signer)  # type: ignore[arg-type]
@@ -155,6 +155,13 @@ def test_a_withdrawn_label_and_one_never_logged(
         Event.at(EventKind.ISSUE, "sik-00001", when, {"signed": digest}),
         Event.at(EventKind.WITHDRAW, "sik-00001", when, {"reason": "asked"}),
     ])  # fmt: skip
+    return log
+
+
+def test_a_withdrawn_label_and_one_never_logged(
+    signer: object, events: Callable[..., list[Event]]
+) -> None:
+    log = withdrawn_log(signer, events)
     entries, head = log.entries(0, 4), log.head()
     record = cast(LabelRecord, {"registration": "sik-00001"})
     assert LogStatus("token\n", entries, head)(record, ON) == (
@@ -163,3 +170,32 @@ def test_a_withdrawn_label_and_one_never_logged(
     assert LogStatus("other", entries, head)(record, ON) == (
         Verdict.NOT_LOGGED, "the log's tree head of size 4 holds no entry of it",
     )  # fmt: skip
+
+
+def test_entries_said_to_be_about_a_registration_are_each_proven(
+    signer: object, events: Callable[..., list[Event]]
+) -> None:
+    """What `label verify URL` does with the entries and proofs a registry sends: the
+    same verdict as from the whole log when they check out; exit 1's findings when an
+    entry is about something else, has no proof, or its proof leads elsewhere."""
+    log = withdrawn_log(signer, events)
+    entries, head = log.entries(0, 4), log.head()
+    paths = {i: log.inclusion(i, 4) for i in range(4)}
+    record = cast(LabelRecord, {"registration": "sik-00001"})
+    withdrawn = (Verdict.WITHDRAWN, "withdraw on 2027-01-04T10:00:00Z (entry 3): asked")
+    assert LogStatus("token", entries[2:], head, proven_by(paths, head))(record, ON) == withdrawn
+    assert LogStatus("token", entries[2:], head, proven_from(log.store, head))(record, ON) == (
+        withdrawn
+    )
+    for given, proofs, finding in [
+        (entries[1:], paths, "entry 1 is about CSA/311228/00001, not sik-00001"),
+        (entries[2:], {2: paths[2]}, "entry 3: no inclusion proof of it"),
+        (
+            entries[2:],
+            {2: paths[2], 3: paths[2]},
+            "entry 3: the inclusion proof does not lead to the root hash",
+        ),
+    ]:
+        with pytest.raises(VerificationError) as caught:
+            LogStatus("token", given, head, proven_by(proofs, head))(record, ON)
+        assert caught.value.lines() == [finding]

@@ -3,6 +3,7 @@ heads they sign, proofs that verify against them, and every stored row checked."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from prodsec.errors import (
     VerificationError,
 )
 from prodsec.registry import merkle
-from prodsec.registry.events import Event
+from prodsec.registry.events import Event, EventKind
 from prodsec.registry.log import Batch, LogStore, MemoryLogStore, TransparencyLog, TreeHead
 from prodsec.registry.merkle import LeafSource, Subtree
 from prodsec.registry.verify import check_copy, check_snapshot
@@ -198,7 +199,7 @@ def test_a_copy_verifies_and_fails_on_any_changed_record(
 
 # --- rows changed behind the log's back (plain SQL, with the triggers out of the way) --
 
-LOG_TABLES = ("log_entries", "log_subtrees", "log_heads")
+LOG_TABLES = ("log_entries", "log_subtrees", "log_heads", "log_subjects")
 
 
 def tamper(database: Database, *statements: str) -> None:
@@ -393,3 +394,96 @@ def test_a_locked_sqlite_file_is_a_conflict_not_a_crash(
         holder.close()
         impatient.dispose()
     assert store.size() == 32
+
+
+# --- the index of subjects (migration 0015): a look-up for the consumer page ----------
+
+
+AT = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+
+
+def about_log(database: Database, signer: object, clock: Callable[[], int]) -> SqlLogStore:
+    """Six entries: A at 0, 2 and 5, B at 1 and 4, C at 3 (heads at 3 and 6)."""
+    store = SqlLogStore(database)
+    log = TransparencyLog(store, signer, clock)  # type: ignore[arg-type]
+    for subjects in ("ABA", "CBA"):
+        log.append([Event.at(EventKind.ISSUE, s, AT, {"n": 1}) for s in subjects])
+    return store
+
+
+def test_the_index_of_subjects_finds_a_subjects_entries(
+    database: Database, signer: object, clock: Callable[[], int]
+) -> None:
+    store = about_log(database, signer, clock)
+    assert [e.index for e in store.about("A", 6)] == [0, 2, 5]
+    assert [e.index for e in store.about("A", 5)] == [0, 2]
+    assert [e.index for e in store.about("A", 6, offset=1, limit=1)] == [2]
+    assert store.about("A", 6)[2] == store.entries(5, 6)[0]
+    assert [store.about_count(s, 6) for s in ("A", "B", "C", "D")] == [3, 2, 1, 0]
+    assert store.about("CSA/311228/00001", 6) == []
+    check_snapshot(store.snapshot())
+
+
+@pytest.mark.parametrize(
+    ("statement", "finding"),
+    [
+        (
+            "DELETE FROM log_subjects WHERE idx = 5",
+            "entry 5: the index of subjects has no row, its record 'A'",
+        ),
+        (
+            "UPDATE log_subjects SET subject = 'B' WHERE idx = 2",
+            "entry 2: the index of subjects says 'B', its record 'A'",
+        ),
+        (
+            "INSERT INTO log_subjects (idx, subject) VALUES (9, 'A')",
+            "the index of subjects names entry 9, which the log does not hold",
+        ),
+    ],
+    ids=["deleted", "changed", "added"],
+)
+def test_verification_names_a_changed_row_of_the_index_of_subjects(
+    database: Database, signer: object, clock: Callable[[], int], statement: str, finding: str
+) -> None:
+    """A row of the index removed or changed hides an entry from the page's look-up: the
+    stored log's check compares the index with the records and names it."""
+    store = about_log(database, signer, clock)
+    tamper(database, statement)
+    with pytest.raises(VerificationError) as caught:
+        check_snapshot(store.snapshot())
+    assert caught.value.lines() == [finding]
+
+
+def _migrate(database: Database, revision: str, down: bool = False) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from prodsec.store.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def test_the_migration_fills_the_index_of_subjects_from_the_stored_entries(
+    database: Database, signer: object, clock: Callable[[], int]
+) -> None:
+    """A log written before the index existed (the table dropped by going back to 0014),
+    plus a record that is not JSON: the upgrade indexes every entry that names a
+    subject, and the index then checks out against the records."""
+    store = about_log(database, signer, clock)
+    _migrate(database, "0014", down=True)
+    with database.engine.begin() as conn:
+        conn.execute(text("INSERT INTO log_entries (idx, leaf_hash, record) VALUES (6, 'x', '{')"))
+    _migrate(database, "head")
+    with database.engine.connect() as conn:
+        rows = conn.execute(text("SELECT idx, subject FROM log_subjects ORDER BY idx")).all()
+    assert [tuple(r) for r in rows] == [(0, "A"), (1, "B"), (2, "A"), (3, "C"), (4, "B"), (5, "A")]
+    assert [e.index for e in store.about("A", 7)] == [0, 2, 5]
+    with (
+        pytest.raises(DBAPIError, match="the transparency log is append-only"),
+        database.engine.begin() as conn,
+    ):
+        conn.execute(text("DELETE FROM log_subjects WHERE idx = 0"))

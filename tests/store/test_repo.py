@@ -43,6 +43,7 @@ def test_migrations_create_every_table(database: Database) -> None:
         "incidents",
         "log_entries",
         "log_heads",
+        "log_subjects",
         "log_subtrees",
         "logins",
         "organisations",

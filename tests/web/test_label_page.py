@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 
 from prodsec.catalog import Catalog
 from prodsec.cli.app import app as cli
+from prodsec.registry import remote
 from prodsec.registry.rules import Role
 from prodsec.store import accounts, repo
 from prodsec.store import labels as store_labels
@@ -40,6 +41,7 @@ from prodsec.web.api import registry_public
 from prodsec.web.ui import labelpage
 
 from ..conftest import wired
+from ..registry.test_log import tamper
 from .test_browser import served
 from .test_registry_api import PASSWORD, Registry, camera, open_registry
 
@@ -402,33 +404,68 @@ def test_the_command_line_draws_the_same_art(
 
 def test_label_verify_fetches_the_registrys_own_log(site: Site, tmp_path: Path) -> None:
     """`prodsec label verify URL` against the app served on loopback: the key set, the
-    latest signed head and every entry up to it fetched from the public API, checked,
-    and the label's status read from them; a label file with --server alike."""
+    latest signed head, the entries about the label's registration and an inclusion proof
+    of each fetched from the public API, checked, and the label's status read from them
+    (every request counted); a label file with --server alike; --whole-log fetches every
+    entry instead."""
     run = CliRunner()
+    asked: list[str] = []
 
-    def verify(*args: str) -> tuple[int, str, str]:
+    class Counting:
+        def open(self, request: Any, timeout: float) -> Any:
+            asked.append(request.full_url.removeprefix(base))
+            return opener.open(request, timeout=timeout)
+
+    opener = remote._OPENER
+    site.monkeypatch.setattr(remote, "_OPENER", Counting())
+
+    def verify(*args: str) -> tuple[int, str, str, list[str]]:
+        asked.clear()
         done = run.invoke(cli, ["label", "verify", *args, "--at", "2026-06-01"])
-        return done.exit_code, done.stdout, done.stderr
+        return done.exit_code, done.stdout, done.stderr, list(asked)
 
     client = site.reg.client
     kid = client.get(PAGE, headers=JSON).json()["verify"]["key_id"]
     issued = tmp_path / "issued.jws"
     issued.write_text(client.get(f"{PAGE}/label.jws").text)
+    about = "/api/v1/log/about?subject=CSA%2F311228%2FPS-000001&size={}&offset=0&limit=500"
+    start = ["/.well-known/jwks.json", "/api/v1/log/heads/latest"]
     with served(site.reg.db, site.reg.catalog) as base:
         url = f"{base}{PAGE}/label.jws"
         valid = f"valid: sg-cls level 2 {REG}, signed by key {kid}"
-        assert verify(url) == (0, f"{valid}; entry 0 of the log's tree head of size 1\n", "")
+        assert verify(url) == (
+            0, f"{valid}; entry 0 of the log's tree head of size 1\n", "",
+            [f"{PAGE}/label.jws", *start, about.format(1),
+             "/api/v1/log/proofs/inclusion?index=0&size=1"],
+        )  # fmt: skip
         answer = site.reg.post(
             "csa", f"/registry/label-changes/revoke/{REG}", json={"reason": "false declaration"}
         )
         assert answer.status_code == 200, answer.text
         when = client.get("/api/v1/log/entries?start=1").json()["items"][0]["event"]["time"]
         revoked = f"revoked: revoke on {when} (entry 1): false declaration\n"
-        assert verify(url) == (9, revoked, "")
-        assert verify(str(issued), "--server", base) == (9, revoked, "")
-        assert verify(str(issued), "--server", base, "--no-log") == (0, f"{valid}\n", "")
+        proofs = [f"/api/v1/log/proofs/inclusion?index={i}&size=2" for i in (0, 1)]
+        assert verify(url) == (
+            9,
+            revoked,
+            "",
+            [f"{PAGE}/label.jws", *start, about.format(2), *proofs],
+        )
+        assert verify(str(issued), "--server", base) == (
+            9,
+            revoked,
+            "",
+            [*start, about.format(2), *proofs],
+        )
+        assert verify(str(issued), "--server", base, "--whole-log") == (
+            9, revoked, "", [*start, "/api/v1/log/entries?start=0&limit=500"],
+        )  # fmt: skip
+        assert verify(str(issued), "--server", base, "--no-log") == (
+            0, f"{valid}\n", "", ["/.well-known/jwks.json"],
+        )  # fmt: skip
     assert verify(str(issued), "--server", base) == (
         2, "", f"error: cannot fetch {base}/.well-known/jwks.json: <urlopen error [Errno 111] Connection refused>\n",
+        ["/.well-known/jwks.json"],
     )  # fmt: skip
 
 
@@ -596,3 +633,28 @@ def test_the_consumer_page_lists_open_advisories_from_the_stored_sbom(
     site.on(dt.date(2026, 12, 1))
     view = site.reg.client.get(PAGE, headers=JSON).json()
     assert view["advisories"] == ["CVE-2022-25640 in wolfSSL 4.8.1, fixed in 5.2.0"]
+
+
+def test_a_log_record_edited_in_the_database_fails_the_pages_proof(site: Site) -> None:
+    """The revocation's record has its subject rewritten to another registration,
+    directly in the database: the page still reads that entry through the index of
+    subjects, its proof against the signed head fails, and the page says so in red
+    (a text match on the records would have missed the entry and called the label
+    valid)."""
+    client = site.reg.client
+    answer = site.reg.post(
+        "csa", f"/registry/label-changes/revoke/{REG}", json={"reason": "false declaration"}
+    )
+    assert answer.status_code == 200, answer.text
+    other = "CSA/311228/PS-000002"
+    tamper(site.reg.db, f"UPDATE log_entries SET record = REPLACE(record, '{REG}', '{other}') "
+           "WHERE idx = 1")  # fmt: skip
+    check = client.get(PAGE, headers=JSON).json()["verify"]
+    why = "the log's entries about it do not check out: entry 1: the inclusion proof does not lead to the root hash"
+    assert (check["verdict"], check["reason"], check["log"]["disagreements"]) == (
+        "not-logged", why, [why],
+    )  # fmt: skip
+    assert (
+        '<p class="banner bad" role="alert"><strong>The registry\'s records do not agree '
+        f"with its log.</strong> {why.replace(chr(39), '&#39;')}. The signed log is "
+    ) in client.get(PAGE).text

@@ -147,3 +147,40 @@ def test_an_empty_log_has_no_head(database: Database, catalog: Catalog) -> None:
     with TestClient(create_app(database, catalog)) as client:
         answer = client.get("/api/v1/log/heads/latest")
     assert (answer.status_code, answer.json()["detail"]) == (404, "unknown tree head 'latest'")
+
+
+def test_the_entries_about_a_subject_come_in_pages(database: Database, catalog: Catalog) -> None:
+    """`GET /api/v1/log/about`: the entries whose records name a subject, in log order,
+    among the latest head's (or `size`) entries, paged; bounded questions."""
+    log = fill(database)
+    log.append(
+        [
+            Event.at(EventKind.REVOKE, "sik-00002", T0, {"n": 13}),
+            Event.at(EventKind.RENEW, "sik-00007", T0, {"n": 14}),
+        ]
+    )
+    with TestClient(create_app(database, catalog)) as client:
+
+        def about(**params: object) -> dict[str, object]:
+            answer = client.get("/api/v1/log/about", params=params)
+            assert answer.status_code == 200, answer.text
+            found: dict[str, object] = answer.json()
+            return found
+
+        whole = about(subject="sik-00002")
+        items = client.get("/api/v1/log/entries", params={"start": 0, "limit": 15}).json()["items"]
+        assert whole == {"items": [items[2], items[13]], "total": 2, "offset": 0, "limit": 100}
+        assert about(subject="sik-00002", offset=1, limit=1) == {
+            "items": [items[13]], "total": 2, "offset": 1, "limit": 1,
+        }  # fmt: skip
+        assert about(subject="sik-00002", size=13)["items"] == [items[2]]
+        assert about(subject="sik-99999") == {"items": [], "total": 0, "offset": 0, "limit": 100}
+        for params in ({}, {"subject": ""}, {"subject": "x" * 201}, {"subject": "a", "limit": 501}):
+            answer = client.get("/api/v1/log/about", params=params)
+            assert (answer.status_code, answer.headers["content-type"]) == (400, PROBLEM)
+
+
+def test_an_empty_log_has_no_entries_about_anything(database: Database, catalog: Catalog) -> None:
+    with TestClient(create_app(database, catalog)) as client:
+        answer = client.get("/api/v1/log/about", params={"subject": "sik-00001"})
+    assert answer.json() == {"items": [], "total": 0, "offset": 0, "limit": 100}

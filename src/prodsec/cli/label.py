@@ -1,6 +1,7 @@
 """`prodsec label verify`: check a signed label, offline with a key set file, and its
 status as of a signed head of the registry's transparency log (given as files, or fetched
-from the registry's public API: `registry/remote.py`).
+from the registry's public API: `registry/remote.py`, the head, the entries about the
+label's registration and their inclusion proofs; or, with `--whole-log`, every entry).
 
 Exit codes, one per verdict: 0 valid, 3 malformed, 4 tampered, 5 unknown key, 6 wrong
 key, 7 key not valid at issuance, 8 expired, 9 revoked, 10 suspended, 11 withdrawn, 12 not
@@ -80,18 +81,25 @@ def _log_status(
     head_source: str | None,
     entries_source: str | None,
     registry: str | None,
+    whole: bool = False,
 ) -> StatusHook | None:
-    """The label's status as of a log head, once the copy of the log checks out against
-    the head and the head's signature against the key set (exit 1 otherwise): the head
-    and entries given, else those fetched from the registry (None: no log to ask)."""
-    from prodsec.registry.remote import MAX_ENTRIES, MAX_HEAD, fetch_log
+    """The label's status as of a log head, once the head's signature checks out against
+    the key set and the entries against the head (exit 1 otherwise): the head and entries
+    given; else the head fetched from the registry, then (once the label's signature
+    holds) the entries about its registration with an inclusion proof of each, or, with
+    `whole`, every entry up to the head (None: no log to ask)."""
+    from prodsec.registry.remote import MAX_ENTRIES, MAX_HEAD, RemoteStatus, fetch_head, fetch_log
     from prodsec.registry.status import LogStatus
-    from prodsec.registry.verify import check_copy, signed_by
+    from prodsec.registry.verify import check_copy, check_head, signed_by
     from prodsec.registry.views import entries_of, head_of
 
     if head_source is None and entries_source is None:
         if registry is None:
             return None
+        if not whole:
+            head = fetch_head(registry)
+            check_head(head, signed_by(keys))
+            return RemoteStatus(registry, token, head)
         copy = fetch_log(registry)
         head, entries = copy.head, copy.entries
     elif head_source is None or entries_source is None:
@@ -148,11 +156,20 @@ def verify(
             help="Do not fetch the registry's log: the signature, the key and the term only.",
         ),
     ] = False,
+    whole_log: Annotated[
+        bool,
+        typer.Option(
+            "--whole-log",
+            help="Fetch every entry of the registry's log up to its latest head, not only "
+            "those about the label's registration (shows that none was left out).",
+        ),
+    ] = False,
 ) -> None:
     """Verify a signed label: its signature, that its key was valid when it was issued,
     its term on --at, and its status in the registry's log: as of --log-head with
     --entries, or as of the latest head fetched from the registry (a label URL's origin,
-    or --server) with every entry up to it. Prints `VERDICT: reason`. Exit codes: 0 valid,
+    or --server) with the entries about the label's registration and an inclusion proof
+    of each (every entry with --whole-log). Prints `VERDICT: reason`. Exit codes: 0 valid,
     3 malformed, 4 tampered, 5 unknown key, 6 wrong key, 7 key not valid at issuance,
     8 expired, 9 revoked, 10 suspended, 11 withdrawn, 12 not in the log, 1 a log copy that
     does not check out, 2 usage error (a URL that cannot be fetched among them)."""
@@ -167,7 +184,7 @@ def verify(
     if jwks is None and registry is None:
         raise fail("--jwks FILE is needed to verify a label file offline")
     keys = read_jwks(jwks or f"{registry}/.well-known/jwks.json")
-    status = _log_status(token, keys, log_head, entries, None if no_log else registry)
+    status = _log_status(token, keys, log_head, entries, None if no_log else registry, whole_log)
     result = verify_label(token, Keyring(keys), on=on, status=status)
     typer.echo(f"{result.verdict}: {result.reason}")
     raise typer.Exit(result.exit_code)

@@ -102,6 +102,8 @@ class Snapshot:
     entries: list[Entry]
     subtrees: dict[Subtree, bytes]
     heads: list[TreeHead]
+    subjects: dict[int, str] | None = None
+    """The store's index of subjects, entry by entry (None: the store keeps none)."""
 
 
 def tree_head_data(size: int, root: bytes, timestamp: int) -> bytes:

@@ -1,6 +1,12 @@
 """A registry's public API read over the network, bounded: what `prodsec label verify`
 fetches to check a label against the registry's own log (docs/registry.md).
 
+`RemoteStatus` fetches only what the check needs: the latest signed head, the entries
+about the label's registration (`GET /api/v1/log/about`, page by page) and an inclusion
+proof of each (`GET /api/v1/log/proofs/inclusion`), a handful of requests whatever the
+log's size. `fetch_log` fetches every entry up to the head instead (`--whole-log`): only
+the whole log shows that no event about the registration was left out of the answer.
+
 Every fetch asks for https, or http to a loopback address only (a redirect is held to
 the same rule); reads at most a given number of bytes; gives up after `TIMEOUT` seconds
 from the request to the last byte; and fails with an error that names the URL. Nothing
@@ -10,18 +16,21 @@ entries against the head (`verify.check_copy`) before it reads a status from the
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import json
 import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.error import URLError
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from prodsec.errors import BadInputError, LimitExceededError, UnavailableError
 from prodsec.registry.log import Entry, TreeHead
-from prodsec.registry.views import entries_of, head_of
+from prodsec.registry.signing import LabelRecord, Verdict
+from prodsec.registry.status import LogStatus, proven_by
+from prodsec.registry.views import entries_of, head_of, inclusion_path_of
 
 TIMEOUT = 10.0
 """Seconds for one fetch, from the request to its last byte."""
@@ -32,6 +41,9 @@ MAX_ENTRIES = 256 * 1_048_576
 """Bytes of log entries fetched in all, page by page."""
 PAGE = 500
 """Entries asked for a page (the API's largest page)."""
+MAX_ABOUT = 1_000
+"""Entries about one registration fetched and proven at most (each proof is a request)."""
+MAX_PROOF = 16_384
 CHUNK = 65_536
 
 
@@ -114,27 +126,83 @@ class LogCopy:
     entries: list[Entry]
 
 
+def fetch_head(base: str) -> TreeHead:
+    """The latest signed tree head at `base`'s public log API (not yet checked)."""
+    url = f"{base.rstrip('/')}/api/v1/log/heads/latest"
+    return head_of(fetch_json(url, MAX_HEAD), url)
+
+
+class _Pages:
+    """Pages of entries fetched one after the other, at most `MAX_ENTRIES` bytes in all."""
+
+    def __init__(self) -> None:
+        self.left = MAX_ENTRIES
+
+    def fetch(self, url: str) -> list[Entry]:
+        if self.left <= 0:
+            raise LimitExceededError(
+                f"{url}: the log's entries are larger than {MAX_ENTRIES} bytes", limit="bytes"
+            )
+        body = fetch(url, min(MAX_PAGE_BYTES, self.left))
+        self.left -= len(body)
+        try:
+            return entries_of(json.loads(body), url)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise BadInputError(f"{url} is not JSON ({exc})") from None
+
+
 def fetch_log(base: str) -> LogCopy:
     """The latest head at `base`'s public log API and every entry up to it, page by page
     (`PAGE` entries, at most `MAX_ENTRIES` bytes in all)."""
     base = base.rstrip("/")
-    head_url = f"{base}/api/v1/log/heads/latest"
-    head = head_of(fetch_json(head_url, MAX_HEAD), head_url)
+    head = fetch_head(base)
     entries: list[Entry] = []
-    left = MAX_ENTRIES
+    pages = _Pages()
     while len(entries) < head.size:
-        url = f"{base}/api/v1/log/entries?start={len(entries)}&limit={PAGE}"
-        if left <= 0:
-            raise LimitExceededError(
-                f"{url}: the log's entries are larger than {MAX_ENTRIES} bytes", limit="bytes"
-            )
-        body = fetch(url, min(MAX_PAGE_BYTES, left))
-        left -= len(body)
-        try:
-            page = entries_of(json.loads(body), url)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BadInputError(f"{url} is not JSON ({exc})") from None
+        page = pages.fetch(f"{base}/api/v1/log/entries?start={len(entries)}&limit={PAGE}")
         if not page:
             break  # fewer entries than the head counts: the copy's check says so
         entries.extend(page)
     return LogCopy(head, entries[: head.size])
+
+
+def fetch_about(base: str, subject: str, size: int) -> list[Entry]:
+    """The entries among the first `size` that `base`'s log says are about `subject`,
+    page by page (at most `MAX_ABOUT`), each once, in log order (not yet checked)."""
+    base = base.rstrip("/")
+    found: dict[int, Entry] = {}
+    pages = _Pages()
+    while True:
+        query = urlencode({"subject": subject, "size": size, "offset": len(found), "limit": PAGE})
+        url = f"{base}/api/v1/log/about?{query}"
+        page = [e for e in pages.fetch(url) if e.index < size and e.index not in found]
+        found.update((e.index, e) for e in page)
+        if len(found) > MAX_ABOUT:
+            raise LimitExceededError(
+                f"{url}: more than {MAX_ABOUT} entries about {subject}", limit="entries"
+            )
+        if len(page) < PAGE:
+            return [found[i] for i in sorted(found)]
+
+
+def fetch_inclusion(base: str, index: int, size: int) -> list[bytes]:
+    """The audit path of entry `index` in the tree of `size` leaves (not yet checked)."""
+    url = f"{base.rstrip('/')}/api/v1/log/proofs/inclusion?index={index}&size={size}"
+    return inclusion_path_of(fetch_json(url, MAX_PROOF), url)
+
+
+class RemoteStatus:
+    """The `StatusHook` of one token over a registry's log as of `head` (its signature
+    checked by the caller first): called once the label's own signature holds, it
+    fetches the entries about the label's registration and an inclusion proof of each,
+    then judges offline (`LogStatus` with `proven_by`): every entry must name the
+    registration and lead to the head's root, or the check fails (exit 1)."""
+
+    def __init__(self, base: str, token: str, head: TreeHead) -> None:
+        self.base, self.token, self.head = base, token, head
+
+    def __call__(self, record: LabelRecord, on: dt.date) -> tuple[Verdict, str]:
+        size = self.head.size
+        entries = fetch_about(self.base, record["registration"], size)
+        paths = {e.index: fetch_inclusion(self.base, e.index, size) for e in entries}
+        return LogStatus(self.token, entries, self.head, proven_by(paths, self.head))(record, on)

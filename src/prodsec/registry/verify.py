@@ -7,7 +7,10 @@ lowest thing that is wrong, once: an entry missing, a record that no longer hash
 leaf hash, a stored subtree hash that differs from its recomputed children (its ancestors
 are not reported again), or a head whose root the entries do not give. A record edited
 in the database together with its leaf hash still shows: the stored subtree of that one
-leaf, and the signed heads, keep the old value.
+leaf, and the signed heads, keep the old value. Once the records check out, the store's
+index of subjects (which entry names which registration) is compared with them, row by
+row: an index row removed or changed, which would hide an entry from the consumer page's
+look-up, is named too.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from prodsec.errors import BadInputError, VerificationError
 from prodsec.registry import merkle
-from prodsec.registry.events import parse_record
+from prodsec.registry.events import parse_record, subject_of
 from prodsec.registry.keys import LOG_KEYS, SigningKey, stamp
 from prodsec.registry.log import Entry, Snapshot, TreeHead
 from prodsec.registry.merkle import Subtree
@@ -132,6 +135,28 @@ def _head_findings(
     return findings
 
 
+def _subject_findings(entries: Sequence[Entry], subjects: dict[int, str] | None) -> list[str]:
+    """The store's index of subjects against the records it indexes (read once the
+    records check out): a row missing, naming another subject, or naming an entry the
+    log does not hold."""
+    if subjects is None:
+        return []
+    findings: list[str] = []
+    for entry in entries:
+        said, named = subjects.get(entry.index), subject_of(entry.data)
+        if said != named:
+            have = "has no row" if said is None else f"says {said!r}"
+            findings.append(
+                f"entry {entry.index}: the index of subjects {have}, its record {named!r}"
+            )
+    held = {e.index for e in entries}
+    findings += [
+        f"the index of subjects names entry {i}, which the log does not hold"
+        for i in sorted(set(subjects) - held)
+    ]
+    return findings
+
+
 def check_snapshot(snapshot: Snapshot, check: HeadCheck | None = None) -> int:
     """The number of entries checked; `VerificationError` with every finding otherwise."""
     top = max([e.index + 1 for e in snapshot.entries] + [h.size for h in snapshot.heads] + [0])
@@ -142,6 +167,7 @@ def check_snapshot(snapshot: Snapshot, check: HeadCheck | None = None) -> int:
         findings.append(f"entries {signed}..{top - 1} are not covered by a signed tree head")
     if not findings:
         findings = _head_findings(leaves, snapshot.heads, check)
+        findings += _subject_findings(snapshot.entries, snapshot.subjects)
     if findings:
         raise VerificationError(*findings)
     return top

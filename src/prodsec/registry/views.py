@@ -156,3 +156,12 @@ def entries_of(document: object, field: str = "entries") -> list[Entry]:
             )
         )
     return found
+
+
+def inclusion_path_of(document: object, field: str = "proof") -> list[bytes]:
+    """The audit path of an inclusion proof read back from its public JSON (the leaf and
+    the tree it is for are the asker's: a path for another one fails its check)."""
+    path = document.get("inclusion_path") if isinstance(document, dict) else None
+    if not isinstance(path, list):
+        raise BadInputError("an inclusion proof must have an 'inclusion_path' list", field=field)
+    return [hash_of(h, f"{field}.inclusion_path[{i}]") for i, h in enumerate(path)]

@@ -4,9 +4,13 @@ the registration, and the entry of the label served, each proven included in the
 signed tree head from the stored subtree hashes), and names every way the row differs
 (a row changed behind the registry's back).
 
-The entries about a registration are found by a text match on their records; an entry
-whose subject was itself edited is not found here (the whole log's check, `prodsec log
-verify`, names it).
+The entries about a registration are found through the log's index of subjects (a
+look-up, `SqlLogStore.about`), and every one of them is read as stored, must name the
+registration and is proven included in the signed head from its record's text hashed
+anew: a record edited behind the registry's back (its status, its subject, anything)
+fails its proof, and the page says the log's entries do not check out. The index cannot
+show that it lists every entry: a row of it removed (past its triggers) hides an entry
+from the page; the whole log's check, `prodsec log verify`, names that.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing_extensions import TypedDict
 
 from prodsec.errors import ConflictError, VerificationError
 from prodsec.registry.signing import LabelRecord, StatusHook, Verdict
-from prodsec.registry.status import LogStatus, Standing, judged
+from prodsec.registry.status import LogStatus, Standing, judged, proven_from
 from prodsec.registry.verify import signed_by
 from prodsec.store.audit import SYSTEM
 from prodsec.store.keys import SqlKeyStore
@@ -67,7 +71,8 @@ def log_check(session: Session, label: RegistryLabel) -> tuple[StatusHook, LogCh
     problem = signed_by(SqlKeyStore(session, SYSTEM).published())(head)
     if problem is not None:
         return _no(head.size, f"the log's tree head of size {head.size}: {problem}")
-    status = LogStatus(label.signed, store.about(label.registration, head.size), head, store)
+    about = store.about(label.registration, head.size)
+    status = LogStatus(label.signed, about, head, proven_from(store, head))
     try:
         found = status.standing(label.registration)
     except (VerificationError, ConflictError) as exc:

@@ -6,6 +6,11 @@ subtrees come back from one `IN`) and `log_heads`. Hashes are stored as hex and
 signatures as unpadded base64url, so a backup stays plain JSON. Each method is one
 transaction; an append writes its entries, subtrees and head together or not at all.
 
+A fourth table, `log_subjects` (migration 0015), keeps the subject each entry's record
+names, written in the same transaction as the entry, so the entries about a registration
+are a look-up (`about`), not a scan of every record. It is an index, not evidence: see
+`about` for what it can and cannot vouch for.
+
 `SqlLogStore.within(session)` works inside a session's transaction instead (the
 registry's workflow: a label row, its signature, its log entry and the signed head commit
 together or not at all); `SqlEventLog` is the workflow's `EventLog` port over it. On
@@ -16,7 +21,6 @@ instead of colliding on the same positions; SQLite has one writer at a time anyw
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -27,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from prodsec.errors import ConflictError
 from prodsec.registry.canonical import b64url, from_b64url
-from prodsec.registry.events import Event, EventKind
+from prodsec.registry.events import Event, EventKind, subject_of
 from prodsec.registry.keys import KeyStore
 from prodsec.registry.log import (
     Batch,
@@ -39,11 +43,12 @@ from prodsec.registry.log import (
 )
 from prodsec.registry.merkle import Subtree
 from prodsec.store.db import Database
-from prodsec.store.models import Base, LogEntryRow, LogHeadRow, LogSubtreeRow
+from prodsec.store.models import Base, LogEntryRow, LogHeadRow, LogSubjectRow, LogSubtreeRow
 
 ENTRIES = Base.metadata.tables[LogEntryRow.__tablename__]
 SUBTREES = Base.metadata.tables[LogSubtreeRow.__tablename__]
 HEADS = Base.metadata.tables[LogHeadRow.__tablename__]
+SUBJECTS = Base.metadata.tables[LogSubjectRow.__tablename__]
 BATCH = 10_000
 LOCK = 0x70726F64_6C6F67  # "prodlog": the advisory lock appenders take on PostgreSQL
 
@@ -152,6 +157,11 @@ class SqlLogStore:
             for e in batch.entries
         ]
         subtree_rows = [{"id": subtree_id(s), "hash": h.hex()} for s, h in batch.subtrees]
+        subject_rows = [
+            {"idx": e.index, "subject": subject}
+            for e in batch.entries
+            if (subject := subject_of(e.data)) is not None
+        ]
         head = batch.head
         head_row = {
             "tree_size": head.size,
@@ -167,7 +177,12 @@ class SqlLogStore:
                 if batch.size and conn.scalar(_ENTRY_AT, {"idx": batch.size - 1}) is None:
                     size = self._size(conn)
                     raise ConflictError(f"the log has {size} entries, not {batch.size}")
-                for table, rows in ((ENTRIES, entry_rows), (SUBTREES, subtree_rows)):
+                written = (
+                    (ENTRIES, entry_rows),
+                    (SUBTREES, subtree_rows),
+                    (SUBJECTS, subject_rows),
+                )
+                for table, rows in written:
                     for start in range(0, len(rows), BATCH):
                         conn.execute(insert(table), rows[start : start + BATCH])
                 conn.execute(insert(HEADS), head_row)
@@ -190,19 +205,40 @@ class SqlLogStore:
             rows = conn.execute(query).all()
         return [Entry(int(i), r.encode(), bytes.fromhex(h)) for i, r, h in rows]
 
-    def about(self, subject: str, size: int) -> list[Entry]:
-        """The entries before `size` whose record text names `subject` as its subject, in
-        order (a text match: the caller reads each record and proves it included). One
-        scan of the entries' records; an index of subjects is not kept."""
-        needle = '"subject":' + json.dumps(subject, ensure_ascii=False)
+    def about(
+        self, subject: str, size: int, offset: int = 0, limit: int | None = None
+    ) -> list[Entry]:
+        """The entries before `size` that the index of subjects gives for `subject`, in
+        order (from the `offset`-th, at most `limit`): one look-up of the index, then the
+        entries by their keys.
+
+        What the index vouches for: nothing on its own. It says where to look; each
+        record is read from `log_entries` as stored, and the caller (`LogStatus` with a
+        prover) must check that the record names `subject` and prove its leaf hash,
+        recomputed from the text read, against a signed tree head. So a record edited
+        behind the registry's back (its subject, its status, anything) fails that proof
+        and is caught wherever it is read. What it cannot vouch for: that it lists
+        every entry about the subject. A row of the index removed (it refuses UPDATE and
+        DELETE by trigger, so that takes someone who can drop triggers) hides its entry
+        from this look-up, and the page would read an earlier standing; `prodsec log
+        verify` compares every row of the index with the records and names it."""
         query = (
             select(ENTRIES.c.idx, ENTRIES.c.record, ENTRIES.c.leaf_hash)
-            .where(ENTRIES.c.idx < size, ENTRIES.c.record.contains(needle, autoescape=True))
-            .order_by(ENTRIES.c.idx)
+            .select_from(SUBJECTS.join(ENTRIES, SUBJECTS.c.idx == ENTRIES.c.idx))
+            .where(SUBJECTS.c.subject == subject, SUBJECTS.c.idx < size)
+            .order_by(SUBJECTS.c.idx)
+            .offset(offset)
+            .limit(limit)
         )
         with self._reading() as conn:
             rows = conn.execute(query).all()
         return [Entry(int(i), r.encode(), _hex(h)) for i, r, h in rows]
+
+    def about_count(self, subject: str, size: int) -> int:
+        """How many entries before `size` the index gives for `subject`."""
+        query = select(func.count()).where(SUBJECTS.c.subject == subject, SUBJECTS.c.idx < size)
+        with self._reading() as conn:
+            return int(conn.scalar(query) or 0)
 
     def index_of(self, leaf_hash: bytes) -> int | None:
         query = select(func.min(ENTRIES.c.idx)).where(ENTRIES.c.leaf_hash == leaf_hash.hex())
@@ -230,7 +266,8 @@ class SqlLogStore:
             ]
             subtrees = {_subtree(int(i)): _hex(h) for i, h in conn.execute(select(SUBTREES))}
             heads = [_head(r) for r in conn.execute(select(HEADS).order_by(HEADS.c.tree_size))]
-        return Snapshot(entries, subtrees, heads)
+            subjects = {int(i): str(s) for i, s in conn.execute(select(SUBJECTS))}
+        return Snapshot(entries, subtrees, heads, subjects)
 
 
 class SqlEventLog:

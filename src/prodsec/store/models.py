@@ -692,3 +692,19 @@ class AppState(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --- reg: the log's subjects ---
+
+
+class LogSubjectRow(Base):
+    """Which subject (a registration ID, a key ID) each log entry's record names, written
+    in the append's transaction (migration 0015): the consumer page finds a label's
+    entries by a look-up. An index only: the page still proves each entry it reads, and
+    `prodsec log verify` compares the rows with the records. Append-only, as the log."""
+
+    __tablename__ = "log_subjects"
+    __table_args__ = (Index("ix_log_subjects_subject", "subject", "idx"),)
+
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    subject: Mapped[str] = mapped_column(Text)

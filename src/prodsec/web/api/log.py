@@ -21,11 +21,12 @@ from prodsec.registry.views import (
     inclusion_view,
 )
 from prodsec.store.log import SqlLogStore
-from prodsec.web.deps import DbDep, Limit, Page, page
+from prodsec.web.deps import DbDep, Limit, Offset, Page, page
 
 router = APIRouter(prefix="/api/v1/log", tags=["log"])
 
 MAX_SIZE = 2**62
+MAX_SUBJECT = 200
 Size = Annotated[int, Query(ge=0, le=MAX_SIZE)]
 
 
@@ -53,6 +54,43 @@ def entries(log: LogDep, start: Size = 0, limit: Limit = 100) -> Page[EntryPubli
     """The entries from index `start`, at most `limit`; `total` is the log's size."""
     found = log.entries(start, start + limit)
     return page([entry_view(e) for e in found], log.store.size(), start, limit)
+
+
+@router.get("/about", summary="The entries about a registration")
+def about(
+    db: DbDep,
+    subject: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_SUBJECT,
+            description="The subject the entries' records name: a registration ID, a key ID.",
+        ),
+    ],
+    size: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_SIZE,
+            description="Entries below this index only (default: the "
+            "latest head's size; 0 while the log has none).",
+        ),
+    ] = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> Page[EntryPublic]:
+    """The entries whose records name `subject`, in log order, among the first `size`
+    (at most `limit` from the `offset`-th; `total` is how many there are). The registry's
+    index of subjects answers it, which proves nothing: check each entry against a
+    signed head with an inclusion proof (what `prodsec label verify URL` does). An
+    inclusion proof shows an entry is in the log, never that no other entry about the
+    subject was left out; for that, only the whole log (`/entries`) will do."""
+    store = SqlLogStore(db)
+    if size is None:
+        latest = store.head(None)
+        size = 0 if latest is None else latest.size
+    found = store.about(subject, size, offset, limit)
+    return page([entry_view(e) for e in found], store.about_count(subject, size), offset, limit)
 
 
 @router.get("/proofs/inclusion", summary="An inclusion proof")
