@@ -35,6 +35,10 @@ __all__ = [
 def detect(data: bytes, source: str) -> SbomFormat:
     """The format of `data`, from its first bytes and its top-level keys."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head:
+        raise fail(source, "$", "not an SBOM: " + ("only blanks" if data else "the file is empty"))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:2]:
+        raise fail(source, "$", "not an SBOM: UTF-16 or UTF-32 text; SBOMs are read as UTF-8")
     if head.startswith(b"<"):
         return SbomFormat.CYCLONEDX_XML
     if head.startswith(b"{"):

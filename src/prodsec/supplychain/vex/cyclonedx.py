@@ -17,6 +17,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from prodsec.supplychain.sbom.cyclonedx_xml import refusal
 from prodsec.supplychain.vex.interface import (
     Reader,
     VexDocument,
@@ -184,7 +185,7 @@ def _xml_document(data: bytes, source: str) -> dict[str, Any]:
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise fail(source, "/", f"refused: {exc}") from None
+        raise fail(source, "/", refusal(exc)) from None
     except ParseError as exc:
         raise fail(source, "/", f"not well-formed XML: {exc}") from None
     ns, _, local = root.tag.rpartition("}")
