@@ -211,3 +211,14 @@ def test_cyclonedx_author_falls_back_to_the_supplier() -> None:
            "vulnerabilities": []}  # fmt: skip
     document = read_vex_document(json.dumps(doc).encode(), "s.json")
     assert (document.author, document.statements) == ("S", ())
+
+
+def test_show_counts_one_statement_in_the_singular(tmp_path: Path) -> None:
+    one = tmp_path / "one.json"
+    statement = vex.VexStatement("CVE-1", "pkg:npm/a@1.0", VexStatus.FIXED)
+    one.write_text(vex.write_vex([statement], VexFormat.OPENVEX, author="A"), encoding="utf-8")
+    shown = CliRunner().invoke(app, ["vex", "show", str(one)])
+    assert (shown.exit_code, shown.stdout.splitlines()[0].strip()) == (
+        0,
+        "one.json: openvex, 1 statement",
+    )

@@ -37,8 +37,8 @@ def validate(
     ],
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """Check SBOMs: the schema (CycloneDX JSON), the format, every purl. Exit 1 on a
-    problem, each printed as file: field: message."""
+    """Check SBOMs: the schema (CycloneDX JSON and XML), the format, every purl. Exit 1
+    on a problem, each printed as file:line: field: message."""
     from prodsec.supplychain.sbom.validate import validate as check
     from prodsec.supplychain.sbom.views import validation_view
 

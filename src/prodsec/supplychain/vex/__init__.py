@@ -30,6 +30,7 @@ __all__ = [
     "read_vex",
     "read_vex_document",
     "read_vex_file",
+    "read_vex_statements",
     "write_vex",
 ]
 
@@ -82,6 +83,22 @@ def read_vex_file(path: Path) -> VexDocument:
     if size > VEX_FILE.max_bytes:
         raise LimitExceededError(f"{path}: {size} bytes, over {VEX_FILE.max_bytes}", limit="bytes")
     return read_vex_document(data, str(path))
+
+
+def read_vex_statements(path: Path) -> tuple[VexStatement, ...]:
+    """The statements of a VEX file in any of the three formats, or in prodsec's own JSON
+    form (`{"statements": [...]}` with the members of `VexStatementPublic`), told apart
+    from OpenVEX by having no `@context`."""
+    try:
+        head = b"" if path.stat().st_size > VEX_FILE.max_bytes else path.read_bytes()
+    except OSError as exc:
+        raise fail(str(path), "$", f"cannot read: {exc.strerror}") from None
+    own = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and b'"@context"' not in head
+    if own and b'"bomFormat"' not in head and b'"csaf_version"' not in head:
+        from prodsec.supplychain.vex.model import read_statements
+
+        return read_statements(path)
+    return read_vex_file(path).statements
 
 
 def write_vex(statements: Sequence[VexStatement], fmt: VexFormat, *, author: str) -> str:
