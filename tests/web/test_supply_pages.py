@@ -123,3 +123,36 @@ def test_uploads_findings_and_the_feed(
         sign_in(rival, "b@rival.example", PASSWORD)
         assert rival.get("/orgs/Acme/feed.atom").status_code == 404
         assert rival.get("/orgs/Rival/feed.json").json()["items"] == []
+
+
+def test_the_sbom_diff_names_each_change_beside_its_count(
+    database: Database, catalog: Catalog, camera_index: Callable[..., MemoryIndex]
+) -> None:
+    from prodsec.store.audit import CLI
+    from prodsec.store.supply import add_sbom
+
+    acme = _member(database, "d@acme.example", "Acme")
+    data = yaml.safe_load((CAMERA / "profile.yaml").read_text())
+    firmware = json.loads((CAMERA / "firmware.cdx.json").read_text())
+    for c in firmware["components"]:
+        if c["name"] == "wolfSSL":
+            c["version"], c["purl"] = "5.6.6", "pkg:github/wolfssl/wolfssl@5.6.6"
+    firmware["components"] = [c for c in firmware["components"] if c["name"] != "FatFs"]
+    firmware["components"].append({"type": "library", "name": "mbedtls", "version": "3.5.2"})
+    index = camera_index()
+    with database.session() as s:
+        ident = repo.create_product(s, acme, repo.parse(catalog, data, "camera"), data).id
+        repo.update_product(s, acme, ident, repo.parse(catalog, data, "camera"), data)
+        old = (CAMERA / "firmware.cdx.json").read_bytes()
+        add_sbom(s, acme, ident, 1, old, "fw-1.json", "firmware", CLI, index)
+        new = json.dumps(firmware).encode()
+        add_sbom(s, acme, ident, 2, new, "fw-2.json", "firmware", CLI, index)
+    app = create_app(database, catalog)
+    app.state.advisories = index
+    with TestClient(app) as web:
+        sign_in(web, "d@acme.example", PASSWORD)
+        page = web.get(f"/products/{ident}", params={"on": "2026-11-30"}).text
+    assert (
+        "<p>SBOM diff version 1 fw-1.json to version 2 fw-2.json: 1 added (mbedtls 3.5.2), "
+        "1 removed (FatFs r0.13), 1 upgraded (wolfSSL 4.8.1 to 5.6.6), 4 unchanged.</p>"
+    ) in page

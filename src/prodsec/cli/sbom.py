@@ -86,6 +86,9 @@ def diff(before: FileArg, after: FileArg, fmt: FormatOpt = Format.TABLE) -> None
            "after": u["after"], "key": u["key"]} for u in view["upgraded"]),
     ]  # fmt: skip
     title = f"{before.name} -> {after.name}: {view['unchanged']} unchanged"
+    if fmt is Format.TABLE and not rows:  # an empty table says less than a sentence
+        typer.echo(f"{title}; no component added, removed or upgraded")
+        return
     emit(fmt, view, rows, ["change", "name", "before", "after", "key"], title=title)
 
 
