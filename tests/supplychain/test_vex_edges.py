@@ -222,3 +222,16 @@ def test_show_counts_one_statement_in_the_singular(tmp_path: Path) -> None:
         0,
         "one.json: openvex, 1 statement",
     )
+
+
+def test_a_missing_vex_file_is_a_located_error_in_every_reader(tmp_path: Path) -> None:
+    from prodsec.errors import DataError
+    from prodsec.supplychain.vex.model import read_statements
+
+    missing = tmp_path / "gone.json"
+    with pytest.raises(DataError) as own:
+        read_statements(missing)
+    assert own.value.lines() == ["gone.json: $: cannot read: No such file or directory"]
+    with pytest.raises(VexError) as any_format:
+        vex.read_vex_statements(missing)
+    assert any_format.value.lines() == [f"{missing}: $: cannot read: No such file or directory"]
