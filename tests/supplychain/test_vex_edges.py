@@ -235,3 +235,13 @@ def test_a_missing_vex_file_is_a_located_error_in_every_reader(tmp_path: Path) -
     with pytest.raises(VexError) as any_format:
         vex.read_vex_statements(missing)
     assert any_format.value.lines() == [f"{missing}: $: cannot read: No such file or directory"]
+
+
+@pytest.mark.parametrize("name", ["camera-1.0.cdx.json", "camera-1.0.cdx.xml"])
+def test_an_sbom_offered_as_vex_is_refused(name: str) -> None:
+    path = Path(__file__).resolve().parents[1] / "assets" / "sbom" / name
+    with pytest.raises(VexError) as caught:
+        read_vex_document(path.read_bytes(), name)
+    assert caught.value.lines() == [
+        f"{name}: $.vulnerabilities: missing: an SBOM without VEX statements"
+    ]

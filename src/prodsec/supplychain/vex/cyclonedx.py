@@ -94,6 +94,8 @@ def document_of(doc: dict[str, Any], source: str) -> VexDocument:
     r = Reader(source)
     if doc.get("bomFormat") != "CycloneDX":
         raise fail(source, "$.bomFormat", "not a CycloneDX document")
+    if "vulnerabilities" not in doc:  # an SBOM sent where VEX belongs would say nothing
+        raise fail(source, "$.vulnerabilities", "missing: an SBOM without VEX statements")
     meta = r.object(doc, "metadata", "$")
     stamp = parse_time(r.text(meta, "timestamp", "$.metadata"), source, "$.metadata.timestamp")
     parts = _parts(r, doc)
