@@ -39,18 +39,22 @@ def validate(
 ) -> None:
     """Check SBOMs: the schema (CycloneDX JSON and XML), the format, every purl. Exit 1
     on a problem, each printed as file:line: field: message."""
+    from prodsec.errors import BadInputError, LimitExceededError
+    from prodsec.supplychain.sbom import SbomError, file_bytes
+    from prodsec.supplychain.sbom.validate import limit_issue
     from prodsec.supplychain.sbom.validate import validate as check
     from prodsec.supplychain.sbom.views import validation_view
 
     views = []
     for file in files:
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            from prodsec.errors import BadInputError
-
-            raise BadInputError(f"{file}: cannot read: {exc.strerror}") from None
-        sbom, issues = check(data, str(file))
+        if not file.is_file():
+            raise BadInputError(f"{file}: cannot read: No such file or directory")
+        try:  # the size is checked before the file is read into memory
+            sbom, issues = check(file_bytes(file), str(file))
+        except LimitExceededError as exc:
+            sbom, issues = None, [limit_issue(str(file), exc)]
+        except SbomError as exc:  # unreadable (permissions): one more problem
+            sbom, issues = None, list(exc.issues)
         views.append(validation_view(str(file), sbom, issues))
     if fmt is Format.TABLE:
         for v in views:

@@ -155,9 +155,11 @@ def too_deep(source: str) -> LimitExceededError:
     return LimitExceededError(f"{source}: $: nested deeper than {depth} levels", limit="depth")
 
 
-def check_size(data: bytes, source: str) -> None:
-    if len(data) > SBOM_FILE.max_bytes:
+def check_size(data: bytes | int, source: str) -> None:
+    """`data` (or a file's size) within the SBOM size limit."""
+    size = data if isinstance(data, int) else len(data)
+    if size > SBOM_FILE.max_bytes:
         raise LimitExceededError(
-            f"{source}: {len(data)} bytes, more than an SBOM may have ({SBOM_FILE.max_bytes})",
+            f"{source}: {size} bytes, more than an SBOM may have ({SBOM_FILE.max_bytes})",
             limit="bytes",
         )
