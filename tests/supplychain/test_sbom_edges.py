@@ -205,11 +205,9 @@ def test_validate_reports_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cyclonedx_json, "MAX_SBOM_COMPONENTS", 0)
     sbom, issues = validate(CDX % b'{"type": "library", "name": "a"}', "e")
     assert (sbom, [str(i) for i in issues]) == (None, ["e: limit: more than 0 components"])
-    from prodsec.supplychain.sbom import interface
-
     monkeypatch.setattr(interface, "SBOM_FILE", limits.ParseLimits(1, 64, 0))
     assert [str(i) for i in validate(b"{}", "f")[1]] == [
-        "f: $: f: 2 bytes, more than an SBOM may have (1)"
+        "f: limit: 2 bytes, more than an SBOM may have (1)"
     ]
 
 
