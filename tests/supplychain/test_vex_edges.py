@@ -241,7 +241,13 @@ def test_a_missing_vex_file_is_a_located_error_in_every_reader(tmp_path: Path) -
 def test_an_sbom_offered_as_vex_is_refused(name: str) -> None:
     path = Path(__file__).resolve().parents[1] / "assets" / "sbom" / name
     with pytest.raises(VexError) as caught:
-        read_vex_document(path.read_bytes(), name)
+        read_vex_document(path.read_bytes(), name, offered=True)
     assert caught.value.lines() == [
         f"{name}: $.vulnerabilities: missing: an SBOM without VEX statements"
     ]
+    with pytest.raises(VexError) as caught:
+        vex.read_vex_file(path)
+    assert caught.value.lines() == [
+        f"{path}: $.vulnerabilities: missing: an SBOM without VEX statements"
+    ]  # a document stored before is still read (it says nothing)
+    assert read_vex_document(path.read_bytes(), name).statements == ()

@@ -156,3 +156,28 @@ def test_the_sbom_diff_names_each_change_beside_its_count(
         "<p>SBOM diff version 1 fw-1.json to version 2 fw-2.json: 1 added (mbedtls 3.5.2), "
         "1 removed (FatFs r0.13), 1 upgraded (wolfSSL 4.8.1 to 5.6.6), 4 unchanged.</p>"
     ) in page
+
+
+def test_an_sbom_sent_through_the_vex_form_is_refused(
+    database: Database, catalog: Catalog, camera_index: Callable[..., MemoryIndex]
+) -> None:
+    from prodsec.store.models import VexDocumentRow
+
+    acme = _member(database, "e@acme.example", "Acme")
+    data = yaml.safe_load((CAMERA / "profile.yaml").read_text())
+    with database.session() as s:
+        ident = repo.create_product(s, acme, repo.parse(catalog, data, "camera"), data).id
+    app = create_app(database, catalog)
+    app.state.advisories = camera_index()
+    with TestClient(app) as web:
+        sign_in(web, "e@acme.example", PASSWORD)
+        page = web.get(f"/products/{ident}").text
+        sbom = ("firmware.cdx.json", (CAMERA / "firmware.cdx.json").read_bytes())
+        sent = web.post(f"/products/{ident}/vex", data={"csrf": _token(page)}, files={"vex": sbom})
+    assert sent.status_code == 400
+    assert (
+        '<p class="error" role="alert">firmware.cdx.json: $.vulnerabilities: missing: an SBOM '
+        "without VEX statements</p>"
+    ) in sent.text
+    with database.session() as s:
+        assert s.scalars(select(VexDocumentRow)).all() == []
