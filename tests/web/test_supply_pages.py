@@ -181,3 +181,29 @@ def test_an_sbom_sent_through_the_vex_form_is_refused(
     ) in sent.text
     with database.session() as s:
         assert s.scalars(select(VexDocumentRow)).all() == []
+
+
+def test_components_past_the_end_show_the_last_page(
+    database: Database, catalog: Catalog, camera_index: Callable[..., MemoryIndex]
+) -> None:
+    from prodsec.store.audit import CLI
+    from prodsec.store.supply import add_sbom
+
+    acme = _member(database, "f@acme.example", "Acme")
+    data = yaml.safe_load((CAMERA / "profile.yaml").read_text())
+    app_sbom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "components": [{"type": "library", "name": f"p{i}", "version": "1"} for i in range(55)],
+    }
+    index = camera_index()
+    with database.session() as s:
+        ident = repo.create_product(s, acme, repo.parse(catalog, data, "camera"), data).id
+        add_sbom(s, acme, ident, 1, json.dumps(app_sbom).encode(), "a.json", "app", CLI, index)
+    app = create_app(database, catalog)
+    app.state.advisories = index
+    with TestClient(app) as web:
+        sign_in(web, "f@acme.example", PASSWORD)
+        page = web.get(f"/products/{ident}", params={"components": "500"}).text
+    assert "<caption>Components 51 to 55 of 55</caption>" in page
+    assert '<a href="?components=0#supply">Earlier components</a>' in page

@@ -40,6 +40,9 @@ def supply_section(
 ) -> dict[str, Any]:
     """What the product page's supply-chain section shows for a version."""
     rows, total = supply.components_page(s, version, offset, COMPONENTS_PAGE)
+    if total and offset >= total:  # past the end (an old link): the last page
+        offset = (total - 1) // COMPONENTS_PAGE * COMPONENTS_PAGE
+        rows, total = supply.components_page(s, version, offset, COMPONENTS_PAGE)
     found, verdicts = supply.findings_of(s, version, index, on)
     changes = s.scalars(
         select(VerdictChange)
