@@ -152,7 +152,8 @@ def _page(database: Database, catalog: Catalog, index: MemoryIndex, email: str, 
     app.state.advisories = index
     with TestClient(app) as web:
         sign_in(web, email, PASSWORD)
-        return web.get(where).text
+        page: str = web.get(where).text
+    return page
 
 
 def test_the_sbom_diff_names_each_change_beside_its_count(
