@@ -35,12 +35,23 @@ def test_validate_refuses_a_missing_or_unreadable_file(run: Run, tmp_path: Path)
     assert (code, err) == (2, f"error: {tmp_path / 'none.json'}: no such file\n")
     broken = tmp_path / "broken.json"
     broken.write_text('{"document": ', encoding="utf-8")
-    code, _, err = run("csaf", "validate", str(broken))
-    assert code == 1
-    assert err == (
-        "error: 1 problem in the data\n"
-        "broken.json: $: not readable as JSON: Expecting value: line 1 column 14 (char 13)\n"
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 50 + "]" * 50, encoding="utf-8")
+    good = str(MANDATORY / "oasis_csaf_tc-csaf_2_0-2021-6-1-01-11.json")
+    code, out, err = run("csaf", "validate", str(broken), str(deep), good)
+    assert (code, err) == (1, "")
+    assert out == (  # one unreadable file does not hide the verdicts of the others
+        f"{broken}: 1 failure\n"
+        "  read: $: not readable as JSON: Expecting value: line 1 column 14 (char 13)\n"
+        f"{deep}: 1 failure\n"
+        "  read: $: nested deeper than 40 levels\n"
+        f"{good}: ok\n"
     )
+    code, out, _ = run("csaf", "validate", "-f", "json", str(deep))
+    assert (code, json.loads(out)) == (1, [{
+        "source": str(deep), "valid": False, "failed_tests": ["read"],
+        "failures": [{"test": "read", "path": "$", "message": "nested deeper than 40 levels"}],
+    }])  # fmt: skip
 
 
 def test_publish_stores_once_and_names_the_url(run: Run, tmp_path: Path) -> None:

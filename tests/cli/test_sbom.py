@@ -82,6 +82,15 @@ def test_diff_names_added_removed_and_upgraded(run: Run) -> None:
     )
 
 
+def test_diff_of_the_same_components_in_two_formats_says_so(run: Run) -> None:
+    code, out, _ = run("sbom", "diff", CDX, XML)
+    assert (code, out) == (
+        0,
+        "camera-1.0.cdx.json -> camera-1.0.cdx.xml: 5 unchanged; "
+        "no component added, removed or upgraded\n",
+    )
+
+
 def test_validate_of_a_missing_file_is_bad_input(run: Run, tmp_path: Path) -> None:
     missing = tmp_path / "none.json"
     code, out, err = run("sbom", "validate", str(missing))

@@ -15,6 +15,7 @@ from prodsec.supplychain.sbom import (
     SbomFormat,
     cyclonedx_json,
     cyclonedx_xml,
+    interface,
     read_sbom,
     read_sbom_file,
     schema,
@@ -117,7 +118,9 @@ def test_xml_nesting_limit_and_nested_metadata_components(
     monkeypatch.setattr(cyclonedx_xml, "SBOM_FILE", limits.ParseLimits(1, 0, 0))
     with pytest.raises(LimitExceededError) as caught:
         read_sbom(nested, "n.xml")
-    assert str(caught.value) == ("$.metadata.component.components: components nested deeper than 0")
+    assert str(caught.value) == (
+        "n.xml: $.metadata.component.components: components nested deeper than 0"
+    )
 
 
 def test_spdx3_supplier_licence_and_identifiers() -> None:
@@ -156,10 +159,32 @@ def test_reading_a_missing_or_oversized_file(
     ]
     big = tmp_path / "big.json"
     big.write_bytes(b"{}" * 10)
-    monkeypatch.setattr(limits, "SBOM_FILE", limits.ParseLimits(5, 64, 0))
+    monkeypatch.setattr(interface, "SBOM_FILE", limits.ParseLimits(5, 64, 0))
     with pytest.raises(LimitExceededError) as limit:
         read_sbom_file(big)
-    assert str(limit.value) == f"{big}: 20 bytes, over 5"
+    assert str(limit.value) == f"{big}: 20 bytes, more than an SBOM may have (5)"
+
+
+def test_validate_checks_the_size_before_reading_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from prodsec.cli.app import app
+
+    big = tmp_path / "big.json"
+    big.write_bytes(b"{}" * 10)
+    monkeypatch.setattr(interface, "SBOM_FILE", limits.ParseLimits(5, 64, 0))
+
+    def never(self: Path) -> bytes:
+        raise AssertionError(f"{self} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", never)
+    done = CliRunner().invoke(app, ["sbom", "validate", str(big)])
+    assert (done.exit_code, done.stdout) == (
+        1,
+        f"{big}: 1 problem (unread)\n  {big}: limit: 20 bytes, more than an SBOM may have (5)\n",
+    )
 
 
 def test_validate_reports_what_stops_reading() -> None:
@@ -179,12 +204,10 @@ def test_validate_reports_what_stops_reading() -> None:
 def test_validate_reports_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cyclonedx_json, "MAX_SBOM_COMPONENTS", 0)
     sbom, issues = validate(CDX % b'{"type": "library", "name": "a"}', "e")
-    assert (sbom, [str(i) for i in issues]) == (None, ["e: $: e: more than 0 components"])
-    from prodsec.supplychain.sbom import interface
-
+    assert (sbom, [str(i) for i in issues]) == (None, ["e: limit: more than 0 components"])
     monkeypatch.setattr(interface, "SBOM_FILE", limits.ParseLimits(1, 64, 0))
     assert [str(i) for i in validate(b"{}", "f")[1]] == [
-        "f: $: f: 2 bytes, more than an SBOM may have (1)"
+        "f: limit: 2 bytes, more than an SBOM may have (1)"
     ]
 
 

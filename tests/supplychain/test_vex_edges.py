@@ -211,3 +211,43 @@ def test_cyclonedx_author_falls_back_to_the_supplier() -> None:
            "vulnerabilities": []}  # fmt: skip
     document = read_vex_document(json.dumps(doc).encode(), "s.json")
     assert (document.author, document.statements) == ("S", ())
+
+
+def test_show_counts_one_statement_in_the_singular(tmp_path: Path) -> None:
+    one = tmp_path / "one.json"
+    statement = vex.VexStatement("CVE-1", "pkg:npm/a@1.0", VexStatus.FIXED)
+    one.write_text(vex.write_vex([statement], VexFormat.OPENVEX, author="A"), encoding="utf-8")
+    shown = CliRunner().invoke(app, ["vex", "show", str(one)])
+    assert (shown.exit_code, shown.stdout.splitlines()[0].strip()) == (
+        0,
+        "one.json: openvex, 1 statement",
+    )
+
+
+def test_a_missing_vex_file_is_a_located_error_in_every_reader(tmp_path: Path) -> None:
+    from prodsec.errors import DataError
+    from prodsec.supplychain.vex.model import read_statements
+
+    missing = tmp_path / "gone.json"
+    with pytest.raises(DataError) as own:
+        read_statements(missing)
+    assert own.value.lines() == ["gone.json: $: cannot read: No such file or directory"]
+    with pytest.raises(VexError) as any_format:
+        vex.read_vex_statements(missing)
+    assert any_format.value.lines() == [f"{missing}: $: cannot read: No such file or directory"]
+
+
+@pytest.mark.parametrize("name", ["camera-1.0.cdx.json", "camera-1.0.cdx.xml"])
+def test_an_sbom_offered_as_vex_is_refused(name: str) -> None:
+    path = Path(__file__).resolve().parents[1] / "assets" / "sbom" / name
+    with pytest.raises(VexError) as caught:
+        read_vex_document(path.read_bytes(), name, offered=True)
+    assert caught.value.lines() == [
+        f"{name}: $.vulnerabilities: missing: an SBOM without VEX statements"
+    ]
+    with pytest.raises(VexError) as caught:
+        vex.read_vex_file(path)
+    assert caught.value.lines() == [
+        f"{path}: $.vulnerabilities: missing: an SBOM without VEX statements"
+    ]  # a document stored before is still read (it says nothing)
+    assert read_vex_document(path.read_bytes(), name).statements == ()

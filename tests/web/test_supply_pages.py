@@ -123,3 +123,92 @@ def test_uploads_findings_and_the_feed(
         sign_in(rival, "b@rival.example", PASSWORD)
         assert rival.get("/orgs/Acme/feed.atom").status_code == 404
         assert rival.get("/orgs/Rival/feed.json").json()["items"] == []
+
+
+def _camera(database: Database, catalog: Catalog, email: str, versions: int = 1) -> str:
+    """The example camera stored by a new member of Acme, with `versions` versions."""
+    acme = _member(database, email, "Acme")
+    data = yaml.safe_load((CAMERA / "profile.yaml").read_text())
+    with database.session() as s:
+        ident = repo.create_product(s, acme, repo.parse(catalog, data, "camera"), data).id
+        for _ in range(versions - 1):
+            repo.update_product(s, acme, ident, repo.parse(catalog, data, "camera"), data)
+    return ident
+
+
+def _add_sboms(database: Database, ident: str, index: MemoryIndex, *sboms: bytes) -> None:
+    """Each SBOM stored for the version of its place (1, 2, ...), role firmware."""
+    from prodsec.store.audit import CLI
+    from prodsec.store.supply import add_sbom
+
+    with database.session() as s:
+        for number, data in enumerate(sboms, 1):
+            name = f"fw-{number}.json"
+            add_sbom(s, repo.EVERY_PRODUCT, ident, number, data, name, "firmware", CLI, index)
+
+
+def _page(database: Database, catalog: Catalog, index: MemoryIndex, email: str, where: str) -> str:
+    app = create_app(database, catalog)
+    app.state.advisories = index
+    with TestClient(app) as web:
+        sign_in(web, email, PASSWORD)
+        page: str = web.get(where).text
+    return page
+
+
+def test_the_sbom_diff_names_each_change_beside_its_count(
+    database: Database, catalog: Catalog, camera_index: Callable[..., MemoryIndex]
+) -> None:
+    firmware = json.loads((CAMERA / "firmware.cdx.json").read_text())
+    for c in firmware["components"]:
+        if c["name"] == "wolfSSL":
+            c["version"], c["purl"] = "5.6.6", "pkg:github/wolfssl/wolfssl@5.6.6"
+    firmware["components"] = [c for c in firmware["components"] if c["name"] != "FatFs"]
+    firmware["components"].append({"type": "library", "name": "mbedtls", "version": "3.5.2"})
+    ident = _camera(database, catalog, "d@acme.example", versions=2)
+    index = camera_index()
+    old = (CAMERA / "firmware.cdx.json").read_bytes()
+    _add_sboms(database, ident, index, old, json.dumps(firmware).encode())
+    page = _page(database, catalog, index, "d@acme.example", f"/products/{ident}")
+    assert (
+        "<p>SBOM diff version 1 fw-1.json to version 2 fw-2.json: 1 added (mbedtls 3.5.2), "
+        "1 removed (FatFs r0.13), 1 upgraded (wolfSSL 4.8.1 to 5.6.6), 4 unchanged.</p>"
+    ) in page
+
+
+def test_an_sbom_sent_through_the_vex_form_is_refused(
+    database: Database, catalog: Catalog, camera_index: Callable[..., MemoryIndex]
+) -> None:
+    from prodsec.store.models import VexDocumentRow
+
+    ident = _camera(database, catalog, "e@acme.example")
+    app = create_app(database, catalog)
+    app.state.advisories = camera_index()
+    with TestClient(app) as web:
+        sign_in(web, "e@acme.example", PASSWORD)
+        page = web.get(f"/products/{ident}").text
+        sbom = ("firmware.cdx.json", (CAMERA / "firmware.cdx.json").read_bytes())
+        sent = web.post(f"/products/{ident}/vex", data={"csrf": _token(page)}, files={"vex": sbom})
+    assert sent.status_code == 400
+    assert (
+        '<p class="error" role="alert">firmware.cdx.json: $.vulnerabilities: missing: an SBOM '
+        "without VEX statements</p>"
+    ) in sent.text
+    with database.session() as s:
+        assert s.scalars(select(VexDocumentRow)).all() == []
+
+
+def test_components_past_the_end_show_the_last_page(
+    database: Database, catalog: Catalog, camera_index: Callable[..., MemoryIndex]
+) -> None:
+    app_sbom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "components": [{"type": "library", "name": f"p{i}", "version": "1"} for i in range(55)],
+    }
+    ident = _camera(database, catalog, "f@acme.example")
+    index = camera_index()
+    _add_sboms(database, ident, index, json.dumps(app_sbom).encode())
+    page = _page(database, catalog, index, "f@acme.example", f"/products/{ident}?components=500")
+    assert "<caption>Components 51 to 55 of 55</caption>" in page
+    assert '<a href="?components=0#supply">Earlier components</a>' in page

@@ -23,17 +23,23 @@ def validate(
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Check CSAF 2.0 documents: the JSON schema and the mandatory tests 6.1.1 to 6.1.33.
-    Exit 1 when one fails, each failure printed as test: JSON path: message."""
-    from prodsec.errors import BadInputError
+    Exit 1 when one fails, each failure printed as test: JSON path: message (a file that
+    is not JSON fails the test `read`; the other files are still checked)."""
+    from prodsec.errors import BadInputError, DataError, LimitExceededError
     from prodsec.supplychain.csaf.document import read_json
     from prodsec.supplychain.csaf.validate import validate as check
-    from prodsec.supplychain.csaf.views import validation_view
+    from prodsec.supplychain.csaf.views import ValidationPublic, unreadable_view, validation_view
 
-    views = []
+    views: list[ValidationPublic] = []
     for file in files:
         if not file.is_file():
             raise BadInputError(f"{file}: no such file")
-        views.append(validation_view(check(read_json(file), str(file))))
+        try:
+            document = read_json(file)
+        except (DataError, LimitExceededError) as exc:
+            views.append(unreadable_view(str(file), exc))
+            continue
+        views.append(validation_view(check(document, str(file))))
     if fmt is Format.TABLE:
         for v in views:
             n = len(v["failures"])
@@ -82,7 +88,10 @@ def make(
         str, typer.Option("--namespace", help="The publisher's namespace, a URL.")
     ],
     vex: Annotated[
-        Path | None, typer.Option("--vex", help="VEX statements (prodsec's JSON form).")
+        Path | None,
+        typer.Option(
+            "--vex", help="VEX statements: OpenVEX, CycloneDX VEX, CSAF VEX or prodsec's JSON."
+        ),
     ] = None,
     status: Annotated[str, typer.Option("--status", help="draft, interim or final.")] = "final",
     date: Annotated[
@@ -105,7 +114,7 @@ def make(
     from prodsec.supplychain.csaf.findings_in import parse_findings
     from prodsec.supplychain.csaf.make import AdvisoryRequest, ProfileType, Tlp, make_advisory
     from prodsec.supplychain.csaf.model import Status
-    from prodsec.supplychain.vex.model import read_statements
+    from prodsec.supplychain.vex import read_vex_statements
 
     try:
         released = datetime.fromisoformat(date) if date else datetime.now(UTC)
@@ -127,7 +136,7 @@ def make(
         status=_choice("--status", status, Status),
     )
     found = parse_findings(read_json(findings), findings.name)
-    statements = read_statements(vex) if vex else ()
+    statements = read_vex_statements(vex) if vex else ()
     text = json.dumps(make_advisory(request, found, statements), indent=2) + "\n"
     if output is None:
         typer.echo(text, nl=False)

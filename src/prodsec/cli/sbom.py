@@ -37,20 +37,24 @@ def validate(
     ],
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """Check SBOMs: the schema (CycloneDX JSON), the format, every purl. Exit 1 on a
-    problem, each printed as file: field: message."""
+    """Check SBOMs: the schema (CycloneDX JSON and XML), the format, every purl. Exit 1
+    on a problem, each printed as file:line: field: message."""
+    from prodsec.errors import BadInputError, LimitExceededError
+    from prodsec.supplychain.sbom import SbomError, file_bytes
+    from prodsec.supplychain.sbom.validate import limit_issue
     from prodsec.supplychain.sbom.validate import validate as check
     from prodsec.supplychain.sbom.views import validation_view
 
     views = []
     for file in files:
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            from prodsec.errors import BadInputError
-
-            raise BadInputError(f"{file}: cannot read: {exc.strerror}") from None
-        sbom, issues = check(data, str(file))
+        if not file.is_file():
+            raise BadInputError(f"{file}: cannot read: No such file or directory")
+        try:  # the size is checked before the file is read into memory
+            sbom, issues = check(file_bytes(file), str(file))
+        except LimitExceededError as exc:
+            sbom, issues = None, [limit_issue(str(file), exc)]
+        except SbomError as exc:  # unreadable (permissions): one more problem
+            sbom, issues = None, list(exc.issues)
         views.append(validation_view(str(file), sbom, issues))
     if fmt is Format.TABLE:
         for v in views:
@@ -86,6 +90,9 @@ def diff(before: FileArg, after: FileArg, fmt: FormatOpt = Format.TABLE) -> None
            "after": u["after"], "key": u["key"]} for u in view["upgraded"]),
     ]  # fmt: skip
     title = f"{before.name} -> {after.name}: {view['unchanged']} unchanged"
+    if fmt is Format.TABLE and not rows:  # an empty table says less than a sentence
+        typer.echo(f"{title}; no component added, removed or upgraded")
+        return
     emit(fmt, view, rows, ["change", "name", "before", "after", "key"], title=title)
 
 

@@ -28,7 +28,8 @@ def show(file: FileArg, fmt: FormatOpt = Format.TABLE) -> None:
     from prodsec.supplychain.vex.views import vex_view
 
     view = vex_view(str(file), read_vex_file(file))
-    title = f"{file.name}: {view['format']}, {view['statement_count']} statements"
+    count = view["statement_count"]
+    title = f"{file.name}: {view['format']}, {count} statement{'s' * (count != 1)}"
     emit(fmt, view, view["statements"], COLUMNS, title=title)
 
 

@@ -176,3 +176,15 @@ def test_bad_options_and_findings_are_refused(tmp_path: Path) -> None:
         "f.json: $[0].fixed: expected a list of strings",
         "f.json: $[0].vex: 'gone' is not a valid VexStatus",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["openvex", "cyclonedx", "csaf"])
+def test_vex_in_any_of_the_three_formats_makes_the_same_advisory(fmt: str, tmp_path: Path) -> None:
+    from prodsec.supplychain.vex import VexFormat, read_vex_statements, write_vex
+
+    own = INPUT / "camera-vex.json"
+    other = tmp_path / f"camera-vex.{fmt}.json"
+    other.write_text(write_vex(read_vex_statements(own), VexFormat(fmt), author="Example"))
+    expected = _make("--profile-type", "csaf_vex", "--vex", str(own))
+    assert _make("--profile-type", "csaf_vex", "--vex", str(other)) == expected
+    assert expected[0] == 0

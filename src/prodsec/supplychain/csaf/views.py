@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from prodsec.errors import DataError, LimitExceededError
 from prodsec.supplychain.csaf.validate import Report
 
 
@@ -31,6 +32,17 @@ def validation_view(report: Report) -> ValidationPublic:
             {"test": f.test, "path": f.path, "message": f.message} for f in report.failures
         ],
     }
+
+
+def unreadable_view(source: str, error: DataError | LimitExceededError) -> ValidationPublic:
+    """A document that could not be read as JSON: not valid, its one test `read` failed
+    with each problem of the reader (a limit at `$`)."""
+    if isinstance(error, DataError):
+        found = [(i.field, i.message) for i in error.issues]
+    else:
+        found = [("$", str(error).partition(": ")[2] or str(error))]
+    failures: list[FailurePublic] = [{"test": "read", "path": p, "message": m} for p, m in found]
+    return {"source": source, "valid": False, "failed_tests": ["read"], "failures": failures}
 
 
 def _mandatory() -> list[str]:

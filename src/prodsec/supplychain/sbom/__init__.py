@@ -35,6 +35,10 @@ __all__ = [
 def detect(data: bytes, source: str) -> SbomFormat:
     """The format of `data`, from its first bytes and its top-level keys."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head:
+        raise fail(source, "$", "not an SBOM: " + ("only blanks" if data else "the file is empty"))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:2]:
+        raise fail(source, "$", "not an SBOM: UTF-16 or UTF-32 text; SBOMs are read as UTF-8")
     if head.startswith(b"<"):
         return SbomFormat.CYCLONEDX_XML
     if head.startswith(b"{"):
@@ -82,14 +86,13 @@ def read_sbom(data: bytes, source: str) -> Sbom:
 
 
 def read_sbom_file(path: Path) -> Sbom:
-    from prodsec.catalog.limits import SBOM_FILE
-    from prodsec.errors import LimitExceededError
+    return read_sbom(file_bytes(path), str(path))
 
+
+def file_bytes(path: Path) -> bytes:
+    """The bytes of an SBOM file, its size checked before it is read."""
     try:
-        size = path.stat().st_size
-        if size > SBOM_FILE.max_bytes:
-            raise LimitExceededError(f"{path}: {size} bytes, over {SBOM_FILE.max_bytes}")
-        data = path.read_bytes()
+        check_size(path.stat().st_size, str(path))
+        return path.read_bytes()
     except OSError as exc:
         raise fail(str(path), "$", f"cannot read: {exc.strerror}") from None
-    return read_sbom(data, str(path))

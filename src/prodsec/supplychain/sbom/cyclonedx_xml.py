@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
+from defusedxml import (
+    DefusedXmlException,
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+)
 from defusedxml.ElementTree import fromstring
 
 from prodsec.catalog.limits import MAX_SBOM_COMPONENTS, SBOM_FILE
@@ -84,6 +89,19 @@ def _flatten(box: Element | None, ns: str, path: str, depth: int, out: list[Comp
         raise LimitExceededError(f"more than {MAX_SBOM_COMPONENTS} components", limit="items")
 
 
+def refusal(exc: DefusedXmlException) -> str:
+    """What defusedxml refused, in words (its own message is the exception's repr)."""
+    if isinstance(exc, DTDForbidden):
+        what = "a document type declaration (DTD)"
+    elif isinstance(exc, EntitiesForbidden):
+        what = f"an entity declaration ({exc.name})"
+    elif isinstance(exc, ExternalReferenceForbidden):
+        what = "an external reference"
+    else:
+        what = type(exc).__name__
+    return f"refused: {what}; DTDs, entities and external references are not read"
+
+
 class CycloneDxXmlReader(SbomReader):
     format = SbomFormat.CYCLONEDX_XML
 
@@ -92,7 +110,7 @@ class CycloneDxXmlReader(SbomReader):
         try:
             root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         except DefusedXmlException as exc:
-            raise fail(source, "/", f"refused: {exc}") from None
+            raise fail(source, "/", refusal(exc)) from None
         except ParseError as exc:
             line = exc.position[0] if exc.position else 0
             raise fail(source, "/", f"not well-formed XML: {exc}", line) from None
@@ -108,9 +126,13 @@ class CycloneDxXmlReader(SbomReader):
         if top is not None:
             components.append(_component(top, ns, "$.metadata.component"))
             subject = components[0].ref
-            box = top.find(ns + "components")
-            _flatten(box, ns, "$.metadata.component.components", 1, components)
-        _flatten(root.find(ns + "components"), ns, "$.components", 0, components)
+        try:
+            if top is not None:
+                box = top.find(ns + "components")
+                _flatten(box, ns, "$.metadata.component.components", 1, components)
+            _flatten(root.find(ns + "components"), ns, "$.components", 0, components)
+        except LimitExceededError as exc:  # the limit's message names no file: add it
+            raise LimitExceededError(f"{source}: {exc}", limit=exc.limit) from None
         graph: list[tuple[ComponentRef, tuple[ComponentRef, ...]]] = []
         deps = root.find(ns + "dependencies")
         for d in deps.findall(ns + "dependency") if deps is not None else []:

@@ -144,11 +144,22 @@ def decode_json(decoder: msgspec.json.Decoder[T], data: bytes, source: str) -> T
         raise fail(source, where.strip("`") if sep else "$", text if sep else str(exc)) from None
     except msgspec.DecodeError as exc:
         raise fail(source, "$", f"not JSON: {exc}") from None
+    except RecursionError:  # the decoder recurses per level: a hostile file stops here
+        raise too_deep(source) from None
 
 
-def check_size(data: bytes, source: str) -> None:
-    if len(data) > SBOM_FILE.max_bytes:
+def too_deep(source: str) -> LimitExceededError:
+    """The error of a JSON document nested deeper than a decoder can follow (always far
+    deeper than the 64 levels of nested components an SBOM may have)."""
+    depth = SBOM_FILE.max_depth
+    return LimitExceededError(f"{source}: $: nested deeper than {depth} levels", limit="depth")
+
+
+def check_size(data: bytes | int, source: str) -> None:
+    """`data` (or a file's size) within the SBOM size limit."""
+    size = data if isinstance(data, int) else len(data)
+    if size > SBOM_FILE.max_bytes:
         raise LimitExceededError(
-            f"{source}: {len(data)} bytes, more than an SBOM may have ({SBOM_FILE.max_bytes})",
+            f"{source}: {size} bytes, more than an SBOM may have ({SBOM_FILE.max_bytes})",
             limit="bytes",
         )

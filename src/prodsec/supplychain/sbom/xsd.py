@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prodsec.errors import Issue, UnavailableError
+from prodsec.supplychain.sbom.cyclonedx_xml import refusal
 
 _PACKAGE = "cyclonedx.schema._res"
 _NAMESPACE = "http://cyclonedx.org/schema/bom/"
@@ -102,10 +103,15 @@ def xml_schema_issues(data: bytes, source: str) -> list[Issue]:
     try:  # the reader's own refusals first: nothing below sees a DTD or an entity
         fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        return [Issue(source, 0, "/", f"refused: {exc}")]
+        return [Issue(source, 0, "/", refusal(exc))]
     except Exception as exc:  # not well-formed: the reader says where
         return [Issue(source, 0, "/", f"not well-formed XML: {exc}")]
-    root = etree.fromstring(data, _parser())
+    try:  # lxml refuses what Python's parser takes: elements nested over 256 deep
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        deep = "Excessive depth" in exc.msg
+        message = "elements nested deeper than 256 levels" if deep else exc.msg
+        return [Issue(source, exc.lineno or 0, "/", f"refused: {message}")]
     ns = etree.QName(root).namespace or ""
     version = ns.removeprefix(_NAMESPACE)
     if not ns.startswith(_NAMESPACE) or version not in VERSIONS:

@@ -30,6 +30,7 @@ __all__ = [
     "read_vex",
     "read_vex_document",
     "read_vex_file",
+    "read_vex_statements",
     "write_vex",
 ]
 
@@ -49,9 +50,11 @@ def detect(data: bytes, source: str) -> VexFormat:
     raise fail(source, "$", "not a VEX document: neither OpenVEX, CycloneDX nor CSAF")
 
 
-def read_vex_document(data: bytes, source: str) -> VexDocument:
+def read_vex_document(data: bytes, source: str, *, offered: bool = False) -> VexDocument:
     """A VEX document of any of the three formats: `VexError` (located) when it cannot be
-    read, `LimitExceededError` past the limits."""
+    read, `LimitExceededError` past the limits. A document `offered` now (a file given on
+    the command line or uploaded, not one stored before) is also refused when it is a
+    CycloneDX SBOM without `vulnerabilities`."""
     check_size(data, source)
     match detect(data, source):
         case VexFormat.OPENVEX:
@@ -61,7 +64,7 @@ def read_vex_document(data: bytes, source: str) -> VexDocument:
         case VexFormat.CYCLONEDX:
             from prodsec.supplychain.vex.cyclonedx import read_cyclonedx_document
 
-            return read_cyclonedx_document(data, source)
+            return read_cyclonedx_document(data, source, offered=offered)
         case VexFormat.CSAF:
             from prodsec.supplychain.vex.csaf import read_csaf_document
 
@@ -81,7 +84,23 @@ def read_vex_file(path: Path) -> VexDocument:
         raise fail(str(path), "$", f"cannot read: {exc.strerror}") from None
     if size > VEX_FILE.max_bytes:
         raise LimitExceededError(f"{path}: {size} bytes, over {VEX_FILE.max_bytes}", limit="bytes")
-    return read_vex_document(data, str(path))
+    return read_vex_document(data, str(path), offered=True)
+
+
+def read_vex_statements(path: Path) -> tuple[VexStatement, ...]:
+    """The statements of a VEX file in any of the three formats, or in prodsec's own JSON
+    form (`{"statements": [...]}` with the members of `VexStatementPublic`), told apart
+    from OpenVEX by having no `@context`."""
+    try:
+        head = b"" if path.stat().st_size > VEX_FILE.max_bytes else path.read_bytes()
+    except OSError as exc:
+        raise fail(str(path), "$", f"cannot read: {exc.strerror}") from None
+    own = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and b'"@context"' not in head
+    if own and b'"bomFormat"' not in head and b'"csaf_version"' not in head:
+        from prodsec.supplychain.vex.model import read_statements
+
+        return read_statements(path)
+    return read_vex_file(path).statements
 
 
 def write_vex(statements: Sequence[VexStatement], fmt: VexFormat, *, author: str) -> str:

@@ -17,6 +17,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from prodsec.supplychain.sbom.cyclonedx_xml import refusal
 from prodsec.supplychain.vex.interface import (
     Reader,
     VexDocument,
@@ -87,12 +88,15 @@ def _author(r: Reader, meta: dict[str, Any]) -> str:
     return ""
 
 
-def document_of(doc: dict[str, Any], source: str) -> VexDocument:
+def document_of(doc: dict[str, Any], source: str, *, offered: bool = False) -> VexDocument:
     """The statements of a decoded CycloneDX document (JSON, or XML made into the same
-    shape)."""
+    shape). A document `offered` now (not one stored before) must have `vulnerabilities`:
+    without them it is an SBOM sent where VEX belongs."""
     r = Reader(source)
     if doc.get("bomFormat") != "CycloneDX":
         raise fail(source, "$.bomFormat", "not a CycloneDX document")
+    if offered and "vulnerabilities" not in doc:
+        raise fail(source, "$.vulnerabilities", "missing: an SBOM without VEX statements")
     meta = r.object(doc, "metadata", "$")
     stamp = parse_time(r.text(meta, "timestamp", "$.metadata"), source, "$.metadata.timestamp")
     parts = _parts(r, doc)
@@ -129,12 +133,13 @@ def document_of(doc: dict[str, Any], source: str) -> VexDocument:
     return VexDocument(VexFormat.CYCLONEDX, tuple(out), _author(r, meta))
 
 
-def read_cyclonedx_document(data: bytes, source: str) -> VexDocument:
-    """CycloneDX VEX in JSON or XML (found from the first byte)."""
+def read_cyclonedx_document(data: bytes, source: str, *, offered: bool = False) -> VexDocument:
+    """CycloneDX VEX in JSON or XML (found from the first byte); `offered` as `document_of`
+    says."""
     check_size(data, source)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return document_of(_xml_document(data, source), source)
-    return document_of(load_json(data, source), source)
+        return document_of(_xml_document(data, source), source, offered=offered)
+    return document_of(load_json(data, source), source, offered=offered)
 
 
 def read_cyclonedx(data: bytes, source: str) -> list[VexStatement]:
@@ -184,7 +189,7 @@ def _xml_document(data: bytes, source: str) -> dict[str, Any]:
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise fail(source, "/", f"refused: {exc}") from None
+        raise fail(source, "/", refusal(exc)) from None
     except ParseError as exc:
         raise fail(source, "/", f"not well-formed XML: {exc}") from None
     ns, _, local = root.tag.rpartition("}")

@@ -160,8 +160,13 @@ def parse_statements(data: Any, source: str = "(vex)") -> tuple[VexStatement, ..
 
 
 def read_statements(path: Path) -> tuple[VexStatement, ...]:
-    """Statements from a JSON file in prodsec's own form, within the OSV file limits."""
-    return parse_statements(read_document(path), path.name)
+    """Statements from a JSON file in prodsec's own form, within the OSV file limits; a
+    file that cannot be read is a `DataError` naming it."""
+    try:
+        document = read_document(path)
+    except OSError as exc:
+        raise DataError([Issue(path.name, 0, "$", f"cannot read: {exc.strerror}")]) from None
+    return parse_statements(document, path.name)
 
 
 def statements_document(statements: Sequence[VexStatement]) -> dict[str, Any]:

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from prodsec.assess.supply import finding_view
-from prodsec.errors import BadInputError
+from prodsec.errors import BadInputError, DataError
 from prodsec.store import supply
 from prodsec.store.changelog import LoggedChange, organisation_log
 from prodsec.store.db import Database
 from prodsec.store.models import Organisation, ProductVersion, User, VerdictChange
 from prodsec.store.repo import NotStoredError
+from prodsec.supplychain.vex import read_vex_document
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
 from prodsec.web.api.supply import advisories
 from prodsec.web.auth import ActorDep, SignedIn, VisibilityDep, signed_in
@@ -39,6 +40,9 @@ def supply_section(
 ) -> dict[str, Any]:
     """What the product page's supply-chain section shows for a version."""
     rows, total = supply.components_page(s, version, offset, COMPONENTS_PAGE)
+    if total and offset >= total:  # past the end (an old link): the last page
+        offset = (total - 1) // COMPONENTS_PAGE * COMPONENTS_PAGE
+        rows, total = supply.components_page(s, version, offset, COMPONENTS_PAGE)
     found, verdicts = supply.findings_of(s, version, index, on)
     changes = s.scalars(
         select(VerdictChange)
@@ -127,10 +131,21 @@ async def add_vex(
 ) -> Response:
     """Store the uploaded VEX document of the product; back to the page."""
     data, name = await _upload(form, "vex")
+    _offered_vex(data, name)
     index = advisories(request)
     return await _stored(
         db, ident, lambda s: supply.add_vex(s, visibility, ident, data, name, actor, index)
     )
+
+
+def _offered_vex(data: bytes, name: str) -> None:
+    """Refuse an SBOM sent through the VEX form (the store reads it as VEX of no
+    statements); an empty file is left to the store, which says so in its words."""
+    if data:
+        try:
+            read_vex_document(data, name, offered=True)
+        except DataError as exc:
+            raise BadInputError(issues=exc.issues) from None
 
 
 def _organisation(s: Session, user: User, name: str) -> Organisation:
