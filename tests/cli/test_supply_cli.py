@@ -3,6 +3,7 @@ profile's supply-chain claims, on real SQLite files."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def test_sbom_add_stores_and_a_sync_re_assesses(run: Run, tmp_path: Path, catalo
     db.engine.dispose()
     # the new advisory, synced: the stored camera is judged again by itself
     code, _, err = run("vulns", "sync", "--cpe", str(ASSETS / "nvd-late.json"), "--db", url)
-    assert (code, err) == (0, "re-assessed: 1 product versions changed verdict\n")
+    assert (code, err) == (0, "re-assessed: 1 product version changed verdict\n")
     assert _count(url, VerdictChange) == 2  # the VEX's, then the advisory's
 
 
@@ -92,7 +93,44 @@ def test_assess_derives_the_supply_chain_claims(run: Run, tmp_path: Path) -> Non
     profile = str(CAMERA / "profile.yaml")
     code, out, _ = run("assess", profile, "--on", "2026-11-30", "--db", url, "-f", "json")
     assert code == 1
-    import json
-
     view = json.loads(out)
     assert [n for n in view["notes"] if n.startswith("no-known")] == [KEV_NOTE]
+
+
+def test_vulns_sync_needs_a_source_and_scan_a_filled_index(run: Run, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    sbom = str(CAMERA / "firmware.cdx.json")
+    assert run("vulns", "sync", "--db", url) == (
+        2,
+        "",
+        "error: --from: nothing to sync: give --from, --kev or --cpe\n",
+    )
+    # an empty index would report the firmware clean: it is refused instead
+    assert run("vulns", "scan", sbom, "--db", url) == (
+        2,
+        "",
+        "error: --db: the database's advisory index holds nothing: run `prodsec vulns sync` "
+        "first, or scan with --from or --cpe\n",
+    )
+    code, out, err = run(
+        "vulns", "sync", "--cpe", str(ASSETS / "nvd-camera.json"), "--db", url, "-f", "csv"
+    )
+    assert (code, out, err) == (
+        0,
+        "what,count\nadded,2\nreplaced,0\nwithdrawn,0\nunchanged,0\nrefused,0\nkev,no file\n"
+        "cpe_rules,2\n",
+        "",
+    )
+    # the camera's own OpenVEX document covers the FreeRTOS finding; wolfSSL's stays open
+    vex = str(CAMERA / "vex.openvex.json")
+    code, out, _ = run("vulns", "scan", sbom, "--vex", vex, "--db", url, "-f", "json")
+    view = json.loads(out)
+    found = [
+        (f["advisory"], (f["vex"] or {}).get("status"), (f["vex"] or {}).get("justification"))
+        for f in view["findings"]
+    ]
+    assert (code, view["open"]) == (1, 1)
+    assert found == [
+        ("CVE-2018-16525", "not_affected", "vulnerable_code_not_present"),
+        ("CVE-2022-25640", None, None),
+    ]

@@ -183,7 +183,7 @@ def test_a_new_kev_entry_re_assesses_what_its_advisory_touches(
         assert s.scalars(select(SupplyState)).one().verdicts["no-known-exploitable-vulnerabilities"]
     kev = str(ASSETS / "kev-written-for-test.json")
     ran = CliRunner().invoke(app, ["vulns", "sync", "--kev", kev, "--db", database.url])
-    assert (ran.exit_code, ran.stderr) == (0, "re-assessed: 1 product versions changed verdict\n")
+    assert (ran.exit_code, ran.stderr) == (0, "re-assessed: 1 product version changed verdict\n")
     with database.session() as s:
         (change,) = s.scalars(select(VerdictChange)).all()
         key = "no-known-exploitable-vulnerabilities"

@@ -77,6 +77,7 @@ def test_tag_value_line_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(LimitExceededError) as caught:
         read_sbom(long, "long.spdx")
     assert str(caught.value) == "long.spdx:2: a line over 65536 characters"
+    assert caught.value.extra() == {"limit": "line"}  # the API's 413 names the limit
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import typer
 
 from prodsec.cli.database import DbOpt
 from prodsec.cli.output import Format, FormatOpt, emit
+from prodsec.errors import BadInputError
 
 if TYPE_CHECKING:
     from prodsec.store.db import Database
@@ -53,6 +54,7 @@ def sync(
 ) -> None:
     """Bring advisories into the database's index: nothing is stored when a file is
     refused, unless --skip-bad."""
+    from rich.console import Console
     from rich.progress import Progress
 
     from prodsec.store.db import Database
@@ -61,11 +63,14 @@ def sync(
     from prodsec.supplychain.vuln.sync import count_files, report_public
     from prodsec.supplychain.vuln.sync import sync as run_sync
 
+    if not sources and kev is None and not cpe:
+        raise BadInputError("nothing to sync: give --from, --kev or --cpe", field="--from")
     entries = read_kev(kev) if kev else None
     folders = list(sources or [])
     database = Database(db)
     store = SqlAdvisoryStore(database)
-    with Progress(transient=True, disable=not folders) as progress:
+    progress_bar = Progress(transient=True, disable=not folders, console=Console(stderr=True))
+    with progress_bar as progress:
         task = progress.add_task("reading advisories", total=count_files(folders) or None)
         report = run_sync(
             store,
@@ -81,14 +86,15 @@ def sync(
     view = report_public(report)
     rows = [{"what": k, "count": view[k]} for k in ("added", "replaced", "withdrawn", "unchanged")]
     rows.append({"what": "refused", "count": len(view["refused"])})
-    rows.append({"what": "kev", "count": view["kev"] if view["kev"] is not None else ""})
+    rows.append({"what": "kev", "count": view["kev"] if view["kev"] is not None else "no file"})
     rows.append({"what": "cpe_rules", "count": view["cpe_rules"]})
     emit(fmt, view, rows, ["what", "count"], title="vulns sync")
     if fmt is not Format.JSON:
         for refused in view["refused"]:
             typer.echo(f"refused: {refused['source']}: {refused['reason']}", err=True)
     if changed:
-        typer.echo(f"re-assessed: {changed} product versions changed verdict", err=True)
+        versions = "product version" if changed == 1 else "product versions"
+        typer.echo(f"re-assessed: {changed} {versions} changed verdict", err=True)
 
 
 def _reassess(database: Database, advisories: list[str], kev: list[str]) -> int:
@@ -114,9 +120,16 @@ def _index(sources: list[Path], kev: Path | None, cpe: list[Path], db: str | Non
 
     if not sources and not cpe:
         from prodsec.store.db import Database
-        from prodsec.store.vulns import SqlAdvisoryIndex
+        from prodsec.store.vulns import SqlAdvisoryIndex, SqlAdvisoryStore
 
-        return SqlAdvisoryIndex(Database(db))
+        database = Database(db)
+        if SqlAdvisoryStore(database).empty():
+            raise BadInputError(
+                "the database's advisory index holds nothing: run `prodsec vulns sync`"
+                " first, or scan with --from or --cpe",
+                field="--db",
+            )
+        return SqlAdvisoryIndex(database)
     loaded, refused = read_sources(sources)
     if refused:
         from prodsec.errors import DataError, Issue
@@ -136,7 +149,10 @@ def scan(
     vex: Annotated[
         list[Path] | None,
         typer.Option(
-            "--vex", help="VEX statements (prodsec's JSON form; repeatable).", dir_okay=False
+            "--vex",
+            help="VEX statements: OpenVEX, CycloneDX VEX, CSAF VEX or prodsec's JSON form"
+            " (repeatable).",
+            dir_okay=False,
         ),
     ] = None,
     on: Annotated[
@@ -158,14 +174,14 @@ def scan(
     from prodsec import __version__
     from prodsec.cli.applies import parse_day
     from prodsec.supplychain.sbom import read_sbom_file
-    from prodsec.supplychain.vex.model import read_statements
+    from prodsec.supplychain.vex import read_vex_statements
     from prodsec.supplychain.vuln.findings import scan as run_scan
     from prodsec.supplychain.vuln.sarif import sarif_log
     from prodsec.supplychain.vuln.views import scan_public
 
     day = parse_day(on, "--on") if on else dt.date.today()
     document = read_sbom_file(sbom)
-    statements = [s for path in vex or [] for s in read_statements(path)]
+    statements = [s for path in vex or [] for s in read_vex_statements(path)]
     index = _index(list(sources or []), kev, list(cpe or []), db)
     found = run_scan(document.components, index, on=day, vex=statements)
     view = scan_public(sbom.name, day.isoformat(), len(document.components), found)

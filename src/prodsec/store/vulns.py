@@ -52,6 +52,12 @@ class SqlAdvisoryStore:
         self.kev_news: list[str] = []
         """The CVEs the last KEV catalog saved lists anew (or with another date added)."""
 
+    def empty(self) -> bool:
+        """Whether the index holds no advisory (CPE rules belong to advisories), so that a
+        scan against it could only find nothing."""
+        with self.db.session() as session:
+            return session.execute(select(AdvisoryRow.id).limit(1)).first() is None
+
     def known(self) -> Mapping[str, tuple[str, str]]:
         with self.db.session() as session:
             rows = session.execute(

@@ -80,7 +80,7 @@ def _check_gap(text: str, begin: int, end: int, source: str) -> None:
                 raise fail(source, bare.partition(":")[0].strip(), "<text> without </text>", at)
             if len(bare) > SBOM_LINE_LENGTH:
                 raise LimitExceededError(
-                    f"{source}:{at}: a line over {SBOM_LINE_LENGTH} characters", limit="bytes"
+                    f"{source}:{at}: a line over {SBOM_LINE_LENGTH} characters", limit="line"
                 )
             raise fail(source, "tag", f"not 'Tag: value': {bare[:80]!r}", at)
         offset += len(line) + 1
