@@ -135,3 +135,27 @@ def test_package_keys() -> None:
     assert package_key("Debian:12", "openssl") == "Debian:openssl"
     assert cpe_key("cpe:2.3:o:amazon:freertos:10.0.1:*:*:*:*:*:*:*") == "cpe:o:amazon:freertos"
     assert cpe_key("not a cpe") is None
+
+
+def test_an_empty_advisory_index_derives_no_verdict_on_vulnerabilities(
+    catalog: Catalog, camera: Profile
+) -> None:
+    """Nothing found in an index that holds nothing proves nothing: Annex I (2)(a) stays
+    unknown, the SBOM's own blocks are still judged, and the notes say why."""
+    result = judged(catalog, camera, MemoryIndex())
+    assert verdict(result, "AnnexI-I-2a") is Verdict.UNKNOWN
+    assert result.profile.claim("no-known-exploitable-vulnerabilities") is None
+    assert result.profile.claim("vulnerability-remediation") is None
+    sbom = result.profile.claim("sbom")
+    assert sbom is not None and sbom.met
+    assert assessment_view(result)["notes"] == [
+        "sbom: met, derived from firmware.cdx.json (firmware); vex.openvex.json; the advisory "
+        "index holds no advisory, so no-known-exploitable-vulnerabilities and "
+        "vulnerability-remediation are not derived (run `prodsec vulns sync`); met with a "
+        "parsable SBOM listing the top-level dependencies: firmware.cdx.json: cyclonedx-json "
+        "1.5, 6 components, 4 top-level",
+        "sbom-machine-readable: met, derived from firmware.cdx.json (firmware); "
+        "vex.openvex.json; the advisory index holds no advisory, so "
+        "no-known-exploitable-vulnerabilities and vulnerability-remediation are not derived "
+        "(run `prodsec vulns sync`): firmware.cdx.json: cyclonedx-json",
+    ]

@@ -115,6 +115,9 @@ class Evidence:
     """(SBOM file name, finding), every finding of every SBOM."""
     vex_files: tuple[str, ...] = ()
     max_open_days: int = MAX_OPEN_DAYS
+    advisories: bool = True
+    """Whether the index held any advisory: with none, finding nothing proves nothing, so
+    the claims on known vulnerabilities and their remediation are not derived."""
 
 
 def is_open(finding: Finding) -> bool:
@@ -178,24 +181,24 @@ def _capped(lines: list[str]) -> tuple[str, ...]:
 
 
 def derived_claims(evidence: Evidence, on: dt.date) -> tuple[BlockClaim, ...]:
-    """The claims the evidence decides, as of `on`."""
+    """The claims the evidence decides, as of `on`; without advisories in the index, only
+    those on the SBOM itself (the others keep what the profile claims)."""
     sources = ", ".join(f"{s.name} ({s.role})" for s in evidence.sboms) or "no SBOM"
     vex = ", ".join(evidence.vex_files) or "no VEX document"
-    basis = f"derived from {sources}; {vex}; advisories as of {on.isoformat()}"
+    if evidence.advisories:
+        basis = f"derived from {sources}; {vex}; advisories as of {on.isoformat()}"
+    else:
+        basis = (
+            f"derived from {sources}; {vex}; the advisory index holds no advisory, so "
+            f"{NO_EXPLOITABLE} and {REMEDIATION} are not derived (run `prodsec vulns sync`)"
+        )
     found = evidence.findings
     blockers = [evidence_line(src, f) for src, f in found if blocking(f)]
     covered = [evidence_line(src, f) for src, f in found if not is_open(f)]
     late = [evidence_line(src, f, on) for src, f in found if overdue(f, on, evidence.max_open_days)]
     open_count = sum(1 for _, f in found if is_open(f))
     listed = [s for s in evidence.sboms if top_level(s.sbom)]
-    return (
-        BlockClaim(
-            NO_EXPLOITABLE,
-            met=not blockers,
-            evidence=_capped(blockers or covered or [f"{len(found)} findings, none blocking"]),
-            note=f"{basis}; {len(blockers)} open known exploited or critical "
-            f"(CVSS >= {CRITICAL}) of {len(found)} findings, {len(covered)} covered by VEX",
-        ),
+    on_the_sbom = (
         BlockClaim(
             SBOM,
             met=bool(listed),
@@ -216,6 +219,18 @@ def derived_claims(evidence: Evidence, on: dt.date) -> tuple[BlockClaim, ...]:
             evidence=_capped([f"{s.name}: {s.sbom.format.value}" for s in evidence.sboms]),
             note=basis,
         ),
+    )
+    if not evidence.advisories:
+        return on_the_sbom
+    return (
+        BlockClaim(
+            NO_EXPLOITABLE,
+            met=not blockers,
+            evidence=_capped(blockers or covered or [f"{len(found)} findings, none blocking"]),
+            note=f"{basis}; {len(blockers)} open known exploited or critical "
+            f"(CVSS >= {CRITICAL}) of {len(found)} findings, {len(covered)} covered by VEX",
+        ),
+        *on_the_sbom,
         BlockClaim(
             REMEDIATION,
             met=not late,
@@ -233,7 +248,8 @@ def with_evidence(profile: Profile, evidence: Evidence, on: dt.date) -> Profile:
     """The profile with the claims the evidence decides derived from it (the profile's own
     claims for those blocks are replaced)."""
     derived = derived_claims(evidence, on)
-    kept = tuple(c for c in profile.claims if c.block not in DERIVED)
+    decided = {c.block for c in derived}
+    kept = tuple(c for c in profile.claims if c.block not in decided)
     return dataclasses.replace(profile, claims=kept + derived)
 
 
@@ -252,7 +268,8 @@ def gather(
         (s.name, f) for s in listed for f in scan(s.sbom.components, index, on=on, vex=statements)
     )
     days = MAX_OPEN_DAYS if max_open_days is None else max_open_days
-    return Evidence(listed, findings, tuple(name for name, _ in files), days)
+    names = tuple(name for name, _ in files)
+    return Evidence(listed, findings, names, days, advisories=not index.empty())
 
 
 def read_vex(data: bytes, source: str) -> tuple[VexStatement, ...]:

@@ -120,16 +120,16 @@ def _index(sources: list[Path], kev: Path | None, cpe: list[Path], db: str | Non
 
     if not sources and not cpe:
         from prodsec.store.db import Database
-        from prodsec.store.vulns import SqlAdvisoryIndex, SqlAdvisoryStore
+        from prodsec.store.vulns import SqlAdvisoryIndex
 
-        database = Database(db)
-        if SqlAdvisoryStore(database).empty():
+        index = SqlAdvisoryIndex(Database(db))
+        if index.empty():
             raise BadInputError(
                 "the database's advisory index holds nothing: run `prodsec vulns sync`"
                 " first, or scan with --from or --cpe",
                 field="--db",
             )
-        return SqlAdvisoryIndex(database)
+        return index
     loaded, refused = read_sources(sources)
     if refused:
         from prodsec.errors import DataError, Issue

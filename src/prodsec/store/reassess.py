@@ -237,6 +237,9 @@ class _Remembered:
         found: KevEntry | None = self._ask("kev", cve, lambda: self.index.kev(cve))
         return found
 
+    def empty(self) -> bool:
+        return self.index.empty()
+
 
 def reassess_touched(
     session: Session,

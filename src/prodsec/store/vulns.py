@@ -52,12 +52,6 @@ class SqlAdvisoryStore:
         self.kev_news: list[str] = []
         """The CVEs the last KEV catalog saved lists anew (or with another date added)."""
 
-    def empty(self) -> bool:
-        """Whether the index holds no advisory (CPE rules belong to advisories), so that a
-        scan against it could only find nothing."""
-        with self.db.session() as session:
-            return session.execute(select(AdvisoryRow.id).limit(1)).first() is None
-
     def known(self) -> Mapping[str, tuple[str, str]]:
         with self.db.session() as session:
             rows = session.execute(
@@ -198,6 +192,7 @@ class SqlAdvisoryIndex:
         self._tables: OrderedDict[tuple[str, str], PackageTable] = OrderedDict()
         self._joined: dict[str, set[str]] | None = None
         self._kevs: dict[str, KevEntry] | None = None
+        self._empty: bool | None = None
 
     def _load(self, ids: Sequence[str]) -> list[OsvRecord]:
         wanted = [i for i in ids if i not in self._records]
@@ -225,6 +220,14 @@ class SqlAdvisoryIndex:
         if len(self._tables) > TABLES:
             self._tables.popitem(last=False)
         return found
+
+    def empty(self) -> bool:
+        """Whether the index holds no advisory (CPE rules belong to advisories)."""
+        if self._empty is None:
+            with self.db.engine.connect() as connection:
+                found = connection.execute(select(AdvisoryRow.id).limit(1)).first()
+            self._empty = found is None
+        return self._empty
 
     def cpe_candidates(self, cpe: Cpe) -> Sequence[CpeRule]:
         query = select(AdvisoryCpeRule).where(

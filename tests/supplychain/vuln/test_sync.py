@@ -219,6 +219,7 @@ class _Unindexed:
         self.record = index.record
         self.aliases = index.aliases
         self.kev = index.kev
+        self.empty = index.empty
 
     def table(self, ecosystem: str, name: str) -> PackageTable:
         return _OneByOne(self.index.table(ecosystem, name).records)

@@ -68,6 +68,11 @@ class AdvisoryIndex(Protocol):
         """The KEV entry of a CVE id."""
         ...
 
+    def empty(self) -> bool:
+        """Whether the index holds no advisory at all (so that finding nothing proves
+        nothing)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class FindingComponent:

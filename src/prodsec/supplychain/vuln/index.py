@@ -396,6 +396,9 @@ class MemoryIndex:
     def record(self, advisory: str) -> OsvRecord | None:
         return self.records.get(advisory)
 
+    def empty(self) -> bool:
+        return not self.records
+
     def aliases(self, advisory: str) -> tuple[str, ...]:
         return reachable(self.joined, advisory)
 
