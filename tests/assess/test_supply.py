@@ -147,7 +147,8 @@ def test_an_empty_advisory_index_derives_no_verdict_on_vulnerabilities(
     assert result.profile.claim("no-known-exploitable-vulnerabilities") is None
     assert result.profile.claim("vulnerability-remediation") is None
     sbom = result.profile.claim("sbom")
-    assert sbom is not None and sbom.met
+    assert sbom is not None
+    assert sbom.met
     assert assessment_view(result)["notes"] == [
         "sbom: met, derived from firmware.cdx.json (firmware); vex.openvex.json; the advisory "
         "index holds no advisory, so no-known-exploitable-vulnerabilities and "
