@@ -89,7 +89,7 @@ def test_both_logs_are_read_as_one_in_time_order(database: Database, catalog: Ca
         ]
         assert found[1].details == (
             "catalog revision 31: the CRA's dates",
-            "eu-cra@2024-2847:Art14-1: now-fails",
+            "eu-cra@2024-2847:Art14-1: now fails",
         )
         assert found[2].details == (f"{BLOCK}: met -> not met", "eu-cra@2024-2847:AnnexI-I-2a")
         assert [c.key.partition("/")[0] for c in organisation_log(s, org, limit=2)] == [

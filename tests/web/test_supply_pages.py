@@ -77,7 +77,13 @@ def test_uploads_findings_and_the_feed(
         web.post(f"/products/{ident}/vex", data={"csrf": _token(page)}, files={"vex": vex})
         page = web.get(f"/products/{ident}", params={"on": "2026-11-30"}).text
         assert "<td>not_affected: vulnerable_code_not_present</td>" in page
-        assert "<td>VEX vex.openvex.json</td>" in page  # the verdict change
+        # the change of verdict, under "What changed" with the product's other changes
+        assert re.search(
+            r'<section class="verdict-change"><h3>\d{4}-\d\d-\d\d: '
+            r"no-known-exploitable-vulnerabilities met</h3><p>After VEX vex\.openvex\.json, "
+            r"version 1\.</p>",
+            page,
+        )
         with database.session() as s:  # a catalog change, one second later
             s.add(
                 CatalogReassessment(
@@ -106,7 +112,7 @@ def test_uploads_findings_and_the_feed(
             ),
         ]
         assert items[0]["content_text"] == (
-            "catalog revision 31: the CRA's dates\neu-cra@2024-2847:Art14-1: start-moved"
+            "catalog revision 31: the CRA's dates\neu-cra@2024-2847:Art14-1: start moved"
         )
         lines = items[1]["content_text"].splitlines()
         assert lines[0] == "no-known-exploitable-vulnerabilities: not met -> met"

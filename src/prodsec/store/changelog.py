@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import islice
@@ -100,7 +100,17 @@ def _supply(change: VerdictChange, product: ProductRecord) -> LoggedChange:
     )
 
 
+def _catalog_line(change: Mapping[str, Any]) -> str:
+    """`eu-cra@2024-2847:Art14-1: start moved, applies from 2027-01-01`, with the values
+    before and after when they differ."""
+    before, after = change.get("before"), change.get("after")
+    moved = f" ({before or 'none'} -> {after or 'none'})" if before != after else ""
+    since = f", applies from {change['applies_from']}" if change.get("applies_from") else ""
+    return f"{change['requirement']}: {str(change['change']).replace('-', ' ')}{moved}{since}"
+
+
 def _catalog(row: CatalogReassessment, product: ProductRecord) -> LoggedChange:
+    cause = catalog_cause(row.cause)
     return LoggedChange(
         key=f"verdict-change/{row.id}",
         kind="catalog",
@@ -108,11 +118,11 @@ def _catalog(row: CatalogReassessment, product: ProductRecord) -> LoggedChange:
         product=product.id,
         product_name=f"{product.manufacturer} {product.model}",
         version=None,
-        cause=catalog_cause(row.cause),
+        cause=cause,
         summary=row.summary,
         details=(
-            row.cause,
-            *(f"{c['requirement']}: {c['change']}" for c in row.changes[:DETAIL_LINES]),
+            *([row.cause] if row.cause != cause else []),
+            *(_catalog_line(c) for c in row.changes[:DETAIL_LINES]),
         ),
     )
 

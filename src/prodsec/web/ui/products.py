@@ -26,10 +26,10 @@ from prodsec.catalog.vocab import Actor as Role
 from prodsec.errors import BadInputError
 from prodsec.store import repo, supply
 from prodsec.store.audit import Actor
+from prodsec.store.changelog import LogFilter, change_log, logged_change_view
 from prodsec.store.db import Database
 from prodsec.store.incidents import aware_now, incident_view, incidents_of
 from prodsec.store.repo import Visibility
-from prodsec.store.watches import change_view, changes_of
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
 from prodsec.web.api.supply import advisories
 from prodsec.web.auth import ActorDep, VisibilityDep, signed_in
@@ -48,6 +48,10 @@ from prodsec.web.templating import page
 from prodsec.web.ui.supply import supply_section
 
 # every product page needs a signed-in user
+CHANGES_SHOWN = 10
+"""How many of the product's newest changes of verdict its page shows (the API pages the
+rest: `GET /api/v1/products/{id}/changes`)."""
+
 router = APIRouter(include_in_schema=False, dependencies=[Depends(signed_in)])
 
 
@@ -232,7 +236,8 @@ def product(
     a GET changes nothing; the API's POST /api/v1/products/{id}/assessments stores one."""
     with db.session() as s:  # open while the page renders: it reads the product's links
         report = _report(s, catalog, visibility, ident, asked, advisories(request))
-        news = [change_view(c) for c in changes_of(s, visibility, ident, limit=10)]
+        logged, _ = change_log(s, visibility, LogFilter(product=ident), 0, CHANGES_SHOWN)
+        news = [logged_change_view(c) for c in logged]
         now = aware_now(None)
         clocks = [incident_view(catalog, s, r, now) for r in incidents_of(s, visibility, ident)]
         return page(request, "product.html", **report, verdict_changes=news, incidents=clocks)

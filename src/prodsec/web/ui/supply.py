@@ -1,5 +1,5 @@
 """The supply chain on the product page (components, findings with their VEX status, the
-SBOM diff from the previous version, verdict changes), its upload forms (multipart, no
+SBOM diff from the previous version), its upload forms (multipart, no
 script needed), and each organisation's feed of verdict changes (Atom and JSON Feed 1.1,
 for its own signed-in members)."""
 
@@ -20,7 +20,7 @@ from prodsec.errors import BadInputError, DataError
 from prodsec.store import supply
 from prodsec.store.changelog import LoggedChange, organisation_log
 from prodsec.store.db import Database
-from prodsec.store.models import Organisation, ProductVersion, User, VerdictChange
+from prodsec.store.models import Organisation, ProductVersion, User
 from prodsec.store.repo import NotStoredError
 from prodsec.supplychain.vex import read_vex_document
 from prodsec.supplychain.vuln.findings import AdvisoryIndex
@@ -44,13 +44,6 @@ def supply_section(
         offset = (total - 1) // COMPONENTS_PAGE * COMPONENTS_PAGE
         rows, total = supply.components_page(s, version, offset, COMPONENTS_PAGE)
     found, verdicts = supply.findings_of(s, version, index, on)
-    changes = s.scalars(
-        select(VerdictChange)
-        .join(ProductVersion)
-        .where(ProductVersion.product_id == version.product_id)
-        .order_by(VerdictChange.at.desc(), VerdictChange.id.desc())
-        .limit(20)
-    )
     return {
         "sboms": supply.sboms_of(s, version),
         "vex": supply.vex_of(s, version.product_id),
@@ -62,18 +55,6 @@ def supply_section(
         "findings": [finding_view(role, f) for role, f in found],
         "verdicts": verdicts,
         "diffs": supply.sbom_diff(s, version),
-        "changes": [_change_view(c) for c in changes],
-    }
-
-
-def _change_view(c: VerdictChange) -> dict[str, Any]:
-    return {
-        "at": c.at.isoformat(),
-        "version": c.version.number,
-        "advisory": c.advisory,
-        "before": dict(c.before),
-        "after": dict(c.after),
-        "requirements": list(c.requirements),
     }
 
 
