@@ -13,9 +13,10 @@ from prodsec.catalog import Catalog, load_catalog
 from prodsec.catalog.load import PACKAGED
 from prodsec.catalog.patches import Edit, apply_patch, make_patch
 from prodsec.store import accounts, audit, repo
+from prodsec.store.changelog import LogFilter, change_log
 from prodsec.store.db import Database
 from prodsec.store.models import AppState
-from prodsec.store.watches import change_view, changes_of, reassess_watched, watch
+from prodsec.store.watches import reassess_watched, watch
 
 CAMERA = Path(__file__).resolve().parents[2] / "examples" / "smart-camera.yaml"
 
@@ -48,32 +49,19 @@ def test_a_catalog_change_reassesses_watched_products(
     changed = patched_catalog(tmp_path)
     assert reassess_watched(database, changed) == [watched]
     with database.session() as s:
-        views = [change_view(r) for r in changes_of(s, sight)]
+        logged, total = change_log(s, sight, LogFilter(), 0, 10)
         assert s.get(AppState, "catalog").value == changed.data_hash  # type: ignore[union-attr]
-    assert len(views) == 1
-    assert views[0]["cause"] == f"catalog {changed.data_hash[:12]}"
-    assert views[0]["summary"] == "3 start moved"
-    assert views[0]["changes"] == [
-        {
-            "requirement": "eu-cra@2024-2847:Art14-1",
-            "change": "start-moved",
-            "before": "unknown",
-            "after": "unknown",
-            "applies_from": "2027-01-01",
-        },
-        {
-            "requirement": "eu-cra@2024-2847:Art14-3",
-            "change": "start-moved",
-            "before": "unknown",
-            "after": "unknown",
-            "applies_from": "2027-01-01",
-        },
-        {
-            "requirement": "eu-cra@2024-2847:Art14-8",
-            "change": "start-moved",
-            "before": "unknown",
-            "after": "unknown",
-            "applies_from": "2027-01-01",
-        },
-    ]
+    assert total == 1
+    (change,) = logged
+    assert (change.kind, change.product, change.cause, change.summary) == (
+        "catalog",
+        watched,
+        f"catalog {changed.data_hash[:12]}",
+        "3 start moved",
+    )
+    assert change.details == (
+        "eu-cra@2024-2847:Art14-1: start moved, applies from 2027-01-01",
+        "eu-cra@2024-2847:Art14-3: start moved, applies from 2027-01-01",
+        "eu-cra@2024-2847:Art14-8: start moved, applies from 2027-01-01",
+    )
     assert reassess_watched(database, changed) == []  # once per catalog

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from typing_extensions import TypedDict
 
 from prodsec.assess.changes import summary, verdict_changes
 from prodsec.catalog import Catalog
@@ -153,44 +152,6 @@ def refresh(
             {"cause": cause, "summary": row.summary}, organisation=row.organisation_id,
         )  # fmt: skip
     return made
-
-
-class VerdictChangeView(TypedDict):
-    id: str
-    product: str
-    cause: str
-    at: str
-    summary: str
-    changes: list[dict[str, object]]
-
-
-def change_view(row: CatalogReassessment) -> VerdictChangeView:
-    at = row.at.replace(tzinfo=dt.UTC) if row.at.tzinfo is None else row.at
-    return {
-        "id": row.id,
-        "product": row.product_id,
-        "cause": row.cause,
-        "at": at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "summary": row.summary,
-        "changes": list(row.changes),
-    }
-
-
-def changes_of(
-    session: Session, visibility: Visibility, product_id: str | None = None, limit: int = 100
-) -> list[CatalogReassessment]:
-    """The verdict changes the caller may see (one product's, or the organisation's)."""
-    query = (
-        select(CatalogReassessment)
-        .order_by(CatalogReassessment.at.desc(), CatalogReassessment.id)
-        .limit(limit)
-    )
-    if product_id is not None:
-        get_product(session, visibility, product_id)
-        query = query.where(CatalogReassessment.product_id == product_id)
-    elif not visibility.everything:
-        query = query.where(CatalogReassessment.organisation_id == visibility.organisation_id)
-    return list(session.scalars(query))
 
 
 def cause_of(catalog: Catalog, revisions: Sequence[RevisionView]) -> str:
