@@ -42,14 +42,14 @@ lint: $(DEV_STAMP)
 ## coverage of src/prodsec falls below COVERAGE percent (compared to two decimals:
 ## pytest-cov would otherwise round 96.6 up to 97 and pass). The tests are spread over
 ## TEST_JOBS worker processes (pytest-xdist; `auto`: one per core; `TEST_JOBS=0` runs in
-## one process).
+## one process). The 20 slowest tests are listed at the end, to keep the suite fast.
 COVERAGE := 97
 TEST_JOBS ?= auto
 test: lint
 	pg=$$(sh scripts/test-postgres.sh) && browser=$$(sh scripts/test-chromium.sh) && \
 	csaf=$$(sh scripts/test-csaf-validator.sh) && PRODSEC_TEST_CSAF_VALIDATOR=$$csaf \
 	PRODSEC_TEST_POSTGRES_URL=$$pg PRODSEC_TEST_CHROMIUM=$$browser $(BIN)/python -m pytest \
-		-n $(TEST_JOBS) --cov=prodsec --cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE) --cov-precision=2
+		-n $(TEST_JOBS) --cov=prodsec --cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE) --cov-precision=2 --durations=20
 
 ## bench: every benchmark in its own process, each printing JSON (its figures beside their
 ## floors from the same run, and the load); one summary in benchmarks/summary.json
