@@ -18,10 +18,10 @@ def test_show_lists_the_components(run: Run) -> None:
     code, out, _ = run("sbom", "show", XML, "-f", "csv")
     assert code == 0
     assert out == (
-        "name,version,type,purl,supplier\n"
+        "name,version,type,purl_or_cpe,supplier\n"
         "Example smart camera,1.0,device,,Example Cameras Ltd\n"
         "camera-firmware,1.0.4,firmware,,\n"
-        "FreeRTOS,10.0.1,operating-system,,\n"
+        "FreeRTOS,10.0.1,operating-system,cpe:2.3:o:amazon:freertos:10.0.1:*:*:*:*:*:*:*,\n"
         "wolfssl,4.8.1,library,pkg:GITHUB/wolfSSL/wolfssl@v4.8.1,\n"
         "zlib,1.2.11,library,pkg:generic/zlib@1.2.11,\n"
     )

@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 
 FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="An SBOM file.", dir_okay=False)]
-COLUMNS = ["name", "version", "type", "purl", "supplier"]
+COLUMNS = ["name", "version", "type", "purl_or_cpe", "supplier"]
 
 
 @app.command()
@@ -27,7 +27,10 @@ def show(file: FileArg, fmt: FormatOpt = Format.TABLE) -> None:
 
     view = sbom_view(read_sbom_file(file))
     title = f"{file.name}: {view['format']} {view['spec_version']}, {view['component_count']}"
-    emit(fmt, view, view["components"], COLUMNS, title=title + " components")
+    rows = [
+        {**c, "purl_or_cpe": c["purl"] or next(iter(c["cpes"]), "")} for c in view["components"]
+    ]
+    emit(fmt, view, rows, COLUMNS, title=title + " components")
 
 
 @app.command()
