@@ -1,7 +1,7 @@
 """Matching against the stored advisory index runs the routine matching in memory runs
 (each package's compiled table): on the corpora's Go and PyPI records, synced into the
-database, every package at every version its records name, at no version and at one no
-order reads, gives the same hits from both, and the same findings."""
+database, one package in three at every version its records name, at no version and at
+one no order reads, gives the same hits from both, and the same findings."""
 
 from __future__ import annotations
 
@@ -28,11 +28,18 @@ def loaded(corpora: Path) -> list[Loaded]:
     return found
 
 
+SAMPLE = 3
+"""One package in three, in name order, is matched both ways (all of them took 45 s of the
+suite on two databases; a third keeps every ecosystem and record shape in)."""
+
+
 def _components(index: MemoryIndex) -> list[Component]:
-    """Each indexed package at each version its records name (in ranges or listed), with
+    """Each sampled package at each version its records name (in ranges or listed), with
     no version, and at a version no order reads."""
     found: list[Component] = []
-    for (ecosystem, name), rows in sorted(index.rows.items()):
+    for n, ((ecosystem, name), rows) in enumerate(sorted(index.rows.items())):
+        if n % SAMPLE:
+            continue
         versions = {"", "not.a.version"}
         for _, _, rid in rows:
             for entry in index.records[rid].affected:
@@ -59,7 +66,7 @@ def test_the_stored_index_matches_as_the_index_in_memory(
     hits = sum(len(ids) for _, ids in kept)
     packages = len(memory.rows)
     print(f"{packages} packages, {len(components)} package versions, {len(kept)} hit, {hits} hits")
-    assert (packages, len(components), len(kept), hits) == (2027, 48214, 44846, 547379)
+    assert (packages, len(components), len(kept), hits) == (2027, 15994, 14856, 159524)
     assert packages <= TABLES  # every table compiled once, none dropped
     # the findings too, one version of each package (the last one named)
     last = list({c.ref: c for c in components}.values())
