@@ -26,9 +26,9 @@ from typing_extensions import TypedDict
 from prodsec.assess.profile import BlockClaim, Profile
 from prodsec.assess.verdicts import Assessment
 from prodsec.catalog import limits
-from prodsec.errors import BadInputError, DataError, Issue
+from prodsec.errors import BadInputError
 from prodsec.supplychain.sbom import Component, Sbom, read_sbom_file
-from prodsec.supplychain.vex.model import VexStatement, VexStatus, parse_statements
+from prodsec.supplychain.vex.model import VexStatement, VexStatus
 from prodsec.supplychain.vuln.cpe import parse_cpe
 from prodsec.supplychain.vuln.findings import AdvisoryIndex, Finding, scan
 from prodsec.supplychain.vuln.osv import OsvRecord, normalise_name
@@ -273,19 +273,10 @@ def gather(
 
 
 def read_vex(data: bytes, source: str) -> tuple[VexStatement, ...]:
-    """The statements of a VEX document: prodsec's own JSON form of `VexStatement`s, or any
-    format `supplychain.vex` reads when it offers `read_vex`."""
-    import importlib
-    import json
+    """The statements of a VEX document in any format `supplychain.vex` reads."""
+    from prodsec.supplychain.vex import read_vex as read_any  # only when a profile names VEX
 
-    reader = getattr(importlib.import_module("prodsec.supplychain.vex"), "read_vex", None)
-    if reader is not None:
-        return tuple(reader(data, source))
-    try:
-        parsed = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DataError([Issue(source, 0, "$", f"not JSON: {exc}")]) from None
-    return parse_statements(parsed, source)
+    return tuple(read_any(data, source))
 
 
 def profile_evidence(profile: Profile, base: Path, index: AdvisoryIndex, on: dt.date) -> Profile:

@@ -76,7 +76,8 @@ def read_vex(data: bytes, source: str) -> list[VexStatement]:
     return list(read_vex_document(data, source).statements)
 
 
-def read_vex_file(path: Path) -> VexDocument:
+def _file_bytes(path: Path) -> bytes:
+    """A VEX file's bytes, refused unread past the size limit."""
     try:
         size = path.stat().st_size
         data = b"" if size > VEX_FILE.max_bytes else path.read_bytes()
@@ -84,23 +85,24 @@ def read_vex_file(path: Path) -> VexDocument:
         raise fail(str(path), "$", f"cannot read: {exc.strerror}") from None
     if size > VEX_FILE.max_bytes:
         raise LimitExceededError(f"{path}: {size} bytes, over {VEX_FILE.max_bytes}", limit="bytes")
-    return read_vex_document(data, str(path), offered=True)
+    return data
+
+
+def read_vex_file(path: Path) -> VexDocument:
+    return read_vex_document(_file_bytes(path), str(path), offered=True)
 
 
 def read_vex_statements(path: Path) -> tuple[VexStatement, ...]:
     """The statements of a VEX file in any of the three formats, or in prodsec's own JSON
     form (`{"statements": [...]}` with the members of `VexStatementPublic`), told apart
-    from OpenVEX by having no `@context`."""
-    try:
-        head = b"" if path.stat().st_size > VEX_FILE.max_bytes else path.read_bytes()
-    except OSError as exc:
-        raise fail(str(path), "$", f"cannot read: {exc.strerror}") from None
-    own = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and b'"@context"' not in head
-    if own and b'"bomFormat"' not in head and b'"csaf_version"' not in head:
-        from prodsec.supplychain.vex.model import read_statements
+    from OpenVEX by having no `@context`. The file is read once."""
+    data = _file_bytes(path)
+    own = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and b'"@context"' not in data
+    if own and b'"bomFormat"' not in data and b'"csaf_version"' not in data:
+        from prodsec.supplychain.vex.model import decode_statements
 
-        return read_statements(path)
-    return read_vex_file(path).statements
+        return decode_statements(data, path.name)
+    return read_vex_document(data, str(path), offered=True).statements
 
 
 def write_vex(statements: Sequence[VexStatement], fmt: VexFormat, *, author: str) -> str:

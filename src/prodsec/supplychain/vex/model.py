@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
 from prodsec.errors import DataError, Issue
-from prodsec.supplychain.vuln.documents import read_document
+from prodsec.supplychain.vuln.documents import decode
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -163,10 +163,16 @@ def read_statements(path: Path) -> tuple[VexStatement, ...]:
     """Statements from a JSON file in prodsec's own form, within the OSV file limits; a
     file that cannot be read is a `DataError` naming it."""
     try:
-        document = read_document(path)
+        data = path.read_bytes()
     except OSError as exc:
         raise DataError([Issue(path.name, 0, "$", f"cannot read: {exc.strerror}")]) from None
-    return parse_statements(document, path.name)
+    return decode_statements(data, path.name)
+
+
+def decode_statements(data: bytes, name: str) -> tuple[VexStatement, ...]:
+    """Statements from the bytes of a file `name` in prodsec's own form (`read_statements`
+    without the reading)."""
+    return parse_statements(decode(data, name), name)
 
 
 def statements_document(statements: Sequence[VexStatement]) -> dict[str, Any]:
